@@ -1,0 +1,96 @@
+# mxsim - discrete-event simulator of mail flow while MX records change.
+
+# ---- settings ---------------------------------------------------------
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+CC       ?= cc
+CFLAGS   ?= -O2 -g
+WARN     := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+WERROR   ?= -Werror
+CPPFLAGS += -std=c11 -D_GNU_SOURCE -MMD -MP
+LDLIBS   := -lgsl -lgslcblas -lcsv -linih -lm
+PKGS     := libgsl-dev libcsv-dev libinih-dev libcmocka-dev gnuplot-nox pkg-config
+ifeq ($(SAN),1)
+B        := build-san
+CFLAGS   += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS  += -fsanitize=address,undefined
+else
+B        := build
+endif
+# ------------------------------------------------------------------------
+
+LIB_SRC   := $(filter-out sim/main.c,$(wildcard sim/*.c)) $(wildcard models/*.c)
+LIB_OBJ   := $(LIB_SRC:%.c=$(B)/%.o)
+TEST_SRC  := $(wildcard tests/test_*.c)
+TEST_BIN  := $(TEST_SRC:tests/%.c=$(B)/tests/%)
+ALL_CFLAGS = $(WARN) $(WERROR) $(CFLAGS)
+
+.SECONDARY:
+.PHONY: all deps test test-run bench demo install uninstall clean
+
+all: $(B)/mxsim
+
+# Every build needs the Debian packages above: install them as root, or
+# name them and stop.
+deps: $(B)/.deps
+$(B)/.deps:
+	@missing=""; for p in $(PKGS); do \
+	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "mxsim: installing$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	      apt-get install -y -qq --no-install-recommends$$missing >/dev/null || exit 1; \
+	  else \
+	    echo "mxsim: missing packages:$$missing" >&2; \
+	    echo "mxsim: install them with: sudo apt-get install$$missing" >&2; exit 1; \
+	  fi; fi
+	@mkdir -p $(@D) && touch $@
+
+$(B)/%.o: %.c | $(B)/.deps
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/libmx.a: $(LIB_OBJ)
+	$(AR) rcs $@ $^
+
+$(B)/mxsim: $(B)/sim/main.o $(B)/libmx.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/tests/%: $(B)/tests/%.o $(B)/libmx.a
+	$(CC) $(LDFLAGS) -o $@ $^ -lcmocka $(LDLIBS)
+
+$(B)/tests/bench/hold: $(B)/tests/bench/hold.o $(B)/libmx.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# The suite runs plain, then again under AddressSanitizer and UBSan.
+test: test-run
+ifneq ($(SAN),1)
+	$(MAKE) --no-print-directory SAN=1 test-run
+endif
+
+test-run: $(TEST_BIN) $(B)/mxsim
+	@set -e; for t in $(TEST_BIN); do MXSIM=$(B)/mxsim $$t; done
+
+bench: $(B)/tests/bench/hold
+	@printf '%-10s %16s %16s %7s\n' pending engine/s binary-heap/s ratio
+	@for n in 1000 10000 100000 1000000; do \
+	  $(B)/tests/bench/hold --pending $$n --holds 5000000 | awk -v n=$$n -F= \
+	    '/^baseline/{b=$$2} /^ratio/{r=$$2} /^holds_per_sec/{e=$$2} \
+	     END{printf "%-10s %16s %16s %7s\n", n, e, b, r}'; done
+
+demo: $(B)/mxsim
+	$(B)/mxsim run -o results scenarios/*.ini
+
+install: $(B)/mxsim
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 $(B)/mxsim $(DESTDIR)$(PREFIX)/bin/mxsim
+	install -m 644 mxsim.1 $(DESTDIR)$(PREFIX)/share/man/man1/mxsim.1
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/mxsim $(DESTDIR)$(PREFIX)/share/man/man1/mxsim.1
+
+clean:
+	rm -rf build build-san
+
+-include $(shell find build build-san -name '*.d' 2>/dev/null)

@@ -1,0 +1,138 @@
+/*
+ * engine.c - the run loop over the pending-event set (pq.c).
+ *
+ * Invariant: pending counts the scheduled events that have neither run nor
+ * been cancelled; now never decreases.
+ */
+#include "engine.h"
+#include "pq.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+typedef struct {
+	sim_time period;
+	sim_action action;
+	void *subject, *object;
+} periodic;
+
+enum { MAX_EVERY = 16 };
+
+struct sim {
+	pq *q;
+	uint64_t seq, events, pending;
+	sim_time now;
+	bool stopped;
+	periodic every[MAX_EVERY]; /* fixed: their addresses are event subjects */
+	int nevery;
+};
+
+static void die(const char *what)
+{
+	fprintf(stderr, "mxsim: engine: %s\n", what);
+	abort();
+}
+
+sim *sim_new(void)
+{
+	sim *s = calloc(1, sizeof *s);
+	if (!s)
+		die("out of memory");
+	s->q = pq_new();
+	return s;
+}
+
+void sim_free(sim *s)
+{
+	if (!s)
+		return;
+	pq_free(s->q);
+	free(s);
+}
+
+sim_time sim_now(const sim *s)
+{
+	return s->now;
+}
+
+sim_handle sim_at(sim *s, sim_time at, sim_action action, void *subject, void *object)
+{
+	if (at < s->now)
+		die("event scheduled in the past");
+	pq_payload p = {(void *)action, subject, object};
+	s->pending++;
+	return pq_push(s->q, at, s->seq++, &p);
+}
+
+sim_handle sim_after(sim *s, sim_time delay, sim_action action, void *subject, void *object)
+{
+	return sim_at(s, s->now + delay, action, subject, object);
+}
+
+bool sim_cancel(sim *s, sim_handle h)
+{
+	if (!pq_cancel(s->q, h))
+		return false;
+	s->pending--;
+	return true;
+}
+
+static void tick(sim *s, void *subject, void *object)
+{
+	(void)object;
+	periodic *p = subject;
+	p->action(s, p->subject, p->object);
+	sim_after(s, p->period, tick, p, NULL);
+}
+
+void sim_every(sim *s, sim_time period, sim_action action, void *subject, void *object)
+{
+	if (period <= 0)
+		die("sampling period must be positive");
+	if (s->nevery == MAX_EVERY)
+		die("too many periodic actions");
+	periodic *p = &s->every[s->nevery++];
+	*p = (periodic){period, action, subject, object};
+	sim_at(s, (s->now / period + 1) * period, tick, p, NULL);
+}
+
+static void end_of_run(sim *s, void *subject, void *object)
+{
+	(void)subject;
+	(void)object;
+	s->stopped = true;
+}
+
+void sim_stop(sim *s)
+{
+	s->stopped = true;
+}
+
+uint64_t sim_run(sim *s, sim_time end)
+{
+	uint64_t before = s->events;
+	s->stopped = false;
+	sim_at(s, end, end_of_run, NULL, NULL);
+	while (!s->stopped) {
+		int64_t t;
+		const pq_payload *p = pq_pop(s->q, &t);
+		if (!p)
+			break;
+		pq_payload e = *p;
+		s->pending--;
+		s->now = t;
+		s->events++;
+		((sim_action)e.action)(s, e.subject, e.object);
+	}
+	return s->events - before;
+}
+
+uint64_t sim_events(const sim *s)
+{
+	return s->events;
+}
+
+uint64_t sim_pending(const sim *s)
+{
+	return s->pending;
+}

@@ -1,0 +1,60 @@
+/*
+ * engine.h - the discrete-event engine. It knows nothing of mail.
+ *
+ * Time is exact: int64_t microseconds (sim_time). An event is an action
+ * called with a subject and an object; events run in order of time, then of
+ * scheduling (equal times run first-in first-out), so a run is a pure
+ * function of what is scheduled. The end of a run is itself an event.
+ * Event records come from a pool with a free list: no allocation per event
+ * once the pool has grown to the largest number pending.
+ *
+ * Errors: scheduling in the past or running out of memory is a programming
+ * or resource failure; the engine prints a message and aborts.
+ */
+#ifndef MX_ENGINE_H
+#define MX_ENGINE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef int64_t sim_time;
+#define SIM_USEC ((sim_time)1)
+#define SIM_SEC ((sim_time)1000000)
+#define SIM_MIN (60 * SIM_SEC)
+#define SIM_HOUR (60 * SIM_MIN)
+#define SIM_DAY (24 * SIM_HOUR)
+#define SIM_WEEK (7 * SIM_DAY)
+#define SIM_NEVER INT64_MAX
+
+typedef struct sim sim;
+typedef void (*sim_action)(sim *s, void *subject, void *object);
+typedef uint64_t sim_handle; /* 0 is never a valid handle */
+
+/* Returns a new engine at time 0 (free with sim_free). */
+sim *sim_new(void);
+void sim_free(sim *s);
+
+sim_time sim_now(const sim *s);
+
+/* Schedules action(s, subject, object) at time at (>= sim_now). The engine
+ * does not own subject or object. */
+sim_handle sim_at(sim *s, sim_time at, sim_action action, void *subject, void *object);
+sim_handle sim_after(sim *s, sim_time delay, sim_action action, void *subject, void *object);
+
+/* Cancels a pending event; returns false if it already ran or was
+ * cancelled. */
+bool sim_cancel(sim *s, sim_handle h);
+
+/* Calls action every period from the next multiple of period on, until the
+ * run ends (the sampling hook for time series). */
+void sim_every(sim *s, sim_time period, sim_action action, void *subject, void *object);
+
+/* Runs events until the end-of-run event at time end (scheduled now) has
+ * run, or sim_stop is called. Returns the number of events executed. */
+uint64_t sim_run(sim *s, sim_time end);
+void sim_stop(sim *s);
+
+uint64_t sim_events(const sim *s); /* events executed so far */
+uint64_t sim_pending(const sim *s);
+
+#endif

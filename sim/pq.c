@@ -1,0 +1,362 @@
+/*
+ * pq.c - ladder queue (see pq.h).
+ *
+ * Invariant: every key in top is >= top_start; every key in rung k is at or
+ * after the start of its current bucket and below the current boundary of
+ * the next coarser live rung (a rung's last bucket runs on to it); every key
+ * in bottom is below the boundary of the finest live rung. Hence
+ * bottom < rungs (finest first) < top, and popping the end of the sorted
+ * bottom yields the least key.
+ */
+#include "pq.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { MAX_RUNGS = 8, SPLIT = 48, BOTTOM_MAX = 128 };
+
+typedef struct {
+	int64_t t;
+	uint64_t seq;
+	uint32_t next, gen; /* next: list link; NIL once popped */
+	pq_payload p;
+	bool cancelled;
+} node;
+
+typedef struct {
+	int64_t t;
+	uint64_t seq;
+	uint32_t node;
+} entry;
+
+typedef struct {
+	int64_t start, width;
+	size_t nb, cur, cap;
+	struct {
+		uint32_t head, count; /* list of nodes, NIL-terminated; length */
+	} *b;
+} rung;
+
+#define NIL UINT32_MAX
+
+struct pq {
+	node *nodes;
+	uint32_t nnodes, ncap, free_node;
+	uint32_t top;  /* list */
+	size_t ntop;
+	int64_t top_min, top_max, top_start;
+	rung r[MAX_RUNGS];
+	int nr;
+	entry *bot; /* sorted descending: least key last */
+	size_t nbot, bcap;
+	size_t size;
+};
+
+static void *xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+	if (!q) {
+		fprintf(stderr, "mxsim: out of memory\n");
+		abort();
+	}
+	return q;
+}
+
+pq *pq_new(void)
+{
+	pq *q = xrealloc(NULL, sizeof *q);
+	memset(q, 0, sizeof *q);
+	q->free_node = NIL;
+	q->top = NIL;
+	q->top_start = INT64_MIN;
+	return q;
+}
+
+void pq_free(pq *q)
+{
+	if (!q)
+		return;
+	for (int k = 0; k < MAX_RUNGS; k++)
+		free(q->r[k].b);
+	free(q->nodes);
+	free(q->bot);
+	free(q);
+}
+
+size_t pq_size(const pq *q)
+{
+	return q->size;
+}
+
+static uint32_t node_new(pq *q, int64_t t, uint64_t seq, const pq_payload *p)
+{
+	uint32_t i = q->free_node;
+	if (i != NIL) {
+		q->free_node = q->nodes[i].next;
+	} else {
+		if (q->nnodes == q->ncap) {
+			q->ncap = q->ncap ? 2 * q->ncap : 1024;
+			q->nodes = xrealloc(q->nodes, q->ncap * sizeof *q->nodes);
+		}
+		i = q->nnodes++;
+		q->nodes[i].gen = 1;
+	}
+	node *n = &q->nodes[i];
+	n->t = t;
+	n->seq = seq;
+	n->next = NIL;
+	n->p = *p;
+	n->cancelled = false;
+	return i;
+}
+
+static int before(int64_t t, uint64_t s, const entry *e)
+{
+	return t < e->t || (t == e->t && s < e->seq);
+}
+
+static void bottom_insert(pq *q, int64_t t, uint64_t seq, uint32_t item)
+{
+	if (q->nbot == q->bcap) {
+		q->bcap = q->bcap ? 2 * q->bcap : 256;
+		q->bot = xrealloc(q->bot, q->bcap * sizeof *q->bot);
+	}
+	/* find the first position whose entry is before the new key */
+	size_t lo = 0, hi = q->nbot;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (before(q->bot[mid].t, q->bot[mid].seq, &(entry){t, seq, 0}))
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	memmove(q->bot + lo + 1, q->bot + lo, (q->nbot - lo) * sizeof *q->bot);
+	q->bot[lo] = (entry){t, seq, item};
+	q->nbot++;
+}
+
+/* Start of rung g's current bucket, saturating near the end of time. */
+static int64_t boundary(const rung *g)
+{
+	int64_t off, b;
+	if (__builtin_mul_overflow((int64_t)g->cur, g->width, &off) ||
+	    __builtin_add_overflow(g->start, off, &b))
+		return INT64_MAX;
+	return b;
+}
+
+static void rung_fill(pq *q, int k, int64_t start, int64_t width, size_t nb, uint32_t list);
+
+/* Turns the bottom into a new finest rung over its keys' range; returns
+ * false (bottom unchanged) when the keys are all equal or no rung is
+ * left. */
+static bool bottom_spill(pq *q)
+{
+	int64_t lo = INT64_MAX, hi = INT64_MIN;
+	for (size_t i = 0; i < q->nbot; i++) {
+		int64_t t = q->bot[i].t;
+		lo = t < lo ? t : lo;
+		hi = t > hi ? t : hi;
+	}
+	/* an exhausted finest rung is replaced, not stacked on */
+	int k = q->nr && q->r[q->nr - 1].cur == q->r[q->nr - 1].nb ? q->nr - 1 : q->nr;
+	if (hi == lo || k == MAX_RUNGS)
+		return false;
+	uint32_t list = NIL;
+	for (size_t i = 0; i < q->nbot; i++) {
+		uint32_t n = q->bot[i].node;
+		q->nodes[n].next = list;
+		list = n;
+	}
+	int64_t width = (hi - lo) / (int64_t)q->nbot + 1;
+	rung_fill(q, k, lo, width, (size_t)((hi - lo) / width) + 1, list);
+	q->nr = k + 1;
+	q->nbot = 0;
+	return true;
+}
+
+pq_handle pq_push(pq *q, int64_t t, uint64_t seq, const pq_payload *p)
+{
+	q->size++;
+	uint32_t i = node_new(q, t, seq, p);
+	pq_handle h = (pq_handle)q->nodes[i].gen << 32 | i;
+	if (t >= q->top_start) {
+		q->nodes[i].next = q->top;
+		q->top = i;
+		if (!q->ntop++ || t < q->top_min)
+			q->top_min = t;
+		if (q->ntop == 1 || t > q->top_max)
+			q->top_max = t;
+		return h;
+	}
+	for (int k = 0; k < q->nr; k++) {
+		rung *g = &q->r[k];
+		/* an exhausted rung holds nothing: finer rungs take over */
+		if (g->cur < g->nb && t >= boundary(g)) {
+			/* a finer rung's last bucket runs on to the coarser
+			 * rung's boundary */
+			size_t b = (size_t)((t - g->start) / g->width);
+			if (b >= g->nb)
+				b = g->nb - 1;
+			q->nodes[i].next = g->b[b].head;
+			g->b[b].head = i;
+			g->b[b].count++;
+			return h;
+		}
+	}
+	bottom_insert(q, t, seq, i);
+	if (q->nbot > BOTTOM_MAX)
+		bottom_spill(q);
+	return h;
+}
+
+/* Makes rung k span [start, start + nb * width) and moves list into it. */
+static void rung_fill(pq *q, int k, int64_t start, int64_t width, size_t nb, uint32_t list)
+{
+	rung *g = &q->r[k];
+	if (nb > g->cap) {
+		g->cap = nb;
+		g->b = xrealloc(g->b, nb * sizeof *g->b);
+	}
+	for (size_t b = 0; b < nb; b++) {
+		g->b[b].head = NIL;
+		g->b[b].count = 0;
+	}
+	g->start = start;
+	g->width = width;
+	g->nb = nb;
+	g->cur = 0;
+	while (list != NIL) {
+		node *n = &q->nodes[list];
+		uint32_t next = n->next;
+		size_t b = (size_t)((n->t - start) / width);
+		n->next = g->b[b].head;
+		g->b[b].head = list;
+		g->b[b].count++;
+		list = next;
+	}
+}
+
+static int cmp_desc(const void *a, const void *b)
+{
+	const entry *x = a, *y = b;
+	if (x->t != y->t)
+		return x->t < y->t ? 1 : -1;
+	return x->seq < y->seq ? 1 : x->seq > y->seq ? -1 : 0;
+}
+
+/* Moves a list (bottom is empty) into bottom, sorted. */
+static void bottom_fill(pq *q, uint32_t list, size_t n)
+{
+	if (n > q->bcap) {
+		q->bcap = n;
+		q->bot = xrealloc(q->bot, n * sizeof *q->bot);
+	}
+	size_t m = 0;
+	while (list != NIL) {
+		node *nd = &q->nodes[list];
+		uint32_t next = nd->next;
+		q->bot[m++] = (entry){nd->t, nd->seq, list};
+		list = next;
+	}
+	q->nbot = m;
+}
+
+static void sort_bottom(pq *q)
+{
+	size_t m = q->nbot;
+	if (m <= 16) {
+		for (size_t i = 1; i < m; i++) {
+			entry x = q->bot[i];
+			size_t j = i;
+			while (j > 0 && cmp_desc(&q->bot[j - 1], &x) > 0) {
+				q->bot[j] = q->bot[j - 1];
+				j--;
+			}
+			q->bot[j] = x;
+		}
+	} else {
+		qsort(q->bot, m, sizeof *q->bot, cmp_desc);
+	}
+}
+
+/* Refills the empty bottom from the rungs or top; returns -1 if empty. */
+static int advance(pq *q)
+{
+	for (;;) {
+		if (!q->nr) {
+			if (!q->ntop)
+				return -1;
+			int64_t span = q->top_max - q->top_min;
+			int64_t width = span / (int64_t)q->ntop + 1;
+			size_t nb = (size_t)(span / width) + 1;
+			rung_fill(q, 0, q->top_min, width, nb, q->top);
+			/* above every key moved, and within rung 0 */
+			q->top_start = q->top_max == INT64_MAX ? INT64_MAX : q->top_max + 1;
+			q->top = NIL;
+			q->ntop = 0;
+			q->nr = 1;
+		}
+		rung *g = &q->r[q->nr - 1];
+		while (g->cur < g->nb && g->b[g->cur].head == NIL)
+			g->cur++;
+		if (g->cur == g->nb) {
+			q->nr--;
+			continue;
+		}
+		uint32_t list = g->b[g->cur].head;
+		size_t cnt = g->b[g->cur].count;
+		g->cur++;
+		/* a rung whose last bucket is taken is exhausted: its child
+		 * replaces it */
+		int k = g->cur == g->nb ? q->nr - 1 : q->nr;
+		bottom_fill(q, list, cnt);
+		if (cnt > SPLIT && g->width > 1 && k < MAX_RUNGS) {
+			q->nr = k;
+			if (bottom_spill(q)) /* a finer rung over the keys' range */
+				continue;
+		}
+		sort_bottom(q);
+		/* the next bucket's first node is a likely cache miss: start
+		 * fetching it while the caller works */
+		for (size_t b = g->cur; b < g->nb && b < g->cur + 4; b++)
+			if (g->b[b].head != NIL) {
+				__builtin_prefetch(&q->nodes[g->b[b].head]);
+				break;
+			}
+		return 0;
+	}
+}
+
+const pq_payload *pq_pop(pq *q, int64_t *t)
+{
+	for (;;) {
+		if (!q->nbot && advance(q))
+			return NULL;
+		uint32_t i = q->bot[--q->nbot].node;
+		node *n = &q->nodes[i];
+		/* freed now; valid until the next push */
+		n->gen++;
+		n->next = q->free_node;
+		q->free_node = i;
+		q->size--;
+		if (n->cancelled)
+			continue;
+		*t = n->t;
+		return &n->p;
+	}
+}
+
+bool pq_cancel(pq *q, pq_handle h)
+{
+	uint32_t i = (uint32_t)h;
+	if (i >= q->nnodes)
+		return false;
+	node *n = &q->nodes[i];
+	if (n->gen != (uint32_t)(h >> 32) || n->cancelled)
+		return false;
+	n->cancelled = true;
+	return true;
+}

@@ -1,0 +1,211 @@
+/* test_engine.c - the event engine: ordering, ties, cancel, clock, end. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include "../sim/engine.h"
+#include "../sim/pq.h"
+#include "../sim/rng.h"
+
+#include <stdlib.h>
+
+typedef struct {
+	sim_time t[4096];
+	int id[4096];
+	int n;
+} log_t;
+
+static log_t lg;
+
+static void record(sim *s, void *subject, void *object)
+{
+	(void)object;
+	lg.t[lg.n] = sim_now(s);
+	lg.id[lg.n++] = (int)(intptr_t)subject;
+}
+
+static void ties_run_fifo(void **state)
+{
+	(void)state;
+	sim *s = sim_new();
+	lg.n = 0;
+	/* interleave two times; within each, scheduling order must hold */
+	for (int i = 0; i < 100; i++)
+		sim_at(s, (i % 2) ? 5 * SIM_SEC : 3 * SIM_SEC, record, (void *)(intptr_t)i, NULL);
+	sim_run(s, SIM_DAY);
+	assert_int_equal(lg.n, 100);
+	for (int k = 0; k < 50; k++) {
+		assert_int_equal(lg.id[k], 2 * k);
+		assert_int_equal(lg.id[50 + k], 2 * k + 1);
+	}
+	sim_free(s);
+}
+
+static void order_is_time_then_sequence(void **state)
+{
+	(void)state;
+	sim *s = sim_new();
+	gsl_rng *r = rng_stream(7, 0);
+	lg.n = 0;
+	sim_time at[3000];
+	for (int i = 0; i < 3000; i++) {
+		/* few distinct times, many ties, and far outliers */
+		at[i] = (sim_time)gsl_rng_uniform_int(r, 50) * SIM_SEC;
+		if (i % 97 == 0)
+			at[i] = (sim_time)gsl_rng_uniform_int(r, 1000) * SIM_WEEK;
+		sim_at(s, at[i], record, (void *)(intptr_t)i, NULL);
+	}
+	sim_run(s, SIM_NEVER - 1);
+	assert_int_equal(lg.n, 3000);
+	for (int k = 0; k < 3000; k++) {
+		assert_int_equal(lg.t[k], at[lg.id[k]]);
+		if (k > 0) {
+			assert_true(lg.t[k] >= lg.t[k - 1]);
+			if (lg.t[k] == lg.t[k - 1])
+				assert_true(lg.id[k] > lg.id[k - 1]);
+		}
+	}
+	gsl_rng_free(r);
+	sim_free(s);
+}
+
+/* pq against a sorted reference under a hold workload with outliers */
+static void pq_matches_reference(void **state)
+{
+	(void)state;
+	gsl_rng *r = rng_stream(11, 0);
+	pq *q = pq_new();
+	uint64_t seq = 0;
+	int64_t last = -1;
+	uint64_t last_seq = 0;
+	static uint64_t seq_of[1 << 16];
+	for (int i = 0; i < 20000; i++) {
+		int64_t t = (int64_t)gsl_rng_uniform_int(r, 1000000);
+		pq_payload p = {NULL, NULL, (void *)(uintptr_t)seq};
+		seq_of[seq % (1 << 16)] = seq;
+		pq_push(q, t, seq++, &p);
+	}
+	pq_payload far = {NULL, NULL, (void *)(uintptr_t)seq};
+	pq_push(q, INT64_MAX, seq++, &far);
+	for (int k = 0; k < 300000; k++) {
+		int64_t t;
+		const pq_payload *p = pq_pop(q, &t);
+		assert_non_null(p);
+		uint64_t sq = (uint64_t)(uintptr_t)p->object;
+		assert_true(t > last || (t == last && sq > last_seq));
+		last = t;
+		last_seq = sq;
+		int64_t d = gsl_rng_uniform(r) < 0.3 ? 0 : (int64_t)gsl_rng_uniform_int(r, 3000000);
+		pq_payload n = {NULL, NULL, (void *)(uintptr_t)seq};
+		pq_push(q, t + d, seq++, &n);
+	}
+	assert_int_equal(pq_size(q), 20001);
+	pq_free(q);
+	gsl_rng_free(r);
+	(void)seq_of;
+}
+
+static void cancel_removes_event(void **state)
+{
+	(void)state;
+	sim *s = sim_new();
+	lg.n = 0;
+	sim_handle a = sim_at(s, 10, record, (void *)1, NULL);
+	sim_handle b = sim_at(s, 20, record, (void *)2, NULL);
+	sim_at(s, 30, record, (void *)3, NULL);
+	assert_true(sim_cancel(s, b));
+	assert_false(sim_cancel(s, b));
+	assert_int_equal(sim_pending(s), 2);
+	sim_run(s, 100);
+	assert_int_equal(lg.n, 2);
+	assert_int_equal(lg.id[0], 1);
+	assert_int_equal(lg.id[1], 3);
+	assert_false(sim_cancel(s, a)); /* already ran */
+	sim_free(s);
+}
+
+typedef struct {
+	int left;
+	sim_time step;
+} chain;
+
+static void hop(sim *s, void *subject, void *object)
+{
+	chain *c = subject;
+	if (--c->left > 0)
+		sim_after(s, c->step, hop, c, object);
+}
+
+static void clock_is_exact_over_weeks(void **state)
+{
+	(void)state;
+	sim *s = sim_new();
+	/* a 300 s retry, 2 016 times: exactly 7 days, no drift */
+	chain c = {2016, 300 * SIM_SEC};
+	sim_at(s, 0, hop, &c, NULL);
+	sim_run(s, 8 * SIM_DAY);
+	assert_int_equal(c.left, 0);
+	assert_int_equal(sim_events(s), 2016 + 1);
+	sim_free(s);
+
+	s = sim_new();
+	chain d = {1000000, 7};
+	sim_at(s, 0, hop, &d, NULL);
+	sim_run(s, SIM_WEEK);
+	assert_int_equal(sim_now(s), SIM_WEEK);
+	assert_int_equal(d.left, 0);
+	sim_free(s);
+}
+
+static void end_of_run_is_an_event(void **state)
+{
+	(void)state;
+	sim *s = sim_new();
+	lg.n = 0;
+	sim_at(s, 100, record, (void *)1, NULL); /* at the end, scheduled before: runs */
+	sim_at(s, 101, record, (void *)2, NULL); /* after the end: does not */
+	uint64_t n = sim_run(s, 100);
+	assert_int_equal(lg.n, 1);
+	assert_int_equal(n, 2); /* the record and the end itself */
+	assert_int_equal(sim_now(s), 100);
+	assert_int_equal(sim_pending(s), 1);
+	sim_run(s, 200); /* a run goes on where it stopped */
+	assert_int_equal(lg.n, 2);
+	sim_free(s);
+}
+
+static int samples;
+static void sample(sim *s, void *subject, void *object)
+{
+	(void)subject;
+	(void)object;
+	assert_int_equal(sim_now(s) % (15 * SIM_MIN), 0);
+	samples++;
+}
+
+static void periodic_sampling(void **state)
+{
+	(void)state;
+	sim *s = sim_new();
+	samples = 0;
+	sim_every(s, 15 * SIM_MIN, sample, NULL, NULL);
+	sim_run(s, SIM_DAY);
+	/* 15 min .. 23 h 45: the tick at 24 h was scheduled after the end */
+	assert_int_equal(samples, 95);
+	sim_free(s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(ties_run_fifo),
+		cmocka_unit_test(order_is_time_then_sequence),
+		cmocka_unit_test(pq_matches_reference),
+		cmocka_unit_test(cancel_removes_event),
+		cmocka_unit_test(clock_is_exact_over_weeks),
+		cmocka_unit_test(end_of_run_is_an_event),
+		cmocka_unit_test(periodic_sampling),
+	};
+	return cmocka_run_group_tests_name("engine", tests, NULL, NULL);
+}
