@@ -1,0 +1,103 @@
+/*
+ * dns.c - versioned authoritative MX data (see dns.h).
+ *
+ * Invariant: every domain that has been set has at least one version; the
+ * rrset id of a version equals the previous version's when the records
+ * (kind, preferences, hosts) are the same.
+ */
+#include "dns.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+	dns_answer *v;
+	uint32_t n, cap, cur;
+	bool down;
+} domain_rec;
+
+struct dns {
+	domain_rec *dom;
+	int n;
+	uint32_t next_rrset;
+};
+
+dns *dns_new(int ndomains)
+{
+	dns *d = calloc(1, sizeof *d);
+	if (!d || !(d->dom = calloc((size_t)ndomains, sizeof *d->dom))) {
+		fprintf(stderr, "mxsim: out of memory\n");
+		abort();
+	}
+	d->n = ndomains;
+	return d;
+}
+
+void dns_free(dns *d)
+{
+	if (!d)
+		return;
+	for (int i = 0; i < d->n; i++)
+		free(d->dom[i].v);
+	free(d->dom);
+	free(d);
+}
+
+static bool same_records(const dns_answer *a, const dns_answer *b)
+{
+	if (a->kind != b->kind || a->n != b->n)
+		return false;
+	for (int i = 0; i < a->n; i++)
+		if (a->mx[i].pref != b->mx[i].pref || a->mx[i].host != b->mx[i].host)
+			return false;
+	return true;
+}
+
+uint32_t dns_set(dns *d, int domain, const dns_answer *a)
+{
+	domain_rec *r = &d->dom[domain];
+	if (r->n == r->cap) {
+		r->cap = r->cap ? 2 * r->cap : 2;
+		r->v = realloc(r->v, r->cap * sizeof *r->v);
+		if (!r->v) {
+			fprintf(stderr, "mxsim: out of memory\n");
+			abort();
+		}
+	}
+	dns_answer *v = &r->v[r->n];
+	*v = *a;
+	if (r->n && same_records(v, &r->v[r->cur]))
+		v->rrset = r->v[r->cur].rrset;
+	else
+		v->rrset = d->next_rrset++;
+	r->cur = r->n++;
+	return r->cur;
+}
+
+uint32_t dns_set_ttl(dns *d, int domain, sim_time ttl)
+{
+	dns_answer a = d->dom[domain].v[d->dom[domain].cur];
+	a.ttl = ttl;
+	return dns_set(d, domain, &a);
+}
+
+uint32_t dns_current(const dns *d, int domain)
+{
+	return d->dom[domain].cur;
+}
+
+const dns_answer *dns_version(const dns *d, int domain, uint32_t v)
+{
+	return &d->dom[domain].v[v];
+}
+
+void dns_set_reachable(dns *d, int domain, bool up)
+{
+	d->dom[domain].down = !up;
+}
+
+bool dns_reachable(const dns *d, int domain)
+{
+	return !d->dom[domain].down;
+}

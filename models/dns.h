@@ -1,0 +1,62 @@
+/*
+ * dns.h - authoritative DNS data of the simulated domains and MX hosts.
+ *
+ * Each domain has a list of versions of its MX answer; a change appends a
+ * version and makes it current, so caches can keep a version number and
+ * still read what they were told. Versions with the same records share an
+ * rrset id (a TTL change alone keeps it): "old MX" means another rrset id.
+ * MX hosts have a fixed address kind for the whole run (assumption).
+ */
+#ifndef MX_DNS_H
+#define MX_DNS_H
+
+#include "../sim/engine.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+enum { DNS_MAX_MX = 8 };
+
+typedef enum { DNS_MX, DNS_NODATA, DNS_NXDOMAIN, DNS_NULLMX } dns_kind;
+
+typedef struct {
+	uint16_t pref;
+	uint32_t host;
+} dns_mx;
+
+typedef struct {
+	dns_kind kind;
+	int n;
+	dns_mx mx[DNS_MAX_MX];
+	sim_time ttl;     /* MX TTL, or the negative TTL for NODATA/NXDOMAIN */
+	uint32_t rrset;   /* set by dns_set */
+} dns_answer;
+
+/* What an MX host's name resolves to. */
+typedef enum {
+	HOST_SERVER,   /* a simulated server listens */
+	HOST_REFUSE,   /* an address where nothing listens: refused at once */
+	HOST_TIMEOUT,  /* an address that drops packets: connect timeout */
+	HOST_NXDOMAIN  /* the name does not resolve */
+} host_kind;
+
+typedef struct dns dns;
+
+/* Returns a new store of ndomains domains, each with no version yet. */
+dns *dns_new(int ndomains);
+void dns_free(dns *d);
+
+/* Appends a version (copied) for domain and makes it current; returns its
+ * version number. */
+uint32_t dns_set(dns *d, int domain, const dns_answer *a);
+/* Like dns_set with the current records and a new TTL. */
+uint32_t dns_set_ttl(dns *d, int domain, sim_time ttl);
+
+uint32_t dns_current(const dns *d, int domain);
+const dns_answer *dns_version(const dns *d, int domain, uint32_t v);
+
+/* Whether the domain's authoritative servers answer (false: unreachable). */
+void dns_set_reachable(dns *d, int domain, bool up);
+bool dns_reachable(const dns *d, int domain);
+
+#endif

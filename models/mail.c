@@ -1,0 +1,843 @@
+/*
+ * mail.c - the mail flow of one run (see model.h): traffic, delivery
+ * attempts per RFC 5321 section 5.1, receiving servers' replies, retries,
+ * backup MX relaying, the timeline, and outcome accounting.
+ *
+ * Invariant: a live message is in exactly one place - waiting for its next
+ * attempt, inside an attempt (connecting or in a session), or waiting for a
+ * relay slot at a backup - and is counted in its holder's queue until it
+ * ends. mdl_run checks the balance at the end.
+ */
+#include "model.h"
+#include "../sim/rng.h"
+#include "../sim/table.h"
+
+#include <gsl/gsl_randist.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const mdl_bounce_names[BOUNCE_N] = {"relay_denied", "too_large", "expired",
+						"no_such_domain", "no_address", "null_mx", "loop"};
+const char *const mdl_defer_names[DEFER_N] = {"refused", "timeout", "busy",   "rate_limit",
+					      "greylist", "dns", "dead_host"};
+const char *const mdl_ts_names[TS_N] = {"arrivals", "delivered", "bounced", "deferred",
+					"queued_senders", "queued_backups", "old_mx_share"};
+
+enum { STREAM_ARRIVAL, STREAM_DOMAIN, STREAM_SENDER, STREAM_SIZE, STREAM_SHUFFLE,
+       STREAM_SERVICE, STREAM_OUTAGE, STREAM_SETUP, STREAM_N };
+
+typedef struct msg msg;
+
+/* A sending MTA: a sender, or a backup server relaying onward. */
+typedef struct {
+	int profile, resolver;
+	sim_time phase;
+	uint32_t dead_host[2];
+	sim_time dead_until[2];
+	int backup_server; /* -1 for senders */
+	int slots, active; /* relay concurrency (0: unlimited) */
+	msg *wait_head, *wait_tail;
+	uint64_t queued;
+} mta;
+
+struct msg {
+	msg *next; /* free list or relay wait list */
+	uint64_t id;
+	int sender;
+	int domain, holder;
+	uint32_t size;
+	sim_time birth, hop_birth, first_fail;
+	int attempts;
+	int ncand, ci;
+	int cand[DNS_MAX_MX];
+	int server; /* in session with */
+	bool first;
+	sim_time grey_seen;
+	int grey_server;
+};
+
+typedef struct {
+	int busy;
+	bool down;
+	st_tw sessions, bucket_sessions;
+	uint64_t bucket_delivered;
+} server_state;
+
+typedef struct {
+	double tokens;
+	sim_time t;
+} bucket_state;
+
+typedef struct world {
+	const mdl_config *c;
+	mdl_result *r;
+	sim *s;
+	dns *d;
+	res *res;
+	gsl_rng *rng[STREAM_N];
+	mta *mtas; /* senders, then one per backup server */
+	int nmtas;
+	server_state *srv;
+	bool *accepts;
+	tab *rate;
+	gsl_ran_discrete_t *pick_domain, *pick_sender;
+	double peak_mult;
+	msg *free_msgs;
+	msg **blocks;
+	int nblocks;
+	uint64_t live_senders, live_backups;
+	/* current bucket */
+	uint64_t b_arrivals, b_delivered, b_bounced, b_deferred, b_lookups, b_stale;
+	int bucket;
+} world;
+
+static void oom(void)
+{
+	fprintf(stderr, "mxsim: out of memory\n");
+	abort();
+}
+
+static void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size);
+	if (!p)
+		oom();
+	return p;
+}
+
+static msg *msg_new(world *w)
+{
+	if (!w->free_msgs) {
+		enum { BLOCK = 4096 };
+		msg *b = xcalloc(BLOCK, sizeof *b);
+		w->blocks = realloc(w->blocks, (size_t)(w->nblocks + 1) * sizeof *w->blocks);
+		if (!w->blocks)
+			oom();
+		w->blocks[w->nblocks++] = b;
+		for (int i = 0; i < BLOCK; i++) {
+			b[i].next = w->free_msgs;
+			w->free_msgs = &b[i];
+		}
+	}
+	msg *m = w->free_msgs;
+	w->free_msgs = m->next;
+	memset(m, 0, sizeof *m);
+	return m;
+}
+
+static double sec(sim_time t)
+{
+	return (double)t / SIM_SEC;
+}
+
+/* ---- traffic --------------------------------------------------------- */
+
+static double office_mult(int hour_of_week)
+{
+	int day = hour_of_week / 24, h = hour_of_week % 24;
+	double m = h < 7 ? 0.2 : h < 8 ? 0.6 : h < 18 ? 1.8 : h < 21 ? 0.8 : 0.4;
+	return day >= 5 ? 0.3 * m : m;
+}
+
+static double pattern_mult(const mdl_config *c, int how)
+{
+	if (c->pattern == PATTERN_OFFICE)
+		return office_mult(how);
+	if (c->pattern == PATTERN_TABLE)
+		return c->hourly[how];
+	return 1;
+}
+
+static void arrival(sim *s, void *subject, void *object);
+
+static void next_arrival(world *w)
+{
+	const mdl_config *c = w->c;
+	sim_time t = sim_now(w->s);
+	for (;;) {
+		t += (sim_time)(gsl_ran_exponential(w->rng[STREAM_ARRIVAL],
+						    1 / (c->rate * w->peak_mult)) * SIM_SEC) + 1;
+		if (t >= c->duration)
+			return;
+		int how = (int)((t / SIM_HOUR) % 168);
+		double m = pattern_mult(c, how);
+		if (m >= w->peak_mult || gsl_rng_uniform(w->rng[STREAM_ARRIVAL]) * w->peak_mult < m)
+			break;
+	}
+	sim_at(w->s, t, arrival, w, NULL);
+}
+
+/* ---- outcomes -------------------------------------------------------- */
+
+static void attempt(world *w, msg *m);
+
+static void leave_holder(world *w, msg *m)
+{
+	mta *h = &w->mtas[m->holder];
+	h->queued--;
+	if (h->backup_server >= 0)
+		w->live_backups--;
+	else
+		w->live_senders--;
+}
+
+static void relay_go(sim *s, void *subject, void *object);
+
+/* Frees m's relay slot at its holder, handing it to the longest waiter
+ * (started as an event now, not nested in this call). */
+static void release_slot(world *w, msg *m)
+{
+	mta *h = &w->mtas[m->holder];
+	if (!h->slots)
+		return;
+	if (!h->wait_head) {
+		h->active--;
+		return;
+	}
+	msg *n = h->wait_head;
+	h->wait_head = n->next;
+	if (!h->wait_head)
+		h->wait_tail = NULL;
+	sim_at(w->s, sim_now(w->s), relay_go, w, n);
+}
+
+static void msg_free(world *w, msg *m)
+{
+	m->next = w->free_msgs;
+	w->free_msgs = m;
+}
+
+static void trace(world *w, const msg *m, mdl_trace_kind k, int server, mdl_bounce why)
+{
+	if (!w->c->trace)
+		return;
+	mdl_trace t = {k,         m->id,      m->domain, m->sender, m->holder, m->attempts,
+		       server,    why,        m->birth,  sim_now(w->s), m->size};
+	w->c->trace(w->c->trace_ctx, &t);
+}
+
+static void bounce(world *w, msg *m, mdl_bounce why)
+{
+	trace(w, m, TRACE_BOUNCED, -1, why);
+	w->r->bounced++;
+	w->r->bounces[why]++;
+	w->b_bounced++;
+	leave_holder(w, m);
+	release_slot(w, m);
+	msg_free(w, m);
+}
+
+static void deliver(world *w, msg *m, int server)
+{
+	const mdl_config *c = w->c;
+	sim_time now = sim_now(w->s);
+	mdl_result *r = w->r;
+	trace(w, m, TRACE_DELIVERED, server, 0);
+	r->delivered++;
+	w->b_delivered++;
+	r->server[server].delivered++;
+	w->srv[server].bucket_delivered++;
+	int p = c->servers[server].provider;
+	r->provider_delivered[p]++;
+	st_hist_add(&r->latency, sec(now - m->birth));
+	sim_time cut = c->cutover ? c->cutover[m->domain] : SIM_NEVER;
+	if (now >= cut && c->new_provider[m->domain] >= 0 && p != c->new_provider[m->domain]) {
+		r->delivered_old_after++;
+		if (sec(now - cut) > r->old_last)
+			r->old_last = sec(now - cut);
+	}
+	leave_holder(w, m);
+	release_slot(w, m);
+	msg_free(w, m);
+}
+
+static void retry(sim *s, void *subject, void *object)
+{
+	(void)s;
+	attempt(subject, object);
+}
+
+/* The attempt ended with no candidate taking the message. */
+static void defer(world *w, msg *m)
+{
+	mta *h = &w->mtas[m->holder];
+	const mta_profile *p = &w->c->profiles[h->profile];
+	sim_time now = sim_now(w->s);
+	w->r->deferred_attempts++;
+	w->b_deferred++;
+	if (!m->first_fail)
+		m->first_fail = now;
+	if (mta_expired(p, m->hop_birth, m->first_fail, now)) {
+		bounce(w, m, BOUNCE_EXPIRED);
+		return;
+	}
+	release_slot(w, m);
+	sim_time next = mta_next_retry(p, m->hop_birth, m->first_fail, m->attempts, now, h->phase);
+	sim_at(w->s, next > now ? next : now + 1, retry, w, m);
+}
+
+/* ---- delivery attempt ------------------------------------------------ */
+
+static bool is_dead(const mta *h, int host, sim_time now)
+{
+	for (int i = 0; i < 2; i++)
+		if (h->dead_host[i] == (uint32_t)host + 1 && h->dead_until[i] > now)
+			return true;
+	return false;
+}
+
+static void mark_dead(world *w, mta *h, int host)
+{
+	const mta_profile *p = &w->c->profiles[h->profile];
+	if (!p->dead_time)
+		return;
+	int i = h->dead_until[0] <= h->dead_until[1] ? 0 : 1;
+	h->dead_host[i] = (uint32_t)host + 1;
+	h->dead_until[i] = sim_now(w->s) + p->dead_time;
+}
+
+static void walk(world *w, msg *m);
+
+static void walk_resume(sim *s, void *subject, void *object)
+{
+	(void)s;
+	walk(subject, object);
+}
+
+static void session_end(sim *s, void *subject, void *object)
+{
+	world *w = subject;
+	msg *m = object;
+	int sv = m->server;
+	server_state *st = &w->srv[sv];
+	st->busy--;
+	st_tw_set(&st->sessions, sec(sim_now(s)), st->busy);
+	st_tw_set(&st->bucket_sessions, sec(sim_now(s)), st->busy);
+	const mdl_server *cs = &w->c->servers[sv];
+	if (!cs->backup) {
+		deliver(w, m, sv);
+		return;
+	}
+	/* the backup takes over: a new hop with its own queue and schedule */
+	leave_holder(w, m);
+	release_slot(w, m);
+	int b = w->c->nsenders;
+	for (int i = 0; i < sv; i++)
+		b += w->c->servers[i].backup;
+	mta *h = &w->mtas[b];
+	m->holder = b;
+	h->queued++;
+	w->live_backups++;
+	if (h->queued > w->r->server[sv].peak_queue)
+		w->r->server[sv].peak_queue = h->queued;
+	m->hop_birth = sim_now(s);
+	m->first_fail = 0;
+	m->attempts = 0;
+	attempt(w, m);
+}
+
+static double session_seconds(world *w, const mdl_server *cs, const msg *m)
+{
+	double t = dist_draw(&cs->session_time, w->rng[STREAM_SERVICE]);
+	if (cs->bandwidth > 0)
+		t += m->size / cs->bandwidth;
+	return t;
+}
+
+static bool rate_ok(world *w, int sv, int sender)
+{
+	const mdl_server *cs = &w->c->servers[sv];
+	if (cs->rate <= 0)
+		return true;
+	bool created;
+	bucket_state *b = tab_get(w->rate, (uint64_t)sv << 32 | (uint32_t)sender, &created);
+	sim_time now = sim_now(w->s);
+	if (created) {
+		b->tokens = cs->burst;
+		b->t = now;
+	}
+	b->tokens += sec(now - b->t) * cs->rate;
+	if (b->tokens > cs->burst)
+		b->tokens = cs->burst;
+	b->t = now;
+	if (b->tokens < 1)
+		return false;
+	b->tokens -= 1;
+	return true;
+}
+
+/* Tries the candidates from m->ci on; ends in a session, a bounce, a
+ * connect-timeout wait, or a deferral. */
+static void walk(world *w, msg *m)
+{
+	const mdl_config *c = w->c;
+	mta *h = &w->mtas[m->holder];
+	sim_time now = sim_now(w->s);
+	mdl_result *r = w->r;
+	while (m->ci < m->ncand) {
+		int host = m->cand[m->ci++];
+		bool first = m->first && m->ci == 1;
+		if (is_dead(h, host, now)) {
+			r->deferrals[DEFER_DEAD]++;
+			continue;
+		}
+		const mdl_host *ho = &c->hosts[host];
+		host_kind k = ho->kind;
+		int sv = ho->server;
+		if (k == HOST_SERVER && w->srv[sv].down)
+			k = c->servers[sv].down_refuses ? HOST_REFUSE : HOST_TIMEOUT;
+		if (k == HOST_REFUSE) {
+			r->deferrals[DEFER_REFUSED]++;
+			mark_dead(w, h, host);
+			continue;
+		}
+		if (k == HOST_TIMEOUT) {
+			r->deferrals[DEFER_TIMEOUT]++;
+			mark_dead(w, h, host);
+			sim_after(w->s, c->profiles[h->profile].connect_timeout, walk_resume, w, m);
+			return;
+		}
+		const mdl_server *cs = &c->servers[sv];
+		server_state *st = &w->srv[sv];
+		r->server[sv].offered++;
+		r->server[sv].first_offered += first;
+		if (st->busy >= cs->sessions) {
+			r->deferrals[DEFER_BUSY]++;
+			r->server[sv].busy++;
+			r->server[sv].first_busy += first;
+			continue;
+		}
+		if (!rate_ok(w, sv, m->holder)) {
+			r->deferrals[DEFER_RATE]++;
+			continue;
+		}
+		if (!w->accepts[(size_t)sv * (size_t)c->ndomains + (size_t)m->domain]) {
+			bounce(w, m, BOUNCE_RELAY_DENIED);
+			return;
+		}
+		if (cs->size_limit > 0 && m->size > cs->size_limit) {
+			bounce(w, m, BOUNCE_TOO_LARGE);
+			return;
+		}
+		if (cs->greylist > 0) {
+			if (m->grey_server != sv + 1) {
+				m->grey_server = sv + 1;
+				m->grey_seen = now;
+			}
+			if (now - m->grey_seen < cs->greylist) {
+				r->deferrals[DEFER_GREYLIST]++;
+				continue;
+			}
+		}
+		st->busy++;
+		st_tw_set(&st->sessions, sec(now), st->busy);
+		st_tw_set(&st->bucket_sessions, sec(now), st->busy);
+		if (st->busy > r->server[sv].peak_sessions)
+			r->server[sv].peak_sessions = st->busy;
+		m->server = sv;
+		sim_after(w->s, (sim_time)(session_seconds(w, cs, m) * SIM_SEC) + 1, session_end, w, m);
+		return;
+	}
+	defer(w, m);
+}
+
+/* Resolves MX through the holder's resolver and builds the candidate
+ * list (RFC 5321 5.1); returns false if the message ended or deferred. */
+static bool candidates(world *w, msg *m)
+{
+	const mdl_config *c = w->c;
+	mta *h = &w->mtas[m->holder];
+	sim_time now = sim_now(w->s);
+	res_answer ra = res_lookup(w->res, h->resolver, w->d, m->domain, now);
+	w->r->lookups++;
+	w->b_lookups++;
+	if (ra.fail) {
+		w->r->deferrals[DEFER_DNS]++;
+		m->ncand = m->ci = 0;
+		defer(w, m);
+		return false;
+	}
+	const dns_answer *a = dns_version(w->d, m->domain, ra.version);
+	if (a->rrset != dns_version(w->d, m->domain, dns_current(w->d, m->domain))->rrset) {
+		w->r->stale_lookups++;
+		w->b_stale++;
+	}
+	switch (a->kind) {
+	case DNS_NXDOMAIN:
+		bounce(w, m, BOUNCE_NO_DOMAIN);
+		return false;
+	case DNS_NULLMX:
+		bounce(w, m, BOUNCE_NULL_MX);
+		return false;
+	case DNS_NODATA:
+		/* implicit MX: the domain's own address */
+		m->cand[0] = c->self_host[m->domain];
+		m->ncand = c->hosts[m->cand[0]].kind == HOST_NXDOMAIN ? 0 : 1;
+		if (!m->ncand) {
+			bounce(w, m, BOUNCE_NO_ADDRESS);
+			return false;
+		}
+		m->ci = 0;
+		return true;
+	case DNS_MX:
+		break;
+	}
+	dns_mx mx[DNS_MAX_MX];
+	int n = a->n;
+	memcpy(mx, a->mx, (size_t)n * sizeof *mx);
+	/* sort by preference (insertion: n <= 8), then shuffle equal runs */
+	for (int i = 1; i < n; i++) {
+		dns_mx x = mx[i];
+		int j = i;
+		while (j > 0 && mx[j - 1].pref > x.pref) {
+			mx[j] = mx[j - 1];
+			j--;
+		}
+		mx[j] = x;
+	}
+	for (int i = 0; i < n;) {
+		int j = i;
+		while (j < n && mx[j].pref == mx[i].pref)
+			j++;
+		if (j - i > 1)
+			gsl_ran_shuffle(w->rng[STREAM_SHUFFLE], mx + i, (size_t)(j - i), sizeof *mx);
+		i = j;
+	}
+	/* a backup relaying onward drops its own preference and worse */
+	if (h->backup_server >= 0) {
+		int own = c->servers[h->backup_server].host;
+		for (int i = 0; i < n; i++)
+			if ((int)mx[i].host == own) {
+				int lim = mx[i].pref;
+				int k = 0;
+				while (k < n && mx[k].pref < lim)
+					k++;
+				n = k;
+				break;
+			}
+		if (!n) {
+			bounce(w, m, BOUNCE_LOOP);
+			return false;
+		}
+	}
+	int limit = c->profiles[h->profile].mx_limit, k = 0;
+	bool any_address = false;
+	for (int i = 0; i < n && k < limit; i++) {
+		if (c->hosts[mx[i].host].kind == HOST_NXDOMAIN)
+			continue;
+		any_address = true;
+		m->cand[k++] = (int)mx[i].host;
+	}
+	if (!any_address) {
+		bounce(w, m, BOUNCE_NO_ADDRESS);
+		return false;
+	}
+	m->ncand = k;
+	m->ci = 0;
+	return true;
+}
+
+/* An attempt by a holder that has a slot for it. */
+static void attempt_now(world *w, msg *m)
+{
+	mta *h = &w->mtas[m->holder];
+	m->attempts++;
+	m->first = m->attempts == 1 && h->backup_server < 0;
+	w->r->attempts++;
+	trace(w, m, TRACE_ATTEMPT, -1, 0);
+	if (candidates(w, m))
+		walk(w, m);
+}
+
+static void relay_go(sim *s, void *subject, void *object)
+{
+	(void)s;
+	attempt_now(subject, object);
+}
+
+static void attempt(world *w, msg *m)
+{
+	mta *h = &w->mtas[m->holder];
+	if (h->slots) {
+		if (h->active >= h->slots) {
+			m->next = NULL;
+			if (h->wait_tail)
+				h->wait_tail->next = m;
+			else
+				h->wait_head = m;
+			h->wait_tail = m;
+			return;
+		}
+		h->active++;
+	}
+	attempt_now(w, m);
+}
+
+static void arrival(sim *s, void *subject, void *object)
+{
+	(void)object;
+	world *w = subject;
+	const mdl_config *c = w->c;
+	msg *m = msg_new(w);
+	m->domain = (int)gsl_ran_discrete(w->rng[STREAM_DOMAIN], w->pick_domain);
+	m->holder = m->sender = (int)gsl_ran_discrete(w->rng[STREAM_SENDER], w->pick_sender);
+	double sz = dist_draw(&c->size, w->rng[STREAM_SIZE]);
+	m->size = sz > 4e9 ? 4000000000u : (uint32_t)sz;
+	m->birth = m->hop_birth = sim_now(s);
+	m->id = ++w->r->submitted;
+	w->b_arrivals++;
+	mta *h = &w->mtas[m->holder];
+	h->queued++;
+	w->live_senders++;
+	if (w->live_senders > w->r->peak_queue_senders)
+		w->r->peak_queue_senders = w->live_senders;
+	next_arrival(w);
+	attempt(w, m);
+}
+
+/* ---- timeline and outages --------------------------------------------- */
+
+static void set_down(world *w, int sv, bool down)
+{
+	w->srv[sv].down = down;
+}
+
+static void apply_to(world *w, const mdl_event *e, int dom)
+{
+	const mdl_config *c = w->c;
+	switch (e->kind) {
+	case EV_MX:
+		dns_set(w->d, dom, &e->answer);
+		break;
+	case EV_TTL:
+		dns_set_ttl(w->d, dom, e->ttl);
+		break;
+	case EV_ACCEPT:
+	case EV_REJECT:
+		w->accepts[(size_t)e->server * (size_t)c->ndomains + (size_t)dom] = e->kind == EV_ACCEPT;
+		break;
+	case EV_DNS_DOWN:
+	case EV_DNS_UP:
+		dns_set_reachable(w->d, dom, e->kind == EV_DNS_UP);
+		break;
+	default:
+		break;
+	}
+}
+
+static void timeline(sim *s, void *subject, void *object)
+{
+	(void)s;
+	world *w = subject;
+	const mdl_event *e = object;
+	if (e->kind == EV_DOWN || e->kind == EV_UP) {
+		set_down(w, e->server, e->kind == EV_DOWN);
+		return;
+	}
+	if (e->domain >= 0) {
+		apply_to(w, e, e->domain);
+		return;
+	}
+	for (int d = 0; d < w->c->ndomains; d++)
+		apply_to(w, e, d);
+}
+
+static void outage(sim *s, void *subject, void *object)
+{
+	world *w = subject;
+	int sv = (int)(intptr_t)object;
+	const mdl_server *cs = &w->c->servers[sv];
+	bool down = !w->srv[sv].down;
+	set_down(w, sv, down);
+	double mean = sec(down ? cs->mttr : cs->mtbf);
+	sim_after(s, (sim_time)(gsl_ran_exponential(w->rng[STREAM_OUTAGE], mean) * SIM_SEC) + 1,
+		  outage, w, object);
+}
+
+/* ---- time series ------------------------------------------------------ */
+
+static void sample(sim *s, void *subject, void *object)
+{
+	(void)object;
+	world *w = subject;
+	mdl_result *r = w->r;
+	if (w->bucket >= r->nbuckets)
+		return;
+	double now = sec(sim_now(s));
+	double *row = r->ts + (size_t)w->bucket * (size_t)r->ncols;
+	row[TS_ARRIVALS] = (double)w->b_arrivals;
+	row[TS_DELIVERED] = (double)w->b_delivered;
+	row[TS_BOUNCED] = (double)w->b_bounced;
+	row[TS_DEFERRED] = (double)w->b_deferred;
+	row[TS_QUEUED_SENDERS] = (double)w->live_senders;
+	row[TS_QUEUED_BACKUPS] = (double)w->live_backups;
+	row[TS_OLD_MX_SHARE] = w->b_lookups ? (double)w->b_stale / (double)w->b_lookups : NAN;
+	for (int i = 0; i < w->c->nservers; i++) {
+		server_state *st = &w->srv[i];
+		row[TS_N + 2 * i] = (double)st->bucket_delivered;
+		row[TS_N + 2 * i + 1] = st_tw_mean(&st->bucket_sessions, now);
+		st->bucket_delivered = 0;
+		st_tw_init(&st->bucket_sessions, now, st->busy);
+	}
+	w->b_arrivals = w->b_delivered = w->b_bounced = w->b_deferred = 0;
+	w->b_lookups = w->b_stale = 0;
+	w->bucket++;
+}
+
+/* ---- setup and run ---------------------------------------------------- */
+
+static gsl_ran_discrete_t *zipf_table(int n, double s)
+{
+	double *wt = xcalloc((size_t)n, sizeof *wt);
+	for (int i = 0; i < n; i++)
+		wt[i] = pow(i + 1, -s);
+	gsl_ran_discrete_t *t = gsl_ran_discrete_preproc((size_t)n, wt);
+	free(wt);
+	if (!t)
+		oom();
+	return t;
+}
+
+static void setup(world *w, const mdl_config *c, mdl_result *r)
+{
+	memset(w, 0, sizeof *w);
+	w->c = c;
+	w->r = r;
+	w->s = sim_new();
+	for (int i = 0; i < STREAM_N; i++)
+		w->rng[i] = rng_stream(c->seed, (uint64_t)i);
+	w->d = dns_new(c->ndomains);
+	for (int i = 0; i < c->ndomains; i++)
+		dns_set(w->d, i, &c->initial[i]);
+	w->res = res_new(c->nresolvers, c->resolver, c->seed);
+	w->srv = xcalloc((size_t)c->nservers, sizeof *w->srv);
+	w->accepts = xcalloc((size_t)c->nservers * (size_t)c->ndomains, sizeof *w->accepts);
+	memcpy(w->accepts, c->accepts, (size_t)c->nservers * (size_t)c->ndomains * sizeof *w->accepts);
+	w->rate = tab_new(sizeof(bucket_state));
+
+	int nbackups = 0;
+	for (int i = 0; i < c->nservers; i++)
+		nbackups += c->servers[i].backup;
+	w->nmtas = c->nsenders + nbackups;
+	w->mtas = xcalloc((size_t)w->nmtas, sizeof *w->mtas);
+	gsl_rng *g = w->rng[STREAM_SETUP];
+	gsl_ran_discrete_t *pr = zipf_table(c->nresolvers, c->resolver_zipf);
+	gsl_ran_discrete_t *pp = gsl_ran_discrete_preproc((size_t)c->nprofiles, c->profile_share);
+	if (!pp)
+		oom();
+	for (int i = 0; i < c->nsenders; i++) {
+		mta *h = &w->mtas[i];
+		h->profile = (int)gsl_ran_discrete(g, pp);
+		h->resolver = (int)gsl_ran_discrete(g, pr);
+		const mta_profile *p = &c->profiles[h->profile];
+		h->phase = p->queue_run ? (sim_time)(gsl_rng_uniform(g) * (double)p->queue_run) : 0;
+		h->backup_server = -1;
+	}
+	for (int i = 0, b = c->nsenders; i < c->nservers; i++) {
+		if (!c->servers[i].backup)
+			continue;
+		mta *h = &w->mtas[b++];
+		h->profile = c->servers[i].relay_profile;
+		h->resolver = c->servers[i].relay_resolver;
+		const mta_profile *p = &c->profiles[h->profile];
+		h->phase = p->queue_run ? (sim_time)(gsl_rng_uniform(g) * (double)p->queue_run) : 0;
+		h->backup_server = i;
+		h->slots = c->servers[i].relay_sessions;
+	}
+	gsl_ran_discrete_free(pr);
+	gsl_ran_discrete_free(pp);
+	w->pick_domain = gsl_ran_discrete_preproc((size_t)c->ndomains, c->weight);
+	w->pick_sender = zipf_table(c->nsenders, c->sender_zipf);
+	if (!w->pick_domain)
+		oom();
+
+	w->peak_mult = 1;
+	if (c->pattern != PATTERN_FLAT)
+		for (int h = 0; h < 168; h++)
+			if (pattern_mult(c, h) > w->peak_mult)
+				w->peak_mult = pattern_mult(c, h);
+
+	memset(r, 0, sizeof *r);
+	r->server = xcalloc((size_t)c->nservers, sizeof *r->server);
+	r->provider_delivered = xcalloc((size_t)c->nproviders, sizeof *r->provider_delivered);
+	st_hist_init(&r->latency, 1, 1e8, 20);
+	r->nbuckets = (int)((c->duration + c->bucket - 1) / c->bucket);
+	r->ncols = TS_N + 2 * c->nservers;
+	r->ts = xcalloc((size_t)r->nbuckets * (size_t)r->ncols, sizeof *r->ts);
+	for (int i = 0; i < c->nservers; i++) {
+		st_tw_init(&w->srv[i].sessions, 0, 0);
+		st_tw_init(&w->srv[i].bucket_sessions, 0, 0);
+	}
+
+	for (int i = 0; i < c->nevents; i++)
+		sim_at(w->s, c->events[i].at, timeline, w, &c->events[i]);
+	for (int i = 0; i < c->nservers; i++)
+		if (c->servers[i].mtbf > 0)
+			sim_at(w->s,
+			       (sim_time)(gsl_ran_exponential(w->rng[STREAM_OUTAGE], sec(c->servers[i].mtbf)) *
+					  SIM_SEC),
+			       outage, w, (void *)(intptr_t)i);
+	sim_every(w->s, c->bucket, sample, w, NULL);
+	if (c->rate > 0)
+		next_arrival(w);
+}
+
+static void teardown(world *w)
+{
+	for (int i = 0; i < w->nblocks; i++)
+		free(w->blocks[i]);
+	free(w->blocks);
+	for (int i = 0; i < STREAM_N; i++)
+		gsl_rng_free(w->rng[i]);
+	gsl_ran_discrete_free(w->pick_domain);
+	gsl_ran_discrete_free(w->pick_sender);
+	tab_free(w->rate);
+	free(w->accepts);
+	free(w->srv);
+	free(w->mtas);
+	res_free(w->res);
+	dns_free(w->d);
+	sim_free(w->s);
+}
+
+int mdl_run(const mdl_config *c, mdl_result *r)
+{
+	world w;
+	setup(&w, c, r);
+	sim_run(w.s, c->duration);
+	/* the last (possibly partial) bucket */
+	sample(w.s, &w, NULL);
+	double end = sec(c->duration);
+	for (int i = 0; i < c->nservers; i++)
+		r->server[i].mean_sessions = st_tw_mean(&w.srv[i].sessions, end);
+	r->queued_senders = w.live_senders;
+	r->queued_backups = w.live_backups;
+	r->events = sim_events(w.s);
+	uint64_t b = 0;
+	for (int i = 0; i < BOUNCE_N; i++)
+		b += r->bounces[i];
+	int rc = 0;
+	if (b != r->bounced ||
+	    r->submitted != r->delivered + r->bounced + r->queued_senders + r->queued_backups) {
+		fprintf(stderr,
+			"mxsim: counts do not balance: submitted %llu, delivered %llu, bounced %llu, "
+			"queued %llu + %llu\n",
+			(unsigned long long)r->submitted, (unsigned long long)r->delivered,
+			(unsigned long long)r->bounced, (unsigned long long)r->queued_senders,
+			(unsigned long long)r->queued_backups);
+		rc = -1;
+	}
+	teardown(&w);
+	return rc;
+}
+
+void mdl_result_free(mdl_result *r)
+{
+	free(r->server);
+	free(r->provider_delivered);
+	free(r->ts);
+	st_hist_free(&r->latency);
+	memset(r, 0, sizeof *r);
+}

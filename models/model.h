@@ -1,0 +1,190 @@
+/*
+ * model.h - the mail-flow model of one run: domains, MX hosts, receiving
+ * servers, resolvers, sending MTAs, traffic and a timeline of changes, run
+ * on the engine; and the outcome of the run.
+ *
+ * Invariant (checked by mdl_run): every message generated ends exactly one
+ * way - delivered, bounced (with one reason) or still queued at a sender or
+ * a backup - so submitted = delivered + bounced + queued.
+ *
+ * The caller builds an mdl_config (it owns every array in it), runs
+ * mdl_run, reads the mdl_result and releases it with mdl_result_free.
+ */
+#ifndef MX_MODEL_H
+#define MX_MODEL_H
+
+#include "../sim/dist.h"
+#include "../sim/engine.h"
+#include "../sim/stats.h"
+#include "dns.h"
+#include "mta.h"
+#include "resolver.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef enum {
+	BOUNCE_RELAY_DENIED, /* 554/550 5.7.1: server does not take the domain */
+	BOUNCE_TOO_LARGE,    /* 552 5.3.4 */
+	BOUNCE_EXPIRED,      /* queue lifetime passed */
+	BOUNCE_NO_DOMAIN,    /* MX lookup NXDOMAIN */
+	BOUNCE_NO_ADDRESS,   /* no MX target has an address (5.4.4) */
+	BOUNCE_NULL_MX,      /* RFC 7505, 556 5.1.10 */
+	BOUNCE_LOOP,         /* backup MX with no better MX left */
+	BOUNCE_N
+} mdl_bounce;
+extern const char *const mdl_bounce_names[BOUNCE_N];
+
+typedef enum {
+	DEFER_REFUSED,  /* connection refused */
+	DEFER_TIMEOUT,  /* connect timeout */
+	DEFER_BUSY,     /* 421: all sessions in use */
+	DEFER_RATE,     /* 421/451: per-sender rate limit */
+	DEFER_GREYLIST, /* 451 greylisted */
+	DEFER_DNS,      /* SERVFAIL: temporary DNS failure */
+	DEFER_DEAD,     /* host skipped: remembered dead */
+	DEFER_N
+} mdl_defer;
+extern const char *const mdl_defer_names[DEFER_N];
+
+typedef struct {
+	host_kind kind;
+	int server; /* HOST_SERVER */
+} mdl_host;
+
+typedef struct {
+	char name[32];
+	int provider;
+	bool backup;        /* accepts, queues and relays to better MX hosts */
+	int host;           /* the MX host name it answers as */
+	int sessions;       /* concurrent sessions; full => 421 */
+	dist session_time;  /* seconds, plus size / bandwidth */
+	double bandwidth;   /* bytes/s; 0: size adds nothing */
+	double size_limit;  /* bytes; 0: none */
+	double rate, burst; /* per-sender token bucket (msg/s, msgs); 0: none */
+	sim_time greylist;  /* 0: off */
+	sim_time mtbf, mttr;/* random outages; 0: none */
+	bool down_refuses;  /* down: refused (else: packets dropped) */
+	int relay_profile;  /* backup: MTA profile index for relaying */
+	int relay_resolver; /* backup: resolver it uses */
+	int relay_sessions; /* backup: concurrent relay deliveries */
+} mdl_server;
+
+typedef enum {
+	EV_MX,        /* domain's MX answer becomes answer */
+	EV_TTL,       /* domain's MX TTL becomes ttl */
+	EV_ACCEPT,    /* server takes domain (-1: all) */
+	EV_REJECT,    /* server refuses domain (-1: all): relay denied */
+	EV_DOWN,      /* server down */
+	EV_UP,        /* server up */
+	EV_DNS_DOWN,  /* domain's authority unreachable */
+	EV_DNS_UP
+} mdl_ev_kind;
+
+typedef struct {
+	sim_time at;
+	mdl_ev_kind kind;
+	int domain; /* -1: every domain */
+	int server;
+	dns_answer answer;
+	sim_time ttl;
+} mdl_event;
+
+typedef enum { PATTERN_FLAT, PATTERN_OFFICE, PATTERN_TABLE } mdl_pattern;
+
+typedef enum { TRACE_ATTEMPT, TRACE_DELIVERED, TRACE_BOUNCED } mdl_trace_kind;
+
+/* One step of one message, for --trace and tests. */
+typedef struct {
+	mdl_trace_kind kind;
+	uint64_t id;      /* 1, 2, ... in order of arrival */
+	int domain, sender;
+	int holder;       /* sender, or nsenders + k for the k-th backup */
+	int attempts;     /* attempts by the current holder so far */
+	int server;       /* delivered: to which; else -1 */
+	mdl_bounce reason;
+	sim_time birth, now;
+	uint32_t size;
+} mdl_trace;
+
+typedef struct {
+	sim_time duration, bucket;
+	uint64_t seed; /* this replication's seed */
+
+	int ndomains;
+	dns_answer *initial;  /* [ndomains] MX answer at time 0 */
+	double *weight;       /* [ndomains] share of traffic */
+	int *self_host;       /* [ndomains] host of the domain's own A (implicit MX) */
+	sim_time *cutover;    /* [ndomains] when the MX moves (SIM_NEVER: never) */
+	int *new_provider;    /* [ndomains] provider it moves to (-1: none) */
+
+	int nhosts;
+	mdl_host *hosts;
+	int nservers, nproviders;
+	mdl_server *servers;
+	bool *accepts; /* [nservers * ndomains]: initially takes the domain */
+
+	int nresolvers;
+	const res_profile **resolver; /* [nresolvers] */
+	double resolver_zipf;         /* senders' share over resolvers */
+
+	int nsenders;
+	double sender_zipf; /* traffic share over senders: rank^-s */
+	int nprofiles;
+	mta_profile *profiles;  /* [nprofiles] */
+	double *profile_share;  /* [nprofiles] share of senders */
+
+	double rate;            /* mean messages per second, all domains */
+	mdl_pattern pattern;
+	double hourly[168];     /* PATTERN_TABLE: relative rate per hour of week */
+	dist size;              /* bytes */
+
+	int nevents;
+	mdl_event *events;
+
+	/* optional: called for each attempt and each end of a message */
+	void (*trace)(void *ctx, const mdl_trace *t);
+	void *trace_ctx;
+} mdl_config;
+
+/* Time-series columns, per bucket; then per server delivered and mean
+ * sessions. */
+typedef enum {
+	TS_ARRIVALS,
+	TS_DELIVERED,
+	TS_BOUNCED,
+	TS_DEFERRED,
+	TS_QUEUED_SENDERS,
+	TS_QUEUED_BACKUPS,
+	TS_OLD_MX_SHARE,
+	TS_N
+} mdl_ts;
+extern const char *const mdl_ts_names[TS_N];
+
+typedef struct {
+	uint64_t delivered, offered, busy, first_offered, first_busy;
+	double peak_sessions, mean_sessions;
+	uint64_t peak_queue; /* backups */
+} mdl_server_result;
+
+typedef struct {
+	uint64_t submitted, delivered, bounced, queued_senders, queued_backups;
+	uint64_t bounces[BOUNCE_N], deferrals[DEFER_N];
+	uint64_t attempts, deferred_attempts, lookups, stale_lookups;
+	uint64_t delivered_old_after; /* to a provider other than the new one, after the cutover */
+	double old_last;              /* seconds after the cutover of the last such delivery */
+	uint64_t peak_queue_senders;
+	uint64_t events;
+	mdl_server_result *server; /* [nservers] */
+	uint64_t *provider_delivered; /* [nproviders] */
+	st_hist latency;           /* seconds, delivered messages */
+	int nbuckets, ncols;       /* ncols = TS_N + 2 * nservers */
+	double *ts;                /* [nbuckets * ncols] */
+} mdl_result;
+
+/* Runs one replication. Returns 0, or -1 if the counts did not balance
+ * (a bug: message printed). The result is filled either way. */
+int mdl_run(const mdl_config *c, mdl_result *r);
+void mdl_result_free(mdl_result *r);
+
+#endif

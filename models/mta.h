@@ -1,0 +1,52 @@
+/*
+ * mta.h - sending MTA profiles: retry schedules, queue lifetime, connect
+ * timeout, how many MX addresses an attempt tries, dead-host memory.
+ *
+ * A message that keeps failing is retried at mta_next_retry and bounces as
+ * expired at the first failed attempt at or after its queue lifetime
+ * (measured from arrival, or from the first failure for Exim).
+ */
+#ifndef MX_MTA_H
+#define MX_MTA_H
+
+#include "../sim/engine.h"
+
+#include <stdbool.h>
+
+typedef enum {
+	SCHED_POSTFIX,   /* clamp(age, min, max) then the next queue run */
+	SCHED_EXIM,      /* F,2h,15m; G,16h,1h,1.5; F,4d,6h from first failure */
+	SCHED_QUEUE_RUN, /* the next queue run (Sendmail -q) */
+	SCHED_EXCHANGE,  /* 6 transient retries every 5 min, then every 15 min */
+	SCHED_LINEAR,    /* min, 2 min, 3 min ... capped at max */
+	SCHED_DOUBLING,  /* min, 2 min, 4 min ... capped at max */
+	SCHED_QMAIL,     /* birth + n^2 s, n = floor(sqrt(age s)) + 20 */
+	SCHED_SQUARE     /* creation + 400 s * step^2 (OpenSMTPD) */
+} mta_sched;
+
+typedef struct {
+	char name[32];
+	mta_sched sched;
+	sim_time min_backoff, max_backoff, queue_run;
+	sim_time lifetime;        /* give up (bounce as expired) after */
+	bool lifetime_from_fail;  /* Exim: counted from the first failure */
+	sim_time connect_timeout; /* cost of a host that drops packets */
+	int mx_limit;             /* addresses tried per attempt */
+	sim_time dead_time;       /* a failed host is skipped this long */
+} mta_profile;
+
+/* Built-in profile by name (postfix, exim, sendmail, exchange,
+ * exchange-online, gmail, qmail, opensmtpd), or NULL. */
+const mta_profile *mta_builtin(const char *name);
+extern const char *const mta_builtin_names[];
+
+/* When a message that arrived at birth, failed first at first_fail and has
+ * had `attempts` failed attempts (the last at now) is tried again. phase
+ * places the sender's queue-run grid. */
+sim_time mta_next_retry(const mta_profile *p, sim_time birth, sim_time first_fail, int attempts,
+			sim_time now, sim_time phase);
+
+/* Whether a message failing at now has reached its queue lifetime. */
+bool mta_expired(const mta_profile *p, sim_time birth, sim_time first_fail, sim_time now);
+
+#endif

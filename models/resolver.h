@@ -1,0 +1,57 @@
+/*
+ * resolver.h - caching resolvers shared by senders.
+ *
+ * A cache entry per (resolver, domain) remembers the answer version it was
+ * given and when it expires. Expiry is lazy: checked at lookup, never an
+ * event. At time 0 caches are in steady state: a pair met for the first
+ * time is taken to hold the initial answer until a point drawn uniformly
+ * over one lifetime (a pure function of seed, resolver and domain).
+ */
+#ifndef MX_RESOLVER_H
+#define MX_RESOLVER_H
+
+#include "dns.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* How a resolver turns a TTL into a cache lifetime. Times in sim_time;
+ * 0 means "not set" for cap, neg_cap, fixed and stale. */
+typedef struct {
+	const char *name;
+	sim_time cap;     /* positive TTL cap (max-cache-ttl) */
+	sim_time floor;   /* minimum lifetime (cache-min-ttl) */
+	sim_time neg_cap; /* negative TTL cap (max-ncache-ttl) */
+	sim_time fixed;   /* ignores TTL: fixed lifetime (Java-style) */
+	double extend;    /* multiplies TTLs (violators); 1 = honour */
+	sim_time stale;   /* serve-stale: max staleness while authority fails */
+} res_profile;
+
+/* Built-in profile by name (honour, bind, unbound, powerdns, knot,
+ * systemd, google, quad9, java, violator), or NULL. */
+const res_profile *res_builtin(const char *name);
+/* The names of the built-ins, NULL-terminated. */
+extern const char *const res_builtin_names[];
+
+/* Cache lifetime a profile gives an answer. */
+sim_time res_lifetime(const res_profile *p, const dns_answer *a);
+
+typedef struct res res;
+
+/* n resolvers; profile[i] is resolver i's (the array is borrowed and must
+ * outlive the res). */
+res *res_new(int n, const res_profile *const *profile, uint64_t seed);
+void res_free(res *r);
+
+typedef struct {
+	bool fail;        /* SERVFAIL: authority unreachable, nothing to serve */
+	uint32_t version; /* the answer version handed out */
+} res_answer;
+
+res_answer res_lookup(res *r, int resolver, const dns *d, int domain, sim_time now);
+
+size_t res_entries(const res *r);
+size_t res_bytes(const res *r);
+
+#endif

@@ -1,0 +1,29 @@
+/*
+ * table.h - open-addressing hash table from 64-bit keys to fixed-size
+ * values, for sparse state (resolver caches, per-sender rate buckets).
+ *
+ * Invariant: load stays at most 1/2 (the table doubles before); lookups are
+ * O(1) expected. Values are zeroed when created; pointers returned stay
+ * valid until the next insertion.
+ */
+#ifndef MX_TABLE_H
+#define MX_TABLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct tab tab;
+
+/* Returns a new table for values of vsize bytes (free with tab_free). */
+tab *tab_new(size_t vsize);
+void tab_free(tab *t);
+
+/* Finds key's value, creating a zeroed one (and setting *created) if
+ * absent. Aborts when out of memory. */
+void *tab_get(tab *t, uint64_t key, bool *created);
+
+size_t tab_count(const tab *t);
+size_t tab_bytes(const tab *t);
+
+#endif

@@ -1,0 +1,543 @@
+/*
+ * test_model.c - the mail-flow models against the analytic results of
+ * shared/domain-facts.md section 6, with tolerances from the spread over
+ * replications; every run must balance (mdl_run returns 0).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include "../models/model.h"
+#include "../sim/rng.h"
+
+#include <math.h>
+#include <string.h>
+
+/* hosts */
+enum { H_OLD, H_NEW, H_SELF, H_TYPO_NX, H_REFUSE, H_TIMEOUT, H_BACKUP, H_SECOND, NHOSTS };
+/* servers */
+enum { S_OLD, S_NEW, S_BACKUP, S_SECOND, NSERVERS };
+
+typedef struct {
+	mdl_config c;
+	dns_answer initial[1];
+	double weight[1];
+	int self_host[1];
+	sim_time cutover[1];
+	int new_provider[1];
+	mdl_host hosts[NHOSTS];
+	mdl_server servers[NSERVERS];
+	bool accepts[NSERVERS];
+	const res_profile *resolver[2000];
+	mta_profile profiles[1];
+	double share[1];
+	mdl_event events[8];
+} fixture;
+
+static dns_answer mx1(int host, sim_time ttl)
+{
+	return (dns_answer){.kind = DNS_MX, .n = 1, .mx = {{10, (uint32_t)host}}, .ttl = ttl};
+}
+
+static dns_answer mx2(int h1, int h2, sim_time ttl)
+{
+	return (dns_answer){.kind = DNS_MX, .n = 2, .mx = {{10, (uint32_t)h1}, {20, (uint32_t)h2}},
+			    .ttl = ttl};
+}
+
+static mdl_server server(const char *name, int provider, int host, int sessions)
+{
+	mdl_server s = {.provider = provider, .host = host, .sessions = sessions,
+			.session_time = dist_const(1)};
+	strcpy(s.name, name);
+	return s;
+}
+
+/* One domain on the old provider's host, nresolvers honouring TTLs, nsenders
+ * on Postfix, rate messages/s, every server taking the domain. */
+static void fixture_init(fixture *f, int nresolvers, int nsenders, double rate, sim_time ttl)
+{
+	memset(f, 0, sizeof *f);
+	mdl_config *c = &f->c;
+	c->duration = 2 * SIM_DAY;
+	c->bucket = 5 * SIM_MIN;
+	c->seed = 1;
+	c->ndomains = 1;
+	f->initial[0] = mx1(H_OLD, ttl);
+	c->initial = f->initial;
+	f->weight[0] = 1;
+	c->weight = f->weight;
+	f->self_host[0] = H_SELF;
+	c->self_host = f->self_host;
+	f->cutover[0] = SIM_NEVER;
+	c->cutover = f->cutover;
+	f->new_provider[0] = 1;
+	c->new_provider = f->new_provider;
+	f->hosts[H_OLD] = (mdl_host){HOST_SERVER, S_OLD};
+	f->hosts[H_NEW] = (mdl_host){HOST_SERVER, S_NEW};
+	f->hosts[H_SELF] = (mdl_host){HOST_REFUSE, 0};
+	f->hosts[H_TYPO_NX] = (mdl_host){HOST_NXDOMAIN, 0};
+	f->hosts[H_REFUSE] = (mdl_host){HOST_REFUSE, 0};
+	f->hosts[H_TIMEOUT] = (mdl_host){HOST_TIMEOUT, 0};
+	f->hosts[H_BACKUP] = (mdl_host){HOST_SERVER, S_BACKUP};
+	f->hosts[H_SECOND] = (mdl_host){HOST_SERVER, S_SECOND};
+	c->nhosts = NHOSTS;
+	c->hosts = f->hosts;
+	f->servers[S_OLD] = server("old", 0, H_OLD, 100000);
+	f->servers[S_NEW] = server("new", 1, H_NEW, 100000);
+	f->servers[S_BACKUP] = server("backup", 2, H_BACKUP, 100000);
+	f->servers[S_BACKUP].backup = true;
+	f->servers[S_BACKUP].relay_sessions = 20;
+	f->servers[S_SECOND] = server("second", 1, H_SECOND, 100000);
+	c->nservers = NSERVERS;
+	c->nproviders = 3;
+	c->servers = f->servers;
+	for (int i = 0; i < NSERVERS; i++)
+		f->accepts[i] = true;
+	c->accepts = f->accepts;
+	for (int i = 0; i < nresolvers; i++)
+		f->resolver[i] = res_builtin("honour");
+	c->nresolvers = nresolvers;
+	c->resolver = f->resolver;
+	c->resolver_zipf = 0;
+	c->nsenders = nsenders;
+	c->sender_zipf = 0;
+	f->profiles[0] = *mta_builtin("postfix");
+	c->nprofiles = 1;
+	c->profiles = f->profiles;
+	f->share[0] = 1;
+	c->profile_share = f->share;
+	c->rate = rate;
+	c->size = dist_const(10000);
+	c->events = f->events;
+}
+
+static void add_event(fixture *f, mdl_event e)
+{
+	f->events[f->c.nevents++] = e;
+}
+
+static int run(fixture *f, uint64_t rep, mdl_result *r)
+{
+	f->c.seed = rng_replication_seed(1, (unsigned)rep);
+	return mdl_run(&f->c, r);
+}
+
+static double col(const mdl_result *r, int bucket, int c)
+{
+	return r->ts[(size_t)bucket * (size_t)r->ncols + (size_t)c];
+}
+
+/* mean and 95 % half-width over n values */
+static void ci(const double *x, int n, double *m, double *h)
+{
+	st_ci95(x, n, m, h);
+}
+
+enum { REPS = 6 };
+
+/* MX changed at t0: share of lookups answered old at t0 + x is
+ * (L - x) / (L + 1/lambda), L = min(T, cap). */
+static void propagation_case(const char *profile, sim_time ttl, sim_time life)
+{
+	fixture f;
+	int nres = 400, nsend = 4000;
+	double rate = 40; /* per resolver: 0.1/s, 1/lambda = 10 s */
+	fixture_init(&f, nres, nsend, rate, ttl);
+	for (int i = 0; i < nres; i++)
+		f.resolver[i] = res_builtin(profile);
+	sim_time t0 = SIM_DAY;
+	f.c.duration = t0 + life + SIM_HOUR;
+	f.c.bucket = life / 12;
+	add_event(&f, (mdl_event){.at = t0, .kind = EV_MX, .answer = mx1(H_NEW, ttl)});
+	int b0 = (int)(t0 / f.c.bucket);
+	double err[REPS], inv_lambda = nres / rate, L = (double)life / SIM_SEC;
+	double worst = 0;
+	for (int k = 0; k < REPS; k++) {
+		mdl_result r;
+		assert_int_equal(run(&f, (uint64_t)k, &r), 0);
+		double e = 0;
+		for (int b = 0; b < 12; b++) {
+			double x0 = (double)b * L / 12, x1 = x0 + L / 12;
+			/* average of (L - x) / (L + 1/lambda) over the bucket */
+			double want = (L - (x0 + x1) / 2) / (L + inv_lambda);
+			double got = col(&r, b0 + b, TS_OLD_MX_SHARE);
+			e += got - want;
+			if (fabs(got - want) > worst)
+				worst = fabs(got - want);
+		}
+		err[k] = e / 12;
+		/* after one lifetime nothing old is left */
+		assert_true(col(&r, b0 + 13, TS_OLD_MX_SHARE) == 0);
+		mdl_result_free(&r);
+	}
+	double m, h;
+	ci(err, REPS, &m, &h);
+	print_message("propagation %s: mean error %.4f +- %.4f, worst bucket %.3f\n", profile, m, h,
+		      worst);
+	assert_true(fabs(m) < fmax(h, 0.005) * 2);
+	assert_true(worst < 0.12); /* 400 resolvers: binomial spread ~0.025 */
+}
+
+static void propagation_honours_ttl(void **state)
+{
+	(void)state;
+	propagation_case("honour", SIM_HOUR, SIM_HOUR);
+}
+
+static void propagation_capped(void **state)
+{
+	(void)state;
+	/* a 1 d TTL capped at 6 h by Google Public DNS */
+	propagation_case("google", SIM_DAY, 6 * SIM_HOUR);
+}
+
+/* Old provider stops accepting at the switch: bounces ~ R * T / 2. */
+static void cancelled_early_bounces_half_ttl(void **state)
+{
+	(void)state;
+	fixture f;
+	double rate = 1, nres = 100;
+	sim_time T = SIM_HOUR, t0 = SIM_DAY;
+	fixture_init(&f, (int)nres, 5000, rate, T);
+	f.c.duration = t0 + 3 * T;
+	add_event(&f, (mdl_event){.at = t0, .kind = EV_MX, .answer = mx1(H_NEW, T)});
+	add_event(&f, (mdl_event){.at = t0, .kind = EV_REJECT, .domain = 0, .server = S_OLD});
+	double x[REPS];
+	for (int k = 0; k < REPS; k++) {
+		mdl_result r;
+		assert_int_equal(run(&f, (uint64_t)k, &r), 0);
+		assert_int_equal(r.bounced, r.bounces[BOUNCE_RELAY_DENIED]);
+		x[k] = (double)r.bounced;
+		mdl_result_free(&r);
+	}
+	/* R * T/2, exactly R * T^2 / (2 (T + 1/lambda)) for lookup rate lambda */
+	double Ts = 3600, want = rate * Ts * Ts / (2 * (Ts + nres / rate));
+	double m, h;
+	ci(x, REPS, &m, &h);
+	print_message("cancelled early: bounced %.0f +- %.0f, R*T/2 = %.0f\n", m, h, want);
+	assert_true(fabs(m - want) < fmax(2 * h, 0.05 * want));
+}
+
+/* Wrong MX for D, fixed: bounces ~ R * D (5xx host or unresolvable name);
+ * an unreachable host bounces nothing. */
+static void typo_case(int typo_host, bool fatal)
+{
+	fixture f;
+	double rate = 1;
+	sim_time T = 15 * SIM_MIN, t0 = SIM_DAY, D = 2 * SIM_HOUR;
+	fixture_init(&f, 500, 5000, rate, T);
+	f.c.duration = t0 + D + 2 * SIM_DAY;
+	f.hosts[H_SECOND] = (mdl_host){HOST_SERVER, S_SECOND};
+	f.accepts[S_SECOND] = false; /* answers 554 relay denied for the domain */
+	add_event(&f, (mdl_event){.at = t0, .kind = EV_MX, .answer = mx1(typo_host, T)});
+	add_event(&f, (mdl_event){.at = t0 + D, .kind = EV_MX, .answer = mx1(H_OLD, T)});
+	double x[REPS];
+	for (int k = 0; k < REPS; k++) {
+		mdl_result r;
+		assert_int_equal(run(&f, (uint64_t)k, &r), 0);
+		x[k] = (double)r.bounced;
+		if (!fatal) {
+			assert_int_equal(r.bounced, 0);
+			/* only delayed: all delivered within hours of the fix */
+			assert_true(r.queued_senders < 10);
+		}
+		mdl_result_free(&r);
+	}
+	if (!fatal)
+		return;
+	double m, h, want = rate * (double)(D / SIM_SEC);
+	ci(x, REPS, &m, &h);
+	print_message("typo host %d: bounced %.0f +- %.0f, R*D = %.0f\n", typo_host, m, h, want);
+	assert_true(fabs(m - want) < fmax(2 * h, 0.05 * want));
+}
+
+static void typo_rejecting_host(void **state)
+{
+	(void)state;
+	typo_case(H_SECOND, true);
+}
+
+static void typo_unresolvable_host(void **state)
+{
+	(void)state;
+	typo_case(H_TYPO_NX, true);
+}
+
+static void typo_unreachable_host_only_delays(void **state)
+{
+	(void)state;
+	typo_case(H_REFUSE, false);
+	typo_case(H_TIMEOUT, false);
+}
+
+static void null_mx_bounces_at_once(void **state)
+{
+	(void)state;
+	fixture f;
+	fixture_init(&f, 10, 100, 0.1, SIM_HOUR);
+	f.initial[0] = (dns_answer){.kind = DNS_NULLMX, .ttl = SIM_HOUR};
+	f.c.duration = SIM_DAY;
+	mdl_result r;
+	assert_int_equal(run(&f, 0, &r), 0);
+	assert_true(r.submitted > 1000);
+	assert_int_equal(r.bounces[BOUNCE_NULL_MX], r.submitted);
+	assert_int_equal(r.attempts, r.submitted);
+	mdl_result_free(&r);
+}
+
+static double erlang_b(int c, double a)
+{
+	double b = 1;
+	for (int k = 1; k <= c; k++)
+		b = a * b / (k + a * b);
+	return b;
+}
+
+/* Poisson arrivals, exponential sessions, c sessions: share of first
+ * attempts answered 421 = Erlang B(c, R/mu); the refused go to a second MX,
+ * so retries add no load. */
+static void capacity_matches_erlang_b(void **state)
+{
+	(void)state;
+	fixture f;
+	int c = 10;
+	double rate = 8, hold = 1;
+	fixture_init(&f, 10, 1000, rate, SIM_DAY);
+	f.initial[0] = mx2(H_NEW, H_SECOND, SIM_DAY);
+	f.servers[S_NEW].sessions = c;
+	f.servers[S_NEW].session_time = dist_exp(hold);
+	f.c.duration = 6 * SIM_HOUR;
+	double x[REPS];
+	for (int k = 0; k < REPS; k++) {
+		mdl_result r;
+		assert_int_equal(run(&f, (uint64_t)k, &r), 0);
+		x[k] = (double)r.server[S_NEW].first_busy / (double)r.server[S_NEW].first_offered;
+		assert_true(r.server[S_NEW].peak_sessions <= c);
+		mdl_result_free(&r);
+	}
+	double m, h, want = erlang_b(c, rate * hold);
+	ci(x, REPS, &m, &h);
+	print_message("Erlang B(%d, %.1f) = %.4f, simulated %.4f +- %.4f\n", c, rate * hold, want, m, h);
+	assert_true(fabs(m - want) < fmax(2 * h, 0.003));
+}
+
+/* The share bounced 552 is P(size > limit). */
+static void size_limit_matches_tail(void **state)
+{
+	(void)state;
+	fixture f;
+	fixture_init(&f, 10, 1000, 1, SIM_DAY);
+	f.c.size = (dist){.kind = DIST_LOGNORMAL, .p = {5e6, 1.0}};
+	f.servers[S_OLD].size_limit = 20e6;
+	f.c.duration = SIM_DAY;
+	double x[REPS];
+	for (int k = 0; k < REPS; k++) {
+		mdl_result r;
+		assert_int_equal(run(&f, (uint64_t)k, &r), 0);
+		x[k] = (double)r.bounces[BOUNCE_TOO_LARGE] / (double)r.submitted;
+		mdl_result_free(&r);
+	}
+	double m, h, want = dist_tail(&f.c.size, 20e6);
+	ci(x, REPS, &m, &h);
+	print_message("552 share %.4f +- %.4f, P(size > 20 MB) = %.4f\n", m, h, want);
+	assert_true(fabs(m - want) < fmax(2 * h, 0.003));
+}
+
+/* Primary down for D: nothing bounces, the backup's peak queue ~ R * D. */
+static void backup_holds_outage(void **state)
+{
+	(void)state;
+	fixture f;
+	double rate = 0.5;
+	sim_time D = 4 * SIM_HOUR, t0 = SIM_DAY;
+	fixture_init(&f, 50, 2000, rate, SIM_HOUR);
+	f.initial[0] = mx2(H_OLD, H_BACKUP, SIM_HOUR);
+	f.servers[S_BACKUP].relay_profile = 0;
+	f.c.duration = t0 + D + SIM_DAY;
+	add_event(&f, (mdl_event){.at = t0, .kind = EV_DOWN, .server = S_OLD});
+	add_event(&f, (mdl_event){.at = t0 + D, .kind = EV_UP, .server = S_OLD});
+	double x[REPS];
+	for (int k = 0; k < REPS; k++) {
+		mdl_result r;
+		assert_int_equal(run(&f, (uint64_t)k, &r), 0);
+		assert_int_equal(r.bounced, 0);
+		assert_int_equal(r.queued_backups, 0); /* drained after the outage */
+		x[k] = (double)r.server[S_BACKUP].peak_queue;
+		mdl_result_free(&r);
+	}
+	double m, h, want = rate * (double)(D / SIM_SEC);
+	ci(x, REPS, &m, &h);
+	print_message("backup peak queue %.0f +- %.0f, R*D = %.0f\n", m, h, want);
+	assert_true(fabs(m - want) < fmax(2 * h, 0.03 * want));
+
+	/* without the backup the senders hold the mail, and still nothing bounces */
+	f.initial[0] = mx1(H_OLD, SIM_HOUR);
+	mdl_result r;
+	assert_int_equal(run(&f, 0, &r), 0);
+	assert_int_equal(r.bounced, 0);
+	assert_true(r.peak_queue_senders > 0.9 * want);
+	mdl_result_free(&r);
+}
+
+typedef struct {
+	uint64_t id;
+	sim_time birth, at[200];
+	int n;
+	bool bounced;
+	sim_time end;
+} one_msg;
+
+static void trace_first(void *ctx, const mdl_trace *t)
+{
+	one_msg *o = ctx;
+	if (!o->id)
+		o->id = t->id;
+	if (t->id != o->id)
+		return;
+	o->birth = t->birth;
+	if (t->kind == TRACE_ATTEMPT && o->n < 200)
+		o->at[o->n++] = t->now;
+	if (t->kind == TRACE_BOUNCED) {
+		o->bounced = true;
+		o->end = t->now;
+	}
+}
+
+static one_msg unreachable(const char *profile)
+{
+	fixture f;
+	fixture_init(&f, 1, 1, 1.0 / 86400, SIM_DAY);
+	f.initial[0] = mx1(H_REFUSE, SIM_DAY);
+	f.profiles[0] = *mta_builtin(profile);
+	f.profiles[0].dead_time = 0;
+	f.c.duration = 12 * SIM_DAY;
+	one_msg o;
+	memset(&o, 0, sizeof o);
+	f.c.trace = trace_first;
+	f.c.trace_ctx = &o;
+	mdl_result r;
+	assert_int_equal(run(&f, 3, &r), 0);
+	mdl_result_free(&r);
+	assert_true(o.bounced);
+	assert_true(o.birth < 4 * SIM_DAY);
+	return o;
+}
+
+static void retry_schedule_postfix(void **state)
+{
+	(void)state;
+	one_msg o = unreachable("postfix");
+	/* each retry: the first queue run (a 300 s grid) once the backoff
+	 * clamp(age, 300 s, 4000 s) has passed: ~300, 600, 1200, 2400, then
+	 * every 4000-4300 s */
+	for (int i = 1; i < o.n; i++) {
+		sim_time age = o.at[i - 1] - o.birth;
+		sim_time b = age < 300 * SIM_SEC ? 300 * SIM_SEC : age > 4000 * SIM_SEC ? 4000 * SIM_SEC : age;
+		sim_time slack = o.at[i] - (o.at[i - 1] + b);
+		assert_true(slack >= 0 && slack < 300 * SIM_SEC);
+		if (i > 1)
+			assert_true((o.at[i] - o.at[1]) % (300 * SIM_SEC) == 0);
+	}
+	assert_true(o.at[1] - o.birth < 600 * SIM_SEC && o.at[3] - o.birth < 3600 * SIM_SEC);
+	/* bounced at the first attempt at age >= 5 d */
+	assert_true(o.end == o.at[o.n - 1]);
+	assert_true(o.end - o.birth >= 5 * SIM_DAY);
+	assert_true(o.at[o.n - 2] - o.birth < 5 * SIM_DAY);
+}
+
+static void retry_schedule_exim(void **state)
+{
+	(void)state;
+	one_msg o = unreachable("exim");
+	/* F,2h,15m; G,16h,1h,1.5; F,4d,6h */
+	double h = 3600, want[20] = {0};
+	int n = 1;
+	for (int k = 1; k <= 8; k++)
+		want[n++] = k * 900;
+	double g = h, t = 2 * h;
+	while (t < 16 * h) {
+		t += g;
+		g *= 1.5;
+		want[n++] = t;
+	}
+	for (int i = 0; i < n; i++)
+		assert_true(fabs((double)(o.at[i] - o.birth) / SIM_SEC - want[i]) < 1e-6);
+	for (int i = n; i < o.n; i++)
+		assert_true(o.at[i] - o.at[i - 1] == 6 * SIM_HOUR);
+	assert_true(o.end - o.birth >= 4 * SIM_DAY && o.at[o.n - 2] - o.birth < 4 * SIM_DAY);
+}
+
+static void retry_schedule_others(void **state)
+{
+	(void)state;
+	/* qmail: birth + n^2 s, n = floor(sqrt(age)) + 20: 400, 1600, 3600, 6400 */
+	one_msg o = unreachable("qmail");
+	double q[] = {0, 400, 1600, 3600, 6400};
+	for (int i = 0; i < 5; i++)
+		assert_true((double)(o.at[i] - o.birth) / SIM_SEC == q[i]);
+	assert_true(o.end - o.birth >= 7 * SIM_DAY && o.at[o.n - 2] - o.birth < 7 * SIM_DAY);
+	/* Exchange: 6 x 5 min, then 15 min; gives up after 2 d */
+	o = unreachable("exchange");
+	for (int i = 1; i < o.n; i++)
+		assert_true(o.at[i] - o.at[i - 1] == (i <= 6 ? 5 : 15) * SIM_MIN);
+	assert_true(o.end - o.birth >= 2 * SIM_DAY && o.at[o.n - 2] - o.birth < 2 * SIM_DAY);
+	/* OpenSMTPD: creation + 400 s * step^2 */
+	o = unreachable("opensmtpd");
+	for (int i = 1; i < 6; i++)
+		assert_true(o.at[i] - o.birth == 400 * SIM_SEC * i * i);
+	/* Sendmail: every queue run, 30 min apart, 5 d */
+	o = unreachable("sendmail");
+	for (int i = 2; i < o.n; i++)
+		assert_true(o.at[i] - o.at[i - 1] == 30 * SIM_MIN);
+	assert_true(o.end - o.birth >= 5 * SIM_DAY && o.at[o.n - 2] - o.birth < 5 * SIM_DAY);
+}
+
+/* MX deleted: NODATA is cached (negative TTL) and senders fall back to the
+ * implicit MX (the domain's own address), here a web server refusing SMTP. */
+static void deleted_mx_uses_implicit_mx(void **state)
+{
+	(void)state;
+	fixture f;
+	fixture_init(&f, 100, 1000, 0.5, 5 * SIM_MIN);
+	sim_time t0 = SIM_DAY;
+	f.c.duration = 2 * SIM_DAY;
+	add_event(&f, (mdl_event){.at = t0, .kind = EV_MX,
+				  .answer = {.kind = DNS_NODATA, .ttl = SIM_HOUR}});
+	add_event(&f, (mdl_event){.at = t0 + 10 * SIM_MIN, .kind = EV_MX,
+				  .answer = mx1(H_OLD, 5 * SIM_MIN)});
+	mdl_result r;
+	assert_int_equal(run(&f, 0, &r), 0);
+	assert_int_equal(r.bounced, 0);
+	assert_true(r.deferrals[DEFER_REFUSED] > 0);
+	/* the negative answer lingers up to its 1 h TTL after the re-add */
+	int b_last = -1;
+	for (int b = 0; b < r.nbuckets; b++)
+		if (col(&r, b, TS_OLD_MX_SHARE) > 0)
+			b_last = b;
+	double last = (double)(b_last + 1) * 300;
+	assert_true(last > 86400 + 600 + 1800 && last <= 86400 + 600 + 3600 + 300);
+	mdl_result_free(&r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(propagation_honours_ttl),
+		cmocka_unit_test(propagation_capped),
+		cmocka_unit_test(cancelled_early_bounces_half_ttl),
+		cmocka_unit_test(typo_rejecting_host),
+		cmocka_unit_test(typo_unresolvable_host),
+		cmocka_unit_test(typo_unreachable_host_only_delays),
+		cmocka_unit_test(null_mx_bounces_at_once),
+		cmocka_unit_test(capacity_matches_erlang_b),
+		cmocka_unit_test(size_limit_matches_tail),
+		cmocka_unit_test(backup_holds_outage),
+		cmocka_unit_test(retry_schedule_postfix),
+		cmocka_unit_test(retry_schedule_exim),
+		cmocka_unit_test(retry_schedule_others),
+		cmocka_unit_test(deleted_mx_uses_implicit_mx),
+	};
+	return cmocka_run_group_tests_name("model", tests, NULL, NULL);
+}
