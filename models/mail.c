@@ -25,6 +25,8 @@ const char *const mdl_defer_names[DEFER_N] = {"refused", "timeout", "busy",   "r
 const char *const mdl_ts_names[TS_N] = {"arrivals", "delivered", "bounced", "deferred",
 					"queued_senders", "queued_backups", "old_mx_share"};
 
+enum { BLOCK = 4096 }; /* messages allocated at a time */
+
 enum { STREAM_ARRIVAL, STREAM_DOMAIN, STREAM_SENDER, STREAM_SIZE, STREAM_SHUFFLE,
        STREAM_SERVICE, STREAM_OUTAGE, STREAM_SETUP, STREAM_N };
 
@@ -53,7 +55,7 @@ struct msg {
 	int ncand, ci;
 	int cand[DNS_MAX_MX];
 	int server; /* in session with */
-	bool first;
+	bool first, live;
 	sim_time grey_seen;
 	int grey_server;
 };
@@ -110,7 +112,6 @@ static void *xcalloc(size_t n, size_t size)
 static msg *msg_new(world *w)
 {
 	if (!w->free_msgs) {
-		enum { BLOCK = 4096 };
 		msg *b = xcalloc(BLOCK, sizeof *b);
 		w->blocks = realloc(w->blocks, (size_t)(w->nblocks + 1) * sizeof *w->blocks);
 		if (!w->blocks)
@@ -205,6 +206,7 @@ static void release_slot(world *w, msg *m)
 
 static void msg_free(world *w, msg *m)
 {
+	m->live = false;
 	m->next = w->free_msgs;
 	w->free_msgs = m;
 }
@@ -587,6 +589,7 @@ static void arrival(sim *s, void *subject, void *object)
 	m->size = sz > 4e9 ? 4000000000u : (uint32_t)sz;
 	m->birth = m->hop_birth = sim_now(s);
 	m->id = ++w->r->submitted;
+	m->live = true;
 	w->b_arrivals++;
 	mta *h = &w->mtas[m->holder];
 	h->queued++;
@@ -812,6 +815,11 @@ int mdl_run(const mdl_config *c, mdl_result *r)
 	double end = sec(c->duration);
 	for (int i = 0; i < c->nservers; i++)
 		r->server[i].mean_sessions = st_tw_mean(&w.srv[i].sessions, end);
+	if (c->trace)
+		for (int i = 0; i < w.nblocks; i++)
+			for (int k = 0; k < BLOCK; k++)
+				if (w.blocks[i][k].live)
+					trace(&w, &w.blocks[i][k], TRACE_QUEUED, -1, 0);
 	r->queued_senders = w.live_senders;
 	r->queued_backups = w.live_backups;
 	r->events = sim_events(w.s);

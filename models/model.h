@@ -92,7 +92,7 @@ typedef struct {
 
 typedef enum { PATTERN_FLAT, PATTERN_OFFICE, PATTERN_TABLE } mdl_pattern;
 
-typedef enum { TRACE_ATTEMPT, TRACE_DELIVERED, TRACE_BOUNCED } mdl_trace_kind;
+typedef enum { TRACE_ATTEMPT, TRACE_DELIVERED, TRACE_BOUNCED, TRACE_QUEUED } mdl_trace_kind;
 
 /* One step of one message, for --trace and tests. */
 typedef struct {
@@ -142,7 +142,8 @@ typedef struct {
 	int nevents;
 	mdl_event *events;
 
-	/* optional: called for each attempt and each end of a message */
+	/* optional: called for each attempt and each end of a message, and
+	 * (TRACE_QUEUED) for each message still queued when the run ends */
 	void (*trace)(void *ctx, const mdl_trace *t);
 	void *trace_ctx;
 } mdl_config;

@@ -1,2 +1,703 @@
-/* main.c - placeholder replaced by the mxsim command below */
-int main(void) { return 0; }
+/*
+ * main.c - the mxsim command: run, check and plot scenarios.
+ *
+ * Conventions: functions return 0 or -1 and print their own messages;
+ * exit status 0 success, 2 bad usage or bad scenario (nothing written),
+ * 1 failure while running. Results go to a hidden temporary folder that is
+ * renamed into place whole, so an interrupted run leaves no partial file.
+ */
+#include "../models/metrics.h"
+#include "../models/scenario.h"
+#include "../sim/csvw.h"
+#include "../sim/runner.h"
+#include "../sim/units.h"
+#include "plot.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef MXSIM_VERSION
+#define MXSIM_VERSION "0.1.0"
+#endif
+
+enum { TRACE_COLS = 9 };
+
+typedef struct {
+	scn_file *f;
+	scn **pt;
+	long npoints;
+	unsigned reps;
+	char name[128];
+	int nsum, nts, nbuckets, nbins;
+	char **sum_names, **ts_names;
+	double **res; /* [npoints * reps] job outputs */
+	size_t *nres;
+	long job0;
+	sim_time bucket;
+} batch;
+
+typedef struct {
+	batch *b;
+	int nb;
+	long njobs;
+	bool trace, progress;
+	double t0;
+} ctx;
+
+static double now_sec(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: mxsim run [-o DIR] [-j N] [-r REPS] [--seed S] [--set section.key=value]...\n"
+		"                 [--trace] [-q] SCENARIO...\n"
+		"       mxsim check [--set section.key=value]... SCENARIO...\n"
+		"       mxsim plot DIR...\n"
+		"       mxsim --help | --version\n"
+		"\n"
+		"  run     run every scenario (all study points x replications); results in\n"
+		"          DIR/<scenario>/ (default DIR: results)\n"
+		"  check   validate the scenarios and print them resolved; runs nothing\n"
+		"  plot    draw the plots and reports of result folders (needs gnuplot)\n"
+		"\n"
+		"  -o DIR          output root (default: results)\n"
+		"  -j N            worker processes (default 1); results identical for any N\n"
+		"  -r REPS         replications (overrides [run] replications)\n"
+		"      --seed S    base seed (overrides [run] seed)\n"
+		"      --set K=V   override a key, e.g. --set 'server new.sessions=50'\n"
+		"      --trace     also write trace.csv, one row per message\n"
+		"  -q              no progress bar\n"
+		"\n"
+		"Exit status: 0 success, 2 bad usage or scenario, 1 failure while running.\n");
+}
+
+/* ---- jobs ------------------------------------------------------------- */
+
+typedef struct {
+	double *rows;
+	size_t n, cap;
+} trace_buf;
+
+static void on_trace(void *c, const mdl_trace *t)
+{
+	trace_buf *b = c;
+	if (t->kind == TRACE_ATTEMPT)
+		return;
+	if (b->n + TRACE_COLS > b->cap) {
+		b->cap = b->cap ? 2 * b->cap : 4096;
+		b->rows = realloc(b->rows, b->cap * sizeof *b->rows);
+		if (!b->rows)
+			abort();
+	}
+	double *r = b->rows + b->n;
+	r[0] = (double)t->id;
+	r[1] = (double)t->birth / SIM_SEC;
+	r[2] = t->kind == TRACE_QUEUED ? NAN : (double)t->now / SIM_SEC;
+	r[3] = t->sender;
+	r[4] = t->domain;
+	r[5] = t->attempts;
+	r[6] = t->kind == TRACE_DELIVERED ? 0 : t->kind == TRACE_BOUNCED ? 1 : 2;
+	r[7] = t->kind == TRACE_BOUNCED ? (double)t->reason : NAN;
+	r[8] = t->server;
+	b->n += TRACE_COLS;
+}
+
+static void locate(const ctx *c, long i, int *k, long *p, unsigned *r)
+{
+	int j = 0;
+	while (j + 1 < c->nb && c->b[j + 1].job0 <= i)
+		j++;
+	long local = i - c->b[j].job0;
+	*k = j;
+	*p = local / c->b[j].reps;
+	*r = (unsigned)(local % c->b[j].reps);
+}
+
+/* Output: summary values, time series, latency bins, then the trace
+ * (a count of doubles, then rows). */
+static int job(long i, void *vc, double **out, size_t *n)
+{
+	ctx *c = vc;
+	int k;
+	long p;
+	unsigned r;
+	locate(c, i, &k, &p, &r);
+	batch *b = &c->b[k];
+	scn *s = b->pt[p];
+	mdl_config cfg = *scn_config(s, r);
+	trace_buf tb = {0};
+	if (c->trace) {
+		cfg.trace = on_trace;
+		cfg.trace_ctx = &tb;
+	}
+	mdl_result out_r;
+	int rc = mdl_run(&cfg, &out_r);
+	size_t nts = (size_t)out_r.nbuckets * (size_t)out_r.ncols;
+	size_t nbins = out_r.latency.h->n;
+	size_t len = (size_t)b->nsum + nts + nbins + 3 + 1 + tb.n;
+	double *v = malloc(len * sizeof *v);
+	if (!v)
+		abort();
+	met_summary_values(s, &out_r, v);
+	memcpy(v + b->nsum, out_r.ts, nts * sizeof *v);
+	memcpy(v + b->nsum + nts, out_r.latency.h->bin, nbins * sizeof *v);
+	double *tail = v + b->nsum + nts + nbins;
+	tail[0] = (double)out_r.latency.n;
+	tail[1] = out_r.latency.sum;
+	tail[2] = out_r.latency.max;
+	tail[3] = (double)tb.n;
+	if (tb.n)
+		memcpy(tail + 4, tb.rows, tb.n * sizeof *v);
+	free(tb.rows);
+	mdl_result_free(&out_r);
+	*out = v;
+	*n = len;
+	return rc;
+}
+
+static void job_done(long i, void *vc, double *out, size_t n)
+{
+	ctx *c = vc;
+	int k;
+	long p;
+	unsigned r;
+	locate(c, i, &k, &p, &r);
+	batch *b = &c->b[k];
+	b->res[p * b->reps + r] = out;
+	b->nres[p * b->reps + r] = n;
+}
+
+static void progress(long done, long total, void *vc)
+{
+	ctx *c = vc;
+	if (!c->progress)
+		return;
+	double el = now_sec() - c->t0;
+	double eta = done ? el / (double)done * (double)(total - done) : 0;
+	int w = 30, fill = (int)(w * done / (total ? total : 1));
+	fprintf(stderr, "\r[%.*s%*s] %ld/%ld runs  %.0fs  ETA %.0fs ", fill,
+		"==============================", w - fill, "", done, total, el, eta);
+	if (done == total)
+		fprintf(stderr, "\n");
+}
+
+/* ---- output ------------------------------------------------------------ */
+
+static char tmp_dir[4096];
+static const char *const out_files[] = {"summary.csv", "aggregate.csv", "timeseries.csv",
+					"latency.csv", "trace.csv",	"scenario.ini",
+					"manifest.ini", NULL};
+
+static void remove_dir_files(const char *dir)
+{
+	char p[4200];
+	for (int i = 0; out_files[i]; i++) {
+		snprintf(p, sizeof p, "%s/%s", dir, out_files[i]);
+		unlink(p);
+	}
+	rmdir(dir);
+}
+
+/* Interrupted: drop the folder being written (async-signal-safe calls). */
+static void on_signal(int sig)
+{
+	if (tmp_dir[0])
+		remove_dir_files(tmp_dir);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void axes_header(csvw *w, const study *st)
+{
+	for (int a = 0; a < st->naxes; a++)
+		csvw_str(w, st->axes[a].name);
+}
+
+static void axes_values(csvw *w, const study *st, long p)
+{
+	long q = p;
+	int idx[st->naxes ? st->naxes : 1];
+	for (int a = st->naxes - 1; a >= 0; a--) {
+		idx[a] = (int)(q % st->axes[a].nvalues);
+		q /= st->axes[a].nvalues;
+	}
+	for (int a = 0; a < st->naxes; a++)
+		csvw_str(w, st->axes[a].values[idx[a]]);
+}
+
+static int write_batch(const batch *b, const char *dir, bool trace, int argc, char **argv,
+		       double wall)
+{
+	const study *st = scn_file_study(b->f);
+	char path[4200];
+	csvw w;
+	int bad = 0;
+#define OPEN(name)                                                                                 \
+	snprintf(path, sizeof path, "%s/%s", dir, name);                                           \
+	if (csvw_open(&w, path)) {                                                                 \
+		fprintf(stderr, "mxsim: %s: %s\n", path, strerror(errno));                        \
+		return -1;                                                                         \
+	}
+
+	OPEN("summary.csv");
+	csvw_str(&w, "point");
+	csvw_str(&w, "replication");
+	csvw_str(&w, "seed");
+	axes_header(&w, st);
+	for (int m = 0; m < b->nsum; m++)
+		csvw_str(&w, b->sum_names[m]);
+	csvw_end(&w);
+	for (long p = 0; p < b->npoints; p++)
+		for (unsigned r = 0; r < b->reps; r++) {
+			const double *v = b->res[p * b->reps + r];
+			csvw_int(&w, p);
+			csvw_int(&w, r);
+			char sd[32];
+			snprintf(sd, sizeof sd, "%llu", (unsigned long long)scn_seed(b->pt[p], r));
+			csvw_str(&w, sd);
+			axes_values(&w, st, p);
+			for (int m = 0; m < b->nsum; m++)
+				csvw_num(&w, v[m]);
+			csvw_end(&w);
+		}
+	bad |= csvw_close(&w);
+
+	OPEN("aggregate.csv");
+	csvw_str(&w, "point");
+	axes_header(&w, st);
+	csvw_str(&w, "replications");
+	for (int m = 0; m < b->nsum; m++) {
+		char nm[200];
+		snprintf(nm, sizeof nm, "%s_mean", b->sum_names[m]);
+		csvw_str(&w, nm);
+		snprintf(nm, sizeof nm, "%s_ci95", b->sum_names[m]);
+		csvw_str(&w, nm);
+	}
+	csvw_end(&w);
+	double x[b->reps];
+	for (long p = 0; p < b->npoints; p++) {
+		csvw_int(&w, p);
+		axes_values(&w, st, p);
+		csvw_int(&w, b->reps);
+		for (int m = 0; m < b->nsum; m++) {
+			int n = 0;
+			for (unsigned r = 0; r < b->reps; r++) {
+				double v = b->res[p * b->reps + r][m];
+				if (!isnan(v))
+					x[n++] = v;
+			}
+			double mean, half;
+			st_ci95(x, n, &mean, &half);
+			csvw_num(&w, mean);
+			csvw_num(&w, half);
+		}
+		csvw_end(&w);
+	}
+	bad |= csvw_close(&w);
+
+	OPEN("timeseries.csv");
+	csvw_str(&w, "point");
+	axes_header(&w, st);
+	csvw_str(&w, "t_h");
+	for (int m = 0; m < b->nts; m++)
+		csvw_str(&w, b->ts_names[m]);
+	csvw_end(&w);
+	for (long p = 0; p < b->npoints; p++)
+		for (int k = 0; k < b->nbuckets; k++) {
+			csvw_int(&w, p);
+			axes_values(&w, st, p);
+			csvw_num(&w, (double)(k * b->bucket) / SIM_HOUR);
+			for (int m = 0; m < b->nts; m++) {
+				double sum = 0;
+				int n = 0;
+				for (unsigned r = 0; r < b->reps; r++) {
+					double v = b->res[p * b->reps + r][b->nsum + (size_t)k * (size_t)b->nts + (size_t)m];
+					if (!isnan(v)) {
+						sum += v;
+						n++;
+					}
+				}
+				csvw_num(&w, n ? sum / n : NAN);
+			}
+			csvw_end(&w);
+		}
+	bad |= csvw_close(&w);
+
+	OPEN("latency.csv");
+	csvw_str(&w, "point");
+	axes_header(&w, st);
+	csvw_str(&w, "latency_s");
+	csvw_str(&w, "cdf");
+	csvw_end(&w);
+	st_hist h;
+	st_hist_init(&h, 1, 1e8, 20);
+	size_t off = (size_t)b->nsum + (size_t)b->nbuckets * (size_t)b->nts;
+	for (long p = 0; p < b->npoints; p++) {
+		double total = 0;
+		for (int k = 0; k < b->nbins; k++) {
+			double c = 0;
+			for (unsigned r = 0; r < b->reps; r++)
+				c += b->res[p * b->reps + r][off + (size_t)k];
+			h.h->bin[k] = c;
+			total += c;
+		}
+		double cum = 0;
+		for (int k = 0; k < b->nbins && total > 0 && cum < total; k++) {
+			cum += h.h->bin[k];
+			if (h.h->bin[k] == 0 && cum == 0)
+				continue;
+			csvw_int(&w, p);
+			axes_values(&w, st, p);
+			csvw_num(&w, h.h->range[k + 1]);
+			csvw_num(&w, cum / total);
+			csvw_end(&w);
+		}
+	}
+	st_hist_free(&h);
+	bad |= csvw_close(&w);
+
+	if (trace) {
+		OPEN("trace.csv");
+		static const char *const cols[] = {"point",  "replication", "id",	"birth_s", "end_s",
+						   "sender", "domain",	    "attempts", "outcome", "reason",
+						   "server"};
+		for (size_t i = 0; i < sizeof cols / sizeof *cols; i++)
+			csvw_str(&w, cols[i]);
+		csvw_end(&w);
+		static const char *const outcome[] = {"delivered", "bounced", "queued"};
+		for (long p = 0; p < b->npoints; p++)
+			for (unsigned r = 0; r < b->reps; r++) {
+				const double *v = b->res[p * b->reps + r] + off + (size_t)b->nbins + 3;
+				size_t n = (size_t)v[0];
+				for (size_t k = 0; k < n; k += TRACE_COLS) {
+					const double *row = v + 1 + k;
+					csvw_int(&w, p);
+					csvw_int(&w, r);
+					csvw_int(&w, (int64_t)row[0]);
+					csvw_num(&w, row[1]);
+					csvw_num(&w, row[2]);
+					csvw_int(&w, (int64_t)row[3]);
+					csvw_int(&w, (int64_t)row[4]);
+					csvw_int(&w, (int64_t)row[5]);
+					csvw_str(&w, outcome[(int)row[6]]);
+					csvw_str(&w, isnan(row[7]) ? "" : mdl_bounce_names[(int)row[7]]);
+					csvw_str(&w, row[8] < 0 ? "" : scn_server_name(b->pt[p], (int)row[8]));
+					csvw_end(&w);
+				}
+			}
+		bad |= csvw_close(&w);
+	}
+
+	snprintf(path, sizeof path, "%s/scenario.ini", dir);
+	FILE *f = fopen(path, "w");
+	if (!f) {
+		fprintf(stderr, "mxsim: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	scn_write(b->pt[0], f);
+	bad |= fflush(f) || fsync(fileno(f));
+	bad |= fclose(f) != 0;
+
+	snprintf(path, sizeof path, "%s/manifest.ini", dir);
+	if (!(f = fopen(path, "w"))) {
+		fprintf(stderr, "mxsim: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	fprintf(f, "[mxsim]\nversion = %s\ncommand =", MXSIM_VERSION);
+	for (int i = 0; i < argc; i++)
+		fprintf(f, " %s", argv[i]);
+	fprintf(f, "\nscenario = %s\npoints = %ld\nreplications = %u\nseeds =", scn_file_path(b->f),
+		b->npoints, b->reps);
+	for (unsigned r = 0; r < b->reps; r++)
+		fprintf(f, " %llu", (unsigned long long)scn_seed(b->pt[0], r));
+	fprintf(f, "\nwall_seconds = %.3f\n", wall);
+	bad |= fflush(f) || fsync(fileno(f));
+	bad |= fclose(f) != 0;
+	if (bad)
+		fprintf(stderr, "mxsim: writing results in %s failed\n", dir);
+	return bad ? -1 : 0;
+#undef OPEN
+}
+
+/* Writes a batch's files into a hidden folder, then swaps it into
+ * DIR/name whole. */
+static int publish(const batch *b, const char *root, bool trace, int argc, char **argv, double wall)
+{
+	if (mkdir(root, 0777) && errno != EEXIST) {
+		fprintf(stderr, "mxsim: %s: %s\n", root, strerror(errno));
+		return -1;
+	}
+	char final[4200];
+	snprintf(tmp_dir, sizeof tmp_dir, "%s/.%s.tmp-%d", root, b->name, (int)getpid());
+	snprintf(final, sizeof final, "%s/%s", root, b->name);
+	remove_dir_files(tmp_dir);
+	if (mkdir(tmp_dir, 0777)) {
+		fprintf(stderr, "mxsim: %s: %s\n", tmp_dir, strerror(errno));
+		tmp_dir[0] = '\0';
+		return -1;
+	}
+	int rc = write_batch(b, tmp_dir, trace, argc, argv, wall);
+	if (!rc) {
+		/* swap in whole; the old folder's plots and reports go with it */
+		if (renameat2(AT_FDCWD, tmp_dir, AT_FDCWD, final, RENAME_EXCHANGE) == 0) {
+			char cmd[9000];
+			snprintf(cmd, sizeof cmd, "rm -rf -- '%s'", tmp_dir);
+			if (system(cmd) != 0)
+				fprintf(stderr, "mxsim: could not remove %s\n", tmp_dir);
+		} else if (errno == ENOENT && rename(tmp_dir, final) == 0) {
+			;
+		} else {
+			fprintf(stderr, "mxsim: %s: %s\n", final, strerror(errno));
+			rc = -1;
+		}
+	}
+	if (rc)
+		remove_dir_files(tmp_dir);
+	tmp_dir[0] = '\0';
+	return rc;
+}
+
+/* ---- commands ---------------------------------------------------------- */
+
+static void batch_free(batch *b)
+{
+	for (long p = 0; p < b->npoints; p++)
+		scn_free(b->pt[p]);
+	free(b->pt);
+	for (long i = 0; b->res && i < b->npoints * (long)b->reps; i++)
+		free(b->res[i]);
+	free(b->res);
+	free(b->nres);
+	for (int i = 0; i < b->nsum; i++)
+		free(b->sum_names[i]);
+	free(b->sum_names);
+	for (int i = 0; i < b->nts; i++)
+		free(b->ts_names[i]);
+	free(b->ts_names);
+	scn_file_free(b->f);
+}
+
+/* Loads and validates every point of every file; returns 0 or -1. */
+static int load_all(int nfiles, char **files, char **sets, int nsets, batch *b)
+{
+	for (int i = 0; i < nfiles; i++) {
+		char err[SCN_ERR];
+		memset(&b[i], 0, sizeof b[i]);
+		if (scn_load(files[i], sets, nsets, &b[i].f, err)) {
+			fprintf(stderr, "%s\n", err);
+			return -1;
+		}
+		const study *st = scn_file_study(b[i].f);
+		b[i].npoints = st->npoints;
+		b[i].pt = calloc((size_t)st->npoints, sizeof *b[i].pt);
+		if (!b[i].pt)
+			abort();
+		for (long p = 0; p < st->npoints; p++)
+			if (scn_point(b[i].f, p, &b[i].pt[p], err)) {
+				fprintf(stderr, "%s\n", err);
+				if (st->naxes)
+					fprintf(stderr, "mxsim: (in study point %ld)\n", p);
+				return -1;
+			}
+		snprintf(b[i].name, sizeof b[i].name, "%s", scn_name(b[i].pt[0]));
+		for (int k = 0; k < i; k++)
+			if (!strcmp(b[k].name, b[i].name)) {
+				fprintf(stderr, "%s: scenario name '%s' is also used by %s\n", files[i], b[i].name,
+					files[k]);
+				return -1;
+			}
+		b[i].reps = scn_replications(b[i].pt[0]);
+		b[i].nsum = met_summary_names(b[i].pt[0], NULL);
+		b[i].nts = met_ts_names(b[i].pt[0], NULL);
+		for (long p = 1; p < st->npoints; p++)
+			if (met_summary_names(b[i].pt[p], NULL) != b[i].nsum ||
+			    scn_config(b[i].pt[p], 0)->duration != scn_config(b[i].pt[0], 0)->duration ||
+			    scn_config(b[i].pt[p], 0)->bucket != scn_config(b[i].pt[0], 0)->bucket ||
+			    scn_replications(b[i].pt[p]) != b[i].reps) {
+				fprintf(stderr,
+					"%s: a study may not change the servers, duration, bucket or "
+					"replications between points\n",
+					files[i]);
+				return -1;
+			}
+		b[i].sum_names = calloc((size_t)b[i].nsum, sizeof(char *));
+		b[i].ts_names = calloc((size_t)b[i].nts, sizeof(char *));
+		met_summary_names(b[i].pt[0], b[i].sum_names);
+		met_ts_names(b[i].pt[0], b[i].ts_names);
+		const mdl_config *c = scn_config(b[i].pt[0], 0);
+		b[i].bucket = c->bucket;
+		b[i].nbuckets = (int)((c->duration + c->bucket - 1) / c->bucket);
+		st_hist h;
+		st_hist_init(&h, 1, 1e8, 20);
+		b[i].nbins = (int)h.h->n;
+		st_hist_free(&h);
+	}
+	return 0;
+}
+
+static int add_set(char ***sets, int *n, const char *s)
+{
+	*sets = realloc(*sets, (size_t)(*n + 1) * sizeof **sets);
+	if (!*sets || !((*sets)[*n] = strdup(s)))
+		abort();
+	(*n)++;
+	return 0;
+}
+
+static int cmd_run(int argc, char **argv, bool check_only)
+{
+	const char *out = "results";
+	long jobs = 1;
+	bool trace = false, quiet = false;
+	char **sets = NULL;
+	int nsets = 0;
+	static const struct option opts[] = {{"output", required_argument, 0, 'o'},
+					     {"jobs", required_argument, 0, 'j'},
+					     {"replications", required_argument, 0, 'r'},
+					     {"seed", required_argument, 0, 'S'},
+					     {"set", required_argument, 0, 's'},
+					     {"trace", no_argument, 0, 't'},
+					     {"quiet", no_argument, 0, 'q'},
+					     {"help", no_argument, 0, 'h'},
+					     {0, 0, 0, 0}};
+	int o;
+	optind = 1;
+	char err[UNIT_ERR], buf[128];
+	while ((o = getopt_long(argc, argv, check_only ? "s:h" : "o:j:r:qh", opts, NULL)) != -1) {
+		switch (o) {
+		case 'o':
+			out = optarg;
+			break;
+		case 'j':
+			if (unit_int(optarg, 1, 1024, &jobs, err)) {
+				fprintf(stderr, "mxsim: -j: %s\n", err);
+				return 2;
+			}
+			break;
+		case 'r': {
+			long r;
+			if (unit_int(optarg, 1, 100000, &r, err)) {
+				fprintf(stderr, "mxsim: -r: %s\n", err);
+				return 2;
+			}
+			snprintf(buf, sizeof buf, "run.replications=%ld", r);
+			add_set(&sets, &nsets, buf);
+			break;
+		}
+		case 'S':
+			snprintf(buf, sizeof buf, "run.seed=%s", optarg);
+			add_set(&sets, &nsets, buf);
+			break;
+		case 's':
+			add_set(&sets, &nsets, optarg);
+			break;
+		case 't':
+			trace = true;
+			break;
+		case 'q':
+			quiet = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	int nfiles = argc - optind;
+	if (nfiles < 1) {
+		fprintf(stderr, "mxsim: no scenario given\n");
+		usage(stderr);
+		return 2;
+	}
+	batch *b = calloc((size_t)nfiles, sizeof *b);
+	int rc = 0;
+	if (load_all(nfiles, argv + optind, sets, nsets, b)) {
+		rc = 2;
+		goto done;
+	}
+	if (check_only) {
+		for (int i = 0; i < nfiles; i++) {
+			const study *st = scn_file_study(b[i].f);
+			printf("; %s: %ld point(s) x %u replication(s)\n", scn_file_path(b[i].f), b[i].npoints,
+			       b[i].reps);
+			for (int a = 0; a < st->naxes; a++) {
+				printf("; study %s =", st->axes[a].name);
+				for (int k = 0; k < st->axes[a].nvalues; k++)
+					printf("%s %s", k ? "," : "", st->axes[a].values[k]);
+				printf("\n");
+			}
+			scn_write(b[i].pt[0], stdout);
+		}
+		goto done;
+	}
+	ctx c = {b, nfiles, 0, trace, !quiet && isatty(2), now_sec()};
+	for (int i = 0; i < nfiles; i++) {
+		b[i].job0 = c.njobs;
+		c.njobs += b[i].npoints * (long)b[i].reps;
+		b[i].res = calloc((size_t)(b[i].npoints * (long)b[i].reps), sizeof *b[i].res);
+		b[i].nres = calloc((size_t)(b[i].npoints * (long)b[i].reps), sizeof *b[i].nres);
+	}
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	if (run_jobs(c.njobs, (int)jobs, job, job_done, progress, &c)) {
+		rc = 1;
+		goto done;
+	}
+	double wall = now_sec() - c.t0;
+	for (int i = 0; i < nfiles && !rc; i++)
+		if (publish(&b[i], out, trace, argc, argv, wall))
+			rc = 1;
+	if (!rc && !quiet)
+		for (int i = 0; i < nfiles; i++)
+			fprintf(stderr, "mxsim: %s: %ld point(s) x %u replication(s) -> %s/%s\n",
+				scn_file_path(b[i].f), b[i].npoints, b[i].reps, out, b[i].name);
+done:
+	for (int i = 0; i < nfiles; i++)
+		batch_free(&b[i]);
+	free(b);
+	for (int i = 0; i < nsets; i++)
+		free(sets[i]);
+	free(sets);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		printf("mxsim %s\n", MXSIM_VERSION);
+		return 0;
+	}
+	if (!strcmp(argv[1], "run"))
+		return cmd_run(argc - 1, argv + 1, false);
+	if (!strcmp(argv[1], "check"))
+		return cmd_run(argc - 1, argv + 1, true);
+	if (!strcmp(argv[1], "plot"))
+		return plot_main(argc - 1, argv + 1);
+	fprintf(stderr, "mxsim: unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return 2;
+}

@@ -34,7 +34,7 @@ double st_tw_mean(const st_tw *w, double t)
 void st_hist_init(st_hist *s, double lo, double hi, int bins_per_decade)
 {
 	size_t n = (size_t)ceil(log10(hi / lo) * bins_per_decade);
-	s->h = gsl_histogram_alloc(n);
+	s->h = gsl_histogram_calloc(n);
 	if (!s->h) {
 		fprintf(stderr, "mxsim: out of memory\n");
 		abort();

@@ -1,0 +1,1489 @@
+/*
+ * scenario.c - scenario files to model configurations (see scenario.h).
+ *
+ * Parsing runs in two steps: inih delivers (section, key, value) with the
+ * line each stands on, checked against the tables of known sections and
+ * keys; then each section is turned into configuration in dependency order
+ * (profiles, servers and hosts, domains, senders and resolvers, traffic,
+ * timeline). Every key has a default in the tables below, written out by
+ * scn_write, so the resolved scenario reproduces the run.
+ */
+#include "scenario.h"
+#include "../sim/csvread.h"
+#include "../sim/rng.h"
+#include "../sim/units.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <gsl/gsl_randist.h>
+#include <ini.h>
+#include <libgen.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- the known sections and keys ------------------------------------- */
+
+typedef struct {
+	const char *key, *def; /* def NULL: required */
+} keydef;
+
+#define MTA_MIX                                                                                    \
+	"postfix:0.30, exim:0.15, sendmail:0.05, exchange:0.10, exchange-online:0.15, gmail:0.20, " \
+	"qmail:0.025, opensmtpd:0.025"
+#define RES_MIX                                                                                    \
+	"google:0.25, unbound:0.25, bind:0.20, powerdns:0.10, quad9:0.05, systemd:0.04, "          \
+	"knot:0.0226, violator:0.0874"
+
+static const keydef run_keys[] = {{"name", ""},	     {"duration", "3d"}, {"seed", "1"},
+				  {"replications", "1"}, {"bucket", "15m"},   {NULL, NULL}};
+static const keydef traffic_keys[] = {{"rate", "1000/h"},
+				      {"pattern", "flat"},
+				      {"table", ""},
+				      {"size", "lnpareto(4KB, 1.2, 32KB, 1.3)"},
+				      {NULL, NULL}};
+static const keydef senders_keys[] = {
+	{"count", "1000"}, {"zipf", "1"}, {"profiles", MTA_MIX}, {NULL, NULL}};
+static const keydef resolvers_keys[] = {
+	{"count", "100"}, {"zipf", "1"}, {"profiles", RES_MIX}, {NULL, NULL}};
+static const keydef profile_keys[] = {
+	{"based_on", "postfix"}, {"min_backoff", ""},	  {"max_backoff", ""}, {"queue_run", ""},
+	{"lifetime", ""},	 {"connect_timeout", ""}, {"mx_limit", ""},    {"dead_time", ""},
+	{NULL, NULL}};
+static const keydef resprof_keys[] = {{"based_on", "honour"}, {"cap", ""},   {"floor", ""},
+				      {"neg_cap", ""},	      {"fixed", ""}, {"extend", ""},
+				      {"stale", ""},	      {NULL, NULL}};
+static const keydef domain_keys[] = {{"mx", NULL},	   {"mx_ttl", "1h"}, {"neg_ttl", "1h"},
+				     {"address", "refuse"}, {"weight", "1"},  {NULL, NULL}};
+static const keydef population_keys[] = {
+	{"count", "0"},		{"prefix", "d"},	  {"mx", "none"},	{"mx_ttl", "1h"},
+	{"neg_ttl", "1h"},	{"address", "refuse"},	  {"weight", "const(1)"}, {"cutover", "never"},
+	{"cutover_mx", "none"}, {NULL, NULL}};
+static const keydef server_keys[] = {
+	{"host", ""},	       {"provider", ""},	 {"kind", "final"},	 {"sessions", "100"},
+	{"session_time", "exp(2s)"}, {"bandwidth", "10MB"}, {"size_limit", "20MB"}, {"rate_limit", "0"},
+	{"burst", "0"},	       {"greylist", "0"},	 {"mtbf", "0"},	 {"mttr", "1h"},
+	{"down", "timeout"},   {"accepts", "all"},	 {"relay_profile", "postfix"},
+	{"relay_sessions", "20"}, {"relay_resolver", "unbound"}, {NULL, NULL}};
+static const keydef host_keys[] = {{"address", NULL}, {NULL, NULL}};
+
+typedef enum { SEC_RUN, SEC_TRAFFIC, SEC_SENDERS, SEC_RESOLVERS, SEC_PROFILE, SEC_RESOLVER,
+	       SEC_DOMAIN, SEC_POPULATION, SEC_SERVER, SEC_HOST, SEC_TIMELINE, SEC_N } sec_type;
+
+static const struct {
+	const char *name;
+	bool named;
+	const keydef *keys;
+} sections[SEC_N] = {
+	{"run", false, run_keys},	  {"traffic", false, traffic_keys},
+	{"senders", false, senders_keys}, {"resolvers", false, resolvers_keys},
+	{"profile", true, profile_keys},  {"resolver", true, resprof_keys},
+	{"domain", true, domain_keys},	  {"population", false, population_keys},
+	{"server", true, server_keys},	  {"host", true, host_keys},
+	{"timeline", false, NULL},
+};
+
+/* ---- parsed text ------------------------------------------------------ */
+
+typedef struct {
+	char *key, *value;
+	int line;
+} kv;
+
+typedef struct {
+	sec_type type;
+	char *name;
+	int line;
+	kv *kv;
+	int n;
+} section;
+
+struct scn_file {
+	char *path, *dir, *base, *text;
+	int file_lines;
+	char *const *sets;
+	int nsets;
+	study st;
+	char name[128];
+};
+
+typedef struct {
+	char name[64];
+	int server; /* -1: none */
+	host_kind kind;
+} host_rec;
+
+struct scn {
+	const scn_file *f;
+	section *sec;
+	int nsec;
+	char name[128];
+	uint64_t seed;
+	unsigned reps;
+	mdl_config c;
+	/* storage behind c */
+	char (*domain_names)[64];
+	host_rec *hosts;
+	int nhosts;
+	char (*providers)[64];
+	res_profile *res_custom;
+	int nres_custom;
+	const res_profile **res_mix;
+	double *res_share;
+	int nres_mix;
+	double *mta_share;
+	char *err;
+	int err_line;
+};
+
+static char *xstrdup(const char *s)
+{
+	char *d = strdup(s);
+	if (!d)
+		abort();
+	return d;
+}
+
+static void *xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (!p)
+		abort();
+	return p;
+}
+
+static char *trim(char *s)
+{
+	while (isspace((unsigned char)*s))
+		s++;
+	size_t n = strlen(s);
+	while (n && isspace((unsigned char)s[n - 1]))
+		s[--n] = '\0';
+	return s;
+}
+
+/* ---- errors ----------------------------------------------------------- */
+
+/* Formats "where: message" for the first error only. */
+static int fail(scn *s, int line, const char *fmt, ...)
+{
+	if (s->err_line)
+		return -1;
+	char msg[SCN_ERR];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	const scn_file *f = s->f;
+	if (line > f->file_lines && line - f->file_lines - 1 < 2 * f->nsets)
+		snprintf(s->err, SCN_ERR, "--set %.200s: %.280s", f->sets[(line - f->file_lines - 1) / 2],
+			 msg);
+	else if (line > 0)
+		snprintf(s->err, SCN_ERR, "%.200s:%d: %.280s", f->path, line, msg);
+	else
+		snprintf(s->err, SCN_ERR, "%.200s: %.280s", f->path, msg);
+	s->err_line = line ? line : -1;
+	return -1;
+}
+
+static int lev(const char *a, const char *b)
+{
+	int la = (int)strlen(a), lb = (int)strlen(b), d[64][64];
+	if (la > 63 || lb > 63)
+		return 99;
+	for (int i = 0; i <= la; i++)
+		d[i][0] = i;
+	for (int j = 0; j <= lb; j++)
+		d[0][j] = j;
+	for (int i = 1; i <= la; i++)
+		for (int j = 1; j <= lb; j++) {
+			int c = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+			int x = d[i - 1][j] + 1, y = d[i][j - 1] + 1;
+			d[i][j] = c < x ? (c < y ? c : y) : (x < y ? x : y);
+		}
+	return d[la][lb];
+}
+
+/* " (did you mean 'x'?)" for the nearest of names, or "" */
+static const char *suggest(const char *word, const char *const *names, int n, char *buf, size_t len)
+{
+	int best = 99;
+	const char *b = NULL;
+	for (int i = 0; i < n; i++) {
+		int d = lev(word, names[i]);
+		if (d < best) {
+			best = d;
+			b = names[i];
+		}
+	}
+	if (b && best <= 3)
+		snprintf(buf, len, " (did you mean '%s'?)", b);
+	else
+		buf[0] = '\0';
+	return buf;
+}
+
+/* ---- reading ---------------------------------------------------------- */
+
+typedef struct {
+	const char *p;
+	int line;
+	bool too_long;
+} reader;
+
+static char *read_line(char *str, int num, void *stream)
+{
+	reader *r = stream;
+	if (!*r->p)
+		return NULL;
+	const char *nl = strchr(r->p, '\n');
+	size_t n = nl ? (size_t)(nl - r->p + 1) : strlen(r->p);
+	r->line++;
+	if (n >= (size_t)num) {
+		r->too_long = true;
+		n = (size_t)num - 1;
+	}
+	memcpy(str, r->p, n);
+	str[n] = '\0';
+	r->p += nl ? (size_t)(nl - r->p + 1) : strlen(r->p);
+	return str;
+}
+
+typedef struct {
+	scn *s;
+	reader *r;
+} parse_ctx;
+
+static section *find_section(scn *s, sec_type t, const char *name)
+{
+	for (int i = 0; i < s->nsec; i++)
+		if (s->sec[i].type == t && !strcmp(s->sec[i].name, name))
+			return &s->sec[i];
+	return NULL;
+}
+
+static int handler(void *user, const char *secname, const char *key, const char *value)
+{
+	parse_ctx *pc = user;
+	scn *s = pc->s;
+	int line = pc->r->line;
+	if (pc->r->too_long)
+		return fail(s, line, "line longer than 16383 characters"), 0;
+	char buf[256];
+	snprintf(buf, sizeof buf, "%s", secname);
+	char *type = trim(buf), *name = type;
+	while (*name && !isspace((unsigned char)*name))
+		name++;
+	if (*name)
+		*name++ = '\0';
+	name = trim(name);
+	int t = -1;
+	for (int i = 0; i < SEC_N; i++)
+		if (!strcmp(sections[i].name, type))
+			t = i;
+	if (t < 0) {
+		const char *names[SEC_N];
+		for (int i = 0; i < SEC_N; i++)
+			names[i] = sections[i].name;
+		char sg[96];
+		return fail(s, line,
+			    "unknown section [%s]%s; expected run, traffic, senders, resolvers, population, "
+			    "timeline, or profile/resolver/domain/server/host NAME",
+			    secname, suggest(type, names, SEC_N, sg, sizeof sg)),
+		       0;
+	}
+	if (sections[t].named && !*name)
+		return fail(s, line, "section [%s] needs a name: [%s NAME]", type, type), 0;
+	if (!sections[t].named && *name)
+		return fail(s, line, "section [%s] takes no name", type), 0;
+	if (sections[t].keys) {
+		const keydef *k = sections[t].keys;
+		int n = 0;
+		bool ok = false;
+		const char *names[32];
+		for (; k[n].key; n++) {
+			names[n] = k[n].key;
+			ok |= !strcmp(k[n].key, key);
+		}
+		if (!ok) {
+			char sg[96];
+			return fail(s, line, "unknown key '%s' in [%s]%s", key, secname,
+				    suggest(key, names, n, sg, sizeof sg)),
+			       0;
+		}
+	}
+	section *sc = find_section(s, (sec_type)t, name);
+	if (!sc) {
+		s->sec = xrealloc(s->sec, (size_t)(s->nsec + 1) * sizeof *s->sec);
+		sc = &s->sec[s->nsec++];
+		*sc = (section){(sec_type)t, xstrdup(name), line, NULL, 0};
+	}
+	/* a later key overrides (--set); the timeline keeps every line */
+	if (t != SEC_TIMELINE)
+		for (int i = 0; i < sc->n; i++)
+			if (!strcmp(sc->kv[i].key, key)) {
+				free(sc->kv[i].value);
+				sc->kv[i].value = xstrdup(value);
+				sc->kv[i].line = line;
+				return 1;
+			}
+	sc->kv = xrealloc(sc->kv, (size_t)(sc->n + 1) * sizeof *sc->kv);
+	sc->kv[sc->n++] = (kv){xstrdup(key), xstrdup(value), line};
+	return 1;
+}
+
+/* ---- values ------------------------------------------------------------ */
+
+/* The value of key in section sc (NULL: absent section), or its default;
+ * *line gets the line (0 for a default). */
+static const char *get(const section *sc, sec_type t, const char *key, int *line)
+{
+	if (sc)
+		for (int i = sc->n - 1; i >= 0; i--)
+			if (!strcmp(sc->kv[i].key, key)) {
+				*line = sc->kv[i].line;
+				return sc->kv[i].value;
+			}
+	*line = sc ? sc->line : 0;
+	for (const keydef *k = sections[t].keys; k->key; k++)
+		if (!strcmp(k->key, key))
+			return k->def;
+	return NULL;
+}
+
+static section *single(scn *s, sec_type t)
+{
+	for (int i = 0; i < s->nsec; i++)
+		if (s->sec[i].type == t)
+			return &s->sec[i];
+	return NULL;
+}
+
+#define VALUE(sc, t, key, line) get(sc, t, key, &line)
+
+static int p_duration(scn *s, const section *sc, sec_type t, const char *key, sim_time *out)
+{
+	int line;
+	const char *v = VALUE(sc, t, key, line);
+	char err[UNIT_ERR];
+	if (unit_duration(v, out, err))
+		return fail(s, line, "%s: %s", key, err);
+	return 0;
+}
+
+static int p_long(scn *s, const section *sc, sec_type t, const char *key, long lo, long hi, long *out)
+{
+	int line;
+	const char *v = VALUE(sc, t, key, line);
+	char err[UNIT_ERR];
+	if (unit_int(v, lo, hi, out, err))
+		return fail(s, line, "%s: %s", key, err);
+	return 0;
+}
+
+static int p_number(scn *s, const section *sc, sec_type t, const char *key, double lo, double *out)
+{
+	int line;
+	const char *v = VALUE(sc, t, key, line);
+	char err[UNIT_ERR];
+	if (unit_number(v, out, err))
+		return fail(s, line, "%s: %s", key, err);
+	if (*out < lo)
+		return fail(s, line, "%s: expected a number >= %g, got %s", key, lo, v);
+	return 0;
+}
+
+static int p_size(scn *s, const section *sc, sec_type t, const char *key, double *out)
+{
+	int line;
+	const char *v = VALUE(sc, t, key, line);
+	char err[UNIT_ERR];
+	if (unit_size(v, out, err))
+		return fail(s, line, "%s: %s", key, err);
+	return 0;
+}
+
+static int p_rate(scn *s, const section *sc, sec_type t, const char *key, double *out)
+{
+	int line;
+	const char *v = VALUE(sc, t, key, line);
+	char err[UNIT_ERR];
+	if (unit_rate(v, out, err))
+		return fail(s, line, "%s: %s", key, err);
+	return 0;
+}
+
+static int p_dist(scn *s, const section *sc, sec_type t, const char *key, unit_kind k, dist *out)
+{
+	int line;
+	const char *v = VALUE(sc, t, key, line);
+	char err[UNIT_ERR];
+	if (unit_dist(v, k, s->f->dir, out, err))
+		return fail(s, line, "%s: %s", key, err);
+	return 0;
+}
+
+/* ---- hosts, servers, providers ---------------------------------------- */
+
+static int host_id(scn *s, const char *name, bool create)
+{
+	for (int i = 0; i < s->nhosts; i++)
+		if (!strcmp(s->hosts[i].name, name))
+			return i;
+	if (!create)
+		return -1;
+	s->hosts = xrealloc(s->hosts, (size_t)(s->nhosts + 1) * sizeof *s->hosts);
+	host_rec *h = &s->hosts[s->nhosts];
+	memset(h, 0, sizeof *h);
+	snprintf(h->name, sizeof h->name, "%s", name);
+	h->server = -1;
+	h->kind = HOST_NXDOMAIN; /* a name nobody answers for: the typo */
+	return s->nhosts++;
+}
+
+static int provider_id(scn *s, const char *name)
+{
+	for (int i = 0; i < s->c.nproviders; i++)
+		if (!strcmp(s->providers[i], name))
+			return i;
+	s->providers = xrealloc(s->providers, (size_t)(s->c.nproviders + 1) * sizeof *s->providers);
+	snprintf(s->providers[s->c.nproviders], sizeof *s->providers, "%s", name);
+	return s->c.nproviders++;
+}
+
+static int server_id(const scn *s, const char *name)
+{
+	for (int i = 0; i < s->c.nservers; i++)
+		if (!strcmp(s->c.servers[i].name, name))
+			return i;
+	return -1;
+}
+
+static int domain_id(const scn *s, const char *name)
+{
+	for (int i = 0; i < s->c.ndomains; i++)
+		if (!strcmp(s->domain_names[i], name))
+			return i;
+	return -1;
+}
+
+/* "10 mx.a, 20 mx.b" | none | null | nxdomain */
+static int p_records(scn *s, const char *v, int line, sim_time ttl, sim_time neg, dns_answer *a)
+{
+	char buf[1024];
+	snprintf(buf, sizeof buf, "%s", v);
+	char *t = trim(buf);
+	memset(a, 0, sizeof *a);
+	if (!strcmp(t, "none")) {
+		*a = (dns_answer){.kind = DNS_NODATA, .ttl = neg};
+		return 0;
+	}
+	if (!strcmp(t, "null")) {
+		*a = (dns_answer){.kind = DNS_NULLMX, .ttl = ttl};
+		return 0;
+	}
+	if (!strcmp(t, "nxdomain")) {
+		*a = (dns_answer){.kind = DNS_NXDOMAIN, .ttl = neg};
+		return 0;
+	}
+	a->kind = DNS_MX;
+	a->ttl = ttl;
+	char *save, *rr = strtok_r(t, ",", &save);
+	while (rr) {
+		char host[128];
+		long pref;
+		char extra;
+		if (a->n == DNS_MAX_MX)
+			return fail(s, line, "at most %d MX records", DNS_MAX_MX);
+		if (sscanf(rr, " %ld %127s %c", &pref, host, &extra) != 2 || pref < 0 || pref > 65535)
+			return fail(s, line,
+				    "expected MX records like '10 mx1.example, 20 mx2.example' (preference "
+				    "0-65535 and host), or none, null, nxdomain; got '%s'",
+				    v);
+		if (!strcmp(host, "."))
+			return fail(s, line, "a null MX is written 'null'");
+		a->mx[a->n++] = (dns_mx){(uint16_t)pref, (uint32_t)host_id(s, host, true)};
+		rr = strtok_r(NULL, ",", &save);
+	}
+	if (!a->n)
+		return fail(s, line, "expected at least one MX record, or none, null, nxdomain");
+	return 0;
+}
+
+/* "name:share, name:share" against a lookup of names */
+typedef struct {
+	char name[64];
+	double share;
+} mix_item;
+
+static int p_mix(scn *s, const char *v, int line, mix_item *out, int max, int *n)
+{
+	char buf[2048];
+	snprintf(buf, sizeof buf, "%s", v);
+	*n = 0;
+	char *save, *it = strtok_r(buf, ",", &save);
+	double sum = 0;
+	while (it) {
+		char *colon = strchr(it, ':');
+		char err[UNIT_ERR];
+		if (*n == max)
+			return fail(s, line, "at most %d profiles in a mix", max);
+		double sh = 1;
+		if (colon) {
+			*colon = '\0';
+			if (unit_number(colon + 1, &sh, err) || sh < 0)
+				return fail(s, line, "expected 'name:share, ...' with shares >= 0, got '%s'", v);
+		}
+		snprintf(out[*n].name, sizeof out[*n].name, "%s", trim(it));
+		out[(*n)++].share = sh;
+		sum += sh;
+		it = strtok_r(NULL, ",", &save);
+	}
+	if (!*n || !(sum > 0))
+		return fail(s, line, "expected 'name:share, ...' with a positive total, got '%s'", v);
+	return 0;
+}
+
+/* ---- sections to configuration --------------------------------------- */
+
+static int build_profiles(scn *s)
+{
+	/* MTA profiles: built-ins, then [profile NAME] sections */
+	mdl_config *c = &s->c;
+	for (int i = 0; mta_builtin_names[i]; i++) {
+		c->profiles = xrealloc(c->profiles, (size_t)(c->nprofiles + 1) * sizeof *c->profiles);
+		c->profiles[c->nprofiles++] = *mta_builtin(mta_builtin_names[i]);
+	}
+	for (int i = 0; i < s->nsec; i++) {
+		section *sc = &s->sec[i];
+		if (sc->type != SEC_PROFILE)
+			continue;
+		int line;
+		const char *base = VALUE(sc, SEC_PROFILE, "based_on", line);
+		const mta_profile *b = NULL;
+		for (int k = 0; k < c->nprofiles; k++)
+			if (!strcmp(c->profiles[k].name, base))
+				b = &c->profiles[k];
+		if (!b)
+			return fail(s, line, "based_on: unknown MTA profile '%s'", base);
+		mta_profile p = *b;
+		snprintf(p.name, sizeof p.name, "%s", sc->name);
+		static const struct {
+			const char *key;
+			size_t off;
+		} times[] = {{"min_backoff", offsetof(mta_profile, min_backoff)},
+			     {"max_backoff", offsetof(mta_profile, max_backoff)},
+			     {"queue_run", offsetof(mta_profile, queue_run)},
+			     {"lifetime", offsetof(mta_profile, lifetime)},
+			     {"connect_timeout", offsetof(mta_profile, connect_timeout)},
+			     {"dead_time", offsetof(mta_profile, dead_time)}};
+		for (size_t k = 0; k < sizeof times / sizeof *times; k++) {
+			if (!*VALUE(sc, SEC_PROFILE, times[k].key, line))
+				continue;
+			if (p_duration(s, sc, SEC_PROFILE, times[k].key,
+				       (sim_time *)((char *)&p + times[k].off)))
+				return -1;
+		}
+		if (p.lifetime <= 0)
+			return fail(s, line, "lifetime: must be positive");
+		if (*VALUE(sc, SEC_PROFILE, "mx_limit", line)) {
+			long v;
+			if (p_long(s, sc, SEC_PROFILE, "mx_limit", 1, DNS_MAX_MX, &v))
+				return -1;
+			p.mx_limit = (int)v;
+		}
+		bool dup = false;
+		for (int k = 0; k < c->nprofiles; k++)
+			dup |= !strcmp(c->profiles[k].name, p.name);
+		if (dup)
+			return fail(s, sc->line, "profile '%s' is already defined", p.name);
+		c->profiles = xrealloc(c->profiles, (size_t)(c->nprofiles + 1) * sizeof *c->profiles);
+		c->profiles[c->nprofiles++] = p;
+	}
+	/* resolver profiles: [resolver NAME] on top of a built-in */
+	for (int i = 0; i < s->nsec; i++) {
+		section *sc = &s->sec[i];
+		if (sc->type != SEC_RESOLVER)
+			continue;
+		int line;
+		const char *base = VALUE(sc, SEC_RESOLVER, "based_on", line);
+		const res_profile *b = res_builtin(base);
+		if (!b)
+			return fail(s, line, "based_on: unknown resolver profile '%s'", base);
+		res_profile p = *b;
+		p.name = sc->name;
+		static const struct {
+			const char *key;
+			size_t off;
+		} times[] = {{"cap", offsetof(res_profile, cap)},
+			     {"floor", offsetof(res_profile, floor)},
+			     {"neg_cap", offsetof(res_profile, neg_cap)},
+			     {"fixed", offsetof(res_profile, fixed)},
+			     {"stale", offsetof(res_profile, stale)}};
+		for (size_t k = 0; k < sizeof times / sizeof *times; k++)
+			if (*VALUE(sc, SEC_RESOLVER, times[k].key, line) &&
+			    p_duration(s, sc, SEC_RESOLVER, times[k].key, (sim_time *)((char *)&p + times[k].off)))
+				return -1;
+		if (*VALUE(sc, SEC_RESOLVER, "extend", line) &&
+		    p_number(s, sc, SEC_RESOLVER, "extend", 0, &p.extend))
+			return -1;
+		s->res_custom = xrealloc(s->res_custom, (size_t)(s->nres_custom + 1) * sizeof *s->res_custom);
+		s->res_custom[s->nres_custom++] = p;
+	}
+	return 0;
+}
+
+static const res_profile *res_by_name(const scn *s, const char *name)
+{
+	for (int i = 0; i < s->nres_custom; i++)
+		if (!strcmp(s->res_custom[i].name, name))
+			return &s->res_custom[i];
+	return res_builtin(name);
+}
+
+static int mta_by_name(const scn *s, const char *name)
+{
+	for (int i = 0; i < s->c.nprofiles; i++)
+		if (!strcmp(s->c.profiles[i].name, name))
+			return i;
+	return -1;
+}
+
+static int build_servers(scn *s)
+{
+	mdl_config *c = &s->c;
+	for (int i = 0; i < s->nsec; i++) {
+		section *sc = &s->sec[i];
+		if (sc->type != SEC_SERVER)
+			continue;
+		mdl_server v;
+		memset(&v, 0, sizeof v);
+		snprintf(v.name, sizeof v.name, "%s", sc->name);
+		int line;
+		const char *host = VALUE(sc, SEC_SERVER, "host", line);
+		int h = host_id(s, *host ? host : sc->name, true);
+		if (s->hosts[h].server >= 0)
+			return fail(s, line, "host '%s' already belongs to server '%s'", s->hosts[h].name,
+				    c->servers[s->hosts[h].server].name);
+		const char *prov = VALUE(sc, SEC_SERVER, "provider", line);
+		v.provider = provider_id(s, *prov ? prov : sc->name);
+		const char *kind = VALUE(sc, SEC_SERVER, "kind", line);
+		if (strcmp(kind, "final") && strcmp(kind, "backup"))
+			return fail(s, line, "kind: expected final or backup, got '%s'", kind);
+		v.backup = !strcmp(kind, "backup");
+		long n;
+		if (p_long(s, sc, SEC_SERVER, "sessions", 1, 10000000, &n))
+			return -1;
+		v.sessions = (int)n;
+		if (p_dist(s, sc, SEC_SERVER, "session_time", UNIT_TIME, &v.session_time) ||
+		    p_size(s, sc, SEC_SERVER, "bandwidth", &v.bandwidth) ||
+		    p_size(s, sc, SEC_SERVER, "size_limit", &v.size_limit) ||
+		    p_rate(s, sc, SEC_SERVER, "rate_limit", &v.rate) ||
+		    p_number(s, sc, SEC_SERVER, "burst", 0, &v.burst) ||
+		    p_duration(s, sc, SEC_SERVER, "greylist", &v.greylist) ||
+		    p_duration(s, sc, SEC_SERVER, "mtbf", &v.mtbf) ||
+		    p_duration(s, sc, SEC_SERVER, "mttr", &v.mttr))
+			return -1;
+		if (v.burst == 0)
+			v.burst = v.rate * 60 > 1 ? v.rate * 60 : 1;
+		if (v.mtbf > 0 && v.mttr <= 0)
+			return fail(s, line, "mttr: must be positive when mtbf is set");
+		const char *down = VALUE(sc, SEC_SERVER, "down", line);
+		if (strcmp(down, "timeout") && strcmp(down, "refuse"))
+			return fail(s, line, "down: expected timeout or refuse, got '%s'", down);
+		v.down_refuses = !strcmp(down, "refuse");
+		const char *rp = VALUE(sc, SEC_SERVER, "relay_profile", line);
+		if ((v.relay_profile = mta_by_name(s, rp)) < 0)
+			return fail(s, line, "relay_profile: unknown MTA profile '%s'", rp);
+		if (p_long(s, sc, SEC_SERVER, "relay_sessions", 1, 1000000, &n))
+			return -1;
+		v.relay_sessions = (int)n;
+		const char *rr = VALUE(sc, SEC_SERVER, "relay_resolver", line);
+		if (!res_by_name(s, rr))
+			return fail(s, line, "relay_resolver: unknown resolver profile '%s'", rr);
+		v.host = h;
+		s->hosts[h].server = c->nservers;
+		s->hosts[h].kind = HOST_SERVER;
+		c->servers = xrealloc(c->servers, (size_t)(c->nservers + 1) * sizeof *c->servers);
+		c->servers[c->nservers++] = v;
+	}
+	for (int i = 0; i < s->nsec; i++) {
+		section *sc = &s->sec[i];
+		if (sc->type != SEC_HOST)
+			continue;
+		int line;
+		const char *a = VALUE(sc, SEC_HOST, "address", line);
+		if (!a)
+			return fail(s, sc->line, "[host %s] needs address = refuse | timeout | nxdomain", sc->name);
+		int h = host_id(s, sc->name, true);
+		if (s->hosts[h].server >= 0)
+			return fail(s, line, "host '%s' is a server's host", sc->name);
+		if (!strcmp(a, "refuse"))
+			s->hosts[h].kind = HOST_REFUSE;
+		else if (!strcmp(a, "timeout"))
+			s->hosts[h].kind = HOST_TIMEOUT;
+		else if (!strcmp(a, "nxdomain"))
+			s->hosts[h].kind = HOST_NXDOMAIN;
+		else
+			return fail(s, line, "address: expected refuse, timeout or nxdomain, got '%s'", a);
+	}
+	return 0;
+}
+
+static void add_domain(scn *s, const char *name, const dns_answer *a, double weight, int self)
+{
+	mdl_config *c = &s->c;
+	int n = c->ndomains + 1;
+	s->domain_names = xrealloc(s->domain_names, (size_t)n * sizeof *s->domain_names);
+	snprintf(s->domain_names[n - 1], sizeof *s->domain_names, "%s", name);
+	c->initial = xrealloc(c->initial, (size_t)n * sizeof *c->initial);
+	c->initial[n - 1] = *a;
+	c->weight = xrealloc(c->weight, (size_t)n * sizeof *c->weight);
+	c->weight[n - 1] = weight;
+	c->self_host = xrealloc(c->self_host, (size_t)n * sizeof *c->self_host);
+	c->self_host[n - 1] = self;
+	c->cutover = xrealloc(c->cutover, (size_t)n * sizeof *c->cutover);
+	c->cutover[n - 1] = SIM_NEVER;
+	c->new_provider = xrealloc(c->new_provider, (size_t)n * sizeof *c->new_provider);
+	c->new_provider[n - 1] = -1;
+	c->ndomains = n;
+}
+
+/* The domain's own address host: a keyword makes a host of that kind. */
+static int self_host(scn *s, const char *dname, const char *addr, int line)
+{
+	host_kind k;
+	if (!strcmp(addr, "refuse"))
+		k = HOST_REFUSE;
+	else if (!strcmp(addr, "timeout"))
+		k = HOST_TIMEOUT;
+	else if (!strcmp(addr, "nxdomain"))
+		k = HOST_NXDOMAIN;
+	else {
+		int h = host_id(s, addr, false);
+		if (h < 0)
+			return fail(s, line, "address: expected refuse, timeout, nxdomain or a server's host, got '%s'",
+				    addr);
+		return h;
+	}
+	char nm[80];
+	snprintf(nm, sizeof nm, "%s.", dname); /* the apex, apart from MX host names */
+	int h = host_id(s, nm, true);
+	s->hosts[h].kind = k;
+	return h;
+}
+
+static int add_event(scn *s, mdl_event e)
+{
+	mdl_config *c = &s->c;
+	c->events = xrealloc(c->events, (size_t)(c->nevents + 1) * sizeof *c->events);
+	c->events[c->nevents++] = e;
+	return 0;
+}
+
+static int best_provider(const scn *s, const dns_answer *a)
+{
+	if (a->kind != DNS_MX)
+		return -1;
+	int best = -1, pref = 1 << 20;
+	for (int i = 0; i < a->n; i++)
+		if (a->mx[i].pref < pref) {
+			pref = a->mx[i].pref;
+			best = (int)a->mx[i].host;
+		}
+	int sv = s->hosts[best].server;
+	return sv >= 0 && !s->c.servers[sv].backup ? s->c.servers[sv].provider : -1;
+}
+
+static int build_domains(scn *s)
+{
+	for (int i = 0; i < s->nsec; i++) {
+		section *sc = &s->sec[i];
+		if (sc->type != SEC_DOMAIN)
+			continue;
+		int line;
+		sim_time ttl, neg;
+		double w;
+		if (p_duration(s, sc, SEC_DOMAIN, "mx_ttl", &ttl) ||
+		    p_duration(s, sc, SEC_DOMAIN, "neg_ttl", &neg) ||
+		    p_number(s, sc, SEC_DOMAIN, "weight", 0, &w))
+			return -1;
+		const char *mx = VALUE(sc, SEC_DOMAIN, "mx", line);
+		if (!mx)
+			return fail(s, sc->line, "[domain %s] needs mx = records (or none, null, nxdomain)",
+				    sc->name);
+		dns_answer a;
+		if (p_records(s, mx, line, ttl, neg, &a))
+			return -1;
+		const char *addr = VALUE(sc, SEC_DOMAIN, "address", line);
+		int self = self_host(s, sc->name, addr, line);
+		if (self < 0)
+			return -1;
+		add_domain(s, sc->name, &a, w, self);
+	}
+	section *sc = single(s, SEC_POPULATION);
+	if (!sc)
+		return 0;
+	long n;
+	int line;
+	if (p_long(s, sc, SEC_POPULATION, "count", 0, 10000000, &n))
+		return -1;
+	dist ttl, neg, weight, cut;
+	if (p_dist(s, sc, SEC_POPULATION, "mx_ttl", UNIT_TIME, &ttl) ||
+	    p_dist(s, sc, SEC_POPULATION, "neg_ttl", UNIT_TIME, &neg) ||
+	    p_dist(s, sc, SEC_POPULATION, "weight", UNIT_NONE, &weight))
+		return -1;
+	const char *cv = VALUE(sc, SEC_POPULATION, "cutover", line);
+	bool never = !strcmp(cv, "never");
+	if (!never && p_dist(s, sc, SEC_POPULATION, "cutover", UNIT_TIME, &cut))
+		return -1;
+	const char *prefix = VALUE(sc, SEC_POPULATION, "prefix", line);
+	const char *addr = VALUE(sc, SEC_POPULATION, "address", line);
+	int mline, cline;
+	const char *mx = VALUE(sc, SEC_POPULATION, "mx", mline);
+	const char *cmx = VALUE(sc, SEC_POPULATION, "cutover_mx", cline);
+	dns_answer a, b;
+	if (p_records(s, mx, mline, SIM_HOUR, SIM_HOUR, &a) ||
+	    p_records(s, cmx, cline, SIM_HOUR, SIM_HOUR, &b))
+		return -1;
+	/* the population is part of the scenario: drawn from the run's seed */
+	gsl_rng *g = rng_stream(s->seed, 1000);
+	int self = -1;
+	for (long i = 0; i < n; i++) {
+		char nm[64];
+		snprintf(nm, sizeof nm, "%s%ld", prefix, i + 1);
+		sim_time t = (sim_time)(dist_draw(&ttl, g) * SIM_SEC);
+		sim_time ng = (sim_time)(dist_draw(&neg, g) * SIM_SEC);
+		double w = dist_draw(&weight, g);
+		a.ttl = a.kind == DNS_MX || a.kind == DNS_NULLMX ? t : ng;
+		b.ttl = b.kind == DNS_MX || b.kind == DNS_NULLMX ? t : ng;
+		if (strcmp(addr, "refuse") && strcmp(addr, "timeout") && strcmp(addr, "nxdomain"))
+			self = self_host(s, nm, addr, line);
+		else if (self < 0)
+			self = self_host(s, prefix, addr, line); /* one shared apex kind */
+		if (self < 0) {
+			gsl_rng_free(g);
+			return -1;
+		}
+		add_domain(s, nm, &a, w, self);
+		if (!never) {
+			sim_time at = (sim_time)(dist_draw(&cut, g) * SIM_SEC);
+			if (at < s->c.duration)
+				add_event(s, (mdl_event){.at = at, .kind = EV_MX,
+							 .domain = s->c.ndomains - 1, .answer = b});
+		}
+	}
+	gsl_rng_free(g);
+	dist_clear(&ttl);
+	dist_clear(&neg);
+	dist_clear(&weight);
+	if (!never)
+		dist_clear(&cut);
+	return 0;
+}
+
+static int build_population_of_senders(scn *s)
+{
+	mdl_config *c = &s->c;
+	section *sc = single(s, SEC_SENDERS);
+	long n;
+	int line;
+	if (p_long(s, sc, SEC_SENDERS, "count", 1, 100000000, &n) ||
+	    p_number(s, sc, SEC_SENDERS, "zipf", 0, &c->sender_zipf))
+		return -1;
+	c->nsenders = (int)n;
+	mix_item mix[64];
+	int nm;
+	const char *v = VALUE(sc, SEC_SENDERS, "profiles", line);
+	if (p_mix(s, v, line, mix, 64, &nm))
+		return -1;
+	s->mta_share = xrealloc(NULL, (size_t)c->nprofiles * sizeof *s->mta_share);
+	memset(s->mta_share, 0, (size_t)c->nprofiles * sizeof *s->mta_share);
+	for (int i = 0; i < nm; i++) {
+		int p = mta_by_name(s, mix[i].name);
+		if (p < 0) {
+			char sg[96];
+			const char *names[64];
+			for (int k = 0; k < c->nprofiles && k < 64; k++)
+				names[k] = c->profiles[k].name;
+			return fail(s, line, "profiles: unknown MTA profile '%s'%s", mix[i].name,
+				    suggest(mix[i].name, names, c->nprofiles < 64 ? c->nprofiles : 64, sg,
+					    sizeof sg));
+		}
+		s->mta_share[p] += mix[i].share;
+	}
+	c->profile_share = s->mta_share;
+
+	sc = single(s, SEC_RESOLVERS);
+	if (p_long(s, sc, SEC_RESOLVERS, "count", 1, 10000000, &n) ||
+	    p_number(s, sc, SEC_RESOLVERS, "zipf", 0, &c->resolver_zipf))
+		return -1;
+	v = VALUE(sc, SEC_RESOLVERS, "profiles", line);
+	if (p_mix(s, v, line, mix, 64, &nm))
+		return -1;
+	const res_profile *prof[64];
+	double share[64];
+	for (int i = 0; i < nm; i++) {
+		if (!(prof[i] = res_by_name(s, mix[i].name))) {
+			char sg[96];
+			return fail(s, line, "profiles: unknown resolver profile '%s'%s", mix[i].name,
+				    suggest(mix[i].name, (const char *const *)res_builtin_names, 10, sg,
+					    sizeof sg));
+		}
+		share[i] = mix[i].share;
+	}
+	/* profiles assigned by share, the same for every replication */
+	int nbackup = 0;
+	for (int i = 0; i < c->nservers; i++)
+		nbackup += c->servers[i].backup;
+	int total = (int)n + nbackup;
+	s->res_mix = xrealloc(NULL, (size_t)total * sizeof *s->res_mix);
+	gsl_rng *g = rng_stream(s->seed, 1001);
+	gsl_ran_discrete_t *t = gsl_ran_discrete_preproc((size_t)nm, share);
+	for (long i = 0; i < n; i++)
+		s->res_mix[i] = prof[gsl_ran_discrete(g, t)];
+	gsl_ran_discrete_free(t);
+	gsl_rng_free(g);
+	c->nresolvers = (int)n;
+	/* each backup relays through a resolver of its own */
+	for (int i = 0; i < c->nservers; i++) {
+		if (!c->servers[i].backup)
+			continue;
+		int rline;
+		const section *ss = find_section(s, SEC_SERVER, c->servers[i].name);
+		s->res_mix[c->nresolvers] = res_by_name(s, VALUE(ss, SEC_SERVER, "relay_resolver", rline));
+		c->servers[i].relay_resolver = c->nresolvers++;
+	}
+	c->resolver = s->res_mix;
+	return 0;
+}
+
+static int build_traffic(scn *s)
+{
+	mdl_config *c = &s->c;
+	section *sc = single(s, SEC_TRAFFIC);
+	int line;
+	if (p_rate(s, sc, SEC_TRAFFIC, "rate", &c->rate) ||
+	    p_dist(s, sc, SEC_TRAFFIC, "size", UNIT_SIZE, &c->size))
+		return -1;
+	const char *pat = VALUE(sc, SEC_TRAFFIC, "pattern", line);
+	if (!strcmp(pat, "flat"))
+		c->pattern = PATTERN_FLAT;
+	else if (!strcmp(pat, "office"))
+		c->pattern = PATTERN_OFFICE;
+	else if (!strcmp(pat, "table"))
+		c->pattern = PATTERN_TABLE;
+	else
+		return fail(s, line, "pattern: expected flat, office or table, got '%s'", pat);
+	if (c->pattern != PATTERN_TABLE)
+		return 0;
+	int tline;
+	const char *tab = VALUE(sc, SEC_TRAFFIC, "table", tline);
+	if (!*tab)
+		return fail(s, line, "pattern = table needs table = FILE.csv (24 or 168 hourly rates)");
+	dist d;
+	char err[UNIT_ERR];
+	char spec[600];
+	snprintf(spec, sizeof spec, "empirical(%s)", tab);
+	if (unit_dist(spec, UNIT_NONE, s->f->dir, &d, err))
+		return fail(s, tline, "table: %s", err);
+	if (d.n != 24 && d.n != 168) {
+		dist_clear(&d);
+		return fail(s, tline, "table: expected 24 or 168 rows (hourly rates), got %d", d.n);
+	}
+	double sum = 0;
+	for (int h = 0; h < 168; h++)
+		sum += c->hourly[h] = d.values[h % d.n];
+	dist_clear(&d);
+	if (!(sum > 0))
+		return fail(s, tline, "table: the rates must not all be 0");
+	for (int h = 0; h < 168; h++)
+		c->hourly[h] *= 168 / sum;
+	return 0;
+}
+
+/* A timeline target: a domain name or '*' (every domain). */
+static int target(scn *s, const char *name, int line, int *out)
+{
+	if (!strcmp(name, "*")) {
+		*out = -1;
+		return 0;
+	}
+	if ((*out = domain_id(s, name)) < 0)
+		return fail(s, line, "unknown domain '%s' (expected a [domain] name or *)", name);
+	return 0;
+}
+
+static int build_timeline(scn *s)
+{
+	section *sc = single(s, SEC_TIMELINE);
+	if (!sc)
+		return 0;
+	for (int i = 0; i < sc->n; i++) {
+		kv *e = &sc->kv[i];
+		int line = e->line;
+		sim_time at;
+		char err[UNIT_ERR];
+		if (unit_duration(e->key, &at, err))
+			return fail(s, line, "timeline key: %s", err);
+		if (at > s->c.duration)
+			return fail(s, line, "event at %s is after the end of the run", e->key);
+		char buf[1024];
+		snprintf(buf, sizeof buf, "%s", e->value);
+		char *save, *act = strtok_r(buf, " \t", &save);
+		char *a1 = act ? strtok_r(NULL, " \t", &save) : NULL;
+		char *rest = a1 ? trim(save) : NULL;
+		if (!act)
+			return fail(s, line, "expected an action: mx, ttl, accept, reject, down, up, outage, "
+					     "dns-down, dns-up");
+		mdl_event ev = {.at = at};
+		if (!strcmp(act, "mx") || !strcmp(act, "ttl") || !strcmp(act, "dns-down") ||
+		    !strcmp(act, "dns-up")) {
+			if (!a1)
+				return fail(s, line, "%s: expected a domain (or *)", act);
+			if (target(s, a1, line, &ev.domain))
+				return -1;
+			if (!strcmp(act, "mx")) {
+				ev.kind = EV_MX;
+				if (!rest || !*rest)
+					return fail(s, line, "mx: expected 'mx DOMAIN records'");
+				int d = ev.domain < 0 ? 0 : ev.domain;
+				const dns_answer *cur = &s->c.initial[d];
+				sim_time ttl = cur->kind == DNS_MX ? cur->ttl : SIM_HOUR;
+				/* the TTL in force then: the latest ttl event before */
+				for (int k = 0; k < s->c.nevents; k++)
+					if (s->c.events[k].kind == EV_TTL && s->c.events[k].at <= at &&
+					    (s->c.events[k].domain == ev.domain || s->c.events[k].domain < 0))
+						ttl = s->c.events[k].ttl;
+				if (p_records(s, rest, line, ttl, SIM_HOUR, &ev.answer))
+					return -1;
+				if (ev.answer.kind != DNS_MX) {
+					/* a negative answer lives for the domain's neg_ttl */
+					const section *ds = find_section(s, SEC_DOMAIN, s->domain_names[d]);
+					int nl;
+					sim_time neg = SIM_HOUR;
+					if (ds)
+						unit_duration(VALUE(ds, SEC_DOMAIN, "neg_ttl", nl), &neg, err);
+					if (ev.answer.kind != DNS_NULLMX)
+						ev.answer.ttl = neg;
+				}
+				for (int d0 = 0; d0 < s->c.ndomains; d0++)
+					if ((ev.domain < 0 || d0 == ev.domain) && s->c.cutover[d0] == SIM_NEVER) {
+						s->c.cutover[d0] = at;
+						s->c.new_provider[d0] = best_provider(s, &ev.answer);
+					}
+			} else if (!strcmp(act, "ttl")) {
+				ev.kind = EV_TTL;
+				if (!rest || unit_duration(rest, &ev.ttl, err))
+					return fail(s, line, "ttl: expected 'ttl DOMAIN duration'");
+			} else {
+				ev.kind = !strcmp(act, "dns-down") ? EV_DNS_DOWN : EV_DNS_UP;
+			}
+			add_event(s, ev);
+			continue;
+		}
+		if (!strcmp(act, "accept") || !strcmp(act, "reject") || !strcmp(act, "down") ||
+		    !strcmp(act, "up") || !strcmp(act, "outage")) {
+			if (!a1 || (ev.server = server_id(s, a1)) < 0)
+				return fail(s, line, "%s: expected a [server] name, got '%s'", act, a1 ? a1 : "");
+			if (!strcmp(act, "accept") || !strcmp(act, "reject")) {
+				ev.kind = !strcmp(act, "accept") ? EV_ACCEPT : EV_REJECT;
+				if (!rest || !*rest)
+					return fail(s, line, "%s: expected '%s SERVER DOMAIN' (or *)", act, act);
+				if (target(s, rest, line, &ev.domain))
+					return -1;
+			} else if (!strcmp(act, "outage")) {
+				sim_time d;
+				if (!rest || unit_duration(rest, &d, err))
+					return fail(s, line, "outage: expected 'outage SERVER duration'");
+				ev.kind = EV_DOWN;
+				add_event(s, ev);
+				ev.kind = EV_UP;
+				ev.at = at + d;
+				if (ev.at >= s->c.duration)
+					continue;
+			} else {
+				ev.kind = !strcmp(act, "down") ? EV_DOWN : EV_UP;
+			}
+			add_event(s, ev);
+			continue;
+		}
+		static const char *const acts[] = {"mx", "ttl", "accept", "reject", "down",
+						   "up", "outage", "dns-down", "dns-up"};
+		char sg[96];
+		return fail(s, line,
+			    "unknown action '%s'%s; expected mx, ttl, accept, reject, down, up, outage, "
+			    "dns-down, dns-up",
+			    act, suggest(act, acts, 9, sg, sizeof sg));
+	}
+	return 0;
+}
+
+static int build(scn *s)
+{
+	mdl_config *c = &s->c;
+	section *run = single(s, SEC_RUN);
+	int line;
+	long reps;
+	const char *nm = VALUE(run, SEC_RUN, "name", line);
+	snprintf(s->name, sizeof s->name, "%s", *nm ? nm : s->f->base);
+	for (const char *p = s->name; *p; p++)
+		if (!isalnum((unsigned char)*p) && !strchr("-_.", *p))
+			return fail(s, line, "name: use letters, digits, '-', '_' and '.' only");
+	if (p_duration(s, run, SEC_RUN, "duration", &c->duration) ||
+	    p_duration(s, run, SEC_RUN, "bucket", &c->bucket) ||
+	    p_long(s, run, SEC_RUN, "replications", 1, 100000, &reps))
+		return -1;
+	s->reps = (unsigned)reps;
+	const char *sd = VALUE(run, SEC_RUN, "seed", line);
+	char *end;
+	errno = 0;
+	s->seed = strtoull(sd, &end, 10);
+	if (end == sd || *trim(end) || errno)
+		return fail(s, line, "seed: expected a whole number >= 0, got '%s'", sd);
+	if (c->duration <= 0)
+		return fail(s, line, "duration: must be positive");
+	if (c->bucket <= 0 || c->duration / c->bucket > 1000000)
+		return fail(s, line, "bucket: must be positive and at most a million per run");
+	if (build_profiles(s) || build_servers(s) || build_domains(s) || build_population_of_senders(s) ||
+	    build_traffic(s) || build_timeline(s))
+		return -1;
+	if (!c->ndomains)
+		return fail(s, 0, "no domain: add a [domain NAME] section or a [population]");
+	if (!c->nservers)
+		return fail(s, 0, "no server: add a [server NAME] section");
+	double wsum = 0;
+	for (int i = 0; i < c->ndomains; i++)
+		wsum += c->weight[i];
+	if (!(wsum > 0))
+		return fail(s, 0, "the domains' weights must not all be 0");
+	/* hosts and acceptance */
+	c->nhosts = s->nhosts;
+	c->hosts = xrealloc(NULL, (size_t)s->nhosts * sizeof *c->hosts);
+	for (int i = 0; i < s->nhosts; i++)
+		c->hosts[i] = (mdl_host){s->hosts[i].kind, s->hosts[i].server < 0 ? 0 : s->hosts[i].server};
+	c->accepts = xrealloc(NULL, (size_t)c->nservers * (size_t)c->ndomains * sizeof *c->accepts);
+	for (int i = 0; i < c->nservers; i++) {
+		const section *ss = find_section(s, SEC_SERVER, c->servers[i].name);
+		const char *acc = VALUE(ss, SEC_SERVER, "accepts", line);
+		bool all = !strcmp(acc, "all"), none = !strcmp(acc, "none");
+		for (int d = 0; d < c->ndomains; d++)
+			c->accepts[(size_t)i * (size_t)c->ndomains + (size_t)d] = all;
+		if (all || none)
+			continue;
+		char buf[2048];
+		snprintf(buf, sizeof buf, "%s", acc);
+		char *save, *tok = strtok_r(buf, ", \t", &save);
+		while (tok) {
+			int d = domain_id(s, tok);
+			if (d < 0)
+				return fail(s, line, "accepts: expected all, none or domain names; unknown '%s'", tok);
+			c->accepts[(size_t)i * (size_t)c->ndomains + (size_t)d] = true;
+			tok = strtok_r(NULL, ", \t", &save);
+		}
+	}
+	return 0;
+}
+
+/* ---- public ----------------------------------------------------------- */
+
+int scn_load(const char *path, char *const *sets, int nsets, scn_file **out, char *err)
+{
+	FILE *fp = fopen(path, "rb");
+	if (!fp) {
+		snprintf(err, SCN_ERR, "%.300s: cannot read: %s", path, strerror(errno));
+		return -1;
+	}
+	char *text = NULL;
+	size_t len = 0, cap = 0, n;
+	char buf[65536];
+	while ((n = fread(buf, 1, sizeof buf, fp)) > 0) {
+		if (len + n + 1 > cap) {
+			cap = 2 * (len + n + 1);
+			text = xrealloc(text, cap);
+		}
+		memcpy(text + len, buf, n);
+		len += n;
+	}
+	bool bad = ferror(fp);
+	fclose(fp);
+	if (bad) {
+		free(text);
+		snprintf(err, SCN_ERR, "%.300s: read error", path);
+		return -1;
+	}
+	text = xrealloc(text, len + 2);
+	text[len] = '\0';
+	if (memchr(text, '\0', len)) {
+		free(text);
+		snprintf(err, SCN_ERR, "%.300s: not a text file", path);
+		return -1;
+	}
+	scn_file *f = calloc(1, sizeof *f);
+	if (!f)
+		abort();
+	f->path = xstrdup(path);
+	char *p1 = xstrdup(path), *p2 = xstrdup(path);
+	f->dir = xstrdup(dirname(p1));
+	char *b = basename(p2);
+	char *dot = strrchr(b, '.');
+	if (dot && dot != b)
+		*dot = '\0';
+	f->base = xstrdup(b);
+	free(p1);
+	free(p2);
+	/* the file, then each override as "[section]\nkey = value" */
+	if (len && text[len - 1] != '\n')
+		text[len++] = '\n', text[len] = '\0';
+	f->file_lines = 0;
+	for (size_t i = 0; i < len; i++)
+		f->file_lines += text[i] == '\n';
+	for (int i = 0; i < nsets; i++) {
+		const char *eq = strchr(sets[i], '=');
+		const char *dotp = NULL;
+		for (const char *q = sets[i]; eq && q < eq; q++)
+			if (*q == '.')
+				dotp = q;
+		if (!eq || !dotp || dotp == sets[i]) {
+			snprintf(err, SCN_ERR, "--set %.200s: expected section.key=value", sets[i]);
+			free(text);
+			scn_file_free(f);
+			return -1;
+		}
+		size_t add = strlen(sets[i]) + 8;
+		text = xrealloc(text, len + add + 1);
+		len += (size_t)sprintf(text + len, "[%.*s]\n%.*s = %s\n", (int)(dotp - sets[i]), sets[i],
+				       (int)(eq - dotp - 1), dotp + 1, eq + 1);
+	}
+	f->text = text;
+	f->sets = sets;
+	f->nsets = nsets;
+	char serr[STUDY_ERR];
+	if (study_parse(text, &f->st, serr)) {
+		/* "line N: ..." */
+		int line = 0;
+		sscanf(serr, "line %d", &line);
+		const char *msg = strchr(serr, ':');
+		if (line > f->file_lines)
+			snprintf(err, SCN_ERR, "--set %.200s%.200s", sets[(line - f->file_lines - 1) / 2],
+				 msg ? msg : serr);
+		else
+			snprintf(err, SCN_ERR, "%.300s:%d%.200s", path, line, msg ? msg : serr);
+		scn_file_free(f);
+		return -1;
+	}
+	*out = f;
+	return 0;
+}
+
+void scn_file_free(scn_file *f)
+{
+	if (!f)
+		return;
+	study_free(&f->st);
+	free(f->path);
+	free(f->dir);
+	free(f->base);
+	free(f->text);
+	free(f);
+}
+
+const char *scn_file_path(const scn_file *f)
+{
+	return f->path;
+}
+
+const study *scn_file_study(const scn_file *f)
+{
+	return &f->st;
+}
+
+/* stable sort of events by time (insertion: timelines are short) */
+static void sort_events(mdl_config *c)
+{
+	for (int i = 1; i < c->nevents; i++) {
+		mdl_event x = c->events[i];
+		int j = i;
+		while (j > 0 && c->events[j - 1].at > x.at) {
+			c->events[j] = c->events[j - 1];
+			j--;
+		}
+		c->events[j] = x;
+	}
+}
+
+int scn_point(const scn_file *f, long p, scn **out, char *err)
+{
+	scn *s = calloc(1, sizeof *s);
+	if (!s)
+		abort();
+	s->f = f;
+	s->err = err;
+	char *text = study_expand(&f->st, f->text, p, NULL);
+	reader r = {text, 0, false};
+	parse_ctx pc = {s, &r};
+	ini_allow_multiline = false;
+	ini_stop_on_first_error = true;
+	ini_use_stack = false;
+	ini_allow_realloc = false;
+	ini_initial_alloc = 16384;
+	ini_max_line = 16384;
+	int rc = ini_parse_stream(read_line, &r, handler, &pc);
+	free(text);
+	if (rc > 0 && !s->err_line)
+		fail(s, rc, "expected [section], key = value, or a ; comment");
+	if (rc < 0)
+		fail(s, 0, "out of memory while parsing");
+	if (!s->err_line && build(s) == 0) {
+		/* timeline events in time order; equal times keep file order */
+		sort_events(&s->c);
+		*out = s;
+		return 0;
+	}
+	scn_free(s);
+	return -1;
+}
+
+void scn_free(scn *s)
+{
+	if (!s)
+		return;
+	for (int i = 0; i < s->nsec; i++) {
+		for (int k = 0; k < s->sec[i].n; k++) {
+			free(s->sec[i].kv[k].key);
+			free(s->sec[i].kv[k].value);
+		}
+		free(s->sec[i].kv);
+		free(s->sec[i].name);
+	}
+	free(s->sec);
+	mdl_config *c = &s->c;
+	for (int i = 0; i < c->nservers; i++)
+		dist_clear(&c->servers[i].session_time);
+	dist_clear(&c->size);
+	free(c->initial);
+	free(c->weight);
+	free(c->self_host);
+	free(c->cutover);
+	free(c->new_provider);
+	free(c->hosts);
+	free(c->servers);
+	free(c->accepts);
+	free(c->profiles);
+	free(c->events);
+	free(s->domain_names);
+	free(s->hosts);
+	free(s->providers);
+	free(s->res_custom);
+	free(s->res_mix);
+	free(s->mta_share);
+	free(s);
+}
+
+uint64_t scn_seed(const scn *s, unsigned r)
+{
+	return rng_replication_seed(s->seed, r);
+}
+
+const mdl_config *scn_config(scn *s, unsigned r)
+{
+	s->c.seed = scn_seed(s, r);
+	return &s->c;
+}
+
+unsigned scn_replications(const scn *s)
+{
+	return s->reps;
+}
+
+void scn_set_replications(scn *s, unsigned r)
+{
+	s->reps = r;
+}
+
+void scn_set_seed(scn *s, uint64_t seed)
+{
+	s->seed = seed;
+}
+
+const char *scn_name(const scn *s)
+{
+	return s->name;
+}
+
+const char *scn_server_name(const scn *s, int i)
+{
+	return s->c.servers[i].name;
+}
+
+const char *scn_provider_name(const scn *s, int i)
+{
+	return s->providers[i];
+}
+
+/* Line n (1-based) of the scenario's text, with study lists intact. */
+static void src_line(const scn_file *f, int n, char *buf, size_t len)
+{
+	const char *p = f->text;
+	for (int i = 1; i < n && p; i++) {
+		p = strchr(p, '\n');
+		if (p)
+			p++;
+	}
+	if (!p) {
+		buf[0] = '\0';
+		return;
+	}
+	const char *e = strchr(p, '\n');
+	snprintf(buf, len, "%.*s", (int)(e ? e - p : (long)strlen(p)), p);
+	char *t = trim(buf);
+	memmove(buf, t, strlen(t) + 1);
+}
+
+void scn_write(const scn *s, FILE *out)
+{
+	fprintf(out, "; resolved scenario: every key, given (study lists kept) or default\n");
+	char line[16384];
+	for (int t = 0; t < SEC_N; t++) {
+		for (int i = 0; i < (sections[t].named ? s->nsec : 1); i++) {
+			const section *sc;
+			if (sections[t].named) {
+				if (s->sec[i].type != (sec_type)t)
+					continue;
+				sc = &s->sec[i];
+				fprintf(out, "\n[%s %s]\n", sections[t].name, sc->name);
+			} else {
+				sc = single((scn *)s, (sec_type)t);
+				if ((t == SEC_POPULATION || t == SEC_TIMELINE) && !sc)
+					continue;
+				fprintf(out, "\n[%s]\n", sections[t].name);
+			}
+			if (t == SEC_TIMELINE) {
+				for (int k = 0; k < sc->n; k++) {
+					src_line(s->f, sc->kv[k].line, line, sizeof line);
+					fprintf(out, "%s\n", line);
+				}
+				continue;
+			}
+			for (const keydef *k = sections[t].keys; k->key; k++) {
+				const kv *given = NULL;
+				for (int j = 0; sc && j < sc->n; j++)
+					if (!strcmp(sc->kv[j].key, k->key))
+						given = &sc->kv[j];
+				if (given) {
+					src_line(s->f, given->line, line, sizeof line);
+					fprintf(out, "%s\n", line);
+				} else if (k->def) {
+					/* derived defaults: the names they stand for */
+					const char *v = k->def;
+					if (t == SEC_RUN && !strcmp(k->key, "name"))
+						v = s->name;
+					else if (t == SEC_SERVER && !*v &&
+						 (!strcmp(k->key, "host") || !strcmp(k->key, "provider")))
+						v = sc->name;
+					fprintf(out, "%s = %s\n", k->key, v);
+				}
+			}
+		}
+	}
+}

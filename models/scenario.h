@@ -1,0 +1,47 @@
+/*
+ * scenario.h - scenario files: INI text (read with inih) turned into the
+ * model's configuration, with parameter studies and --set overrides.
+ *
+ * A scn_file is one file's text and its study axes; scn_point parses one
+ * point of the study into a scn, which owns its mdl_config and everything
+ * it points to. Errors are "file:line: message" naming what was expected.
+ */
+#ifndef MX_SCENARIO_H
+#define MX_SCENARIO_H
+
+#include "../sim/study.h"
+#include "model.h"
+
+#include <stdio.h>
+
+enum { SCN_ERR = 512 };
+
+typedef struct scn_file scn_file;
+typedef struct scn scn;
+
+/* Reads path and appends the overrides sets[i] ("section.key=value").
+ * Returns 0, or -1 with a message in err (SCN_ERR bytes). */
+int scn_load(const char *path, char *const *sets, int nsets, scn_file **out, char *err);
+void scn_file_free(scn_file *f);
+
+const char *scn_file_path(const scn_file *f);
+const study *scn_file_study(const scn_file *f);
+
+/* Parses point p of the study. Returns 0, or -1 with err. */
+int scn_point(const scn_file *f, long p, scn **out, char *err);
+void scn_free(scn *s);
+
+/* The configuration of replication r (seed derived from the run's seed). */
+const mdl_config *scn_config(scn *s, unsigned r);
+uint64_t scn_seed(const scn *s, unsigned r);
+unsigned scn_replications(const scn *s);
+void scn_set_replications(scn *s, unsigned r);
+void scn_set_seed(scn *s, uint64_t seed);
+const char *scn_name(const scn *s);
+const char *scn_server_name(const scn *s, int i);
+const char *scn_provider_name(const scn *s, int i);
+
+/* Writes the fully resolved scenario (every key, defaults included). */
+void scn_write(const scn *s, FILE *out);
+
+#endif

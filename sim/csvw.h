@@ -1,0 +1,25 @@
+/*
+ * csvw.h - writing CSV rows with libcsv (every field quoted, RFC 4180).
+ * Errors are sticky: check csvw_close's result once at the end.
+ */
+#ifndef MX_CSVW_H
+#define MX_CSVW_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+typedef struct {
+	FILE *f;
+	int col, err;
+} csvw;
+
+/* Opens path for writing; returns 0, or -1 (errno set). */
+int csvw_open(csvw *w, const char *path);
+void csvw_str(csvw *w, const char *s);
+void csvw_num(csvw *w, double v); /* NaN: an empty field */
+void csvw_int(csvw *w, int64_t v);
+void csvw_end(csvw *w);
+/* Flushes, syncs and closes; returns 0, or -1 if any write failed. */
+int csvw_close(csvw *w);
+
+#endif

@@ -1,0 +1,38 @@
+/*
+ * study.h - parameter studies: ${...} lists in a scenario's text.
+ *
+ * Any value (or key) may be written ${a, b, c}, ${from..to} or
+ * ${from..to step s}, optionally named ${name=...}; values that hold
+ * commas are separated by '|' instead: ${10 a, 20 b | 10 a}. Each occurrence is an
+ * axis; a study's points are the product of the axes, the first axis
+ * varying slowest (as OMNeT++ iterates). Expansion substitutes text, so
+ * line numbers stay those of the file.
+ */
+#ifndef MX_STUDY_H
+#define MX_STUDY_H
+
+enum { STUDY_ERR = 256 };
+
+typedef struct {
+	char name[96];  /* given, or "section.key" */
+	int nvalues;
+	char **values;
+	int line;
+	long start, end; /* byte span of ${...} in the text */
+} study_axis;
+
+typedef struct {
+	int naxes;
+	study_axis *axes;
+	long npoints;
+} study;
+
+/* Finds the axes of text. Returns 0, or -1 with "line N: message" in err. */
+int study_parse(const char *text, study *st, char *err);
+void study_free(study *st);
+
+/* The text of point p (0 <= p < npoints), newly allocated (caller frees);
+ * idx[a], if idx is not NULL, receives the value index of axis a. */
+char *study_expand(const study *st, const char *text, long p, int *idx);
+
+#endif
