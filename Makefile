@@ -70,7 +70,7 @@ ifneq ($(SAN),1)
 endif
 
 test-run: $(TEST_BIN) $(B)/mxsim
-	@set -e; for t in $(TEST_BIN); do MXSIM=$(B)/mxsim $$t; done
+	@set -e; for t in $(TEST_BIN); do $$t; done; tests/cli.sh $(B)/mxsim
 
 bench: $(B)/tests/bench/hold
 	@printf '%-10s %16s %16s %7s\n' pending engine/s binary-heap/s ratio

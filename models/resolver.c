@@ -6,7 +6,7 @@
  * PowerDNS 1 d / 1 h; Knot 6 d, minimum 5 s; systemd-resolved 2 h; Google
  * Public DNS observed cap 6 h; Quad9 12 h; Java InetAddress 30 s fixed;
  * violators (8.74 % of resolvers, Bhowmick et al. 2023) extend TTLs -
- * modelled as x4, an assumption.
+ * modelled as doubling them with a 1 h minimum, an assumption.
  */
 #include "resolver.h"
 #include "../sim/rng.h"
@@ -25,7 +25,7 @@ static const res_profile builtins[] = {
 	{"google", 6 * SIM_HOUR, 0, 0, 0, 1, 0},
 	{"quad9", 12 * SIM_HOUR, 0, 0, 0, 1, 0},
 	{"java", 0, 0, 0, 30 * SIM_SEC, 1, 0},
-	{"violator", 0, 0, 0, 0, 4, 0},
+	{"violator", 0, SIM_HOUR, 0, 0, 2, 0},
 };
 
 const char *const res_builtin_names[] = {"honour", "bind", "unbound", "powerdns", "knot",

@@ -227,7 +227,7 @@ static const char *suggest(const char *word, const char *const *names, int n, ch
 
 typedef struct {
 	const char *p;
-	int line;
+	int line, section_line;
 	bool too_long;
 } reader;
 
@@ -245,6 +245,11 @@ static char *read_line(char *str, int num, void *stream)
 	}
 	memcpy(str, r->p, n);
 	str[n] = '\0';
+	const char *q = str;
+	while (*q == ' ' || *q == '\t')
+		q++;
+	if (*q == '[')
+		r->section_line = r->line;
 	r->p += nl ? (size_t)(nl - r->p + 1) : strlen(r->p);
 	return str;
 }
@@ -266,7 +271,7 @@ static int handler(void *user, const char *secname, const char *key, const char 
 {
 	parse_ctx *pc = user;
 	scn *s = pc->s;
-	int line = pc->r->line;
+	int line = pc->r->line, sline = pc->r->section_line;
 	if (pc->r->too_long)
 		return fail(s, line, "line longer than 16383 characters"), 0;
 	char buf[256];
@@ -286,16 +291,16 @@ static int handler(void *user, const char *secname, const char *key, const char 
 		for (int i = 0; i < SEC_N; i++)
 			names[i] = sections[i].name;
 		char sg[96];
-		return fail(s, line,
+		return fail(s, sline,
 			    "unknown section [%s]%s; expected run, traffic, senders, resolvers, population, "
 			    "timeline, or profile/resolver/domain/server/host NAME",
 			    secname, suggest(type, names, SEC_N, sg, sizeof sg)),
 		       0;
 	}
 	if (sections[t].named && !*name)
-		return fail(s, line, "section [%s] needs a name: [%s NAME]", type, type), 0;
+		return fail(s, sline, "section [%s] needs a name: [%s NAME]", type, type), 0;
 	if (!sections[t].named && *name)
-		return fail(s, line, "section [%s] takes no name", type), 0;
+		return fail(s, sline, "section [%s] takes no name", type), 0;
 	if (sections[t].keys) {
 		const keydef *k = sections[t].keys;
 		int n = 0;
@@ -316,7 +321,7 @@ static int handler(void *user, const char *secname, const char *key, const char 
 	if (!sc) {
 		s->sec = xrealloc(s->sec, (size_t)(s->nsec + 1) * sizeof *s->sec);
 		sc = &s->sec[s->nsec++];
-		*sc = (section){(sec_type)t, xstrdup(name), line, NULL, 0};
+		*sc = (section){(sec_type)t, xstrdup(name), sline, NULL, 0};
 	}
 	/* a later key overrides (--set); the timeline keeps every line */
 	if (t != SEC_TIMELINE)
@@ -1067,11 +1072,6 @@ static int build_timeline(scn *s)
 					if (ev.answer.kind != DNS_NULLMX)
 						ev.answer.ttl = neg;
 				}
-				for (int d0 = 0; d0 < s->c.ndomains; d0++)
-					if ((ev.domain < 0 || d0 == ev.domain) && s->c.cutover[d0] == SIM_NEVER) {
-						s->c.cutover[d0] = at;
-						s->c.new_provider[d0] = best_provider(s, &ev.answer);
-					}
 			} else if (!strcmp(act, "ttl")) {
 				ev.kind = EV_TTL;
 				if (!rest || unit_duration(rest, &ev.ttl, err))
@@ -1312,6 +1312,27 @@ static void sort_events(mdl_config *c)
 	}
 }
 
+/* A domain's cutover is its first MX change; the provider it moves to is
+ * that of the best MX host of its last one (a typo fixed later counts the
+ * provider fixed to). */
+static void mark_cutovers(scn *s)
+{
+	mdl_config *c = &s->c;
+	for (int i = 0; i < c->nevents; i++) {
+		const mdl_event *e = &c->events[i];
+		if (e->kind != EV_MX)
+			continue;
+		int p = best_provider(s, &e->answer);
+		for (int d = e->domain < 0 ? 0 : e->domain; d < c->ndomains; d++) {
+			if (c->cutover[d] == SIM_NEVER)
+				c->cutover[d] = e->at;
+			c->new_provider[d] = p;
+			if (e->domain >= 0)
+				break;
+		}
+	}
+}
+
 int scn_point(const scn_file *f, long p, scn **out, char *err)
 {
 	scn *s = calloc(1, sizeof *s);
@@ -1320,7 +1341,7 @@ int scn_point(const scn_file *f, long p, scn **out, char *err)
 	s->f = f;
 	s->err = err;
 	char *text = study_expand(&f->st, f->text, p, NULL);
-	reader r = {text, 0, false};
+	reader r = {text, 0, 0, false};
 	parse_ctx pc = {s, &r};
 	ini_allow_multiline = false;
 	ini_stop_on_first_error = true;
@@ -1337,6 +1358,7 @@ int scn_point(const scn_file *f, long p, scn **out, char *err)
 	if (!s->err_line && build(s) == 0) {
 		/* timeline events in time order; equal times keep file order */
 		sort_events(&s->c);
+		mark_cutovers(s);
 		*out = s;
 		return 0;
 	}

@@ -93,7 +93,7 @@ int csvread_file(const char *path, int (*row)(void *ctx, int line, int nf, char 
 		r.failed = r.line;
 	}
 	if (r.failed) {
-		snprintf(err, CSVREAD_ERR, "%.100s:%d: %.50s", path, r.failed, r.msg);
+		snprintf(err, CSVREAD_ERR, "%.150s:%d: %.200s", path, r.failed, r.msg);
 		rc = -1;
 	} else if (ferror(fp)) {
 		snprintf(err, CSVREAD_ERR, "%.100s: read error", path);

@@ -5,7 +5,7 @@
 #ifndef MX_CSVREAD_H
 #define MX_CSVREAD_H
 
-enum { CSVREAD_ERR = 256 };
+enum { CSVREAD_ERR = 400 };
 
 /* Calls row(ctx, line, nfields, fields, err) for each record of the file;
  * stops at the first row that returns non-zero. Returns 0, or -1 with

@@ -13,6 +13,7 @@
 #include "../sim/units.h"
 #include "plot.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -41,7 +42,7 @@ typedef struct {
 	char **sum_names, **ts_names;
 	double **res; /* [npoints * reps] job outputs */
 	size_t *nres;
-	long job0;
+	long job0, done;
 	sim_time bucket;
 } batch;
 
@@ -51,6 +52,9 @@ typedef struct {
 	long njobs;
 	bool trace, progress;
 	double t0;
+	const char *out;
+	int argc, failed;
+	char **argv;
 } ctx;
 
 static double now_sec(void)
@@ -169,6 +173,10 @@ static int job(long i, void *vc, double **out, size_t *n)
 	return rc;
 }
 
+static int publish(const batch *b, const char *root, bool trace, int argc, char **argv, double wall);
+
+/* Stores job i's output; a scenario whose runs are all in is written out
+ * at once, so an interruption later leaves it whole. */
 static void job_done(long i, void *vc, double *out, size_t n)
 {
 	ctx *c = vc;
@@ -179,6 +187,9 @@ static void job_done(long i, void *vc, double *out, size_t n)
 	batch *b = &c->b[k];
 	b->res[p * b->reps + r] = out;
 	b->nres[p * b->reps + r] = n;
+	if (++b->done == b->npoints * (long)b->reps &&
+	    publish(b, c->out, c->trace, c->argc, c->argv, now_sec() - c->t0))
+		c->failed = 1;
 }
 
 static void progress(long done, long total, void *vc)
@@ -204,12 +215,33 @@ static const char *const out_files[] = {"summary.csv", "aggregate.csv", "timeser
 
 static void remove_dir_files(const char *dir)
 {
-	char p[4200];
+	char p[4400];
 	for (int i = 0; out_files[i]; i++) {
-		snprintf(p, sizeof p, "%s/%s", dir, out_files[i]);
+		snprintf(p, sizeof p, "%.4200s/%s", dir, out_files[i]);
 		unlink(p);
 	}
 	rmdir(dir);
+}
+
+/* Removes hidden folders left by killed runs (their process is gone). */
+static void remove_stale(const char *root, const char *name)
+{
+	DIR *d = opendir(root);
+	if (!d)
+		return;
+	char prefix[200], path[4200];
+	snprintf(prefix, sizeof prefix, ".%s.tmp-", name);
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (strncmp(e->d_name, prefix, strlen(prefix)))
+			continue;
+		int pid = atoi(e->d_name + strlen(prefix));
+		if (pid > 0 && (pid == getpid() || (kill(pid, 0) && errno == ESRCH))) {
+			snprintf(path, sizeof path, "%s/%s", root, e->d_name);
+			remove_dir_files(path);
+		}
+	}
+	closedir(d);
 }
 
 /* Interrupted: drop the folder being written (async-signal-safe calls). */
@@ -444,7 +476,7 @@ static int publish(const batch *b, const char *root, bool trace, int argc, char 
 	char final[4200];
 	snprintf(tmp_dir, sizeof tmp_dir, "%s/.%s.tmp-%d", root, b->name, (int)getpid());
 	snprintf(final, sizeof final, "%s/%s", root, b->name);
-	remove_dir_files(tmp_dir);
+	remove_stale(root, b->name);
 	if (mkdir(tmp_dir, 0777)) {
 		fprintf(stderr, "mxsim: %s: %s\n", tmp_dir, strerror(errno));
 		tmp_dir[0] = '\0';
@@ -646,7 +678,7 @@ static int cmd_run(int argc, char **argv, bool check_only)
 		}
 		goto done;
 	}
-	ctx c = {b, nfiles, 0, trace, !quiet && isatty(2), now_sec()};
+	ctx c = {b, nfiles, 0, trace, !quiet && isatty(2), now_sec(), out, argc, 0, argv};
 	for (int i = 0; i < nfiles; i++) {
 		b[i].job0 = c.njobs;
 		c.njobs += b[i].npoints * (long)b[i].reps;
@@ -655,15 +687,11 @@ static int cmd_run(int argc, char **argv, bool check_only)
 	}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
-	if (run_jobs(c.njobs, (int)jobs, job, job_done, progress, &c)) {
+	if (run_jobs(c.njobs, (int)jobs, job, job_done, progress, &c) || c.failed) {
 		rc = 1;
 		goto done;
 	}
-	double wall = now_sec() - c.t0;
-	for (int i = 0; i < nfiles && !rc; i++)
-		if (publish(&b[i], out, trace, argc, argv, wall))
-			rc = 1;
-	if (!rc && !quiet)
+	if (!quiet)
 		for (int i = 0; i < nfiles; i++)
 			fprintf(stderr, "mxsim: %s: %ld point(s) x %u replication(s) -> %s/%s\n",
 				scn_file_path(b[i].f), b[i].npoints, b[i].reps, out, b[i].name);

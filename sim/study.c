@@ -39,9 +39,12 @@ static int range(study_axis *a, const char *body, char *err)
 	const char *dots = strstr(body, "..");
 	if (!dots)
 		return 1;
-	char *end;
-	double from = strtod(body, &end), to, step = 1;
-	if (end != dots)
+	char head[64], *end;
+	if ((size_t)(dots - body) >= sizeof head)
+		return 1;
+	snprintf(head, sizeof head, "%.*s", (int)(dots - body), body);
+	double from = strtod(head, &end), to, step = 1;
+	if (end == head || *end)
 		return 1;
 	to = strtod(dots + 2, &end);
 	if (end == dots + 2)

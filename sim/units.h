@@ -14,7 +14,7 @@
 #include "dist.h"
 #include "engine.h"
 
-enum { UNIT_ERR = 256 };
+enum { UNIT_ERR = 400 };
 
 typedef enum { UNIT_TIME, UNIT_SIZE, UNIT_NONE } unit_kind;
 

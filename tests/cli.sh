@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# cli.sh - runs mxsim as a user would: bundled scenarios, bad input,
+# parallel determinism, studies, --set, --trace, interruption.
+# Usage: tests/cli.sh [path/to/mxsim]   Last line: "N passed, N failed".
+set -u
+cd "$(dirname "$0")/.."
+MX=${1:-${MXSIM:-build/mxsim}}
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+pass=0 fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+check() { local what=$1; shift; if "$@"; then ok; else bad "$what"; fi; }
+
+# summary.csv balances: submitted = delivered + bounced + queued, row by row
+balances() {
+	python3 - "$1" <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+ok = bool(rows)
+for r in rows:
+    s, d, b, q = (int(float(r[k])) for k in ("submitted", "delivered", "bounced", "queued"))
+    qs, qb = int(float(r["queued_senders"])), int(float(r["queued_backups"]))
+    reasons = sum(int(float(v)) for k, v in r.items() if k.startswith("bounced_"))
+    ok &= s == d + b + q and q == qs + qb and b == reasons and s > 0
+sys.exit(0 if ok else 1)
+PY
+}
+
+# --- usage -------------------------------------------------------------
+check "--version" "$MX" --version >/dev/null
+check "--help" "$MX" --help >/dev/null
+"$MX" >/dev/null 2>&1; check "no arguments exits 2" test $? -eq 2
+"$MX" frobnicate >/dev/null 2>&1; check "unknown command exits 2" test $? -eq 2
+"$MX" run --no-such-option x.ini >/dev/null 2>&1; check "bad option exits 2" test $? -eq 2
+"$MX" run -o "$T/none" no-such-file.ini 2>"$T/err"; rc=$?
+check "missing scenario exits 2" test $rc -eq 2
+check "missing scenario is named" grep -q "no-such-file.ini: cannot read" "$T/err"
+check "missing scenario writes nothing" test ! -e "$T/none"
+
+# --- bad input: file:line, exit 2, nothing written ---------------------
+for f in tests/bad/*.ini; do
+	line=$(sed -n 's/^; expect-line: *//p' "$f")
+	"$MX" run -q -o "$T/bad" "$f" 2>"$T/err"; rc=$?
+	if [ "$line" = 0 ]; then want="$f: "; else want="$f:$line: "; fi
+	if [ $rc -eq 2 ] && head -1 "$T/err" | grep -qF -- "$want" && [ ! -e "$T/bad" ]; then ok
+	else bad "$f: want exit 2 and '$want', got $rc: $(head -1 "$T/err")"; fi
+done
+
+# --- every bundled scenario runs and balances ------------------------------
+"$MX" run -q -j 2 -r 1 -o "$T/all" scenarios/*.ini; check "bundled scenarios run" test $? -eq 0
+for f in scenarios/*.ini; do
+	n=$(basename "$f" .ini)
+	for out in summary.csv aggregate.csv timeseries.csv latency.csv scenario.ini manifest.ini; do
+		check "$n/$out written" test -s "$T/all/$n/$out"
+	done
+	check "$n balances" balances "$T/all/$n/summary.csv"
+	# the resolved scenario reproduces the run
+	"$MX" run -q -o "$T/again" "$T/all/$n/scenario.ini" --set "run.name=$n" 2>/dev/null
+	check "$n: scenario.ini reproduces summary.csv" cmp -s "$T/all/$n/summary.csv" "$T/again/$n/summary.csv"
+done
+
+# --- same results for any -j, and for the same seed --------------------------
+"$MX" run -q -j 1 -r 2 -o "$T/j1" scenarios/typo-mx.ini scenarios/backup-failover.ini
+"$MX" run -q -j 2 -r 2 -o "$T/j2" scenarios/typo-mx.ini scenarios/backup-failover.ini
+for n in typo-mx backup-failover; do
+	for out in summary aggregate timeseries latency; do
+		check "-j 1 = -j 2: $n/$out.csv" cmp -s "$T/j1/$n/$out.csv" "$T/j2/$n/$out.csv"
+	done
+done
+"$MX" run -q -j 1 -r 2 -o "$T/j1b" scenarios/typo-mx.ini
+check "same seed, same results" cmp -s "$T/j1/typo-mx/summary.csv" "$T/j1b/typo-mx/summary.csv"
+"$MX" run -q -r 2 --seed 7 -o "$T/s7" scenarios/typo-mx.ini
+check "another seed, other results" test "$(cmp -s "$T/j1/typo-mx/summary.csv" "$T/s7/typo-mx/summary.csv"; echo $?)" = 1
+
+# --- studies and --set --------------------------------------------------------
+"$MX" run -q -r 2 -o "$T/st" --set 'server new.sessions=${5, 10}' scenarios/ttl-cutover.ini
+python3 - "$T/st/ttl-cutover/aggregate.csv" <<'PY'; check "study x --set gives 6 points" test $? -eq 0
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+pts = [(r["ttl"], r["server new.sessions"]) for r in rows]
+want = [(t, s) for t in ("5m", "1h", "1d") for s in ("5", "10")]
+sys.exit(0 if pts == want and all(r["replications"] == "2" for r in rows) else 1)
+PY
+check "--set shows in check" sh -c "'$MX' check --set run.duration=5d scenarios/size-limit.ini | grep -q '^duration = 5d'"
+check "range study" sh -c "'$MX' check --set 'server mx.sessions=\${10..30 step 10}' scenarios/size-limit.ini | grep -q 'study server mx.sessions = 10, 20, 30'"
+
+# --- trace ---------------------------------------------------------------------
+"$MX" run -q -r 1 --trace -o "$T/tr" scenarios/size-limit.ini
+python3 - "$T/tr/size-limit" <<'PY'; check "trace has one row per message" test $? -eq 0
+import csv, sys
+d = sys.argv[1]
+sub = sum(int(float(r["submitted"])) for r in csv.DictReader(open(d + "/summary.csv")))
+tr = list(csv.DictReader(open(d + "/trace.csv")))
+ids = {(r["point"], r["replication"], r["id"]) for r in tr}
+sys.exit(0 if len(tr) == sub == len(ids) else 1)
+PY
+
+# --- interrupted runs leave no partial file -------------------------------------
+for sig in TERM INT KILL; do
+	rm -rf "$T/k"
+	"$MX" run -q -r 1 -o "$T/k" scenarios/size-limit.ini
+	cp -r "$T/k/size-limit" "$T/k-before"
+	"$MX" run -q -r 3 -o "$T/k" scenarios/size-limit.ini scenarios/wave-capacity.ini &
+	pid=$!
+	sleep 2
+	kill -$sig $pid 2>/dev/null
+	wait $pid 2>/dev/null
+	check "killed ($sig): earlier results whole" sh -c "test -d '$T/k/size-limit' && for f in summary aggregate timeseries latency; do test -s '$T/k/size-limit/'\$f.csv || exit 1; done"
+	check "killed ($sig): no other folder" test "$(ls "$T/k" | grep -v -e '^size-limit$' -e '^wave-capacity$' | wc -l)" = 0
+	[ $sig != KILL ] && check "killed ($sig): no hidden temporary" test "$(ls -A "$T/k" | grep -c '^\.')" = 0
+	rm -rf "$T/k-before"
+done
+# a later run clears what a killed one left
+"$MX" run -q -r 1 -o "$T/k" scenarios/size-limit.ini
+check "stale temporaries cleared" test "$(ls -A "$T/k" | grep -c '^\.size-limit')" = 0
+
+echo "$pass passed, $fail failed"
+[ $fail -eq 0 ]
