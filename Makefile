@@ -9,7 +9,8 @@ WARN     := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 WERROR   ?= -Werror
 CPPFLAGS += -std=c11 -D_GNU_SOURCE -MMD -MP
 LDLIBS   := -lgsl -lgslcblas -lcsv -linih -lm
-PKGS     := libgsl-dev libcsv-dev libinih-dev libcmocka-dev gnuplot-nox pkg-config
+PKGS     := libgsl-dev libcsv-dev libinih-dev libcmocka-dev gnuplot-nox
+JOBS     ?= $(shell nproc 2>/dev/null || echo 1)
 ifeq ($(SAN),1)
 B        := build-san
 CFLAGS   += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -80,15 +81,20 @@ bench: $(B)/tests/bench/hold
 	     END{printf "%-10s %16s %16s %7s\n", n, e, b, r}'; done
 
 demo: $(B)/mxsim
-	$(B)/mxsim run -o results scenarios/*.ini
+	$(B)/mxsim run -j $(JOBS) -o results scenarios/*.ini
+	$(B)/mxsim plot results
+	@echo "mxsim: open results/index.html"
 
 install: $(B)/mxsim
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+	  $(DESTDIR)$(PREFIX)/share/mxsim/plot
 	install -m 755 $(B)/mxsim $(DESTDIR)$(PREFIX)/bin/mxsim
 	install -m 644 mxsim.1 $(DESTDIR)$(PREFIX)/share/man/man1/mxsim.1
+	install -m 644 plot/*.gp $(DESTDIR)$(PREFIX)/share/mxsim/plot
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/mxsim $(DESTDIR)$(PREFIX)/share/man/man1/mxsim.1
+	rm -rf $(DESTDIR)$(PREFIX)/share/mxsim
 
 clean:
 	rm -rf build build-san

@@ -65,6 +65,7 @@ typedef struct {
 	bool down;
 	st_tw sessions, bucket_sessions;
 	uint64_t bucket_delivered;
+	int bucket_peak;
 } server_state;
 
 typedef struct {
@@ -85,13 +86,14 @@ typedef struct world {
 	bool *accepts;
 	tab *rate;
 	gsl_ran_discrete_t *pick_domain, *pick_sender;
-	double peak_mult;
+	double mult[168], peak_mult; /* traffic pattern per hour of week */
 	msg *free_msgs;
 	msg **blocks;
 	int nblocks;
 	uint64_t live_senders, live_backups;
 	/* current bucket */
 	uint64_t b_arrivals, b_delivered, b_bounced, b_deferred, b_lookups, b_stale;
+	uint64_t b_bounces[BOUNCE_N];
 	int bucket;
 } world;
 
@@ -142,13 +144,19 @@ static double office_mult(int hour_of_week)
 	return day >= 5 ? 0.3 * m : m;
 }
 
-static double pattern_mult(const mdl_config *c, int how)
+/* The rate multiplier of each hour of the week, mean 1 for office. */
+static void pattern_table(const mdl_config *c, double *mult)
 {
+	double sum = 0;
+	for (int h = 0; h < 168; h++) {
+		mult[h] = c->pattern == PATTERN_OFFICE ? office_mult(h)
+			  : c->pattern == PATTERN_TABLE ? c->hourly[h]
+							  : 1;
+		sum += mult[h];
+	}
 	if (c->pattern == PATTERN_OFFICE)
-		return office_mult(how);
-	if (c->pattern == PATTERN_TABLE)
-		return c->hourly[how];
-	return 1;
+		for (int h = 0; h < 168; h++)
+			mult[h] *= 168 / sum;
 }
 
 static void arrival(sim *s, void *subject, void *object);
@@ -162,8 +170,7 @@ static void next_arrival(world *w)
 						    1 / (c->rate * w->peak_mult)) * SIM_SEC) + 1;
 		if (t >= c->duration)
 			return;
-		int how = (int)((t / SIM_HOUR) % 168);
-		double m = pattern_mult(c, how);
+		double m = w->mult[(t / SIM_HOUR) % 168];
 		if (m >= w->peak_mult || gsl_rng_uniform(w->rng[STREAM_ARRIVAL]) * w->peak_mult < m)
 			break;
 	}
@@ -226,6 +233,7 @@ static void bounce(world *w, msg *m, mdl_bounce why)
 	w->r->bounced++;
 	w->r->bounces[why]++;
 	w->b_bounced++;
+	w->b_bounces[why]++;
 	leave_holder(w, m);
 	release_slot(w, m);
 	msg_free(w, m);
@@ -438,6 +446,8 @@ static void walk(world *w, msg *m)
 		st_tw_set(&st->bucket_sessions, sec(now), st->busy);
 		if (st->busy > r->server[sv].peak_sessions)
 			r->server[sv].peak_sessions = st->busy;
+		if (st->busy > st->bucket_peak)
+			st->bucket_peak = st->busy;
 		m->server = sv;
 		sim_after(w->s, (sim_time)(session_seconds(w, cs, m) * SIM_SEC) + 1, session_end, w, m);
 		return;
@@ -677,11 +687,18 @@ static void sample(sim *s, void *subject, void *object)
 	row[TS_QUEUED_SENDERS] = (double)w->live_senders;
 	row[TS_QUEUED_BACKUPS] = (double)w->live_backups;
 	row[TS_OLD_MX_SHARE] = w->b_lookups ? (double)w->b_stale / (double)w->b_lookups : NAN;
+	for (int i = 0; i < BOUNCE_N; i++) {
+		row[TS_N + i] = (double)w->b_bounces[i];
+		w->b_bounces[i] = 0;
+	}
 	for (int i = 0; i < w->c->nservers; i++) {
 		server_state *st = &w->srv[i];
-		row[TS_N + 2 * i] = (double)st->bucket_delivered;
-		row[TS_N + 2 * i + 1] = st_tw_mean(&st->bucket_sessions, now);
+		double *col = row + TS_N + BOUNCE_N + 3 * i;
+		col[0] = (double)st->bucket_delivered;
+		col[1] = st_tw_mean(&st->bucket_sessions, now);
+		col[2] = st->bucket_peak;
 		st->bucket_delivered = 0;
+		st->bucket_peak = st->busy;
 		st_tw_init(&st->bucket_sessions, now, st->busy);
 	}
 	w->b_arrivals = w->b_delivered = w->b_bounced = w->b_deferred = 0;
@@ -756,18 +773,18 @@ static void setup(world *w, const mdl_config *c, mdl_result *r)
 	if (!w->pick_domain)
 		oom();
 
-	w->peak_mult = 1;
-	if (c->pattern != PATTERN_FLAT)
-		for (int h = 0; h < 168; h++)
-			if (pattern_mult(c, h) > w->peak_mult)
-				w->peak_mult = pattern_mult(c, h);
+	pattern_table(c, w->mult);
+	w->peak_mult = 0;
+	for (int h = 0; h < 168; h++)
+		if (w->mult[h] > w->peak_mult)
+			w->peak_mult = w->mult[h];
 
 	memset(r, 0, sizeof *r);
 	r->server = xcalloc((size_t)c->nservers, sizeof *r->server);
 	r->provider_delivered = xcalloc((size_t)c->nproviders, sizeof *r->provider_delivered);
-	st_hist_init(&r->latency, 1, 1e8, 20);
+	st_hist_init(&r->latency, MDL_LATENCY_LO, MDL_LATENCY_HI, MDL_LATENCY_BINS);
 	r->nbuckets = (int)((c->duration + c->bucket - 1) / c->bucket);
-	r->ncols = TS_N + 2 * c->nservers;
+	r->ncols = TS_N + BOUNCE_N + 3 * c->nservers;
 	r->ts = xcalloc((size_t)r->nbuckets * (size_t)r->ncols, sizeof *r->ts);
 	for (int i = 0; i < c->nservers; i++) {
 		st_tw_init(&w->srv[i].sessions, 0, 0);

@@ -99,9 +99,12 @@ int met_ts_names(const scn *s, char **names)
 	int n = 0;
 	for (int i = 0; i < TS_N; i++)
 		put(names, &n, "%s", mdl_ts_names[i]);
+	for (int i = 0; i < BOUNCE_N; i++)
+		put(names, &n, "bounced_%s", mdl_bounce_names[i]);
 	for (int i = 0; i < c->nservers; i++) {
 		put(names, &n, "delivered_%s", scn_server_name(s, i));
 		put(names, &n, "sessions_%s", scn_server_name(s, i));
+		put(names, &n, "sessions_peak_%s", scn_server_name(s, i));
 	}
 	return n;
 }

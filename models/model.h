@@ -148,8 +148,8 @@ typedef struct {
 	void *trace_ctx;
 } mdl_config;
 
-/* Time-series columns, per bucket; then per server delivered and mean
- * sessions. */
+/* Time-series columns, per bucket; then bounces per reason (BOUNCE_N),
+ * then per server: delivered, mean and peak sessions. */
 typedef enum {
 	TS_ARRIVALS,
 	TS_DELIVERED,
@@ -161,6 +161,11 @@ typedef enum {
 	TS_N
 } mdl_ts;
 extern const char *const mdl_ts_names[TS_N];
+
+/* The latency histogram: log bins from 10 ms to 1e8 s, 20 a decade. */
+#define MDL_LATENCY_LO 0.01
+#define MDL_LATENCY_HI 1e8
+#define MDL_LATENCY_BINS 20
 
 typedef struct {
 	uint64_t delivered, offered, busy, first_offered, first_busy;
@@ -179,7 +184,7 @@ typedef struct {
 	mdl_server_result *server; /* [nservers] */
 	uint64_t *provider_delivered; /* [nproviders] */
 	st_hist latency;           /* seconds, delivered messages */
-	int nbuckets, ncols;       /* ncols = TS_N + 2 * nservers */
+	int nbuckets, ncols;       /* ncols = TS_N + BOUNCE_N + 3 * nservers */
 	double *ts;                /* [nbuckets * ncols] */
 } mdl_result;
 

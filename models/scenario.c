@@ -1462,8 +1462,33 @@ static void src_line(const scn_file *f, int n, char *buf, size_t len)
 	memmove(buf, t, strlen(t) + 1);
 }
 
+void scn_cutover(const scn *s, sim_time *at, sim_time *ttl, const char **provider)
+{
+	const mdl_config *c = &s->c;
+	int d = -1;
+	for (int i = 0; i < c->ndomains; i++)
+		if (c->cutover[i] != SIM_NEVER && (d < 0 || c->cutover[i] < c->cutover[d]))
+			d = i;
+	*at = d < 0 ? SIM_NEVER : c->cutover[d];
+	*ttl = d < 0 ? 0 : c->initial[d].ttl;
+	*provider = d >= 0 && c->new_provider[d] >= 0 ? s->providers[c->new_provider[d]] : NULL;
+	for (int i = 0; d >= 0 && i < c->nevents; i++) {
+		const mdl_event *e = &c->events[i];
+		if (e->at <= *at && e->kind == EV_TTL && (e->domain == d || e->domain < 0))
+			*ttl = e->ttl;
+	}
+}
+
 void scn_write(const scn *s, FILE *out)
 {
+	/* the file's description: its leading comment lines */
+	for (const char *p = s->f->text; *p == ';' || *p == '#';) {
+		const char *e = strchr(p, '\n');
+		fprintf(out, "%.*s\n", (int)(e ? e - p : (long)strlen(p)), p);
+		if (!e)
+			break;
+		p = e + 1;
+	}
 	fprintf(out, "; resolved scenario: every key, given (study lists kept) or default\n");
 	char line[16384];
 	for (int t = 0; t < SEC_N; t++) {

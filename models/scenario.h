@@ -41,7 +41,12 @@ const char *scn_name(const scn *s);
 const char *scn_server_name(const scn *s, int i);
 const char *scn_provider_name(const scn *s, int i);
 
-/* Writes the fully resolved scenario (every key, defaults included). */
+/* The earliest MX cutover (SIM_NEVER if none), the MX TTL in force just
+ * before it, and the provider moved to (NULL if none). */
+void scn_cutover(const scn *s, sim_time *at, sim_time *ttl, const char **provider);
+
+/* Writes the fully resolved scenario (every key, defaults included),
+ * after the file's leading comment (its description). */
 void scn_write(const scn *s, FILE *out);
 
 #endif

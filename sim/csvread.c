@@ -9,13 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { MAX_FIELDS = 64 };
-
 typedef struct {
 	int (*row)(void *, int, int, char **, char *);
 	void *ctx;
-	char *f[MAX_FIELDS];
-	int nf, line, row_line, failed, too_many;
+	char **f;
+	int nf, cap, line, row_line, failed;
 	char msg[CSVREAD_ERR];
 } reader;
 
@@ -24,9 +22,11 @@ static void field(void *s, size_t len, void *data)
 	reader *r = data;
 	if (r->failed)
 		return;
-	if (r->nf == MAX_FIELDS) {
-		r->too_many = 1;
-		return;
+	if (r->nf == r->cap) {
+		r->cap = r->cap ? 2 * r->cap : 64;
+		r->f = realloc(r->f, (size_t)r->cap * sizeof *r->f);
+		if (!r->f)
+			abort();
 	}
 	char *c = malloc(len + 1);
 	if (!c)
@@ -40,18 +40,11 @@ static void record(int term, void *data)
 {
 	(void)term;
 	reader *r = data;
-	if (!r->failed) {
-		if (r->too_many) {
-			snprintf(r->msg, sizeof r->msg, "more than %d fields", MAX_FIELDS);
-			r->failed = r->row_line;
-		} else if (r->nf && r->row(r->ctx, r->row_line, r->nf, r->f, r->msg)) {
-			r->failed = r->row_line;
-		}
-	}
+	if (!r->failed && r->nf && r->row(r->ctx, r->row_line, r->nf, r->f, r->msg))
+		r->failed = r->row_line;
 	for (int i = 0; i < r->nf; i++)
 		free(r->f[i]);
 	r->nf = 0;
-	r->too_many = 0;
 }
 
 int csvread_file(const char *path, int (*row)(void *ctx, int line, int nf, char **f, char *err),
@@ -101,6 +94,7 @@ int csvread_file(const char *path, int (*row)(void *ctx, int line, int nf, char 
 	}
 	for (int i = 0; i < r.nf; i++)
 		free(r.f[i]);
+	free(r.f);
 	csv_free(&p);
 	fclose(fp);
 	return rc;

@@ -209,9 +209,9 @@ static void progress(long done, long total, void *vc)
 /* ---- output ------------------------------------------------------------ */
 
 static char tmp_dir[4096];
-static const char *const out_files[] = {"summary.csv", "aggregate.csv", "timeseries.csv",
-					"latency.csv", "trace.csv",	"scenario.ini",
-					"manifest.ini", NULL};
+static const char *const out_files[] = {"summary.csv",  "aggregate.csv", "timeseries.csv",
+					"latency.csv",  "points.csv",	 "servers.csv",
+					"trace.csv",    "scenario.ini",	 "manifest.ini", NULL};
 
 static void remove_dir_files(const char *dir)
 {
@@ -376,7 +376,7 @@ static int write_batch(const batch *b, const char *dir, bool trace, int argc, ch
 	csvw_str(&w, "cdf");
 	csvw_end(&w);
 	st_hist h;
-	st_hist_init(&h, 1, 1e8, 20);
+	st_hist_init(&h, MDL_LATENCY_LO, MDL_LATENCY_HI, MDL_LATENCY_BINS);
 	size_t off = (size_t)b->nsum + (size_t)b->nbuckets * (size_t)b->nts;
 	for (long p = 0; p < b->npoints; p++) {
 		double total = 0;
@@ -400,6 +400,44 @@ static int write_batch(const batch *b, const char *dir, bool trace, int argc, ch
 		}
 	}
 	st_hist_free(&h);
+	bad |= csvw_close(&w);
+
+	OPEN("points.csv");
+	csvw_str(&w, "point");
+	axes_header(&w, st);
+	csvw_str(&w, "cutover_h");
+	csvw_str(&w, "ttl_h");
+	csvw_str(&w, "new_provider");
+	csvw_end(&w);
+	for (long p = 0; p < b->npoints; p++) {
+		sim_time at, ttl;
+		const char *prov;
+		scn_cutover(b->pt[p], &at, &ttl, &prov);
+		csvw_int(&w, p);
+		axes_values(&w, st, p);
+		csvw_num(&w, at == SIM_NEVER ? NAN : (double)at / SIM_HOUR);
+		csvw_num(&w, at == SIM_NEVER ? NAN : (double)ttl / SIM_HOUR);
+		csvw_str(&w, prov ? prov : "");
+		csvw_end(&w);
+	}
+	bad |= csvw_close(&w);
+
+	OPEN("servers.csv");
+	static const char *const scols[] = {"point", "server", "provider", "kind", "sessions"};
+	for (size_t i = 0; i < sizeof scols / sizeof *scols; i++)
+		csvw_str(&w, scols[i]);
+	csvw_end(&w);
+	for (long p = 0; p < b->npoints; p++) {
+		const mdl_config *c = scn_config(b->pt[p], 0);
+		for (int i = 0; i < c->nservers; i++) {
+			csvw_int(&w, p);
+			csvw_str(&w, c->servers[i].name);
+			csvw_str(&w, scn_provider_name(b->pt[p], c->servers[i].provider));
+			csvw_str(&w, c->servers[i].backup ? "backup" : "final");
+			csvw_int(&w, c->servers[i].sessions);
+			csvw_end(&w);
+		}
+	}
 	bad |= csvw_close(&w);
 
 	if (trace) {
@@ -574,7 +612,7 @@ static int load_all(int nfiles, char **files, char **sets, int nsets, batch *b)
 		b[i].bucket = c->bucket;
 		b[i].nbuckets = (int)((c->duration + c->bucket - 1) / c->bucket);
 		st_hist h;
-		st_hist_init(&h, 1, 1e8, 20);
+		st_hist_init(&h, MDL_LATENCY_LO, MDL_LATENCY_HI, MDL_LATENCY_BINS);
 		b[i].nbins = (int)h.h->n;
 		st_hist_free(&h);
 	}

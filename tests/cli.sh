@@ -115,5 +115,39 @@ done
 "$MX" run -q -r 1 -o "$T/k" scenarios/size-limit.ini
 check "stale temporaries cleared" test "$(ls -A "$T/k" | grep -c '^\.size-limit')" = 0
 
+# --- plots and reports ------------------------------------------------------------
+"$MX" run -q -r 2 -o "$T/pl" scenarios/backup-failover.ini scenarios/ttl-cutover.ini
+"$MX" plot "$T/pl" 2>"$T/err"; check "plot runs" test $? -eq 0
+python3 - "$T/pl" <<'PY'; check "plots are PNGs of plausible size; pages reference only files that exist" test $? -eq 0
+import os, re, struct, sys
+root = sys.argv[1]
+ok, pngs = True, 0
+for d, _, files in os.walk(root):
+    for f in files:
+        p = os.path.join(d, f)
+        if f.endswith(".png"):
+            pngs += 1
+            b = open(p, "rb").read()
+            w, h = struct.unpack(">II", b[16:24])
+            if b[:8] != b"\x89PNG\r\n\x1a\n" or len(b) < 10000 or w < 800 or h < 500:
+                ok = False; print("bad png", p, len(b), w, h)
+        if f.endswith(".html"):
+            for ref in re.findall(r'(?:href|src)="([^"#]+)"', open(p).read()):
+                if not os.path.exists(os.path.join(d, ref)):
+                    ok = False; print("missing", p, ref)
+for n in ("backup-failover", "ttl-cutover"):
+    for f in ("report.html", "latency.png", "study.png", "timeline-0.png", "timeline-1.png"):
+        ok &= os.path.exists(os.path.join(root, n, f))
+ok &= os.path.exists(os.path.join(root, "ttl-cutover", "propagation.png"))
+ok &= os.path.exists(os.path.join(root, "index.html"))
+sys.exit(0 if ok and pngs >= 10 else 1)
+PY
+mkdir -p "$T/empty/nothing" && touch "$T/empty/nothing/manifest.ini"
+"$MX" plot "$T/empty" 2>"$T/err"; rc=$?
+check "plot of an empty result fails clearly" sh -c "test $rc -eq 1 && grep -q 'no results' '$T/err' && test ! -e '$T/empty/nothing/report.html'"
+mxabs=$(cd "$(dirname "$MX")" && pwd)/$(basename "$MX")
+PATH=/nonexistent "$mxabs" plot "$T/pl" 2>"$T/err"; rc=$?
+check "plot without gnuplot fails clearly" sh -c "test $rc -eq 1 && grep -q 'gnuplot not found' '$T/err'"
+
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]

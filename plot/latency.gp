@@ -1,0 +1,19 @@
+# latency.gp - distribution of delivery latency (arrival to delivery),
+# one curve per study point, log time axis.
+# Variables: dir, name, npoints, label<p>.
+load dirname."/common.gp"
+f = dir."/latency.csv"
+do for [fmt in "png svg"] {
+    eval term(fmt, 1000, 560)
+    set output dir."/latency.".fmt
+    set title name." - delivery latency"
+    set logscale x
+    set xrange [0.1:*]
+    set yrange [0:100]
+    set xlabel "latency (s, log scale; 60 = 1 min, 3600 = 1 h, 86400 = 1 d)"
+    set ylabel "delivered within (%)"
+    set key bottom right
+    plot for [p=0:npoints-1] f using "latency_s":(column("point") == p ? 100 * column("cdf") : NaN) \
+        with lines lw 2 lc p+1 title pointlabel(p)
+    unset output
+}

@@ -1,0 +1,41 @@
+# propagation.gp - share of MX lookups answered with the old MX, and share
+# of deliveries still reaching the old provider's servers, over time.
+# Variables: dir, name, npoints, label<p>, cutover_h, ttl<p> (hours),
+# oldcols (delivered_<server> columns of old servers, space separated),
+# t0, t1 (hours: the window shown).
+load dirname."/common.gp"
+f = dir."/timeseries.csv"
+oldsum(dummy) = sum [k=1:words(oldcols)] column(word(oldcols, k))
+do for [fmt in "png svg"] {
+    eval term(fmt, 1000, 720)
+    set output dir."/propagation.".fmt
+    set multiplot layout 2,1 title name." - propagation of the MX change" noenhanced
+    set xrange [t0:t1]
+    set yrange [0:105]
+    set ylabel "old MX answers (% of lookups)"
+    set xlabel "time (h from the start, Monday 00:00)"
+    set key top right
+    unset arrow
+    if (cutover_h == cutover_h) {
+        set arrow 1 from cutover_h, graph 0 to cutover_h, graph 1 nohead lw 2 lc rgb "#444444"
+        set label 1 " MX switched" at cutover_h, graph 0.95 tc rgb "#444444"
+        do for [p=0:npoints-1] {
+            set arrow (10+p) from cutover_h + value(sprintf("ttl%d", p)), graph 0 \
+                to cutover_h + value(sprintf("ttl%d", p)), graph 1 nohead dt 2 lc p+1
+        }
+    }
+    plot for [p=0:npoints-1] f using "t_h":(column("point") == p ? 100 * column("old_mx_share") : NaN) \
+        with lines lw 2 lc p+1 title pointlabel(p)." (dashed: TTL expiry)"
+    set ylabel "delivered to the old provider (% of deliveries)"
+    unset label 1
+    if (words(oldcols) > 0) {
+        plot for [p=0:npoints-1] f using "t_h":(column("point") == p && column("delivered") > 0 ? \
+            100 * oldsum(0) / column("delivered") : NaN) with lines lw 2 lc p+1 title pointlabel(p)
+    } else {
+        set label 2 "no server of another provider" at graph 0.5, 0.5 center
+        plot NaN notitle
+        unset label 2
+    }
+    unset multiplot
+    unset output
+}

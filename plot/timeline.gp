@@ -1,0 +1,46 @@
+# timeline.gp - one study point over time: deliveries per server and
+# bounces per reason (stacked), sessions against capacity, queues.
+# Variables: dir, name, p (point), label<p>, servers (names), cap<i>
+# (sessions of server i), reasons (bounce reasons seen), t1 (hours).
+load dirname."/common.gp"
+f = dir."/timeseries.csv"
+ns = words(servers)
+nr = words(reasons)
+dcol(i) = "delivered_".word(servers, i)
+bcol(i) = "bounced_".word(reasons, i)
+do for [fmt in "png svg"] {
+    eval term(fmt, 1000, 1000)
+    set output sprintf("%s/timeline-%d.%s", dir, p, fmt)
+    set multiplot layout 4,1 title name." - ".pointlabel(p) noenhanced
+    set key outside right top vertical
+    set lmargin 10
+    set rmargin 24
+    set xrange [0:t1]
+    set xlabel "time (h from the start, Monday 00:00)"
+    set ylabel "delivered per bucket"
+    set yrange [0:*]
+    plot for [i=ns:1:-1] f using "t_h":(column("point") == p ? sum [k=1:i] column(dcol(k)) : NaN) \
+        with filledcurves x1 lc i title word(servers, i)
+    set ylabel "bounced per bucket"
+    if (nr > 0) {
+        plot for [i=nr:1:-1] f using "t_h":(column("point") == p ? sum [k=1:i] column(bcol(k)) : NaN) \
+            with filledcurves x1 lc i+2 title word(reasons, i)
+    } else {
+        set label 1 "no message bounced" at graph 0.5, 0.5 center
+        plot [][0:1] NaN notitle
+        unset label 1
+    }
+    set ylabel "SMTP sessions (peak per bucket)"
+    set offsets 0, 0, graph 0.1, 0
+    plot for [i=1:ns] f using "t_h":(column("point") == p ? column("sessions_peak_".word(servers, i)) : NaN) \
+            with steps lw 2 lc i title word(servers, i), \
+        for [i=1:ns] value(sprintf("cap%d", i)) with lines dt 2 lw 1.5 lc i title word(servers, i)." capacity"
+    set offsets 0, 0, 0, 0
+    set ylabel "messages queued"
+    plot f using "t_h":(column("point") == p ? column("queued_senders") : NaN) with lines lw 2 lc 1 \
+            title "at senders", \
+        f using "t_h":(column("point") == p ? column("queued_backups") : NaN) with lines lw 2 lc 2 \
+            title "at backup MX"
+    unset multiplot
+    unset output
+}

@@ -1,0 +1,87 @@
+/*
+ * rtable.c - whole-file CSV tables (see rtable.h).
+ */
+#include "rtable.h"
+#include "csvread.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char *dup(const char *s)
+{
+	char *d = strdup(s);
+	if (!d)
+		abort();
+	return d;
+}
+
+static int row(void *ctx, int line, int nf, char **f, char *err)
+{
+	rtable *t = ctx;
+	(void)line;
+	if (!t->head) {
+		t->ncols = nf;
+		t->head = malloc((size_t)nf * sizeof *t->head);
+		if (!t->head)
+			abort();
+		for (int i = 0; i < nf; i++)
+			t->head[i] = dup(f[i]);
+		return 0;
+	}
+	if (nf != t->ncols) {
+		snprintf(err, CSVREAD_ERR, "expected %d fields, got %d", t->ncols, nf);
+		return -1;
+	}
+	t->cell = realloc(t->cell, (size_t)(t->nrows + 1) * sizeof *t->cell);
+	char **r = malloc((size_t)nf * sizeof *r);
+	if (!t->cell || !r)
+		abort();
+	for (int i = 0; i < nf; i++)
+		r[i] = dup(f[i]);
+	t->cell[t->nrows++] = r;
+	return 0;
+}
+
+int rt_load(rtable *t, const char *path, char *err)
+{
+	memset(t, 0, sizeof *t);
+	if (csvread_file(path, row, t, err)) {
+		rt_free(t);
+		return -1;
+	}
+	return 0;
+}
+
+void rt_free(rtable *t)
+{
+	for (int r = 0; r < t->nrows; r++) {
+		for (int c = 0; c < t->ncols; c++)
+			free(t->cell[r][c]);
+		free(t->cell[r]);
+	}
+	free(t->cell);
+	for (int c = 0; t->head && c < t->ncols; c++)
+		free(t->head[c]);
+	free(t->head);
+	memset(t, 0, sizeof *t);
+}
+
+int rt_col(const rtable *t, const char *name)
+{
+	for (int c = 0; c < t->ncols; c++)
+		if (!strcmp(t->head[c], name))
+			return c;
+	return -1;
+}
+
+double rt_num(const rtable *t, int row, int col)
+{
+	if (row < 0 || row >= t->nrows || col < 0 || col >= t->ncols)
+		return NAN;
+	const char *s = t->cell[row][col];
+	char *end;
+	double v = strtod(s, &end);
+	return end == s || *end ? NAN : v;
+}
