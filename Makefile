@@ -71,14 +71,16 @@ ifneq ($(SAN),1)
 endif
 
 test-run: $(TEST_BIN) $(B)/mxsim
-	@set -e; for t in $(TEST_BIN); do $$t; done; tests/cli.sh $(B)/mxsim
+	@set -e; for t in $(TEST_BIN); do $$t; done; MXSIM_QUICK=$(SAN) tests/cli.sh $(B)/mxsim
 
-bench: $(B)/tests/bench/hold
+bench: $(B)/tests/bench/hold $(B)/mxsim
 	@printf '%-10s %16s %16s %7s\n' pending engine/s binary-heap/s ratio
 	@for n in 1000 10000 100000 1000000; do \
 	  $(B)/tests/bench/hold --pending $$n --holds 5000000 | awk -v n=$$n -F= \
 	    '/^baseline/{b=$$2} /^ratio/{r=$$2} /^holds_per_sec/{e=$$2} \
 	     END{printf "%-10s %16s %16s %7s\n", n, e, b, r}'; done
+	@echo
+	@tests/bench/provider.sh $(B)/mxsim
 
 demo: $(B)/mxsim
 	$(B)/mxsim run -j $(JOBS) -o results scenarios/*.ini

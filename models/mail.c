@@ -11,6 +11,7 @@
 #include "model.h"
 #include "../sim/rng.h"
 #include "../sim/table.h"
+#include "../sim/zipf.h"
 
 #include <gsl/gsl_randist.h>
 #include <math.h>
@@ -32,17 +33,22 @@ enum { STREAM_ARRIVAL, STREAM_DOMAIN, STREAM_SENDER, STREAM_SIZE, STREAM_SHUFFLE
 
 typedef struct msg msg;
 
-/* A sending MTA: a sender, or a backup server relaying onward. */
+/* A sending MTA: a sender, or a backup server relaying onward. Kept small:
+ * a million of them are touched at random. */
 typedef struct {
-	int profile, resolver;
-	sim_time phase;
-	uint32_t dead_host[2];
-	sim_time dead_until[2];
-	int backup_server; /* -1 for senders */
-	int slots, active; /* relay concurrency (0: unlimited) */
+	sim_time phase;          /* of its queue-run grid */
+	uint32_t resolver;
+	uint32_t dead_host[2];   /* host + 1 remembered dead, until (s) */
+	uint32_t dead_until[2];
+	uint8_t profile;
+} mta;
+
+/* What a backup server needs besides: relay slots and its queue. */
+typedef struct {
+	int server, slots, active;
 	msg *wait_head, *wait_tail;
 	uint64_t queued;
-} mta;
+} relay;
 
 struct msg {
 	msg *next; /* free list or relay wait list */
@@ -68,6 +74,7 @@ typedef struct {
 	int bucket_peak;
 } server_state;
 
+/* A per-sender token bucket; t == 0: never used (times are stored + 1). */
 typedef struct {
 	double tokens;
 	sim_time t;
@@ -81,13 +88,16 @@ typedef struct world {
 	res *res;
 	gsl_rng *rng[STREAM_N];
 	mta *mtas; /* senders, then one per backup server */
+	relay *relays; /* [holder - nsenders] for backups */
 	int nmtas;
 	server_state *srv;
 	bool *accepts;
-	tab *rate;
-	gsl_ran_discrete_t *pick_domain, *pick_sender;
+	bucket_state **rate; /* [server][holder], for servers with a rate limit */
+	gsl_ran_discrete_t *pick_domain;
+	zipf pick_sender;
 	double mult[168], peak_mult; /* traffic pattern per hour of week */
 	msg *free_msgs;
+	msg *ahead[2]; /* the next messages, drawn ahead */
 	msg **blocks;
 	int nblocks;
 	uint64_t live_senders, live_backups;
@@ -161,6 +171,35 @@ static void pattern_table(const mdl_config *c, double *mult)
 
 static void arrival(sim *s, void *subject, void *object);
 
+/* Messages are drawn two arrivals ahead, and the state their attempt will
+ * touch - the sender, then its resolver's cache entry and rate buckets -
+ * fetched into the CPU cache meanwhile: a million senders do not fit in
+ * it. Each stream draws in the same order either way. */
+static msg *draw_message(world *w)
+{
+	const mdl_config *c = w->c;
+	msg *m = msg_new(w);
+	m->domain = (int)gsl_ran_discrete(w->rng[STREAM_DOMAIN], w->pick_domain);
+	m->holder = m->sender = (int)zipf_draw(&w->pick_sender, w->rng[STREAM_SENDER]);
+	double sz = dist_draw(&c->size, w->rng[STREAM_SIZE]);
+	m->size = sz > 4e9 ? 4000000000u : (uint32_t)sz;
+	__builtin_prefetch(&w->mtas[m->sender]);
+	return m;
+}
+
+static msg *pop_ahead(world *w)
+{
+	msg *m = w->ahead[0];
+	w->ahead[0] = w->ahead[1];
+	w->ahead[1] = draw_message(w);
+	const msg *n = w->ahead[0];
+	res_prefetch(w->res, (int)w->mtas[n->sender].resolver, n->domain);
+	for (int i = 0; i < w->c->nservers; i++)
+		if (w->rate[i])
+			__builtin_prefetch(&w->rate[i][n->sender]);
+	return m;
+}
+
 static void next_arrival(world *w)
 {
 	const mdl_config *c = w->c;
@@ -174,21 +213,28 @@ static void next_arrival(world *w)
 		if (m >= w->peak_mult || gsl_rng_uniform(w->rng[STREAM_ARRIVAL]) * w->peak_mult < m)
 			break;
 	}
-	sim_at(w->s, t, arrival, w, NULL);
+	sim_at(w->s, t, arrival, w, pop_ahead(w));
 }
 
 /* ---- outcomes -------------------------------------------------------- */
 
 static void attempt(world *w, msg *m);
 
+/* The relay state of m's holder, or NULL for a sender. */
+static relay *relay_of(world *w, int holder)
+{
+	return holder >= w->c->nsenders ? &w->relays[holder - w->c->nsenders] : NULL;
+}
+
 static void leave_holder(world *w, msg *m)
 {
-	mta *h = &w->mtas[m->holder];
-	h->queued--;
-	if (h->backup_server >= 0)
+	relay *rl = relay_of(w, m->holder);
+	if (rl) {
+		rl->queued--;
 		w->live_backups--;
-	else
+	} else {
 		w->live_senders--;
+	}
 }
 
 static void relay_go(sim *s, void *subject, void *object);
@@ -197,8 +243,8 @@ static void relay_go(sim *s, void *subject, void *object);
  * (started as an event now, not nested in this call). */
 static void release_slot(world *w, msg *m)
 {
-	mta *h = &w->mtas[m->holder];
-	if (!h->slots)
+	relay *h = relay_of(w, m->holder);
+	if (!h)
 		return;
 	if (!h->wait_head) {
 		h->active--;
@@ -293,7 +339,7 @@ static void defer(world *w, msg *m)
 static bool is_dead(const mta *h, int host, sim_time now)
 {
 	for (int i = 0; i < 2; i++)
-		if (h->dead_host[i] == (uint32_t)host + 1 && h->dead_until[i] > now)
+		if (h->dead_host[i] == (uint32_t)host + 1 && (sim_time)h->dead_until[i] * SIM_SEC > now)
 			return true;
 	return false;
 }
@@ -305,7 +351,8 @@ static void mark_dead(world *w, mta *h, int host)
 		return;
 	int i = h->dead_until[0] <= h->dead_until[1] ? 0 : 1;
 	h->dead_host[i] = (uint32_t)host + 1;
-	h->dead_until[i] = sim_now(w->s) + p->dead_time;
+	/* whole seconds, rounded up */
+	h->dead_until[i] = (uint32_t)((sim_now(w->s) + p->dead_time + SIM_SEC - 1) / SIM_SEC);
 }
 
 static void walk(world *w, msg *m);
@@ -336,7 +383,7 @@ static void session_end(sim *s, void *subject, void *object)
 	int b = w->c->nsenders;
 	for (int i = 0; i < sv; i++)
 		b += w->c->servers[i].backup;
-	mta *h = &w->mtas[b];
+	relay *h = relay_of(w, b);
 	m->holder = b;
 	h->queued++;
 	w->live_backups++;
@@ -356,22 +403,23 @@ static double session_seconds(world *w, const mdl_server *cs, const msg *m)
 	return t;
 }
 
+/* Per-sender token bucket; a backup relaying onward is trusted (as a
+ * provider's own hosts are exempt, e.g. Postfix's mynetworks). */
 static bool rate_ok(world *w, int sv, int sender)
 {
 	const mdl_server *cs = &w->c->servers[sv];
-	if (cs->rate <= 0)
+	if (cs->rate <= 0 || relay_of(w, sender))
 		return true;
-	bool created;
-	bucket_state *b = tab_get(w->rate, (uint64_t)sv << 32 | (uint32_t)sender, &created);
+	bucket_state *b = &w->rate[sv][sender];
 	sim_time now = sim_now(w->s);
-	if (created) {
+	if (!b->t) {
 		b->tokens = cs->burst;
-		b->t = now;
+		b->t = now + 1;
 	}
-	b->tokens += sec(now - b->t) * cs->rate;
+	b->tokens += sec(now + 1 - b->t) * cs->rate;
 	if (b->tokens > cs->burst)
 		b->tokens = cs->burst;
-	b->t = now;
+	b->t = now + 1;
 	if (b->tokens < 1)
 		return false;
 	b->tokens -= 1;
@@ -518,8 +566,9 @@ static bool candidates(world *w, msg *m)
 		i = j;
 	}
 	/* a backup relaying onward drops its own preference and worse */
-	if (h->backup_server >= 0) {
-		int own = c->servers[h->backup_server].host;
+	relay *rl = relay_of(w, m->holder);
+	if (rl) {
+		int own = c->servers[rl->server].host;
 		for (int i = 0; i < n; i++)
 			if ((int)mx[i].host == own) {
 				int lim = mx[i].pref;
@@ -554,9 +603,8 @@ static bool candidates(world *w, msg *m)
 /* An attempt by a holder that has a slot for it. */
 static void attempt_now(world *w, msg *m)
 {
-	mta *h = &w->mtas[m->holder];
 	m->attempts++;
-	m->first = m->attempts == 1 && h->backup_server < 0;
+	m->first = m->attempts == 1 && !relay_of(w, m->holder);
 	w->r->attempts++;
 	trace(w, m, TRACE_ATTEMPT, -1, 0);
 	if (candidates(w, m))
@@ -571,8 +619,8 @@ static void relay_go(sim *s, void *subject, void *object)
 
 static void attempt(world *w, msg *m)
 {
-	mta *h = &w->mtas[m->holder];
-	if (h->slots) {
+	relay *h = relay_of(w, m->holder);
+	if (h) {
 		if (h->active >= h->slots) {
 			m->next = NULL;
 			if (h->wait_tail)
@@ -589,20 +637,12 @@ static void attempt(world *w, msg *m)
 
 static void arrival(sim *s, void *subject, void *object)
 {
-	(void)object;
 	world *w = subject;
-	const mdl_config *c = w->c;
-	msg *m = msg_new(w);
-	m->domain = (int)gsl_ran_discrete(w->rng[STREAM_DOMAIN], w->pick_domain);
-	m->holder = m->sender = (int)gsl_ran_discrete(w->rng[STREAM_SENDER], w->pick_sender);
-	double sz = dist_draw(&c->size, w->rng[STREAM_SIZE]);
-	m->size = sz > 4e9 ? 4000000000u : (uint32_t)sz;
+	msg *m = object;
 	m->birth = m->hop_birth = sim_now(s);
 	m->id = ++w->r->submitted;
 	m->live = true;
 	w->b_arrivals++;
-	mta *h = &w->mtas[m->holder];
-	h->queued++;
 	w->live_senders++;
 	if (w->live_senders > w->r->peak_queue_senders)
 		w->r->peak_queue_senders = w->live_senders;
@@ -708,18 +748,6 @@ static void sample(sim *s, void *subject, void *object)
 
 /* ---- setup and run ---------------------------------------------------- */
 
-static gsl_ran_discrete_t *zipf_table(int n, double s)
-{
-	double *wt = xcalloc((size_t)n, sizeof *wt);
-	for (int i = 0; i < n; i++)
-		wt[i] = pow(i + 1, -s);
-	gsl_ran_discrete_t *t = gsl_ran_discrete_preproc((size_t)n, wt);
-	free(wt);
-	if (!t)
-		oom();
-	return t;
-}
-
 static void setup(world *w, const mdl_config *c, mdl_result *r)
 {
 	memset(w, 0, sizeof *w);
@@ -735,41 +763,45 @@ static void setup(world *w, const mdl_config *c, mdl_result *r)
 	w->srv = xcalloc((size_t)c->nservers, sizeof *w->srv);
 	w->accepts = xcalloc((size_t)c->nservers * (size_t)c->ndomains, sizeof *w->accepts);
 	memcpy(w->accepts, c->accepts, (size_t)c->nservers * (size_t)c->ndomains * sizeof *w->accepts);
-	w->rate = tab_new(sizeof(bucket_state));
 
 	int nbackups = 0;
 	for (int i = 0; i < c->nservers; i++)
 		nbackups += c->servers[i].backup;
 	w->nmtas = c->nsenders + nbackups;
 	w->mtas = xcalloc((size_t)w->nmtas, sizeof *w->mtas);
+	w->rate = xcalloc((size_t)c->nservers, sizeof *w->rate);
+	for (int i = 0; i < c->nservers; i++)
+		if (c->servers[i].rate > 0)
+			w->rate[i] = xcalloc((size_t)w->nmtas, sizeof **w->rate);
+	w->relays = xcalloc((size_t)nbackups, sizeof *w->relays);
 	gsl_rng *g = w->rng[STREAM_SETUP];
-	gsl_ran_discrete_t *pr = zipf_table(c->nresolvers, c->resolver_zipf);
+	zipf pr;
+	zipf_init(&pr, (unsigned long)c->nresolvers, c->resolver_zipf);
 	gsl_ran_discrete_t *pp = gsl_ran_discrete_preproc((size_t)c->nprofiles, c->profile_share);
 	if (!pp)
 		oom();
 	for (int i = 0; i < c->nsenders; i++) {
 		mta *h = &w->mtas[i];
-		h->profile = (int)gsl_ran_discrete(g, pp);
-		h->resolver = (int)gsl_ran_discrete(g, pr);
+		h->profile = (uint8_t)gsl_ran_discrete(g, pp);
+		h->resolver = (uint32_t)zipf_draw(&pr, g);
 		const mta_profile *p = &c->profiles[h->profile];
 		h->phase = p->queue_run ? (sim_time)(gsl_rng_uniform(g) * (double)p->queue_run) : 0;
-		h->backup_server = -1;
 	}
 	for (int i = 0, b = c->nsenders; i < c->nservers; i++) {
 		if (!c->servers[i].backup)
 			continue;
-		mta *h = &w->mtas[b++];
-		h->profile = c->servers[i].relay_profile;
-		h->resolver = c->servers[i].relay_resolver;
+		mta *h = &w->mtas[b];
+		h->profile = (uint8_t)c->servers[i].relay_profile;
+		h->resolver = (uint32_t)c->servers[i].relay_resolver;
 		const mta_profile *p = &c->profiles[h->profile];
 		h->phase = p->queue_run ? (sim_time)(gsl_rng_uniform(g) * (double)p->queue_run) : 0;
-		h->backup_server = i;
-		h->slots = c->servers[i].relay_sessions;
+		relay *rl = &w->relays[b++ - c->nsenders];
+		rl->server = i;
+		rl->slots = c->servers[i].relay_sessions;
 	}
-	gsl_ran_discrete_free(pr);
 	gsl_ran_discrete_free(pp);
 	w->pick_domain = gsl_ran_discrete_preproc((size_t)c->ndomains, c->weight);
-	w->pick_sender = zipf_table(c->nsenders, c->sender_zipf);
+	zipf_init(&w->pick_sender, (unsigned long)c->nsenders, c->sender_zipf);
 	if (!w->pick_domain)
 		oom();
 
@@ -800,8 +832,11 @@ static void setup(world *w, const mdl_config *c, mdl_result *r)
 					  SIM_SEC),
 			       outage, w, (void *)(intptr_t)i);
 	sim_every(w->s, c->bucket, sample, w, NULL);
-	if (c->rate > 0)
+	if (c->rate > 0) {
+		w->ahead[0] = draw_message(w);
+		w->ahead[1] = draw_message(w);
 		next_arrival(w);
+	}
 }
 
 static void teardown(world *w)
@@ -812,11 +847,13 @@ static void teardown(world *w)
 	for (int i = 0; i < STREAM_N; i++)
 		gsl_rng_free(w->rng[i]);
 	gsl_ran_discrete_free(w->pick_domain);
-	gsl_ran_discrete_free(w->pick_sender);
-	tab_free(w->rate);
+	for (int i = 0; i < w->c->nservers; i++)
+		free(w->rate[i]);
+	free(w->rate);
 	free(w->accepts);
 	free(w->srv);
 	free(w->mtas);
+	free(w->relays);
 	res_free(w->res);
 	dns_free(w->d);
 	sim_free(w->s);

@@ -84,11 +84,21 @@ void res_free(res *r)
 	free(r);
 }
 
+static uint64_t key(int resolver, int domain)
+{
+	return (uint64_t)resolver << 32 | (uint32_t)domain;
+}
+
+void res_prefetch(const res *r, int resolver, int domain)
+{
+	tab_prefetch(r->cache, key(resolver, domain));
+}
+
 res_answer res_lookup(res *r, int resolver, const dns *d, int domain, sim_time now)
 {
 	const res_profile *p = r->profile[resolver];
 	bool created;
-	entry *e = tab_get(r->cache, (uint64_t)resolver << 32 | (uint32_t)domain, &created);
+	entry *e = tab_get(r->cache, key(resolver, domain), &created);
 	if (created) {
 		/* steady state: the initial answer, fetched before time 0 */
 		sim_time life = res_lifetime(p, dns_version(d, domain, 0));

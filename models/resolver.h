@@ -51,6 +51,10 @@ typedef struct {
 
 res_answer res_lookup(res *r, int resolver, const dns *d, int domain, sim_time now);
 
+/* Starts fetching the cache entry of (resolver, domain) into the CPU
+ * cache, for a lookup soon after. */
+void res_prefetch(const res *r, int resolver, int domain);
+
 size_t res_entries(const res *r);
 size_t res_bytes(const res *r);
 

@@ -123,6 +123,7 @@ struct scn {
 	mdl_config c;
 	/* storage behind c */
 	char (*domain_names)[64];
+	int dom_cap;
 	host_rec *hosts;
 	int nhosts;
 	char (*providers)[64];
@@ -602,6 +603,8 @@ static int build_profiles(scn *s)
 			dup |= !strcmp(c->profiles[k].name, p.name);
 		if (dup)
 			return fail(s, sc->line, "profile '%s' is already defined", p.name);
+		if (c->nprofiles == 255)
+			return fail(s, sc->line, "at most 255 MTA profiles");
 		c->profiles = xrealloc(c->profiles, (size_t)(c->nprofiles + 1) * sizeof *c->profiles);
 		c->profiles[c->nprofiles++] = p;
 	}
@@ -739,17 +742,21 @@ static void add_domain(scn *s, const char *name, const dns_answer *a, double wei
 {
 	mdl_config *c = &s->c;
 	int n = c->ndomains + 1;
-	s->domain_names = xrealloc(s->domain_names, (size_t)n * sizeof *s->domain_names);
+	if (n > s->dom_cap) {
+		s->dom_cap = s->dom_cap ? 2 * s->dom_cap : 16;
+		size_t k = (size_t)s->dom_cap;
+		s->domain_names = xrealloc(s->domain_names, k * sizeof *s->domain_names);
+		c->initial = xrealloc(c->initial, k * sizeof *c->initial);
+		c->weight = xrealloc(c->weight, k * sizeof *c->weight);
+		c->self_host = xrealloc(c->self_host, k * sizeof *c->self_host);
+		c->cutover = xrealloc(c->cutover, k * sizeof *c->cutover);
+		c->new_provider = xrealloc(c->new_provider, k * sizeof *c->new_provider);
+	}
 	snprintf(s->domain_names[n - 1], sizeof *s->domain_names, "%s", name);
-	c->initial = xrealloc(c->initial, (size_t)n * sizeof *c->initial);
 	c->initial[n - 1] = *a;
-	c->weight = xrealloc(c->weight, (size_t)n * sizeof *c->weight);
 	c->weight[n - 1] = weight;
-	c->self_host = xrealloc(c->self_host, (size_t)n * sizeof *c->self_host);
 	c->self_host[n - 1] = self;
-	c->cutover = xrealloc(c->cutover, (size_t)n * sizeof *c->cutover);
 	c->cutover[n - 1] = SIM_NEVER;
-	c->new_provider = xrealloc(c->new_provider, (size_t)n * sizeof *c->new_provider);
 	c->new_provider[n - 1] = -1;
 	c->ndomains = n;
 }
@@ -781,7 +788,8 @@ static int self_host(scn *s, const char *dname, const char *addr, int line)
 static int add_event(scn *s, mdl_event e)
 {
 	mdl_config *c = &s->c;
-	c->events = xrealloc(c->events, (size_t)(c->nevents + 1) * sizeof *c->events);
+	if ((c->nevents & (c->nevents - 1)) == 0) /* at 0 and powers of two */
+		c->events = xrealloc(c->events, (size_t)(c->nevents ? 2 * c->nevents : 1) * sizeof *c->events);
 	c->events[c->nevents++] = e;
 	return 0;
 }
@@ -1298,18 +1306,33 @@ const study *scn_file_study(const scn_file *f)
 	return &f->st;
 }
 
-/* stable sort of events by time (insertion: timelines are short) */
+/* Sorts events by time, equal times in file order (qsort on an index). */
+typedef struct {
+	sim_time at;
+	int i;
+} ev_key;
+
+static int cmp_ev(const void *a, const void *b)
+{
+	const ev_key *x = a, *y = b;
+	if (x->at != y->at)
+		return x->at < y->at ? -1 : 1;
+	return (x->i > y->i) - (x->i < y->i);
+}
+
 static void sort_events(mdl_config *c)
 {
-	for (int i = 1; i < c->nevents; i++) {
-		mdl_event x = c->events[i];
-		int j = i;
-		while (j > 0 && c->events[j - 1].at > x.at) {
-			c->events[j] = c->events[j - 1];
-			j--;
-		}
-		c->events[j] = x;
-	}
+	int n = c->nevents;
+	ev_key *k = xrealloc(NULL, (size_t)n * sizeof *k);
+	mdl_event *sorted = xrealloc(NULL, (size_t)n * sizeof *sorted);
+	for (int i = 0; i < n; i++)
+		k[i] = (ev_key){c->events[i].at, i};
+	qsort(k, (size_t)n, sizeof *k, cmp_ev);
+	for (int i = 0; i < n; i++)
+		sorted[i] = c->events[k[i].i];
+	free(c->events);
+	free(k);
+	c->events = sorted;
 }
 
 /* A domain's cutover is its first MX change; the provider it moves to is

@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -494,7 +495,9 @@ static int write_batch(const batch *b, const char *dir, bool trace, int argc, ch
 		b->npoints, b->reps);
 	for (unsigned r = 0; r < b->reps; r++)
 		fprintf(f, " %llu", (unsigned long long)scn_seed(b->pt[0], r));
-	fprintf(f, "\nwall_seconds = %.3f\n", wall);
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	fprintf(f, "\nwall_seconds = %.3f\npeak_rss_kb = %ld\n", wall, ru.ru_maxrss);
 	bad |= fflush(f) || fsync(fileno(f));
 	bad |= fclose(f) != 0;
 	if (bad)

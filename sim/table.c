@@ -1,6 +1,7 @@
 /*
- * table.c - linear-probing hash table (see table.h). Keys are stored plus
- * one so that 0 marks an empty slot.
+ * table.c - linear-probing hash table (see table.h). Each slot holds the
+ * key plus one (0 marks an empty slot) followed by the value, so a lookup
+ * touches one cache line.
  */
 #include "table.h"
 #include "rng.h"
@@ -10,9 +11,8 @@
 #include <string.h>
 
 struct tab {
-	size_t vsize, cap, n; /* cap: a power of two */
-	uint64_t *keys;
-	unsigned char *vals;
+	size_t vsize, slot, cap, n; /* slot: bytes per slot; cap: a power of two */
+	unsigned char *mem;
 };
 
 static void oom(void)
@@ -21,12 +21,16 @@ static void oom(void)
 	abort();
 }
 
+static uint64_t *key_at(const tab *t, size_t i)
+{
+	return (uint64_t *)(t->mem + i * t->slot);
+}
+
 static void alloc(tab *t, size_t cap)
 {
 	t->cap = cap;
-	t->keys = calloc(cap, sizeof *t->keys);
-	t->vals = calloc(cap, t->vsize);
-	if (!t->keys || !t->vals)
+	t->mem = calloc(cap, t->slot);
+	if (!t->mem)
 		oom();
 }
 
@@ -36,6 +40,7 @@ tab *tab_new(size_t vsize)
 	if (!t)
 		oom();
 	t->vsize = vsize;
+	t->slot = (sizeof(uint64_t) + vsize + 7) / 8 * 8;
 	alloc(t, 64);
 	return t;
 }
@@ -44,15 +49,15 @@ void tab_free(tab *t)
 {
 	if (!t)
 		return;
-	free(t->keys);
-	free(t->vals);
+	free(t->mem);
 	free(t);
 }
 
 static size_t find(const tab *t, uint64_t k1)
 {
 	size_t m = t->cap - 1, i = (size_t)rng_mix(k1) & m;
-	while (t->keys[i] && t->keys[i] != k1)
+	uint64_t k;
+	while ((k = *key_at(t, i)) && k != k1)
 		i = (i + 1) & m;
 	return i;
 }
@@ -61,27 +66,30 @@ void *tab_get(tab *t, uint64_t key, bool *created)
 {
 	uint64_t k1 = key + 1;
 	size_t i = find(t, k1);
-	if (t->keys[i]) {
+	if (*key_at(t, i)) {
 		*created = false;
-		return t->vals + i * t->vsize;
+		return key_at(t, i) + 1;
 	}
 	if (2 * (t->n + 1) > t->cap) {
 		tab old = *t;
 		alloc(t, 2 * old.cap);
-		for (size_t j = 0; j < old.cap; j++)
-			if (old.keys[j]) {
-				size_t p = find(t, old.keys[j]);
-				t->keys[p] = old.keys[j];
-				memcpy(t->vals + p * t->vsize, old.vals + j * t->vsize, t->vsize);
-			}
-		free(old.keys);
-		free(old.vals);
+		for (size_t j = 0; j < old.cap; j++) {
+			uint64_t k = *key_at(&old, j);
+			if (k)
+				memcpy(key_at(t, find(t, k)), key_at(&old, j), t->slot);
+		}
+		free(old.mem);
 		i = find(t, k1);
 	}
-	t->keys[i] = k1;
+	*key_at(t, i) = k1;
 	t->n++;
 	*created = true;
-	return t->vals + i * t->vsize;
+	return key_at(t, i) + 1;
+}
+
+void tab_prefetch(const tab *t, uint64_t key)
+{
+	__builtin_prefetch(key_at(t, (size_t)rng_mix(key + 1) & (t->cap - 1)));
 }
 
 size_t tab_count(const tab *t)
@@ -91,5 +99,5 @@ size_t tab_count(const tab *t)
 
 size_t tab_bytes(const tab *t)
 {
-	return t->cap * (sizeof *t->keys + t->vsize);
+	return t->cap * t->slot;
 }

@@ -23,6 +23,10 @@ void tab_free(tab *t);
  * absent. Aborts when out of memory. */
 void *tab_get(tab *t, uint64_t key, bool *created);
 
+/* Starts fetching key's slot into the CPU cache (a hint; no effect on
+ * results). */
+void tab_prefetch(const tab *t, uint64_t key);
+
 size_t tab_count(const tab *t);
 size_t tab_bytes(const tab *t);
 

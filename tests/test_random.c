@@ -7,6 +7,7 @@
 #include "../sim/dist.h"
 #include "../sim/rng.h"
 #include "../sim/stats.h"
+#include "../sim/zipf.h"
 
 #include <math.h>
 
@@ -112,6 +113,36 @@ static void spliced_tail_matches(void **state)
 	gsl_rng_free(r);
 }
 
+/* Zipf ranks: frequencies match k^-s / H(n, s) within 4 standard errors */
+static void zipf_matches_probabilities(void **state)
+{
+	(void)state;
+	double exps[] = {0, 0.8, 1, 1.5};
+	gsl_rng *r = rng_stream(17, 0);
+	for (int e = 0; e < 4; e++) {
+		zipf z;
+		int n = 20, draws = 400000, count[20] = {0};
+		zipf_init(&z, (unsigned long)n, exps[e]);
+		for (int i = 0; i < draws; i++) {
+			unsigned long k = zipf_draw(&z, r);
+			assert_true(k < (unsigned long)n);
+			count[k]++;
+		}
+		double hn = 0;
+		for (int k = 1; k <= n; k++)
+			hn += pow(k, -exps[e]);
+		for (int k = 1; k <= n; k++) {
+			double p = pow(k, -exps[e]) / hn, se = sqrt(p * (1 - p) / draws);
+			assert_true(fabs((double)count[k - 1] / draws - p) < 4 * se);
+		}
+	}
+	zipf big;
+	zipf_init(&big, 1000000, 1);
+	for (int i = 0; i < 100000; i++)
+		assert_true(zipf_draw(&big, r) < 1000000);
+	gsl_rng_free(r);
+}
+
 static void ci_matches_hand_computation(void **state)
 {
 	(void)state;
@@ -161,6 +192,7 @@ int main(void)
 		cmocka_unit_test(streams_are_independent),
 		cmocka_unit_test(distributions_match_moments),
 		cmocka_unit_test(spliced_tail_matches),
+		cmocka_unit_test(zipf_matches_probabilities),
 		cmocka_unit_test(ci_matches_hand_computation),
 		cmocka_unit_test(time_weighted_and_quantiles),
 	};

@@ -1,0 +1,20 @@
+/*
+ * zipf.h - Zipf-distributed ranks: P(k) proportional to k^-s, k = 1..n,
+ * s >= 0, by rejection-inversion (Hormann and Derflinger, ACM TOMACS 6(3),
+ * 1996): O(1) time and memory whatever n, so a million senders need no
+ * table. GSL has no Zipf distribution.
+ */
+#ifndef MX_ZIPF_H
+#define MX_ZIPF_H
+
+#include <gsl/gsl_rng.h>
+
+typedef struct {
+	double n, s, h_x1, h_n, cut;
+} zipf;
+
+void zipf_init(zipf *z, unsigned long n, double s);
+/* A rank from 0 to n-1 (rank k+1 of the distribution). */
+unsigned long zipf_draw(const zipf *z, gsl_rng *r);
+
+#endif
