@@ -15,7 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { MAX_RUNGS = 8, SPLIT = 48, BOTTOM_MAX = 128 };
+/* AHEAD: buckets between the one popped and the one whose first node is
+ * prefetched (measured best of 1, 2, 4, 8 with make bench). */
+enum { MAX_RUNGS = 8, SPLIT = 48, BOTTOM_MAX = 128, AHEAD = 2 };
 
 typedef struct {
 	int64_t t;
@@ -319,13 +321,11 @@ static int advance(pq *q)
 				continue;
 		}
 		sort_bottom(q);
-		/* the next bucket's first node is a likely cache miss: start
+		/* a later bucket's first node is a likely cache miss: start
 		 * fetching it while the caller works */
-		for (size_t b = g->cur; b < g->nb && b < g->cur + 4; b++)
-			if (g->b[b].head != NIL) {
-				__builtin_prefetch(&q->nodes[g->b[b].head]);
-				break;
-			}
+		size_t b = g->cur + AHEAD;
+		if (b < g->nb && g->b[b].head != NIL)
+			__builtin_prefetch(&q->nodes[g->b[b].head]);
 		return 0;
 	}
 }
