@@ -521,6 +521,159 @@ static void deleted_mx_uses_implicit_mx(void **state)
 	mdl_result_free(&r);
 }
 
+
+static void trace_min_latency(void *ctx, const mdl_trace *t)
+{
+	sim_time *min = ctx;
+	if (t->kind == TRACE_DELIVERED && t->now - t->birth < *min)
+		*min = t->now - t->birth;
+}
+
+/* Greylisting (delay 300 s): every message is refused once, retried by
+ * Postfix at least 300 s later and accepted. */
+static void greylisting_defers_each_message_once(void **state)
+{
+	(void)state;
+	fixture f;
+	sim_time min = SIM_NEVER;
+	fixture_init(&f, 10, 100, 0.05, SIM_HOUR);
+	f.servers[S_OLD].greylist = 300 * SIM_SEC;
+	f.profiles[0].dead_time = 0;
+	f.c.duration = SIM_DAY;
+	f.c.trace = trace_min_latency;
+	f.c.trace_ctx = &min;
+	mdl_result r;
+	assert_int_equal(run(&f, 0, &r), 0);
+	assert_int_equal(r.bounced, 0);
+	assert_true(r.queued_senders < 60); /* those of the last 10-15 minutes */
+	assert_int_equal(r.deferrals[DEFER_GREYLIST], r.submitted);
+	assert_true(min >= 300 * SIM_SEC && min < 600 * SIM_SEC);
+	mdl_result_free(&r);
+}
+
+/* One sender above a per-sender rate limit: deliveries follow the token
+ * refill rate, the rest waits; nothing is lost while under the lifetime. */
+static void rate_limit_caps_throughput(void **state)
+{
+	(void)state;
+	fixture f;
+	fixture_init(&f, 1, 1, 1, SIM_HOUR);
+	f.servers[S_OLD].rate = 0.25;
+	f.servers[S_OLD].burst = 15;
+	f.profiles[0].dead_time = 0;
+	f.c.duration = SIM_DAY;
+	mdl_result r;
+	assert_int_equal(run(&f, 0, &r), 0);
+	double want = 0.25 * 86400 + 15;
+	print_message("rate limit: delivered %llu, limit allows %.0f\n", (unsigned long long)r.delivered,
+		      want);
+	assert_true(r.delivered <= want && r.delivered > 0.95 * want);
+	assert_true(r.deferrals[DEFER_RATE] > 0);
+	assert_int_equal(r.bounced, 0);
+	mdl_result_free(&r);
+}
+
+/* The authority unreachable for 2 h: resolvers that serve stale answers
+ * keep mail flowing; the others return SERVFAIL and senders defer. */
+static void serve_stale_bridges_dns_outage(void **state)
+{
+	(void)state;
+	static res_profile stale;
+	stale = *res_builtin("honour");
+	stale.stale = SIM_DAY;
+	for (int with = 0; with < 2; with++) {
+		fixture f;
+		fixture_init(&f, 50, 500, 0.2, 5 * SIM_MIN);
+		for (int i = 0; i < 50; i++)
+			f.resolver[i] = with ? &stale : res_builtin("honour");
+		f.c.duration = 2 * SIM_DAY;
+		add_event(&f, (mdl_event){.at = SIM_DAY, .kind = EV_DNS_DOWN});
+		add_event(&f, (mdl_event){.at = SIM_DAY + 2 * SIM_HOUR, .kind = EV_DNS_UP});
+		f.events[0].domain = f.events[1].domain = 0;
+		mdl_result r;
+		assert_int_equal(run(&f, 0, &r), 0);
+		assert_int_equal(r.bounced, 0);
+		if (with)
+			assert_int_equal(r.deferrals[DEFER_DNS], 0);
+		else
+			assert_true(r.deferrals[DEFER_DNS] > 1000);
+		mdl_result_free(&r);
+	}
+}
+
+/* A backup MX listed as the only MX has no better host to relay to. */
+static void backup_without_better_mx_bounces_loop(void **state)
+{
+	(void)state;
+	fixture f;
+	fixture_init(&f, 10, 100, 0.05, SIM_HOUR);
+	f.initial[0] = mx1(H_BACKUP, SIM_HOUR);
+	f.c.duration = SIM_DAY;
+	mdl_result r;
+	assert_int_equal(run(&f, 0, &r), 0);
+	assert_true(r.submitted > 1000);
+	assert_true(r.bounces[BOUNCE_LOOP] + r.queued_senders + r.queued_backups == r.submitted);
+	assert_true(r.bounces[BOUNCE_LOOP] > 0.99 * r.submitted);
+	mdl_result_free(&r);
+}
+
+/* Arrivals per hour follow the hourly table (non-homogeneous Poisson). */
+static void arrivals_follow_hourly_table(void **state)
+{
+	(void)state;
+	fixture f;
+	fixture_init(&f, 10, 100, 2, SIM_HOUR);
+	f.c.pattern = PATTERN_TABLE;
+	for (int h = 0; h < 168; h++)
+		f.c.hourly[h] = 0.25 + (h % 24 >= 8 && h % 24 < 18 ? 1.5 : 0) + (h / 24 >= 5 ? -0.2 : 0);
+	double mean = 0;
+	for (int h = 0; h < 168; h++)
+		mean += f.c.hourly[h] / 168;
+	for (int h = 0; h < 168; h++)
+		f.c.hourly[h] /= mean;
+	f.c.duration = SIM_WEEK;
+	f.c.bucket = SIM_HOUR;
+	mdl_result r;
+	assert_int_equal(run(&f, 0, &r), 0);
+	double chi2 = 0;
+	for (int h = 0; h < 168; h++) {
+		double want = 2 * 3600 * f.c.hourly[h], got = col(&r, h, TS_ARRIVALS);
+		assert_true(fabs(got - want) < 5 * sqrt(want));
+		chi2 += (got - want) * (got - want) / want;
+	}
+	/* 167 degrees of freedom: 99.9 % point about 230 */
+	print_message("arrivals per hour: chi2 = %.1f (167 d.f.)\n", chi2);
+	assert_true(chi2 < 230);
+	mdl_result_free(&r);
+}
+
+/* Random outages (MTBF 9 h, MTTR 1 h): the share of first attempts refused
+ * by the primary is its unavailability, 1 h / 10 h. */
+static void random_outages_match_availability(void **state)
+{
+	(void)state;
+	fixture f;
+	fixture_init(&f, 10, 1000, 0.5, SIM_DAY);
+	f.initial[0] = mx2(H_OLD, H_SECOND, SIM_DAY);
+	f.servers[S_OLD].mtbf = 9 * SIM_HOUR;
+	f.servers[S_OLD].mttr = SIM_HOUR;
+	f.servers[S_OLD].down_refuses = true;
+	f.profiles[0].dead_time = 0;
+	f.c.duration = 40 * SIM_DAY;
+	double x[REPS];
+	for (int k = 0; k < REPS; k++) {
+		mdl_result r;
+		assert_int_equal(run(&f, (uint64_t)k, &r), 0);
+		assert_int_equal(r.bounced, 0);
+		x[k] = (double)r.deferrals[DEFER_REFUSED] / (double)r.attempts;
+		mdl_result_free(&r);
+	}
+	double m, h;
+	ci(x, REPS, &m, &h);
+	print_message("unavailability %.4f +- %.4f, expected 0.1\n", m, h);
+	assert_true(fabs(m - 0.1) < fmax(2 * h, 0.01));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -538,6 +691,12 @@ int main(void)
 		cmocka_unit_test(retry_schedule_exim),
 		cmocka_unit_test(retry_schedule_others),
 		cmocka_unit_test(deleted_mx_uses_implicit_mx),
+		cmocka_unit_test(greylisting_defers_each_message_once),
+		cmocka_unit_test(rate_limit_caps_throughput),
+		cmocka_unit_test(serve_stale_bridges_dns_outage),
+		cmocka_unit_test(backup_without_better_mx_bounces_loop),
+		cmocka_unit_test(arrivals_follow_hourly_table),
+		cmocka_unit_test(random_outages_match_availability),
 	};
 	return cmocka_run_group_tests_name("model", tests, NULL, NULL);
 }

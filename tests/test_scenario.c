@@ -1,0 +1,203 @@
+/* test_scenario.c - units, distributions, study expansion and scenario
+ * parsing into the model's configuration. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include "../models/scenario.h"
+#include "../sim/study.h"
+#include "../sim/units.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static void durations(void **state)
+{
+	(void)state;
+	char err[UNIT_ERR];
+	sim_time t;
+	struct {
+		const char *s;
+		sim_time want;
+	} ok[] = {{"90s", 90 * SIM_SEC}, {"15m", 15 * SIM_MIN}, {"15min", 15 * SIM_MIN},
+		  {"2h", 2 * SIM_HOUR},	 {"3d", 3 * SIM_DAY},	{"1w", SIM_WEEK},
+		  {"2d10h", 2 * SIM_DAY + 10 * SIM_HOUR},	{"1d+2h", SIM_DAY + 2 * SIM_HOUR},
+		  {"1.5h", 90 * SIM_MIN}, {"300", 300 * SIM_SEC}, {"250ms", 250000}, {"0", 0}};
+	for (size_t i = 0; i < sizeof ok / sizeof *ok; i++) {
+		assert_int_equal(unit_duration(ok[i].s, &t, err), 0);
+		assert_int_equal(t, ok[i].want);
+	}
+	const char *bad[] = {"", "3 days", "-5m", "5x", "h", "1h 2", "1e400s"};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+		assert_int_equal(unit_duration(bad[i], &t, err), -1);
+	char buf[32];
+	unit_format_duration(90 * SIM_MIN, buf, sizeof buf);
+	assert_string_equal(buf, "90m");
+}
+
+static void sizes_and_rates(void **state)
+{
+	(void)state;
+	char err[UNIT_ERR];
+	double v;
+	assert_int_equal(unit_size("20MB", &v, err), 0);
+	assert_true(v == 20e6);
+	assert_int_equal(unit_size("1MiB", &v, err), 0);
+	assert_true(v == 1048576);
+	assert_int_equal(unit_size("512KB", &v, err), 0);
+	assert_true(v == 512000);
+	assert_int_equal(unit_size("100", &v, err), 0);
+	assert_true(v == 100);
+	assert_int_equal(unit_size("20 MB", &v, err), 0);
+	assert_int_equal(unit_size("20MBB", &v, err), -1);
+	assert_int_equal(unit_rate("2000/h", &v, err), 0);
+	assert_true(fabs(v - 2000.0 / 3600) < 1e-12);
+	assert_int_equal(unit_rate("30/15m", &v, err), 0);
+	assert_true(fabs(v - 30.0 / 900) < 1e-12);
+	assert_int_equal(unit_rate("5", &v, err), 0);
+	assert_true(v == 5);
+	assert_int_equal(unit_rate("5/fortnight", &v, err), -1);
+}
+
+static void distributions_parse(void **state)
+{
+	(void)state;
+	char err[UNIT_ERR];
+	dist d;
+	assert_int_equal(unit_dist("exp(30s)", UNIT_TIME, NULL, &d, err), 0);
+	assert_true(d.kind == DIST_EXP && d.p[0] == 30);
+	assert_int_equal(unit_dist("lognormal(4KB, 1.2)", UNIT_SIZE, NULL, &d, err), 0);
+	assert_true(d.kind == DIST_LOGNORMAL && d.p[0] == 4000 && d.p[1] == 1.2);
+	assert_int_equal(unit_dist("lnpareto(4KB, 1.2, 32KB, 1.3)", UNIT_SIZE, NULL, &d, err), 0);
+	assert_true(d.kind == DIST_LNPARETO && d.p[2] == 32000);
+	assert_int_equal(unit_dist("2h", UNIT_TIME, NULL, &d, err), 0);
+	assert_true(d.kind == DIST_CONST && d.p[0] == 7200);
+	assert_int_equal(unit_dist("uniform(5m, 1d)", UNIT_TIME, NULL, &d, err), 0);
+	assert_true(d.p[0] == 300 && d.p[1] == 86400);
+	assert_int_equal(unit_dist("gauss(1, 2)", UNIT_NONE, NULL, &d, err), -1);
+	assert_int_equal(unit_dist("exp(0)", UNIT_TIME, NULL, &d, err), -1);
+	assert_int_equal(unit_dist("uniform(2, 1)", UNIT_NONE, NULL, &d, err), -1);
+	assert_int_equal(unit_dist("exp(1, 2)", UNIT_NONE, NULL, &d, err), -1);
+	/* empirical tables, with a bad row reported by line */
+	char dir[] = "/tmp/mxsim-test-XXXXXX", path[64];
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/t.csv", dir);
+	FILE *f = fopen(path, "w");
+	fprintf(f, "value,weight\n1,1\n\"3\",3\n");
+	fclose(f);
+	assert_int_equal(unit_dist("empirical(t.csv)", UNIT_NONE, dir, &d, err), 0);
+	assert_true(d.kind == DIST_EMPIRICAL && d.n == 2 && fabs(dist_mean(&d) - 2.5) < 1e-12);
+	dist_clear(&d);
+	f = fopen(path, "w");
+	fprintf(f, "1,1\n2,x\n");
+	fclose(f);
+	assert_int_equal(unit_dist("empirical(t.csv)", UNIT_NONE, dir, &d, err), -1);
+	assert_non_null(strstr(err, "t.csv:2:"));
+	unlink(path);
+	rmdir(dir);
+}
+
+static void studies_expand_in_order(void **state)
+{
+	(void)state;
+	const char *text = "[run]\nduration = ${d=1d, 2d}\n[server x]\nsessions = ${10..30 step 10}\n"
+			   "[domain a]\nmx = ${10 a, 20 b | 10 a}\n";
+	study st;
+	char err[STUDY_ERR];
+	assert_int_equal(study_parse(text, &st, err), 0);
+	assert_int_equal(st.naxes, 3);
+	assert_int_equal(st.npoints, 12);
+	assert_string_equal(st.axes[0].name, "d");
+	assert_string_equal(st.axes[1].name, "server x.sessions");
+	assert_string_equal(st.axes[2].name, "domain a.mx");
+	assert_string_equal(st.axes[2].values[0], "10 a, 20 b");
+	/* the first axis varies slowest */
+	int idx[3];
+	char *p = study_expand(&st, text, 7, idx);
+	assert_int_equal(idx[0], 1);
+	assert_int_equal(idx[1], 0);
+	assert_int_equal(idx[2], 1);
+	assert_non_null(strstr(p, "duration = 2d\n"));
+	assert_non_null(strstr(p, "sessions = 10\n"));
+	assert_non_null(strstr(p, "mx = 10 a\n"));
+	free(p);
+	study_free(&st);
+	assert_int_equal(study_parse("[a]\nk = ${1, 2\n", &st, err), -1);
+	assert_non_null(strstr(err, "line 2"));
+	assert_int_equal(study_parse("[a]\nk = ${3..1}\n", &st, err), -1);
+}
+
+static const char *write_file(const char *text)
+{
+	static char path[64];
+	snprintf(path, sizeof path, "/tmp/mxsim-scn-%d.ini", (int)getpid());
+	FILE *f = fopen(path, "w");
+	fputs(text, f);
+	fclose(f);
+	return path;
+}
+
+static void scenario_to_config(void **state)
+{
+	(void)state;
+	const char *path = write_file("; a test\n[run]\nduration = 2d\nreplications = 3\n"
+				      "[domain example.com]\nmx = 10 mx.a, 20 mx.b\nmx_ttl = 5m\n"
+				      "[server a]\nhost = mx.a\nsessions = 7\n"
+				      "[server b]\nhost = mx.b\nkind = backup\n"
+				      "[timeline]\n1d = mx example.com 10 mx.typo\n1h = down a\n"
+				      "1h = up a\n");
+	char *sets[] = {"server a.sessions=${9, 11}"};
+	scn_file *f;
+	scn *s;
+	char err[SCN_ERR];
+	assert_int_equal(scn_load(path, sets, 1, &f, err), 0);
+	assert_int_equal(scn_file_study(f)->npoints, 2);
+	assert_int_equal(scn_point(f, 1, &s, err), 0);
+	const mdl_config *c = scn_config(s, 0);
+	assert_int_equal(scn_replications(s), 3);
+	assert_int_equal(c->duration, 2 * SIM_DAY);
+	assert_int_equal(c->ndomains, 1);
+	assert_int_equal(c->initial[0].n, 2);
+	assert_int_equal(c->initial[0].ttl, 5 * SIM_MIN);
+	assert_int_equal(c->nservers, 2);
+	assert_int_equal(c->servers[0].sessions, 11); /* --set, second point */
+	assert_true(c->servers[1].backup);
+	/* events sorted by time, equal times in file order */
+	assert_int_equal(c->nevents, 3);
+	assert_true(c->events[0].kind == EV_DOWN && c->events[1].kind == EV_UP);
+	assert_true(c->events[2].kind == EV_MX && c->events[2].at == SIM_DAY);
+	/* the typo host does not resolve; the new MX keeps the TTL in force */
+	assert_int_equal(c->hosts[c->events[2].answer.mx[0].host].kind, HOST_NXDOMAIN);
+	assert_int_equal(c->events[2].answer.ttl, 5 * SIM_MIN);
+	assert_int_equal(c->cutover[0], SIM_DAY);
+	char want[64];
+	snprintf(want, sizeof want, "mxsim-scn-%d", (int)getpid());
+	assert_string_equal(scn_name(s), want); /* the file's base name */
+	scn_free(s);
+	scn_file_free(f);
+
+	/* an error names file:line and the nearest key */
+	path = write_file("[server a]\nsesions = 3\n");
+	assert_int_equal(scn_load(path, NULL, 0, &f, err), 0);
+	assert_int_equal(scn_point(f, 0, &s, err), -1);
+	assert_non_null(strstr(err, ":2: unknown key 'sesions'"));
+	assert_non_null(strstr(err, "did you mean 'sessions'"));
+	scn_file_free(f);
+	unlink(path);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(durations),
+		cmocka_unit_test(sizes_and_rates),
+		cmocka_unit_test(distributions_parse),
+		cmocka_unit_test(studies_expand_in_order),
+		cmocka_unit_test(scenario_to_config),
+	};
+	return cmocka_run_group_tests_name("scenario", tests, NULL, NULL);
+}
