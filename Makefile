@@ -4,7 +4,8 @@
 PREFIX   ?= /usr/local
 DESTDIR  ?=
 CC       ?= cc
-CFLAGS   ?= -O2 -g
+CFLAGS   ?= -O2 -g -flto=auto
+AR       := gcc-ar
 WARN     := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 WERROR   ?= -Werror
 CPPFLAGS += -std=c11 -D_GNU_SOURCE -MMD -MP
@@ -56,13 +57,13 @@ $(B)/libmx.a: $(LIB_OBJ)
 	$(AR) rcs $@ $^
 
 $(B)/mxsim: $(B)/sim/main.o $(B)/libmx.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(B)/tests/%: $(B)/tests/%.o $(B)/libmx.a
-	$(CC) $(LDFLAGS) -o $@ $^ -lcmocka $(LDLIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lcmocka $(LDLIBS)
 
 $(B)/tests/bench/hold: $(B)/tests/bench/hold.o $(B)/libmx.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # The suite runs plain, then again under AddressSanitizer and UBSan.
 test: test-run

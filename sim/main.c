@@ -272,222 +272,262 @@ static void axes_values(csvw *w, const study *st, long p)
 		csvw_str(w, st->axes[a].values[idx[a]]);
 }
 
-static int write_batch(const batch *b, const char *dir, bool trace, int argc, char **argv,
-		       double wall)
+/* "point", the study axes, then the given columns. */
+static void head(csvw *w, const study *st, const char *const *cols)
 {
-	const study *st = scn_file_study(b->f);
-	char path[4200];
-	csvw w;
-	int bad = 0;
-#define OPEN(name)                                                                                 \
-	snprintf(path, sizeof path, "%s/%s", dir, name);                                           \
-	if (csvw_open(&w, path)) {                                                                 \
-		fprintf(stderr, "mxsim: %s: %s\n", path, strerror(errno));                        \
-		return -1;                                                                         \
-	}
+	csvw_str(w, "point");
+	axes_header(w, st);
+	for (; *cols; cols++)
+		csvw_str(w, *cols);
+}
 
-	OPEN("summary.csv");
-	csvw_str(&w, "point");
-	csvw_str(&w, "replication");
-	csvw_str(&w, "seed");
-	axes_header(&w, st);
+static const double *result(const batch *b, long p, unsigned r)
+{
+	return b->res[p * b->reps + r];
+}
+
+static void write_summary(const batch *b, const study *st, csvw *w)
+{
+	csvw_str(w, "point");
+	csvw_str(w, "replication");
+	csvw_str(w, "seed");
+	axes_header(w, st);
 	for (int m = 0; m < b->nsum; m++)
-		csvw_str(&w, b->sum_names[m]);
-	csvw_end(&w);
+		csvw_str(w, b->sum_names[m]);
+	csvw_end(w);
 	for (long p = 0; p < b->npoints; p++)
 		for (unsigned r = 0; r < b->reps; r++) {
-			const double *v = b->res[p * b->reps + r];
-			csvw_int(&w, p);
-			csvw_int(&w, r);
 			char sd[32];
 			snprintf(sd, sizeof sd, "%llu", (unsigned long long)scn_seed(b->pt[p], r));
-			csvw_str(&w, sd);
-			axes_values(&w, st, p);
+			csvw_int(w, p);
+			csvw_int(w, r);
+			csvw_str(w, sd);
+			axes_values(w, st, p);
 			for (int m = 0; m < b->nsum; m++)
-				csvw_num(&w, v[m]);
-			csvw_end(&w);
+				csvw_num(w, result(b, p, r)[m]);
+			csvw_end(w);
 		}
-	bad |= csvw_close(&w);
+}
 
-	OPEN("aggregate.csv");
-	csvw_str(&w, "point");
-	axes_header(&w, st);
-	csvw_str(&w, "replications");
+static void write_aggregate(const batch *b, const study *st, csvw *w)
+{
+	head(w, st, (const char *const[]){"replications", NULL});
 	for (int m = 0; m < b->nsum; m++) {
 		char nm[200];
 		snprintf(nm, sizeof nm, "%s_mean", b->sum_names[m]);
-		csvw_str(&w, nm);
+		csvw_str(w, nm);
 		snprintf(nm, sizeof nm, "%s_ci95", b->sum_names[m]);
-		csvw_str(&w, nm);
+		csvw_str(w, nm);
 	}
-	csvw_end(&w);
+	csvw_end(w);
 	double x[b->reps];
 	for (long p = 0; p < b->npoints; p++) {
-		csvw_int(&w, p);
-		axes_values(&w, st, p);
-		csvw_int(&w, b->reps);
+		csvw_int(w, p);
+		axes_values(w, st, p);
+		csvw_int(w, b->reps);
 		for (int m = 0; m < b->nsum; m++) {
 			int n = 0;
-			for (unsigned r = 0; r < b->reps; r++) {
-				double v = b->res[p * b->reps + r][m];
-				if (!isnan(v))
-					x[n++] = v;
-			}
+			for (unsigned r = 0; r < b->reps; r++)
+				if (!isnan(result(b, p, r)[m]))
+					x[n++] = result(b, p, r)[m];
 			double mean, half;
 			st_ci95(x, n, &mean, &half);
-			csvw_num(&w, mean);
-			csvw_num(&w, half);
+			csvw_num(w, mean);
+			csvw_num(w, half);
 		}
-		csvw_end(&w);
+		csvw_end(w);
 	}
-	bad |= csvw_close(&w);
+}
 
-	OPEN("timeseries.csv");
-	csvw_str(&w, "point");
-	axes_header(&w, st);
-	csvw_str(&w, "t_h");
+/* per bucket, the mean over replications (NaN-valued ones left out) */
+static void write_timeseries(const batch *b, const study *st, csvw *w)
+{
+	head(w, st, (const char *const[]){"t_h", NULL});
 	for (int m = 0; m < b->nts; m++)
-		csvw_str(&w, b->ts_names[m]);
-	csvw_end(&w);
+		csvw_str(w, b->ts_names[m]);
+	csvw_end(w);
 	for (long p = 0; p < b->npoints; p++)
 		for (int k = 0; k < b->nbuckets; k++) {
-			csvw_int(&w, p);
-			axes_values(&w, st, p);
-			csvw_num(&w, (double)(k * b->bucket) / SIM_HOUR);
+			csvw_int(w, p);
+			axes_values(w, st, p);
+			csvw_num(w, (double)(k * b->bucket) / SIM_HOUR);
+			size_t at = (size_t)b->nsum + (size_t)k * (size_t)b->nts;
 			for (int m = 0; m < b->nts; m++) {
 				double sum = 0;
 				int n = 0;
 				for (unsigned r = 0; r < b->reps; r++) {
-					double v = b->res[p * b->reps + r][b->nsum + (size_t)k * (size_t)b->nts + (size_t)m];
+					double v = result(b, p, r)[at + (size_t)m];
 					if (!isnan(v)) {
 						sum += v;
 						n++;
 					}
 				}
-				csvw_num(&w, n ? sum / n : NAN);
+				csvw_num(w, n ? sum / n : NAN);
 			}
-			csvw_end(&w);
+			csvw_end(w);
 		}
-	bad |= csvw_close(&w);
+}
 
-	OPEN("latency.csv");
-	csvw_str(&w, "point");
-	axes_header(&w, st);
-	csvw_str(&w, "latency_s");
-	csvw_str(&w, "cdf");
-	csvw_end(&w);
+/* Where the latency bins start in a job's output. */
+static size_t latency_at(const batch *b)
+{
+	return (size_t)b->nsum + (size_t)b->nbuckets * (size_t)b->nts;
+}
+
+static void write_latency(const batch *b, const study *st, csvw *w)
+{
+	head(w, st, (const char *const[]){"latency_s", "cdf", NULL});
+	csvw_end(w);
 	st_hist h;
 	st_hist_init(&h, MDL_LATENCY_LO, MDL_LATENCY_HI, MDL_LATENCY_BINS);
-	size_t off = (size_t)b->nsum + (size_t)b->nbuckets * (size_t)b->nts;
+	size_t off = latency_at(b);
 	for (long p = 0; p < b->npoints; p++) {
-		double total = 0;
+		double total = 0, cum = 0;
 		for (int k = 0; k < b->nbins; k++) {
 			double c = 0;
 			for (unsigned r = 0; r < b->reps; r++)
-				c += b->res[p * b->reps + r][off + (size_t)k];
+				c += result(b, p, r)[off + (size_t)k];
 			h.h->bin[k] = c;
 			total += c;
 		}
-		double cum = 0;
 		for (int k = 0; k < b->nbins && total > 0 && cum < total; k++) {
 			cum += h.h->bin[k];
-			if (h.h->bin[k] == 0 && cum == 0)
+			if (cum == 0)
 				continue;
-			csvw_int(&w, p);
-			axes_values(&w, st, p);
-			csvw_num(&w, h.h->range[k + 1]);
-			csvw_num(&w, cum / total);
-			csvw_end(&w);
+			csvw_int(w, p);
+			axes_values(w, st, p);
+			csvw_num(w, h.h->range[k + 1]);
+			csvw_num(w, cum / total);
+			csvw_end(w);
 		}
 	}
 	st_hist_free(&h);
-	bad |= csvw_close(&w);
+}
 
-	OPEN("points.csv");
-	csvw_str(&w, "point");
-	axes_header(&w, st);
-	csvw_str(&w, "cutover_h");
-	csvw_str(&w, "ttl_h");
-	csvw_str(&w, "new_provider");
-	csvw_end(&w);
+static void write_points(const batch *b, const study *st, csvw *w)
+{
+	head(w, st, (const char *const[]){"cutover_h", "ttl_h", "new_provider", NULL});
+	csvw_end(w);
 	for (long p = 0; p < b->npoints; p++) {
 		sim_time at, ttl;
 		const char *prov;
 		scn_cutover(b->pt[p], &at, &ttl, &prov);
-		csvw_int(&w, p);
-		axes_values(&w, st, p);
-		csvw_num(&w, at == SIM_NEVER ? NAN : (double)at / SIM_HOUR);
-		csvw_num(&w, at == SIM_NEVER ? NAN : (double)ttl / SIM_HOUR);
-		csvw_str(&w, prov ? prov : "");
-		csvw_end(&w);
+		csvw_int(w, p);
+		axes_values(w, st, p);
+		csvw_num(w, at == SIM_NEVER ? NAN : (double)at / SIM_HOUR);
+		csvw_num(w, at == SIM_NEVER ? NAN : (double)ttl / SIM_HOUR);
+		csvw_str(w, prov ? prov : "");
+		csvw_end(w);
 	}
-	bad |= csvw_close(&w);
+}
 
-	OPEN("servers.csv");
-	static const char *const scols[] = {"point", "server", "provider", "kind", "sessions"};
-	for (size_t i = 0; i < sizeof scols / sizeof *scols; i++)
-		csvw_str(&w, scols[i]);
-	csvw_end(&w);
+static void write_servers(const batch *b, const study *st, csvw *w)
+{
+	(void)st;
+	static const char *const cols[] = {"point", "server", "provider", "kind", "sessions"};
+	for (size_t i = 0; i < sizeof cols / sizeof *cols; i++)
+		csvw_str(w, cols[i]);
+	csvw_end(w);
 	for (long p = 0; p < b->npoints; p++) {
 		const mdl_config *c = scn_config(b->pt[p], 0);
 		for (int i = 0; i < c->nservers; i++) {
-			csvw_int(&w, p);
-			csvw_str(&w, c->servers[i].name);
-			csvw_str(&w, scn_provider_name(b->pt[p], c->servers[i].provider));
-			csvw_str(&w, c->servers[i].backup ? "backup" : "final");
-			csvw_int(&w, c->servers[i].sessions);
-			csvw_end(&w);
+			csvw_int(w, p);
+			csvw_str(w, c->servers[i].name);
+			csvw_str(w, scn_provider_name(b->pt[p], c->servers[i].provider));
+			csvw_str(w, c->servers[i].backup ? "backup" : "final");
+			csvw_int(w, c->servers[i].sessions);
+			csvw_end(w);
 		}
 	}
-	bad |= csvw_close(&w);
+}
 
-	if (trace) {
-		OPEN("trace.csv");
-		static const char *const cols[] = {"point",  "replication", "id",	"birth_s", "end_s",
-						   "sender", "domain",	    "attempts", "outcome", "reason",
-						   "server"};
-		for (size_t i = 0; i < sizeof cols / sizeof *cols; i++)
-			csvw_str(&w, cols[i]);
-		csvw_end(&w);
-		static const char *const outcome[] = {"delivered", "bounced", "queued"};
-		for (long p = 0; p < b->npoints; p++)
-			for (unsigned r = 0; r < b->reps; r++) {
-				const double *v = b->res[p * b->reps + r] + off + (size_t)b->nbins + 3;
-				size_t n = (size_t)v[0];
-				for (size_t k = 0; k < n; k += TRACE_COLS) {
-					const double *row = v + 1 + k;
-					csvw_int(&w, p);
-					csvw_int(&w, r);
-					csvw_int(&w, (int64_t)row[0]);
-					csvw_num(&w, row[1]);
-					csvw_num(&w, row[2]);
-					csvw_int(&w, (int64_t)row[3]);
-					csvw_int(&w, (int64_t)row[4]);
-					csvw_int(&w, (int64_t)row[5]);
-					csvw_str(&w, outcome[(int)row[6]]);
-					csvw_str(&w, isnan(row[7]) ? "" : mdl_bounce_names[(int)row[7]]);
-					csvw_str(&w, row[8] < 0 ? "" : scn_server_name(b->pt[p], (int)row[8]));
-					csvw_end(&w);
-				}
+static void write_trace(const batch *b, const study *st, csvw *w)
+{
+	(void)st;
+	static const char *const cols[] = {"point",  "replication", "id",	"birth_s", "end_s",
+					   "sender", "domain",	    "attempts", "outcome", "reason",
+					   "server"};
+	static const char *const outcome[] = {"delivered", "bounced", "queued"};
+	for (size_t i = 0; i < sizeof cols / sizeof *cols; i++)
+		csvw_str(w, cols[i]);
+	csvw_end(w);
+	for (long p = 0; p < b->npoints; p++)
+		for (unsigned r = 0; r < b->reps; r++) {
+			const double *v = result(b, p, r) + latency_at(b) + (size_t)b->nbins + 3;
+			for (size_t k = 0; k < (size_t)v[0]; k += TRACE_COLS) {
+				const double *row = v + 1 + k;
+				csvw_int(w, p);
+				csvw_int(w, r);
+				csvw_int(w, (int64_t)row[0]);
+				csvw_num(w, row[1]);
+				csvw_num(w, row[2]);
+				csvw_int(w, (int64_t)row[3]);
+				csvw_int(w, (int64_t)row[4]);
+				csvw_int(w, (int64_t)row[5]);
+				csvw_str(w, outcome[(int)row[6]]);
+				csvw_str(w, isnan(row[7]) ? "" : mdl_bounce_names[(int)row[7]]);
+				csvw_str(w, row[8] < 0 ? "" : scn_server_name(b->pt[p], (int)row[8]));
+				csvw_end(w);
 			}
-		bad |= csvw_close(&w);
-	}
+		}
+}
 
-	snprintf(path, sizeof path, "%s/scenario.ini", dir);
+/* Writes one CSV file of a batch into dir; returns 0 or -1. */
+static int write_csv(const batch *b, const char *dir, const char *name,
+		     void (*fn)(const batch *, const study *, csvw *))
+{
+	char path[4200];
+	csvw w;
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	if (csvw_open(&w, path)) {
+		fprintf(stderr, "mxsim: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	fn(b, scn_file_study(b->f), &w);
+	if (csvw_close(&w)) {
+		fprintf(stderr, "mxsim: writing %s failed\n", path);
+		return -1;
+	}
+	return 0;
+}
+
+/* Opens dir/name for a text file; NULL (message printed) on failure. */
+static FILE *open_text(const char *dir, const char *name, char *path, size_t len)
+{
+	snprintf(path, len, "%s/%s", dir, name);
 	FILE *f = fopen(path, "w");
-	if (!f) {
+	if (!f)
 		fprintf(stderr, "mxsim: %s: %s\n", path, strerror(errno));
-		return -1;
-	}
-	scn_write(b->pt[0], f);
-	bad |= fflush(f) || fsync(fileno(f));
-	bad |= fclose(f) != 0;
+	return f;
+}
 
-	snprintf(path, sizeof path, "%s/manifest.ini", dir);
-	if (!(f = fopen(path, "w"))) {
-		fprintf(stderr, "mxsim: %s: %s\n", path, strerror(errno));
+static int close_text(FILE *f, const char *path)
+{
+	int bad = fflush(f) || fsync(fileno(f));
+	bad |= fclose(f) != 0;
+	if (bad)
+		fprintf(stderr, "mxsim: writing %s failed\n", path);
+	return bad ? -1 : 0;
+}
+
+static int write_batch(const batch *b, const char *dir, bool trace, int argc, char **argv,
+		       double wall)
+{
+	if (write_csv(b, dir, "summary.csv", write_summary) ||
+	    write_csv(b, dir, "aggregate.csv", write_aggregate) ||
+	    write_csv(b, dir, "timeseries.csv", write_timeseries) ||
+	    write_csv(b, dir, "latency.csv", write_latency) ||
+	    write_csv(b, dir, "points.csv", write_points) ||
+	    write_csv(b, dir, "servers.csv", write_servers) ||
+	    (trace && write_csv(b, dir, "trace.csv", write_trace)))
 		return -1;
-	}
+	char path[4200];
+	FILE *f = open_text(dir, "scenario.ini", path, sizeof path);
+	if (!f)
+		return -1;
+	scn_write(b->pt[0], f);
+	if (close_text(f, path) || !(f = open_text(dir, "manifest.ini", path, sizeof path)))
+		return -1;
 	fprintf(f, "[mxsim]\nversion = %s\ncommand =", MXSIM_VERSION);
 	for (int i = 0; i < argc; i++)
 		fprintf(f, " %s", argv[i]);
@@ -498,12 +538,7 @@ static int write_batch(const batch *b, const char *dir, bool trace, int argc, ch
 	struct rusage ru;
 	getrusage(RUSAGE_SELF, &ru);
 	fprintf(f, "\nwall_seconds = %.3f\npeak_rss_kb = %ld\n", wall, ru.ru_maxrss);
-	bad |= fflush(f) || fsync(fileno(f));
-	bad |= fclose(f) != 0;
-	if (bad)
-		fprintf(stderr, "mxsim: writing results in %s failed\n", dir);
-	return bad ? -1 : 0;
-#undef OPEN
+	return close_text(f, path);
 }
 
 /* Writes a batch's files into a hidden folder, then swaps it into

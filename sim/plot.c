@@ -272,11 +272,9 @@ static int plot_scenario(report_scn *s)
 	const char *newp = "";
 	if (s->pts.nrows > 0 && rt_col(&s->pts, "new_provider") >= 0)
 		newp = s->pts.cell[0][rt_col(&s->pts, "new_provider")];
-	int ns = 0;
 	for (int r = 0; r < s->srv.nrows; r++) {
 		if (rt_num(&s->srv, r, ptc) != 0)
 			continue;
-		ns++;
 		size_t n = strlen(servers);
 		snprintf(servers + n, sizeof servers - n, "%s%s", n ? " " : "", s->srv.cell[r][scol]);
 		if (*newp && strcmp(s->srv.cell[r][pcol], newp)) {
@@ -415,7 +413,6 @@ static int plot_scenario(report_scn *s)
 		snprintf(cap, sizeof cap, "Over time: %.130s", lab);
 		add_image(s, file, cap);
 	}
-	(void)ns;
 	free(v);
 #undef BASE
 	return rc;

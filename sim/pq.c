@@ -22,10 +22,10 @@ enum { MAX_RUNGS = 8, SPLIT = 48, BOTTOM_MAX = 128, AHEAD = 2 };
 typedef struct {
 	int64_t t;
 	uint64_t seq;
-	uint32_t next, gen; /* next: list link; NIL once popped */
+	uint32_t next; /* bucket or free list link */
+	uint32_t gen;  /* generation << 1 | cancelled */
 	pq_payload p;
-	bool cancelled;
-} node;
+} node; /* 48 bytes */
 
 typedef struct {
 	int64_t t;
@@ -103,14 +103,13 @@ static uint32_t node_new(pq *q, int64_t t, uint64_t seq, const pq_payload *p)
 			q->nodes = xrealloc(q->nodes, q->ncap * sizeof *q->nodes);
 		}
 		i = q->nnodes++;
-		q->nodes[i].gen = 1;
+		q->nodes[i].gen = 2;
 	}
 	node *n = &q->nodes[i];
 	n->t = t;
 	n->seq = seq;
 	n->next = NIL;
 	n->p = *p;
-	n->cancelled = false;
 	return i;
 }
 
@@ -183,7 +182,7 @@ pq_handle pq_push(pq *q, int64_t t, uint64_t seq, const pq_payload *p)
 {
 	q->size++;
 	uint32_t i = node_new(q, t, seq, p);
-	pq_handle h = (pq_handle)q->nodes[i].gen << 32 | i;
+	pq_handle h = (pq_handle)(q->nodes[i].gen >> 1) << 32 | i;
 	if (t >= q->top_start) {
 		q->nodes[i].next = q->top;
 		q->top = i;
@@ -337,12 +336,14 @@ const pq_payload *pq_pop(pq *q, int64_t *t)
 			return NULL;
 		uint32_t i = q->bot[--q->nbot].node;
 		node *n = &q->nodes[i];
-		/* freed now; valid until the next push */
-		n->gen++;
+		/* freed now (next generation, not cancelled); the payload stays
+		 * valid until the next push */
+		bool cancelled = n->gen & 1;
+		n->gen = (n->gen | 1) + 1;
 		n->next = q->free_node;
 		q->free_node = i;
 		q->size--;
-		if (n->cancelled)
+		if (cancelled)
 			continue;
 		*t = n->t;
 		return &n->p;
@@ -355,8 +356,8 @@ bool pq_cancel(pq *q, pq_handle h)
 	if (i >= q->nnodes)
 		return false;
 	node *n = &q->nodes[i];
-	if (n->gen != (uint32_t)(h >> 32) || n->cancelled)
+	if (n->gen != (uint32_t)(h >> 32) << 1)
 		return false;
-	n->cancelled = true;
+	n->gen |= 1;
 	return true;
 }
