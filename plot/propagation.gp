@@ -1,5 +1,6 @@
 # propagation.gp - share of MX lookups answered with the old MX, and share
-# of deliveries still reaching the old provider's servers, over time.
+# of deliveries still reaching the old provider's servers, over time (each
+# bucket drawn as a step from its start).
 # Variables: dir, name, npoints, label<p>, cutover_h, ttl<p> (hours),
 # oldcols (delivered_<server> columns of old servers, space separated),
 # t0, t1 (hours: the window shown).
@@ -25,12 +26,12 @@ do for [fmt in "png svg"] {
         }
     }
     plot for [p=0:npoints-1] f using "t_h":(column("point") == p ? 100 * column("old_mx_share") : NaN) \
-        with lines lw 2 lc p+1 title pointlabel(p)." (dashed: TTL expiry)"
+        with steps lw 2 lc p+1 title pointlabel(p)." (dashed: TTL expiry)"
     set ylabel "delivered to the old provider (% of deliveries)"
     unset label 1
     if (words(oldcols) > 0) {
         plot for [p=0:npoints-1] f using "t_h":(column("point") == p && column("delivered") > 0 ? \
-            100 * oldsum(0) / column("delivered") : NaN) with lines lw 2 lc p+1 title pointlabel(p)
+            100 * oldsum(0) / column("delivered") : NaN) with steps lw 2 lc p+1 title pointlabel(p)
     } else {
         set label 2 "no server of another provider" at graph 0.5, 0.5 center
         plot NaN notitle

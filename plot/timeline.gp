@@ -20,11 +20,11 @@ do for [fmt in "png svg"] {
     set ylabel "delivered per bucket"
     set yrange [0:*]
     plot for [i=ns:1:-1] f using "t_h":(column("point") == p ? sum [k=1:i] column(dcol(k)) : NaN) \
-        with filledcurves x1 lc i title word(servers, i)
+        with fillsteps lc i title word(servers, i)
     set ylabel "bounced per bucket"
     if (nr > 0) {
         plot for [i=nr:1:-1] f using "t_h":(column("point") == p ? sum [k=1:i] column(bcol(k)) : NaN) \
-            with filledcurves x1 lc i+2 title word(reasons, i)
+            with fillsteps lc i+2 title word(reasons, i)
     } else {
         set label 1 "no message bounced" at graph 0.5, 0.5 center
         plot [][0:1] NaN notitle
@@ -37,9 +37,9 @@ do for [fmt in "png svg"] {
         for [i=1:ns] value(sprintf("cap%d", i)) with lines dt 2 lw 1.5 lc i title word(servers, i)." capacity"
     set offsets 0, 0, 0, 0
     set ylabel "messages queued"
-    plot f using "t_h":(column("point") == p ? column("queued_senders") : NaN) with lines lw 2 lc 1 \
+    plot f using "t_h":(column("point") == p ? column("queued_senders") : NaN) with steps lw 2 lc 1 \
             title "at senders", \
-        f using "t_h":(column("point") == p ? column("queued_backups") : NaN) with lines lw 2 lc 2 \
+        f using "t_h":(column("point") == p ? column("queued_backups") : NaN) with steps lw 2 lc 2 \
             title "at backup MX"
     unset multiplot
     unset output

@@ -155,15 +155,21 @@ static void add_image(report_scn *s, const char *file, const char *caption)
 	snprintf(s->caption[s->nimages++], sizeof s->caption[0], "%s", caption);
 }
 
-static bool col_any(const rtable *t, const char *name)
+/* Whether some row of the column reaches min in absolute value. */
+static bool col_reaches(const rtable *t, const char *name, double min)
 {
 	int c = rt_col(t, name);
 	for (int r = 0; c >= 0 && r < t->nrows; r++) {
 		double v = rt_num(t, r, c);
-		if (v != 0 && !isnan(v))
+		if (fabs(v) >= min && !isnan(v))
 			return true;
 	}
 	return false;
+}
+
+static bool col_any(const rtable *t, const char *name)
+{
+	return col_reaches(t, name, 1e-300);
 }
 
 static int load(report_scn *s, const char *dir)
@@ -315,22 +321,25 @@ static int plot_scenario(report_scn *s)
 				break;
 			else
 				nlast++;
+		/* metrics shown where some point reaches min: counts of a few
+		 * messages or minutes say nothing at this scale */
 		static const struct {
 			const char *m, *label;
-		} cand[] = {{"bounced", "messages bounced"},
-			    {"delivered_old_after_cutover", "delivered to old provider after switch"},
-			    {"old_last_h", "last delivery to old provider (h after switch)"},
-			    {"latency_p99_s", "latency, 99th percentile (s)"},
-			    {"latency_p50_s", "latency, median (s)"},
-			    {"peak_queue_senders", "peak messages queued at senders"},
-			    {"deferrals_rate_limit", "deferrals by rate limit"},
-			    {"queued", "still queued at the end"}};
+			double min;
+		} cand[] = {{"bounced", "messages bounced", 1},
+			    {"delivered_old_after_cutover", "delivered to old provider after switch", 10},
+			    {"old_last_h", "last delivery to old provider (h after switch)", 0.1},
+			    {"latency_p99_s", "latency, 99th percentile (s)", 0},
+			    {"latency_p50_s", "latency, median (s)", 0},
+			    {"peak_queue_senders", "peak messages queued at senders", 1},
+			    {"deferrals_rate_limit", "deferrals by rate limit", 1},
+			    {"queued", "still queued at the end", 1}};
 		char metrics[2048] = "";
 		int nm = 0;
 		for (size_t i = 0; i < sizeof cand / sizeof *cand && nm < 8; i++) {
 			char c[128];
 			snprintf(c, sizeof c, "%s_mean", cand[i].m);
-			if (!col_any(&s->agg, c))
+			if (!col_reaches(&s->agg, c, cand[i].min > 0 ? cand[i].min : 1e-300))
 				continue;
 			size_t n = strlen(metrics);
 			snprintf(metrics + n, sizeof metrics - n, "%s%s", n ? " " : "", cand[i].m);
