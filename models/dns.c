@@ -23,14 +23,14 @@ struct dns {
 	uint32_t next_rrset;
 };
 
-dns *dns_new(int ndomains)
+dns *dns_new(int n)
 {
 	dns *d = calloc(1, sizeof *d);
-	if (!d || !(d->dom = calloc((size_t)ndomains, sizeof *d->dom))) {
+	if (!d || !(d->dom = calloc((size_t)n, sizeof *d->dom))) {
 		fprintf(stderr, "mxsim: out of memory\n");
 		abort();
 	}
-	d->n = ndomains;
+	d->n = n;
 	return d;
 }
 
@@ -48,6 +48,8 @@ static bool same_records(const dns_answer *a, const dns_answer *b)
 {
 	if (a->kind != b->kind || a->n != b->n)
 		return false;
+	if (a->kind == DNS_ADDRESS)
+		return a->addr == b->addr && a->server == b->server;
 	for (int i = 0; i < a->n; i++)
 		if (a->mx[i].pref != b->mx[i].pref || a->mx[i].host != b->mx[i].host)
 			return false;
@@ -80,6 +82,11 @@ uint32_t dns_set_ttl(dns *d, int domain, sim_time ttl)
 	dns_answer a = d->dom[domain].v[d->dom[domain].cur];
 	a.ttl = ttl;
 	return dns_set(d, domain, &a);
+}
+
+uint32_t dns_versions(const dns *d, int domain)
+{
+	return d->dom[domain].n;
 }
 
 uint32_t dns_current(const dns *d, int domain)

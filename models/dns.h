@@ -1,11 +1,12 @@
 /*
  * dns.h - authoritative DNS data of the simulated domains and MX hosts.
  *
- * Each domain has a list of versions of its MX answer; a change appends a
- * version and makes it current, so caches can keep a version number and
- * still read what they were told. Versions with the same records share an
- * rrset id (a TTL change alone keeps it): "old MX" means another rrset id.
- * MX hosts have a fixed address kind for the whole run (assumption).
+ * Names are numbered: the domains first (their MX answers), then the MX
+ * host names (their address answers). Each name has a list of versions of
+ * its answer; a change appends a version and makes it current, so caches
+ * can keep a version number and still read what they were told. Versions
+ * with the same records share an rrset id (a TTL change alone keeps it):
+ * "old MX" means another rrset id.
  */
 #ifndef MX_DNS_H
 #define MX_DNS_H
@@ -17,20 +18,12 @@
 
 enum { DNS_MAX_MX = 8 };
 
-typedef enum { DNS_MX, DNS_NODATA, DNS_NXDOMAIN, DNS_NULLMX } dns_kind;
+typedef enum { DNS_MX, DNS_NODATA, DNS_NXDOMAIN, DNS_NULLMX, DNS_ADDRESS } dns_kind;
 
 typedef struct {
 	uint16_t pref;
 	uint32_t host;
 } dns_mx;
-
-typedef struct {
-	dns_kind kind;
-	int n;
-	dns_mx mx[DNS_MAX_MX];
-	sim_time ttl;     /* MX TTL, or the negative TTL for NODATA/NXDOMAIN */
-	uint32_t rrset;   /* set by dns_set */
-} dns_answer;
 
 /* What an MX host's name resolves to. */
 typedef enum {
@@ -40,15 +33,27 @@ typedef enum {
 	HOST_NXDOMAIN  /* the name does not resolve */
 } host_kind;
 
+typedef struct {
+	dns_kind kind;
+	int n;
+	dns_mx mx[DNS_MAX_MX];
+	host_kind addr;   /* DNS_ADDRESS: what the address is */
+	int server;       /* HOST_SERVER: which */
+	sim_time ttl;     /* the TTL, or the negative TTL for NODATA/NXDOMAIN */
+	uint32_t rrset;   /* set by dns_set */
+} dns_answer;
+
 typedef struct dns dns;
 
-/* Returns a new store of ndomains domains, each with no version yet. */
-dns *dns_new(int ndomains);
+/* Returns a new store of n names, each with no version yet. */
+dns *dns_new(int n);
 void dns_free(dns *d);
 
-/* Appends a version (copied) for domain and makes it current; returns its
+/* Appends a version (copied) for a name and makes it current; returns its
  * version number. */
 uint32_t dns_set(dns *d, int domain, const dns_answer *a);
+/* How many versions a name has had (1: it never changed). */
+uint32_t dns_versions(const dns *d, int domain);
 /* Like dns_set with the current records and a new TTL. */
 uint32_t dns_set_ttl(dns *d, int domain, sim_time ttl);
 

@@ -28,6 +28,9 @@ const char *const mdl_ts_names[TS_N] = {"arrivals", "delivered", "bounced", "def
 
 enum { BLOCK = 4096 }; /* messages allocated at a time */
 
+/* Where an MX host's address leads, besides a server's number. */
+enum { TO_REFUSE = -1, TO_TIMEOUT = -2, TO_NONE = -3 };
+
 enum { STREAM_ARRIVAL, STREAM_DOMAIN, STREAM_SENDER, STREAM_SIZE, STREAM_SHUFFLE,
        STREAM_SERVICE, STREAM_OUTAGE, STREAM_SETUP, STREAM_N };
 
@@ -59,7 +62,9 @@ struct msg {
 	sim_time birth, hop_birth, first_fail;
 	int attempts;
 	int ncand, ci;
-	int cand[DNS_MAX_MX];
+	struct {
+		int host, to; /* to: a server, or TO_REFUSE / TO_TIMEOUT */
+	} cand[DNS_MAX_MX];
 	int server; /* in session with */
 	bool first, live;
 	sim_time grey_seen;
@@ -92,6 +97,7 @@ typedef struct world {
 	int nmtas;
 	server_state *srv;
 	bool *accepts;
+	bool *host_static; /* [nhosts]: its address never changes */
 	bucket_state **rate; /* [server][holder], for servers with a rate limit */
 	gsl_ran_discrete_t *pick_domain;
 	zipf pick_sender;
@@ -435,15 +441,14 @@ static void walk(world *w, msg *m)
 	sim_time now = sim_now(w->s);
 	mdl_result *r = w->r;
 	while (m->ci < m->ncand) {
-		int host = m->cand[m->ci++];
+		int host = m->cand[m->ci].host, sv = m->cand[m->ci].to;
+		m->ci++;
 		bool first = m->first && m->ci == 1;
 		if (is_dead(h, host, now)) {
 			r->deferrals[DEFER_DEAD]++;
 			continue;
 		}
-		const mdl_host *ho = &c->hosts[host];
-		host_kind k = ho->kind;
-		int sv = ho->server;
+		host_kind k = sv == TO_REFUSE ? HOST_REFUSE : sv == TO_TIMEOUT ? HOST_TIMEOUT : HOST_SERVER;
 		if (k == HOST_SERVER && w->srv[sv].down)
 			k = c->servers[sv].down_refuses ? HOST_REFUSE : HOST_TIMEOUT;
 		if (k == HOST_REFUSE) {
@@ -503,6 +508,26 @@ static void walk(world *w, msg *m)
 	defer(w, m);
 }
 
+static int target_of(host_kind k, int server)
+{
+	return k == HOST_SERVER ? server : k == HOST_REFUSE ? TO_REFUSE : k == HOST_TIMEOUT ? TO_TIMEOUT : TO_NONE;
+}
+
+/* Where host's address leads, through the holder's resolver when the
+ * address changes during the run. */
+static int resolve_host(world *w, const mta *h, int host, sim_time now)
+{
+	const mdl_config *c = w->c;
+	if (w->host_static[host])
+		return target_of(c->hosts[host].kind, c->hosts[host].server);
+	int name = c->ndomains + host;
+	res_answer ra = res_lookup(w->res, (int)h->resolver, w->d, name, now);
+	const dns_answer *a = dns_version(w->d, name, ra.version);
+	if (ra.fail || a->kind != DNS_ADDRESS)
+		return TO_NONE;
+	return target_of(a->addr, a->server);
+}
+
 /* Resolves MX through the holder's resolver and builds the candidate
  * list (RFC 5321 5.1); returns false if the message ended or deferred. */
 static bool candidates(world *w, msg *m)
@@ -533,16 +558,19 @@ static bool candidates(world *w, msg *m)
 		return false;
 	case DNS_NODATA:
 		/* implicit MX: the domain's own address */
-		m->cand[0] = c->self_host[m->domain];
-		m->ncand = c->hosts[m->cand[0]].kind == HOST_NXDOMAIN ? 0 : 1;
-		if (!m->ncand) {
+		m->cand[0].host = c->self_host[m->domain];
+		m->cand[0].to = resolve_host(w, h, m->cand[0].host, now);
+		if (m->cand[0].to == TO_NONE) {
 			bounce(w, m, BOUNCE_NO_ADDRESS);
 			return false;
 		}
+		m->ncand = 1;
 		m->ci = 0;
 		return true;
 	case DNS_MX:
 		break;
+	default: /* an address answer is never a domain's */
+		abort();
 	}
 	dns_mx mx[DNS_MAX_MX];
 	int n = a->n;
@@ -565,12 +593,15 @@ static bool candidates(world *w, msg *m)
 			gsl_ran_shuffle(w->rng[STREAM_SHUFFLE], mx + i, (size_t)(j - i), sizeof *mx);
 		i = j;
 	}
-	/* a backup relaying onward drops its own preference and worse */
+	int to[DNS_MAX_MX];
+	for (int i = 0; i < n; i++)
+		to[i] = resolve_host(w, h, (int)mx[i].host, now);
+	/* a backup relaying onward drops its own preference and worse: the
+	 * records whose host leads to itself */
 	relay *rl = relay_of(w, m->holder);
 	if (rl) {
-		int own = c->servers[rl->server].host;
 		for (int i = 0; i < n; i++)
-			if ((int)mx[i].host == own) {
+			if (to[i] == rl->server) {
 				int lim = mx[i].pref;
 				int k = 0;
 				while (k < n && mx[k].pref < lim)
@@ -586,10 +617,11 @@ static bool candidates(world *w, msg *m)
 	int limit = c->profiles[h->profile].mx_limit, k = 0;
 	bool any_address = false;
 	for (int i = 0; i < n && k < limit; i++) {
-		if (c->hosts[mx[i].host].kind == HOST_NXDOMAIN)
+		if (to[i] == TO_NONE)
 			continue;
 		any_address = true;
-		m->cand[k++] = (int)mx[i].host;
+		m->cand[k].host = (int)mx[i].host;
+		m->cand[k++].to = to[i];
 	}
 	if (!any_address) {
 		bounce(w, m, BOUNCE_NO_ADDRESS);
@@ -680,6 +712,14 @@ static void apply_to(world *w, const mdl_event *e, int dom)
 	}
 }
 
+/* The address answer of an MX host's name. */
+static dns_answer host_answer(const mdl_host *h)
+{
+	if (h->kind == HOST_NXDOMAIN)
+		return (dns_answer){.kind = DNS_NXDOMAIN, .ttl = h->neg_ttl};
+	return (dns_answer){.kind = DNS_ADDRESS, .addr = h->kind, .server = h->server, .ttl = h->ttl};
+}
+
 static void timeline(sim *s, void *subject, void *object)
 {
 	(void)s;
@@ -687,6 +727,11 @@ static void timeline(sim *s, void *subject, void *object)
 	const mdl_event *e = object;
 	if (e->kind == EV_DOWN || e->kind == EV_UP) {
 		set_down(w, e->server, e->kind == EV_DOWN);
+		return;
+	}
+	if (e->kind == EV_ADDRESS) {
+		dns_answer a = host_answer(&e->address);
+		dns_set(w->d, w->c->ndomains + e->host, &a);
 		return;
 	}
 	if (e->domain >= 0) {
@@ -756,9 +801,18 @@ static void setup(world *w, const mdl_config *c, mdl_result *r)
 	w->s = sim_new();
 	for (int i = 0; i < STREAM_N; i++)
 		w->rng[i] = rng_stream(c->seed, (uint64_t)i);
-	w->d = dns_new(c->ndomains);
+	w->d = dns_new(c->ndomains + c->nhosts);
 	for (int i = 0; i < c->ndomains; i++)
 		dns_set(w->d, i, &c->initial[i]);
+	w->host_static = xcalloc((size_t)c->nhosts, sizeof *w->host_static);
+	for (int i = 0; i < c->nhosts; i++) {
+		dns_answer a = host_answer(&c->hosts[i]);
+		dns_set(w->d, c->ndomains + i, &a);
+		w->host_static[i] = true;
+	}
+	for (int i = 0; i < c->nevents; i++)
+		if (c->events[i].kind == EV_ADDRESS)
+			w->host_static[c->events[i].host] = false;
 	w->res = res_new(c->nresolvers, c->resolver, c->seed);
 	w->srv = xcalloc((size_t)c->nservers, sizeof *w->srv);
 	w->accepts = xcalloc((size_t)c->nservers * (size_t)c->ndomains, sizeof *w->accepts);
@@ -851,6 +905,7 @@ static void teardown(world *w)
 		free(w->rate[i]);
 	free(w->rate);
 	free(w->accepts);
+	free(w->host_static);
 	free(w->srv);
 	free(w->mtas);
 	free(w->relays);

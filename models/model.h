@@ -49,7 +49,9 @@ extern const char *const mdl_defer_names[DEFER_N];
 
 typedef struct {
 	host_kind kind;
-	int server; /* HOST_SERVER */
+	int server;       /* HOST_SERVER */
+	sim_time ttl;     /* of its address record */
+	sim_time neg_ttl; /* of NXDOMAIN for it */
 } mdl_host;
 
 typedef struct {
@@ -78,7 +80,8 @@ typedef enum {
 	EV_DOWN,      /* server down */
 	EV_UP,        /* server up */
 	EV_DNS_DOWN,  /* domain's authority unreachable */
-	EV_DNS_UP
+	EV_DNS_UP,
+	EV_ADDRESS    /* MX host `host` resolves to `address` from now on */
 } mdl_ev_kind;
 
 typedef struct {
@@ -88,6 +91,8 @@ typedef struct {
 	int server;
 	dns_answer answer;
 	sim_time ttl;
+	int host;
+	mdl_host address;
 } mdl_event;
 
 typedef enum { PATTERN_FLAT, PATTERN_OFFICE, PATTERN_TABLE } mdl_pattern;

@@ -65,7 +65,8 @@ static const keydef server_keys[] = {
 	{"burst", "0"},	       {"greylist", "0"},	 {"mtbf", "0"},	 {"mttr", "1h"},
 	{"down", "timeout"},   {"accepts", "all"},	 {"relay_profile", "postfix"},
 	{"relay_sessions", "20"}, {"relay_resolver", "unbound"}, {NULL, NULL}};
-static const keydef host_keys[] = {{"address", NULL}, {NULL, NULL}};
+static const keydef host_keys[] = {
+	{"address", ""}, {"ttl", "1h"}, {"neg_ttl", "1h"}, {NULL, NULL}};
 
 typedef enum { SEC_RUN, SEC_TRAFFIC, SEC_SENDERS, SEC_RESOLVERS, SEC_PROFILE, SEC_RESOLVER,
 	       SEC_DOMAIN, SEC_POPULATION, SEC_SERVER, SEC_HOST, SEC_TIMELINE, SEC_N } sec_type;
@@ -111,6 +112,7 @@ typedef struct {
 	char name[64];
 	int server; /* -1: none */
 	host_kind kind;
+	sim_time ttl, neg_ttl;
 } host_rec;
 
 struct scn {
@@ -444,6 +446,7 @@ static int host_id(scn *s, const char *name, bool create)
 	snprintf(h->name, sizeof h->name, "%s", name);
 	h->server = -1;
 	h->kind = HOST_NXDOMAIN; /* a name nobody answers for: the typo */
+	h->ttl = h->neg_ttl = SIM_HOUR;
 	return s->nhosts++;
 }
 
@@ -720,18 +723,26 @@ static int build_servers(scn *s)
 		if (sc->type != SEC_HOST)
 			continue;
 		int line;
-		const char *a = VALUE(sc, SEC_HOST, "address", line);
-		if (!a)
-			return fail(s, sc->line, "[host %s] needs address = refuse | timeout | nxdomain", sc->name);
 		int h = host_id(s, sc->name, true);
-		if (s->hosts[h].server >= 0)
-			return fail(s, line, "host '%s' is a server's host", sc->name);
+		host_rec *hr = &s->hosts[h];
+		if (p_duration(s, sc, SEC_HOST, "ttl", &hr->ttl) ||
+		    p_duration(s, sc, SEC_HOST, "neg_ttl", &hr->neg_ttl))
+			return -1;
+		const char *a = VALUE(sc, SEC_HOST, "address", line);
+		if (hr->server >= 0) {
+			if (*a)
+				return fail(s, line, "address: host '%s' is server '%s''s; change it in the timeline",
+					    sc->name, c->servers[hr->server].name);
+			continue;
+		}
+		if (!*a)
+			return fail(s, sc->line, "[host %s] needs address = refuse | timeout | nxdomain", sc->name);
 		if (!strcmp(a, "refuse"))
-			s->hosts[h].kind = HOST_REFUSE;
+			hr->kind = HOST_REFUSE;
 		else if (!strcmp(a, "timeout"))
-			s->hosts[h].kind = HOST_TIMEOUT;
+			hr->kind = HOST_TIMEOUT;
 		else if (!strcmp(a, "nxdomain"))
-			s->hosts[h].kind = HOST_NXDOMAIN;
+			hr->kind = HOST_NXDOMAIN;
 		else
 			return fail(s, line, "address: expected refuse, timeout or nxdomain, got '%s'", a);
 	}
@@ -1047,8 +1058,8 @@ static int build_timeline(scn *s)
 		char *a1 = act ? strtok_r(NULL, " \t", &save) : NULL;
 		char *rest = a1 ? trim(save) : NULL;
 		if (!act)
-			return fail(s, line, "expected an action: mx, ttl, accept, reject, down, up, outage, "
-					     "dns-down, dns-up");
+			return fail(s, line, "expected an action: mx, ttl, address, accept, reject, down, up, "
+					     "outage, dns-down, dns-up");
 		mdl_event ev = {.at = at};
 		if (!strcmp(act, "mx") || !strcmp(act, "ttl") || !strcmp(act, "dns-down") ||
 		    !strcmp(act, "dns-up")) {
@@ -1090,6 +1101,26 @@ static int build_timeline(scn *s)
 			add_event(s, ev);
 			continue;
 		}
+		if (!strcmp(act, "address")) {
+			if (!a1 || (ev.host = host_id(s, a1, false)) < 0)
+				return fail(s, line, "address: expected an MX host name, got '%s'", a1 ? a1 : "");
+			ev.kind = EV_ADDRESS;
+			ev.address = (mdl_host){HOST_NXDOMAIN, 0, s->hosts[ev.host].ttl, s->hosts[ev.host].neg_ttl};
+			if (!rest || !*rest)
+				return fail(s, line, "address: expected 'address HOST refuse|timeout|nxdomain|SERVER'");
+			if (!strcmp(rest, "refuse"))
+				ev.address.kind = HOST_REFUSE;
+			else if (!strcmp(rest, "timeout"))
+				ev.address.kind = HOST_TIMEOUT;
+			else if (strcmp(rest, "nxdomain")) {
+				if ((ev.address.server = server_id(s, rest)) < 0)
+					return fail(s, line, "address: expected refuse, timeout, nxdomain or a [server] "
+							     "name, got '%s'", rest);
+				ev.address.kind = HOST_SERVER;
+			}
+			add_event(s, ev);
+			continue;
+		}
 		if (!strcmp(act, "accept") || !strcmp(act, "reject") || !strcmp(act, "down") ||
 		    !strcmp(act, "up") || !strcmp(act, "outage")) {
 			if (!a1 || (ev.server = server_id(s, a1)) < 0)
@@ -1116,13 +1147,13 @@ static int build_timeline(scn *s)
 			add_event(s, ev);
 			continue;
 		}
-		static const char *const acts[] = {"mx", "ttl", "accept", "reject", "down",
-						   "up", "outage", "dns-down", "dns-up"};
+		static const char *const acts[] = {"mx",   "ttl",    "accept",   "reject", "down",
+						   "up",   "outage", "dns-down", "dns-up", "address"};
 		char sg[96];
 		return fail(s, line,
-			    "unknown action '%s'%s; expected mx, ttl, accept, reject, down, up, outage, "
-			    "dns-down, dns-up",
-			    act, suggest(act, acts, 9, sg, sizeof sg));
+			    "unknown action '%s'%s; expected mx, ttl, address, accept, reject, down, up, "
+			    "outage, dns-down, dns-up",
+			    act, suggest(act, acts, 10, sg, sizeof sg));
 	}
 	return 0;
 }
@@ -1169,7 +1200,8 @@ static int build(scn *s)
 	c->nhosts = s->nhosts;
 	c->hosts = xrealloc(NULL, (size_t)s->nhosts * sizeof *c->hosts);
 	for (int i = 0; i < s->nhosts; i++)
-		c->hosts[i] = (mdl_host){s->hosts[i].kind, s->hosts[i].server < 0 ? 0 : s->hosts[i].server};
+		c->hosts[i] = (mdl_host){s->hosts[i].kind, s->hosts[i].server < 0 ? 0 : s->hosts[i].server,
+					 s->hosts[i].ttl, s->hosts[i].neg_ttl};
 	c->accepts = xrealloc(NULL, (size_t)c->nservers * (size_t)c->ndomains * sizeof *c->accepts);
 	for (int i = 0; i < c->nservers; i++) {
 		const section *ss = find_section(s, SEC_SERVER, c->servers[i].name);

@@ -74,14 +74,14 @@ static void fixture_init(fixture *f, int nresolvers, int nsenders, double rate, 
 	c->cutover = f->cutover;
 	f->new_provider[0] = 1;
 	c->new_provider = f->new_provider;
-	f->hosts[H_OLD] = (mdl_host){HOST_SERVER, S_OLD};
-	f->hosts[H_NEW] = (mdl_host){HOST_SERVER, S_NEW};
-	f->hosts[H_SELF] = (mdl_host){HOST_REFUSE, 0};
-	f->hosts[H_TYPO_NX] = (mdl_host){HOST_NXDOMAIN, 0};
-	f->hosts[H_REFUSE] = (mdl_host){HOST_REFUSE, 0};
-	f->hosts[H_TIMEOUT] = (mdl_host){HOST_TIMEOUT, 0};
-	f->hosts[H_BACKUP] = (mdl_host){HOST_SERVER, S_BACKUP};
-	f->hosts[H_SECOND] = (mdl_host){HOST_SERVER, S_SECOND};
+	f->hosts[H_OLD] = (mdl_host){HOST_SERVER, S_OLD, SIM_HOUR, SIM_HOUR};
+	f->hosts[H_NEW] = (mdl_host){HOST_SERVER, S_NEW, SIM_HOUR, SIM_HOUR};
+	f->hosts[H_SELF] = (mdl_host){HOST_REFUSE, 0, SIM_HOUR, SIM_HOUR};
+	f->hosts[H_TYPO_NX] = (mdl_host){HOST_NXDOMAIN, 0, SIM_HOUR, SIM_HOUR};
+	f->hosts[H_REFUSE] = (mdl_host){HOST_REFUSE, 0, SIM_HOUR, SIM_HOUR};
+	f->hosts[H_TIMEOUT] = (mdl_host){HOST_TIMEOUT, 0, SIM_HOUR, SIM_HOUR};
+	f->hosts[H_BACKUP] = (mdl_host){HOST_SERVER, S_BACKUP, SIM_HOUR, SIM_HOUR};
+	f->hosts[H_SECOND] = (mdl_host){HOST_SERVER, S_SECOND, SIM_HOUR, SIM_HOUR};
 	c->nhosts = NHOSTS;
 	c->hosts = f->hosts;
 	f->servers[S_OLD] = server("old", 0, H_OLD, 100000);
@@ -229,7 +229,7 @@ static void typo_case(int typo_host, bool fatal)
 	sim_time T = 15 * SIM_MIN, t0 = SIM_DAY, D = 2 * SIM_HOUR;
 	fixture_init(&f, 500, 5000, rate, T);
 	f.c.duration = t0 + D + 2 * SIM_DAY;
-	f.hosts[H_SECOND] = (mdl_host){HOST_SERVER, S_SECOND};
+	f.hosts[H_SECOND] = (mdl_host){HOST_SERVER, S_SECOND, SIM_HOUR, SIM_HOUR};
 	f.accepts[S_SECOND] = false; /* answers 554 relay denied for the domain */
 	add_event(&f, (mdl_event){.at = t0, .kind = EV_MX, .answer = mx1(typo_host, T)});
 	add_event(&f, (mdl_event){.at = t0 + D, .kind = EV_MX, .answer = mx1(H_OLD, T)});
@@ -674,6 +674,69 @@ static void random_outages_match_availability(void **state)
 	assert_true(fabs(m - 0.1) < fmax(2 * h, 0.01));
 }
 
+/* Moving by the MX host's address record instead of the MX: the old
+ * provider refuses from the change on, so mail bounces until the cached
+ * address records expire - the analogue of cancelled_early with the
+ * address TTL. */
+static void address_change_follows_address_ttl(void **state)
+{
+	(void)state;
+	fixture f;
+	double rate = 1, nres = 100;
+	sim_time T = SIM_HOUR, t0 = SIM_DAY;
+	fixture_init(&f, (int)nres, 5000, rate, SIM_DAY);
+	f.hosts[H_OLD].ttl = T;
+	f.c.duration = t0 + 3 * T;
+	add_event(&f, (mdl_event){.at = t0, .kind = EV_ADDRESS, .host = H_OLD,
+				  .address = {HOST_SERVER, S_NEW, T, T}});
+	add_event(&f, (mdl_event){.at = t0, .kind = EV_REJECT, .domain = 0, .server = S_OLD});
+	double x[REPS];
+	for (int k = 0; k < REPS; k++) {
+		mdl_result r;
+		assert_int_equal(run(&f, (uint64_t)k, &r), 0);
+		assert_int_equal(r.bounced, r.bounces[BOUNCE_RELAY_DENIED]);
+		assert_true(r.server[S_NEW].delivered > 0);
+		x[k] = (double)r.bounced;
+		mdl_result_free(&r);
+	}
+	double Ts = 3600, want = rate * Ts * Ts / (2 * (Ts + nres / rate)), m, h;
+	ci(x, REPS, &m, &h);
+	print_message("address change: bounced %.0f +- %.0f, expected %.0f\n", m, h, want);
+	assert_true(fabs(m - want) < fmax(2 * h, 0.05 * want));
+}
+
+/* An MX host that did not exist is created: resolvers that cached its
+ * NXDOMAIN keep bouncing mail (no address) until the negative TTL ends. */
+static void created_host_is_negatively_cached(void **state)
+{
+	(void)state;
+	fixture f;
+	double rate = 1, nres = 100;
+	sim_time N = 30 * SIM_MIN, t0 = SIM_DAY;
+	fixture_init(&f, (int)nres, 5000, rate, SIM_DAY);
+	f.initial[0] = mx1(H_TYPO_NX, SIM_DAY);
+	f.hosts[H_TYPO_NX].neg_ttl = N;
+	f.c.duration = t0 + 2 * N;
+	f.c.bucket = 5 * SIM_MIN;
+	add_event(&f, (mdl_event){.at = t0, .kind = EV_ADDRESS, .host = H_TYPO_NX,
+				  .address = {HOST_SERVER, S_NEW, SIM_HOUR, N}});
+	double x[REPS];
+	for (int k = 0; k < REPS; k++) {
+		mdl_result r;
+		assert_int_equal(run(&f, (uint64_t)k, &r), 0);
+		assert_int_equal(r.bounced, r.bounces[BOUNCE_NO_ADDRESS]);
+		double after = 0;
+		for (int b = (int)(t0 / f.c.bucket); b < r.nbuckets; b++)
+			after += col(&r, b, TS_BOUNCED);
+		x[k] = after;
+		mdl_result_free(&r);
+	}
+	double Ns = 1800, want = rate * Ns * Ns / (2 * (Ns + nres / rate)), m, h;
+	ci(x, REPS, &m, &h);
+	print_message("created host: bounced after creation %.0f +- %.0f, expected %.0f\n", m, h, want);
+	assert_true(fabs(m - want) < fmax(2 * h, 0.06 * want));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -697,6 +760,8 @@ int main(void)
 		cmocka_unit_test(backup_without_better_mx_bounces_loop),
 		cmocka_unit_test(arrivals_follow_hourly_table),
 		cmocka_unit_test(random_outages_match_availability),
+		cmocka_unit_test(address_change_follows_address_ttl),
+		cmocka_unit_test(created_host_is_negatively_cached),
 	};
 	return cmocka_run_group_tests_name("model", tests, NULL, NULL);
 }
