@@ -56,6 +56,7 @@ typedef struct {
 	const char *out;
 	int argc, failed;
 	char **argv;
+	sim_time simulated; /* by the runs done */
 } ctx;
 
 static double now_sec(void)
@@ -188,6 +189,7 @@ static void job_done(long i, void *vc, double *out, size_t n)
 	batch *b = &c->b[k];
 	b->res[p * b->reps + r] = out;
 	b->nres[p * b->reps + r] = n;
+	c->simulated += scn_config(b->pt[p], r)->duration;
 	if (++b->done == b->npoints * (long)b->reps &&
 	    publish(b, c->out, c->trace, c->argc, c->argv, now_sec() - c->t0))
 		c->failed = 1;
@@ -201,8 +203,9 @@ static void progress(long done, long total, void *vc)
 	double el = now_sec() - c->t0;
 	double eta = done ? el / (double)done * (double)(total - done) : 0;
 	int w = 30, fill = (int)(w * done / (total ? total : 1));
-	fprintf(stderr, "\r[%.*s%*s] %ld/%ld runs  %.0fs  ETA %.0fs ", fill,
-		"==============================", w - fill, "", done, total, el, eta);
+	fprintf(stderr, "\r[%.*s%*s] %ld/%ld runs  %.1f d simulated  %.0f s  ETA %.0f s ", fill,
+		"==============================", w - fill, "", done, total,
+		(double)c->simulated / SIM_DAY, el, eta);
 	if (done == total)
 		fprintf(stderr, "\n");
 }
@@ -754,7 +757,7 @@ static int cmd_run(int argc, char **argv, bool check_only)
 		}
 		goto done;
 	}
-	ctx c = {b, nfiles, 0, trace, !quiet && isatty(2), now_sec(), out, argc, 0, argv};
+	ctx c = {b, nfiles, 0, trace, !quiet && isatty(2), now_sec(), out, argc, 0, argv, 0};
 	for (int i = 0; i < nfiles; i++) {
 		b[i].job0 = c.njobs;
 		c.njobs += b[i].npoints * (long)b[i].reps;
