@@ -45,6 +45,9 @@ typedef struct {
 
 struct pq {
 	node *nodes;
+	uint32_t *next; /* bucket, top and free list links, apart from the
+			   nodes: a list is walked in this dense array, then
+			   its nodes are read independently, in parallel */
 	uint32_t nnodes, ncap, free_node;
 	uint32_t top;  /* list */
 	size_t ntop;
@@ -83,6 +86,7 @@ void pq_free(pq *q)
 	for (int k = 0; k < MAX_RUNGS; k++)
 		free(q->r[k].b);
 	free(q->nodes);
+	free(q->next);
 	free(q->bot);
 	free(q);
 }
@@ -96,11 +100,12 @@ static uint32_t node_new(pq *q, int64_t t, uint64_t seq, const pq_payload *p)
 {
 	uint32_t i = q->free_node;
 	if (i != NIL) {
-		q->free_node = q->nodes[i].next;
+		q->free_node = q->next[i];
 	} else {
 		if (q->nnodes == q->ncap) {
 			q->ncap = q->ncap ? 2 * q->ncap : 1024;
 			q->nodes = xrealloc(q->nodes, q->ncap * sizeof *q->nodes);
+			q->next = xrealloc(q->next, q->ncap * sizeof *q->next);
 		}
 		i = q->nnodes++;
 		q->nodes[i].gen = 2;
@@ -108,7 +113,7 @@ static uint32_t node_new(pq *q, int64_t t, uint64_t seq, const pq_payload *p)
 	node *n = &q->nodes[i];
 	n->t = t;
 	n->seq = seq;
-	n->next = NIL;
+	q->next[i] = NIL;
 	n->p = *p;
 	return i;
 }
@@ -168,7 +173,7 @@ static bool bottom_spill(pq *q)
 	uint32_t list = NIL;
 	for (size_t i = 0; i < q->nbot; i++) {
 		uint32_t n = q->bot[i].node;
-		q->nodes[n].next = list;
+		q->next[n] = list;
 		list = n;
 	}
 	int64_t width = (hi - lo) / (int64_t)q->nbot + 1;
@@ -184,7 +189,7 @@ pq_handle pq_push(pq *q, int64_t t, uint64_t seq, const pq_payload *p)
 	uint32_t i = node_new(q, t, seq, p);
 	pq_handle h = (pq_handle)(q->nodes[i].gen >> 1) << 32 | i;
 	if (t >= q->top_start) {
-		q->nodes[i].next = q->top;
+		q->next[i] = q->top;
 		q->top = i;
 		if (!q->ntop++ || t < q->top_min)
 			q->top_min = t;
@@ -201,7 +206,7 @@ pq_handle pq_push(pq *q, int64_t t, uint64_t seq, const pq_payload *p)
 			size_t b = (size_t)((t - g->start) / g->width);
 			if (b >= g->nb)
 				b = g->nb - 1;
-			q->nodes[i].next = g->b[b].head;
+			q->next[i] = g->b[b].head;
 			g->b[b].head = i;
 			g->b[b].count++;
 			return h;
@@ -231,9 +236,9 @@ static void rung_fill(pq *q, int k, int64_t start, int64_t width, size_t nb, uin
 	g->cur = 0;
 	while (list != NIL) {
 		node *n = &q->nodes[list];
-		uint32_t next = n->next;
+		uint32_t next = q->next[list];
 		size_t b = (size_t)((n->t - start) / width);
-		n->next = g->b[b].head;
+		q->next[list] = g->b[b].head;
 		g->b[b].head = list;
 		g->b[b].count++;
 		list = next;
@@ -256,11 +261,12 @@ static void bottom_fill(pq *q, uint32_t list, size_t n)
 		q->bot = xrealloc(q->bot, n * sizeof *q->bot);
 	}
 	size_t m = 0;
-	while (list != NIL) {
-		node *nd = &q->nodes[list];
-		uint32_t next = nd->next;
-		q->bot[m++] = (entry){nd->t, nd->seq, list};
-		list = next;
+	for (; list != NIL; list = q->next[list])
+		q->bot[m++].node = list;
+	for (size_t k = 0; k < m; k++) {
+		const node *nd = &q->nodes[q->bot[k].node];
+		q->bot[k].t = nd->t;
+		q->bot[k].seq = nd->seq;
 	}
 	q->nbot = m;
 }
@@ -340,7 +346,7 @@ const pq_payload *pq_pop(pq *q, int64_t *t)
 		 * valid until the next push */
 		bool cancelled = n->gen & 1;
 		n->gen = (n->gen | 1) + 1;
-		n->next = q->free_node;
+		q->next[i] = q->free_node;
 		q->free_node = i;
 		q->size--;
 		if (cancelled)
