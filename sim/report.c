@@ -108,7 +108,7 @@ void report_verdict(const report_scn *s, char *buf, size_t len)
 			n += (size_t)snprintf(buf + n, len - n,
 					      ", %s to %s %% delivered to the old provider after the switch", a, b);
 	}
-	if (qhi >= 0.5 && n < len)
+	if (qhi >= 1 && n < len)
 		snprintf(buf + n, len - n, ", up to %.0f still queued at the end", qhi);
 	if (s->agg.nrows > 1 && n < len) {
 		n = strlen(buf);
@@ -117,13 +117,13 @@ void report_verdict(const report_scn *s, char *buf, size_t len)
 }
 
 /* "mean ± half" with sensible digits */
-static void cell(FILE *f, const report_scn *s, int p, const char *metric, double scale)
+static void cell(FILE *f, const report_scn *s, int p, const char *metric)
 {
 	char c[256];
 	snprintf(c, sizeof c, "%s_mean", metric);
-	double m = rt_num(&s->agg, p, rt_col(&s->agg, c)) * scale;
+	double m = rt_num(&s->agg, p, rt_col(&s->agg, c));
 	snprintf(c, sizeof c, "%s_ci95", metric);
-	double h = rt_num(&s->agg, p, rt_col(&s->agg, c)) * scale;
+	double h = rt_num(&s->agg, p, rt_col(&s->agg, c));
 	if (isnan(m)) {
 		fputs("<td>-</td>", f);
 		return;
@@ -136,6 +136,30 @@ static void cell(FILE *f, const report_scn *s, int p, const char *metric, double
 		fprintf(f, fabs(h) >= 100 ? "%.0f" : "%.2g", h);
 	}
 	fputs("</td>", f);
+}
+
+/* A table: a row per study point, a column "mean ± half" per metric. */
+static void table(FILE *f, const report_scn *s, const char *const *metric,
+		  const char *const *label, int n)
+{
+	fprintf(f, "<div style=\"overflow-x:auto\"><table><tr><th class=\"l\">point</th>");
+	for (int c = 0; c < n; c++) {
+		fprintf(f, "<th>");
+		esc(f, label[c]);
+		fprintf(f, "</th>");
+	}
+	fprintf(f, "</tr>\n");
+	for (int p = 0; p < s->agg.nrows; p++) {
+		char lab[512];
+		report_point_label(s, p, lab, sizeof lab);
+		fprintf(f, "<tr><td class=\"l\">");
+		esc(f, lab);
+		fprintf(f, "</td>");
+		for (int c = 0; c < n; c++)
+			cell(f, s, p, metric[c]);
+		fprintf(f, "</tr>\n");
+	}
+	fprintf(f, "</table></div>\n");
 }
 
 int report_write(const report_scn *s)
@@ -159,74 +183,54 @@ int report_write(const report_scn *s)
 	report_verdict(s, v, sizeof v);
 	esc(f, v);
 	fprintf(f, "</p>\n<h2>Key figures</h2>\n<p>Mean over the replications &plusmn; half-width of "
-		   "the Student-t 95 %% confidence interval.</p>\n<table><tr><th class=\"l\">point</th>");
-	static const struct {
-		const char *metric, *label;
-		double scale;
-	} cols[] = {
-		{"submitted", "messages", 1},
-		{"delivered", "delivered", 1},
-		{"bounced", "bounced", 1},
-		{"queued", "queued at end", 1},
-		{"delivered_old_after_cutover", "to old provider after switch", 1},
-		{"old_last_h", "last to old (h after switch)", 1},
-		{"latency_p50_s", "latency p50 (s)", 1},
-		{"latency_p99_s", "latency p99 (s)", 1},
-		{"attempts_per_message", "attempts / message", 1},
-		{"peak_queue_senders", "peak queue at senders", 1},
-	};
-	for (size_t c = 0; c < sizeof cols / sizeof *cols; c++)
-		fprintf(f, "<th>%s</th>", cols[c].label);
-	fprintf(f, "</tr>\n");
-	for (int p = 0; p < s->agg.nrows; p++) {
-		char lab[512];
-		report_point_label(s, p, lab, sizeof lab);
-		fprintf(f, "<tr><td class=\"l\">");
-		esc(f, lab);
-		fprintf(f, "</td>");
-		for (size_t c = 0; c < sizeof cols / sizeof *cols; c++)
-			cell(f, s, p, cols[c].metric, cols[c].scale);
-		fprintf(f, "</tr>\n");
-	}
-	fprintf(f, "</table>\n");
-	/* bounces by reason and servers, where they are not all zero */
-	fprintf(f, "<h2>Bounces, deferrals and servers</h2>\n<table><tr><th class=\"l\">point</th>");
-	int show[1024], ns = 0;
-	for (int c = 1 + s->naxes + 1; c < s->agg.ncols && ns < 1024; c += 2) {
+		   "the Student-t 95 %% confidence interval.</p>\n");
+	static const char *const key[] = {"submitted",
+					  "delivered",
+					  "bounced",
+					  "queued",
+					  "delivered_old_after_cutover",
+					  "old_last_h",
+					  "latency_p50_s",
+					  "latency_p99_s",
+					  "attempts_per_message",
+					  "peak_queue_senders"};
+	static const char *const key_label[] = {"messages",
+						"delivered",
+						"bounced",
+						"queued at end",
+						"to old provider after switch",
+						"last to old (h after switch)",
+						"latency p50 (s)",
+						"latency p99 (s)",
+						"attempts / message",
+						"peak queue at senders"};
+	table(f, s, key, key_label, (int)(sizeof key / sizeof *key));
+	/* bounces, deferrals and per-server figures that are not all zero */
+	fprintf(f, "<h2>Bounces, deferrals and servers</h2>\n");
+	static char stem[256][128];
+	const char *stems[256];
+	int ns = 0;
+	for (int c = 1 + s->naxes + 1; c < s->agg.ncols && ns < 256; c += 2) {
 		const char *h = s->agg.head[c];
 		if (strncmp(h, "bounced_", 8) && strncmp(h, "deferrals_", 10) &&
 		    strncmp(h, "sessions_peak_", 14) && strncmp(h, "busy421_", 8) &&
 		    strncmp(h, "queue_peak_", 11) && strncmp(h, "delivered_", 10))
 			continue;
-		if (!strncmp(h, "delivered_old", 13))
+		/* the totals are in the first table */
+		if (!strncmp(h, "delivered_old", 13) || !strcmp(h, "delivered_mean") ||
+		    !strcmp(h, "bounced_mean"))
 			continue;
 		bool any = false;
 		for (int p = 0; p < s->agg.nrows; p++)
 			any |= rt_num(&s->agg, p, c) != 0 && !isnan(rt_num(&s->agg, p, c));
 		if (!any)
 			continue;
-		show[ns++] = c;
-		char nm[256];
-		snprintf(nm, sizeof nm, "%.*s", (int)strlen(h) - 5, h);
-		fprintf(f, "<th>");
-		esc(f, nm);
-		fprintf(f, "</th>");
+		snprintf(stem[ns], sizeof stem[ns], "%.*s", (int)strlen(h) - 5, h); /* less _mean */
+		stems[ns] = stem[ns];
+		ns++;
 	}
-	fprintf(f, "</tr>\n");
-	for (int p = 0; p < s->agg.nrows; p++) {
-		char lab[512];
-		report_point_label(s, p, lab, sizeof lab);
-		fprintf(f, "<tr><td class=\"l\">");
-		esc(f, lab);
-		fprintf(f, "</td>");
-		for (int k = 0; k < ns; k++) {
-			char nm[256];
-			snprintf(nm, sizeof nm, "%.*s", (int)strlen(s->agg.head[show[k]]) - 5, s->agg.head[show[k]]);
-			cell(f, s, p, nm, 1);
-		}
-		fprintf(f, "</tr>\n");
-	}
-	fprintf(f, "</table>\n<h2>Plots</h2>\n");
+	table(f, s, stems, stems, ns);
+	fprintf(f, "<h2>Plots</h2>\n");
 	for (int i = 0; i < s->nimages; i++) {
 		char svg[80];
 		snprintf(svg, sizeof svg, "%.*s.svg", (int)strlen(s->image[i]) - 4, s->image[i]);
