@@ -10,7 +10,6 @@
  */
 #include "model.h"
 #include "../sim/rng.h"
-#include "../sim/table.h"
 #include "../sim/zipf.h"
 
 #include <gsl/gsl_randist.h>
