@@ -1,7 +1,8 @@
 /*
- * mail.c - the mail flow of one run (see model.h): traffic, delivery
- * attempts per RFC 5321 section 5.1, receiving servers' replies, retries,
- * backup MX relaying, the timeline, and outcome accounting.
+ * mail.c - the mail flow of one run (see model.h): messages from the
+ * traffic (traffic.c), delivery attempts per RFC 5321 section 5.1,
+ * receiving servers' replies, retries, backup MX relaying, the timeline,
+ * and outcome accounting.
  *
  * Invariant: a live message is in exactly one place - waiting for its next
  * attempt, inside an attempt (connecting or in a session), or waiting for a
@@ -9,6 +10,7 @@
  * ends. mdl_run checks the balance at the end.
  */
 #include "model.h"
+#include "traffic.h"
 #include "../sim/rng.h"
 #include "../sim/zipf.h"
 
@@ -98,9 +100,7 @@ typedef struct world {
 	bool *accepts;
 	bool *host_static; /* [nhosts]: its address never changes */
 	bucket_state **rate; /* [server][holder], for servers with a rate limit */
-	gsl_ran_discrete_t *pick_domain;
-	zipf pick_sender;
-	double mult[168], peak_mult; /* traffic pattern per hour of week */
+	traffic *traffic;
 	msg *free_msgs;
 	msg *ahead[2]; /* the next messages, drawn ahead */
 	msg **blocks;
@@ -150,29 +150,7 @@ static double sec(sim_time t)
 	return (double)t / SIM_SEC;
 }
 
-/* ---- traffic --------------------------------------------------------- */
-
-static double office_mult(int hour_of_week)
-{
-	int day = hour_of_week / 24, h = hour_of_week % 24;
-	double m = h < 7 ? 0.2 : h < 8 ? 0.6 : h < 18 ? 1.8 : h < 21 ? 0.8 : 0.4;
-	return day >= 5 ? 0.3 * m : m;
-}
-
-/* The rate multiplier of each hour of the week, mean 1 for office. */
-static void pattern_table(const mdl_config *c, double *mult)
-{
-	double sum = 0;
-	for (int h = 0; h < 168; h++) {
-		mult[h] = c->pattern == PATTERN_OFFICE ? office_mult(h)
-			  : c->pattern == PATTERN_TABLE ? c->hourly[h]
-							  : 1;
-		sum += mult[h];
-	}
-	if (c->pattern == PATTERN_OFFICE)
-		for (int h = 0; h < 168; h++)
-			mult[h] *= 168 / sum;
-}
+/* ---- arrivals -------------------------------------------------------- */
 
 static void arrival(sim *s, void *subject, void *object);
 
@@ -182,12 +160,9 @@ static void arrival(sim *s, void *subject, void *object);
  * it. Each stream draws in the same order either way. */
 static msg *draw_message(world *w)
 {
-	const mdl_config *c = w->c;
 	msg *m = msg_new(w);
-	m->domain = (int)gsl_ran_discrete(w->rng[STREAM_DOMAIN], w->pick_domain);
-	m->holder = m->sender = (int)zipf_draw(&w->pick_sender, w->rng[STREAM_SENDER]);
-	double sz = dist_draw(&c->size, w->rng[STREAM_SIZE]);
-	m->size = sz > 4e9 ? 4000000000u : (uint32_t)sz;
+	traffic_draw(w->traffic, &m->domain, &m->sender, &m->size);
+	m->holder = m->sender;
 	__builtin_prefetch(&w->mtas[m->sender]);
 	return m;
 }
@@ -207,18 +182,9 @@ static msg *pop_ahead(world *w)
 
 static void next_arrival(world *w)
 {
-	const mdl_config *c = w->c;
-	sim_time t = sim_now(w->s);
-	for (;;) {
-		t += (sim_time)(gsl_ran_exponential(w->rng[STREAM_ARRIVAL],
-						    1 / (c->rate * w->peak_mult)) * SIM_SEC) + 1;
-		if (t >= c->duration)
-			return;
-		double m = w->mult[(t / SIM_HOUR) % 168];
-		if (m >= w->peak_mult || gsl_rng_uniform(w->rng[STREAM_ARRIVAL]) * w->peak_mult < m)
-			break;
-	}
-	sim_at(w->s, t, arrival, w, pop_ahead(w));
+	sim_time t = traffic_next(w->traffic, sim_now(w->s));
+	if (t != SIM_NEVER)
+		sim_at(w->s, t, arrival, w, pop_ahead(w));
 }
 
 /* ---- outcomes -------------------------------------------------------- */
@@ -853,16 +819,8 @@ static void setup(world *w, const mdl_config *c, mdl_result *r)
 		rl->slots = c->servers[i].relay_sessions;
 	}
 	gsl_ran_discrete_free(pp);
-	w->pick_domain = gsl_ran_discrete_preproc((size_t)c->ndomains, c->weight);
-	zipf_init(&w->pick_sender, (unsigned long)c->nsenders, c->sender_zipf);
-	if (!w->pick_domain)
-		oom();
-
-	pattern_table(c, w->mult);
-	w->peak_mult = 0;
-	for (int h = 0; h < 168; h++)
-		if (w->mult[h] > w->peak_mult)
-			w->peak_mult = w->mult[h];
+	w->traffic = traffic_new(c, w->rng[STREAM_ARRIVAL], w->rng[STREAM_DOMAIN], w->rng[STREAM_SENDER],
+				 w->rng[STREAM_SIZE]);
 
 	memset(r, 0, sizeof *r);
 	r->server = xcalloc((size_t)c->nservers, sizeof *r->server);
@@ -899,7 +857,7 @@ static void teardown(world *w)
 	free(w->blocks);
 	for (int i = 0; i < STREAM_N; i++)
 		gsl_rng_free(w->rng[i]);
-	gsl_ran_discrete_free(w->pick_domain);
+	traffic_free(w->traffic);
 	for (int i = 0; i < w->c->nservers; i++)
 		free(w->rate[i]);
 	free(w->rate);
