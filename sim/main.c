@@ -16,6 +16,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <getopt.h>
 #include <math.h>
 #include <signal.h>
@@ -227,6 +228,32 @@ static void remove_dir_files(const char *dir)
 	rmdir(dir);
 }
 
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	return flag == FTW_DP ? rmdir(path) : unlink(path);
+}
+
+/* Removes a folder and what it holds (links are not followed). */
+static int remove_tree(const char *path)
+{
+	return nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* Whether root/name is free or an earlier result that may be replaced
+ * (an empty folder is removed); says why not. */
+static bool replaceable(const char *root, const char *name)
+{
+	char final[4200], mark[4300];
+	snprintf(final, sizeof final, "%s/%s", root, name);
+	snprintf(mark, sizeof mark, "%s/manifest.ini", final);
+	if (access(final, F_OK) != 0 || access(mark, F_OK) == 0 || rmdir(final) == 0)
+		return true;
+	fprintf(stderr, "mxsim: %s exists and holds no mxsim results; remove it or choose -o\n", final);
+	return false;
+}
+
 /* Removes hidden folders left by killed runs (their process is gone). */
 static void remove_stale(const char *root, const char *name)
 {
@@ -242,7 +269,7 @@ static void remove_stale(const char *root, const char *name)
 		int pid = atoi(e->d_name + strlen(prefix));
 		if (pid > 0 && (pid == getpid() || (kill(pid, 0) && errno == ESRCH))) {
 			snprintf(path, sizeof path, "%s/%s", root, e->d_name);
-			remove_dir_files(path);
+			remove_tree(path);
 		}
 	}
 	closedir(d);
@@ -555,6 +582,10 @@ static int publish(const batch *b, const char *root, bool trace, int argc, char 
 	char final[4200];
 	snprintf(tmp_dir, sizeof tmp_dir, "%s/.%s.tmp-%d", root, b->name, (int)getpid());
 	snprintf(final, sizeof final, "%s/%s", root, b->name);
+	if (!replaceable(root, b->name)) {
+		tmp_dir[0] = '\0';
+		return -1;
+	}
 	remove_stale(root, b->name);
 	if (mkdir(tmp_dir, 0777)) {
 		fprintf(stderr, "mxsim: %s: %s\n", tmp_dir, strerror(errno));
@@ -565,9 +596,7 @@ static int publish(const batch *b, const char *root, bool trace, int argc, char 
 	if (!rc) {
 		/* swap in whole; the old folder's plots and reports go with it */
 		if (renameat2(AT_FDCWD, tmp_dir, AT_FDCWD, final, RENAME_EXCHANGE) == 0) {
-			char cmd[9000];
-			snprintf(cmd, sizeof cmd, "rm -rf -- '%s'", tmp_dir);
-			if (system(cmd) != 0)
+			if (remove_tree(tmp_dir))
 				fprintf(stderr, "mxsim: could not remove %s\n", tmp_dir);
 		} else if (errno == ENOENT && rename(tmp_dir, final) == 0) {
 			;
@@ -757,6 +786,11 @@ static int cmd_run(int argc, char **argv, bool check_only)
 		}
 		goto done;
 	}
+	for (int i = 0; i < nfiles; i++)
+		if (!replaceable(out, b[i].name)) {
+			rc = 2;
+			goto done;
+		}
 	ctx c = {b, nfiles, 0, trace, !quiet && isatty(2), now_sec(), out, argc, 0, argv, 0};
 	for (int i = 0; i < nfiles; i++) {
 		b[i].job0 = c.njobs;

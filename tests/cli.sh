@@ -38,6 +38,10 @@ check "missing scenario exits 2" test $rc -eq 2
 check "missing scenario is named" grep -q "no-such-file.ini: cannot read" "$T/err"
 check "missing scenario writes nothing" test ! -e "$T/none"
 
+mkdir -p "$T/own/size-limit" && echo mine > "$T/own/size-limit/notes.txt"
+"$MX" run -q -o "$T/own" scenarios/size-limit.ini 2>"$T/err"; rc=$?
+check "a folder that is no result is not replaced" sh -c "test $rc -eq 2 && grep -q 'holds no mxsim results' '$T/err' && grep -q mine '$T/own/size-limit/notes.txt'"
+
 # --- bad input: file:line, exit 2, nothing written ---------------------
 for f in tests/bad/*.ini; do
 	line=$(sed -n 's/^; expect-line: *//p' "$f")
