@@ -10,6 +10,7 @@
  * ends. mdl_run checks the balance at the end.
  */
 #include "model.h"
+#include "server.h"
 #include "traffic.h"
 #include "../sim/rng.h"
 #include "../sim/zipf.h"
@@ -68,23 +69,8 @@ struct msg {
 	} cand[DNS_MAX_MX];
 	int server; /* in session with */
 	bool first, live;
-	sim_time grey_seen;
-	int grey_server;
+	srv_grey grey;
 };
-
-typedef struct {
-	int busy;
-	bool down;
-	st_tw sessions, bucket_sessions;
-	uint64_t bucket_delivered;
-	int bucket_peak;
-} server_state;
-
-/* A per-sender token bucket; t == 0: never used (times are stored + 1). */
-typedef struct {
-	double tokens;
-	sim_time t;
-} bucket_state;
 
 typedef struct world {
 	const mdl_config *c;
@@ -96,10 +82,8 @@ typedef struct world {
 	mta *mtas; /* senders, then one per backup server */
 	relay *relays; /* [holder - nsenders] for backups */
 	int nmtas;
-	server_state *srv;
-	bool *accepts;
+	servers *srv;
 	bool *host_static; /* [nhosts]: its address never changes */
-	bucket_state **rate; /* [server][holder], for servers with a rate limit */
 	traffic *traffic;
 	msg *free_msgs;
 	msg *ahead[2]; /* the next messages, drawn ahead */
@@ -174,9 +158,7 @@ static msg *pop_ahead(world *w)
 	w->ahead[1] = draw_message(w);
 	const msg *n = w->ahead[0];
 	res_prefetch(w->res, (int)w->mtas[n->sender].resolver, n->domain);
-	for (int i = 0; i < w->c->nservers; i++)
-		if (w->rate[i])
-			__builtin_prefetch(&w->rate[i][n->sender]);
+	srv_prefetch(w->srv, n->sender);
 	return m;
 }
 
@@ -265,7 +247,7 @@ static void deliver(world *w, msg *m, int server)
 	r->delivered++;
 	w->b_delivered++;
 	r->server[server].delivered++;
-	w->srv[server].bucket_delivered++;
+	srv_delivered(w->srv, server);
 	int p = c->servers[server].provider;
 	r->provider_delivered[p]++;
 	st_hist_add(&r->latency, sec(now - m->birth));
@@ -339,10 +321,7 @@ static void session_end(sim *s, void *subject, void *object)
 	world *w = subject;
 	msg *m = object;
 	int sv = m->server;
-	server_state *st = &w->srv[sv];
-	st->busy--;
-	st_tw_set(&st->sessions, sec(sim_now(s)), st->busy);
-	st_tw_set(&st->bucket_sessions, sec(sim_now(s)), st->busy);
+	srv_close(w->srv, sv, sim_now(s));
 	const mdl_server *cs = &w->c->servers[sv];
 	if (!cs->backup) {
 		deliver(w, m, sv);
@@ -366,37 +345,6 @@ static void session_end(sim *s, void *subject, void *object)
 	attempt(w, m);
 }
 
-static double session_seconds(world *w, const mdl_server *cs, const msg *m)
-{
-	double t = dist_draw(&cs->session_time, w->rng[STREAM_SERVICE]);
-	if (cs->bandwidth > 0)
-		t += m->size / cs->bandwidth;
-	return t;
-}
-
-/* Per-sender token bucket; a backup relaying onward is trusted (as a
- * provider's own hosts are exempt, e.g. Postfix's mynetworks). */
-static bool rate_ok(world *w, int sv, int sender)
-{
-	const mdl_server *cs = &w->c->servers[sv];
-	if (cs->rate <= 0 || relay_of(w, sender))
-		return true;
-	bucket_state *b = &w->rate[sv][sender];
-	sim_time now = sim_now(w->s);
-	if (!b->t) {
-		b->tokens = cs->burst;
-		b->t = now + 1;
-	}
-	b->tokens += sec(now + 1 - b->t) * cs->rate;
-	if (b->tokens > cs->burst)
-		b->tokens = cs->burst;
-	b->t = now + 1;
-	if (b->tokens < 1)
-		return false;
-	b->tokens -= 1;
-	return true;
-}
-
 /* Tries the candidates from m->ci on; ends in a session, a bounce, a
  * connect-timeout wait, or a deferral. */
 static void walk(world *w, msg *m)
@@ -413,62 +361,42 @@ static void walk(world *w, msg *m)
 			r->deferrals[DEFER_DEAD]++;
 			continue;
 		}
-		host_kind k = sv == TO_REFUSE ? HOST_REFUSE : sv == TO_TIMEOUT ? HOST_TIMEOUT : HOST_SERVER;
-		if (k == HOST_SERVER && w->srv[sv].down)
-			k = c->servers[sv].down_refuses ? HOST_REFUSE : HOST_TIMEOUT;
-		if (k == HOST_REFUSE) {
+		srv_reply rep = sv == TO_REFUSE ? SRV_REFUSED
+				: sv == TO_TIMEOUT
+				    ? SRV_TIMEOUT
+				    : srv_connect(w->srv, sv, m->holder, relay_of(w, m->holder) != NULL,
+						  m->domain, m->size, &m->grey, first, now);
+		switch (rep) {
+		case SRV_REFUSED:
 			r->deferrals[DEFER_REFUSED]++;
 			mark_dead(w, h, host);
 			continue;
-		}
-		if (k == HOST_TIMEOUT) {
+		case SRV_TIMEOUT:
 			r->deferrals[DEFER_TIMEOUT]++;
 			mark_dead(w, h, host);
 			sim_after(w->s, c->profiles[h->profile].connect_timeout, walk_resume, w, m);
 			return;
-		}
-		const mdl_server *cs = &c->servers[sv];
-		server_state *st = &w->srv[sv];
-		r->server[sv].offered++;
-		r->server[sv].first_offered += first;
-		if (st->busy >= cs->sessions) {
+		case SRV_BUSY:
 			r->deferrals[DEFER_BUSY]++;
-			r->server[sv].busy++;
-			r->server[sv].first_busy += first;
 			continue;
-		}
-		if (!rate_ok(w, sv, m->holder)) {
+		case SRV_RATE:
 			r->deferrals[DEFER_RATE]++;
 			continue;
-		}
-		if (!w->accepts[(size_t)sv * (size_t)c->ndomains + (size_t)m->domain]) {
+		case SRV_GREYLISTED:
+			r->deferrals[DEFER_GREYLIST]++;
+			continue;
+		case SRV_RELAY_DENIED:
 			bounce(w, m, BOUNCE_RELAY_DENIED);
 			return;
-		}
-		if (cs->size_limit > 0 && m->size > cs->size_limit) {
+		case SRV_TOO_LARGE:
 			bounce(w, m, BOUNCE_TOO_LARGE);
 			return;
+		case SRV_ACCEPT:
+			m->server = sv;
+			sim_after(w->s, srv_session_time(w->srv, sv, m->size, w->rng[STREAM_SERVICE]),
+				  session_end, w, m);
+			return;
 		}
-		if (cs->greylist > 0) {
-			if (m->grey_server != sv + 1) {
-				m->grey_server = sv + 1;
-				m->grey_seen = now;
-			}
-			if (now - m->grey_seen < cs->greylist) {
-				r->deferrals[DEFER_GREYLIST]++;
-				continue;
-			}
-		}
-		st->busy++;
-		st_tw_set(&st->sessions, sec(now), st->busy);
-		st_tw_set(&st->bucket_sessions, sec(now), st->busy);
-		if (st->busy > r->server[sv].peak_sessions)
-			r->server[sv].peak_sessions = st->busy;
-		if (st->busy > st->bucket_peak)
-			st->bucket_peak = st->busy;
-		m->server = sv;
-		sim_after(w->s, (sim_time)(session_seconds(w, cs, m) * SIM_SEC) + 1, session_end, w, m);
-		return;
 	}
 	defer(w, m);
 }
@@ -649,14 +577,8 @@ static void arrival(sim *s, void *subject, void *object)
 
 /* ---- timeline and outages --------------------------------------------- */
 
-static void set_down(world *w, int sv, bool down)
-{
-	w->srv[sv].down = down;
-}
-
 static void apply_to(world *w, const mdl_event *e, int dom)
 {
-	const mdl_config *c = w->c;
 	switch (e->kind) {
 	case EV_MX:
 		dns_set(w->d, dom, &e->answer);
@@ -666,7 +588,7 @@ static void apply_to(world *w, const mdl_event *e, int dom)
 		break;
 	case EV_ACCEPT:
 	case EV_REJECT:
-		w->accepts[(size_t)e->server * (size_t)c->ndomains + (size_t)dom] = e->kind == EV_ACCEPT;
+		srv_set_accept(w->srv, e->server, dom, e->kind == EV_ACCEPT);
 		break;
 	case EV_DNS_DOWN:
 	case EV_DNS_UP:
@@ -691,7 +613,7 @@ static void timeline(sim *s, void *subject, void *object)
 	world *w = subject;
 	const mdl_event *e = object;
 	if (e->kind == EV_DOWN || e->kind == EV_UP) {
-		set_down(w, e->server, e->kind == EV_DOWN);
+		srv_set_down(w->srv, e->server, e->kind == EV_DOWN);
 		return;
 	}
 	if (e->kind == EV_ADDRESS) {
@@ -712,8 +634,8 @@ static void outage(sim *s, void *subject, void *object)
 	world *w = subject;
 	int sv = (int)(intptr_t)object;
 	const mdl_server *cs = &w->c->servers[sv];
-	bool down = !w->srv[sv].down;
-	set_down(w, sv, down);
+	bool down = !srv_is_down(w->srv, sv);
+	srv_set_down(w->srv, sv, down);
 	double mean = sec(down ? cs->mttr : cs->mtbf);
 	sim_after(s, (sim_time)(gsl_ran_exponential(w->rng[STREAM_OUTAGE], mean) * SIM_SEC) + 1,
 		  outage, w, object);
@@ -728,7 +650,6 @@ static void sample(sim *s, void *subject, void *object)
 	mdl_result *r = w->r;
 	if (w->bucket >= r->nbuckets)
 		return;
-	double now = sec(sim_now(s));
 	double *row = r->ts + (size_t)w->bucket * (size_t)r->ncols;
 	row[TS_ARRIVALS] = (double)w->b_arrivals;
 	row[TS_DELIVERED] = (double)w->b_delivered;
@@ -741,16 +662,8 @@ static void sample(sim *s, void *subject, void *object)
 		row[TS_N + i] = (double)w->b_bounces[i];
 		w->b_bounces[i] = 0;
 	}
-	for (int i = 0; i < w->c->nservers; i++) {
-		server_state *st = &w->srv[i];
-		double *col = row + TS_N + BOUNCE_N + 3 * i;
-		col[0] = (double)st->bucket_delivered;
-		col[1] = st_tw_mean(&st->bucket_sessions, now);
-		col[2] = st->bucket_peak;
-		st->bucket_delivered = 0;
-		st->bucket_peak = st->busy;
-		st_tw_init(&st->bucket_sessions, now, st->busy);
-	}
+	for (int i = 0; i < w->c->nservers; i++)
+		srv_sample(w->srv, i, sim_now(s), row + TS_N + BOUNCE_N + 3 * i);
 	w->b_arrivals = w->b_delivered = w->b_bounced = w->b_deferred = 0;
 	w->b_lookups = w->b_stale = 0;
 	w->bucket++;
@@ -779,19 +692,12 @@ static void setup(world *w, const mdl_config *c, mdl_result *r)
 		if (c->events[i].kind == EV_ADDRESS)
 			w->host_static[c->events[i].host] = false;
 	w->res = res_new(c->nresolvers, c->resolver, c->seed);
-	w->srv = xcalloc((size_t)c->nservers, sizeof *w->srv);
-	w->accepts = xcalloc((size_t)c->nservers * (size_t)c->ndomains, sizeof *w->accepts);
-	memcpy(w->accepts, c->accepts, (size_t)c->nservers * (size_t)c->ndomains * sizeof *w->accepts);
 
 	int nbackups = 0;
 	for (int i = 0; i < c->nservers; i++)
 		nbackups += c->servers[i].backup;
 	w->nmtas = c->nsenders + nbackups;
 	w->mtas = xcalloc((size_t)w->nmtas, sizeof *w->mtas);
-	w->rate = xcalloc((size_t)c->nservers, sizeof *w->rate);
-	for (int i = 0; i < c->nservers; i++)
-		if (c->servers[i].rate > 0)
-			w->rate[i] = xcalloc((size_t)w->nmtas, sizeof **w->rate);
 	w->relays = xcalloc((size_t)nbackups, sizeof *w->relays);
 	gsl_rng *g = w->rng[STREAM_SETUP];
 	zipf pr;
@@ -829,10 +735,7 @@ static void setup(world *w, const mdl_config *c, mdl_result *r)
 	r->nbuckets = (int)((c->duration + c->bucket - 1) / c->bucket);
 	r->ncols = TS_N + BOUNCE_N + 3 * c->nservers;
 	r->ts = xcalloc((size_t)r->nbuckets * (size_t)r->ncols, sizeof *r->ts);
-	for (int i = 0; i < c->nservers; i++) {
-		st_tw_init(&w->srv[i].sessions, 0, 0);
-		st_tw_init(&w->srv[i].bucket_sessions, 0, 0);
-	}
+	w->srv = srv_new(c, w->nmtas, r);
 
 	for (int i = 0; i < c->nevents; i++)
 		sim_at(w->s, c->events[i].at, timeline, w, &c->events[i]);
@@ -858,12 +761,8 @@ static void teardown(world *w)
 	for (int i = 0; i < STREAM_N; i++)
 		gsl_rng_free(w->rng[i]);
 	traffic_free(w->traffic);
-	for (int i = 0; i < w->c->nservers; i++)
-		free(w->rate[i]);
-	free(w->rate);
-	free(w->accepts);
+	srv_free(w->srv);
 	free(w->host_static);
-	free(w->srv);
 	free(w->mtas);
 	free(w->relays);
 	res_free(w->res);
@@ -878,9 +777,8 @@ int mdl_run(const mdl_config *c, mdl_result *r)
 	sim_run(w.s, c->duration);
 	/* the last (possibly partial) bucket */
 	sample(w.s, &w, NULL);
-	double end = sec(c->duration);
 	for (int i = 0; i < c->nservers; i++)
-		r->server[i].mean_sessions = st_tw_mean(&w.srv[i].sessions, end);
+		r->server[i].mean_sessions = srv_mean_sessions(w.srv, i, c->duration);
 	if (c->trace)
 		for (int i = 0; i < w.nblocks; i++)
 			for (int k = 0; k < BLOCK; k++)

@@ -1,0 +1,195 @@
+/*
+ * server.c - receiving servers and their replies (see server.h).
+ */
+#include "server.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A per-sender token bucket; t == 0: never used (times are stored + 1). */
+typedef struct {
+	double tokens;
+	sim_time t;
+} bucket;
+
+typedef struct {
+	int busy;
+	bool down;
+	st_tw sessions, bucket_sessions;
+	uint64_t bucket_delivered;
+	int bucket_peak;
+} state;
+
+struct servers {
+	const mdl_config *c;
+	mdl_result *r;
+	state *st;
+	bool *accepts; /* [server * ndomains + domain] */
+	bucket **rate; /* [server][holder], for servers with a rate limit */
+};
+
+static void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size);
+	if (!p) {
+		fprintf(stderr, "mxsim: out of memory\n");
+		abort();
+	}
+	return p;
+}
+
+static double sec(sim_time t)
+{
+	return (double)t / SIM_SEC;
+}
+
+servers *srv_new(const mdl_config *c, int nholders, mdl_result *r)
+{
+	servers *v = xcalloc(1, sizeof *v);
+	size_t n = (size_t)c->nservers * (size_t)c->ndomains;
+	v->c = c;
+	v->r = r;
+	v->st = xcalloc((size_t)c->nservers, sizeof *v->st);
+	v->accepts = xcalloc(n, sizeof *v->accepts);
+	memcpy(v->accepts, c->accepts, n * sizeof *v->accepts);
+	v->rate = xcalloc((size_t)c->nservers, sizeof *v->rate);
+	for (int i = 0; i < c->nservers; i++) {
+		if (c->servers[i].rate > 0)
+			v->rate[i] = xcalloc((size_t)nholders, sizeof **v->rate);
+		st_tw_init(&v->st[i].sessions, 0, 0);
+		st_tw_init(&v->st[i].bucket_sessions, 0, 0);
+	}
+	return v;
+}
+
+void srv_free(servers *v)
+{
+	if (!v)
+		return;
+	for (int i = 0; i < v->c->nservers; i++)
+		free(v->rate[i]);
+	free(v->rate);
+	free(v->accepts);
+	free(v->st);
+	free(v);
+}
+
+/* The sender's token bucket, refilled to now; false if it is empty. */
+static bool rate_ok(servers *v, int sv, int holder, sim_time now)
+{
+	const mdl_server *cs = &v->c->servers[sv];
+	bucket *b = &v->rate[sv][holder];
+	if (!b->t) {
+		b->tokens = cs->burst;
+		b->t = now + 1;
+	}
+	b->tokens += sec(now + 1 - b->t) * cs->rate;
+	if (b->tokens > cs->burst)
+		b->tokens = cs->burst;
+	b->t = now + 1;
+	if (b->tokens < 1)
+		return false;
+	b->tokens -= 1;
+	return true;
+}
+
+srv_reply srv_connect(servers *v, int sv, int holder, bool trusted, int domain, uint32_t size,
+		      srv_grey *grey, bool first, sim_time now)
+{
+	const mdl_server *cs = &v->c->servers[sv];
+	state *st = &v->st[sv];
+	mdl_server_result *r = &v->r->server[sv];
+	if (st->down)
+		return cs->down_refuses ? SRV_REFUSED : SRV_TIMEOUT;
+	r->offered++;
+	r->first_offered += first;
+	if (st->busy >= cs->sessions) {
+		r->busy++;
+		r->first_busy += first;
+		return SRV_BUSY;
+	}
+	/* a provider's own hosts are exempt, as with Postfix's mynetworks */
+	if (cs->rate > 0 && !trusted && !rate_ok(v, sv, holder, now))
+		return SRV_RATE;
+	if (!v->accepts[(size_t)sv * (size_t)v->c->ndomains + (size_t)domain])
+		return SRV_RELAY_DENIED;
+	if (cs->size_limit > 0 && size > cs->size_limit)
+		return SRV_TOO_LARGE;
+	if (cs->greylist > 0) {
+		if (grey->server != sv + 1) {
+			grey->server = sv + 1;
+			grey->seen = now;
+		}
+		if (now - grey->seen < cs->greylist)
+			return SRV_GREYLISTED;
+	}
+	st->busy++;
+	st_tw_set(&st->sessions, sec(now), st->busy);
+	st_tw_set(&st->bucket_sessions, sec(now), st->busy);
+	if (st->busy > r->peak_sessions)
+		r->peak_sessions = st->busy;
+	if (st->busy > st->bucket_peak)
+		st->bucket_peak = st->busy;
+	return SRV_ACCEPT;
+}
+
+sim_time srv_session_time(const servers *v, int sv, uint32_t size, gsl_rng *r)
+{
+	const mdl_server *cs = &v->c->servers[sv];
+	double t = dist_draw(&cs->session_time, r);
+	if (cs->bandwidth > 0)
+		t += size / cs->bandwidth;
+	return (sim_time)(t * SIM_SEC) + 1;
+}
+
+void srv_close(servers *v, int sv, sim_time now)
+{
+	state *st = &v->st[sv];
+	st->busy--;
+	st_tw_set(&st->sessions, sec(now), st->busy);
+	st_tw_set(&st->bucket_sessions, sec(now), st->busy);
+}
+
+void srv_delivered(servers *v, int sv)
+{
+	v->st[sv].bucket_delivered++;
+}
+
+void srv_set_down(servers *v, int sv, bool down)
+{
+	v->st[sv].down = down;
+}
+
+bool srv_is_down(const servers *v, int sv)
+{
+	return v->st[sv].down;
+}
+
+void srv_set_accept(servers *v, int sv, int domain, bool yes)
+{
+	v->accepts[(size_t)sv * (size_t)v->c->ndomains + (size_t)domain] = yes;
+}
+
+void srv_prefetch(const servers *v, int holder)
+{
+	for (int i = 0; i < v->c->nservers; i++)
+		if (v->rate[i])
+			__builtin_prefetch(&v->rate[i][holder]);
+}
+
+void srv_sample(servers *v, int sv, sim_time now, double col[3])
+{
+	state *st = &v->st[sv];
+	col[0] = (double)st->bucket_delivered;
+	col[1] = st_tw_mean(&st->bucket_sessions, sec(now));
+	col[2] = st->bucket_peak;
+	st->bucket_delivered = 0;
+	st->bucket_peak = st->busy;
+	st_tw_init(&st->bucket_sessions, sec(now), st->busy);
+}
+
+double srv_mean_sessions(const servers *v, int sv, sim_time end)
+{
+	return st_tw_mean(&v->st[sv].sessions, sec(end));
+}

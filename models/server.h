@@ -1,0 +1,67 @@
+/*
+ * server.h - receiving servers: concurrent sessions, the domains each takes
+ * (changing over the timeline), size limit, per-sender rate limits,
+ * greylisting and outages. A connection gets the reply a real server would
+ * give (shared/domain-facts.md section 4).
+ *
+ * Invariant: a server's open sessions never exceed its capacity; each
+ * accepted connection is one open session until srv_close.
+ */
+#ifndef MX_SERVER_H
+#define MX_SERVER_H
+
+#include "model.h"
+
+#include <gsl/gsl_rng.h>
+#include <stdbool.h>
+
+typedef enum {
+	SRV_ACCEPT,       /* a session opens */
+	SRV_REFUSED,      /* down: connection refused */
+	SRV_TIMEOUT,      /* down: packets dropped */
+	SRV_BUSY,         /* 421: every session in use */
+	SRV_RATE,         /* 421 4.7.0: the sender is over its rate */
+	SRV_GREYLISTED,   /* 451 4.7.1 */
+	SRV_RELAY_DENIED, /* 554 5.7.1: the domain is not taken here */
+	SRV_TOO_LARGE     /* 552 5.3.4 */
+} srv_reply;
+
+/* A message's greylisting state: the server (+1) that saw it first, when. */
+typedef struct {
+	int server;
+	sim_time seen;
+} srv_grey;
+
+typedef struct servers servers;
+
+/* The servers of config c; holders are the senders and backups that
+ * connect (numbered 0..nholders-1). Counters go to r->server[] (borrowed).
+ * Free with srv_free. */
+servers *srv_new(const mdl_config *c, int nholders, mdl_result *r);
+void srv_free(servers *v);
+
+/* The reply of server sv to a connection from holder for a message of size
+ * bytes to domain. trusted: a backup relaying onward (not rate limited).
+ * first: the first candidate of the message's first attempt (counted apart,
+ * for Erlang B). */
+srv_reply srv_connect(servers *v, int sv, int holder, bool trusted, int domain, uint32_t size,
+		      srv_grey *grey, bool first, sim_time now);
+
+/* How long the session for a message of size bytes lasts. */
+sim_time srv_session_time(const servers *v, int sv, uint32_t size, gsl_rng *r);
+void srv_close(servers *v, int sv, sim_time now);
+void srv_delivered(servers *v, int sv);
+
+void srv_set_down(servers *v, int sv, bool down);
+bool srv_is_down(const servers *v, int sv);
+void srv_set_accept(servers *v, int sv, int domain, bool yes);
+
+/* Starts fetching holder's rate-limit state (a hint). */
+void srv_prefetch(const servers *v, int holder);
+
+/* Server sv's time-series columns of the bucket ending now (delivered,
+ * mean sessions, peak sessions); starts the next bucket. */
+void srv_sample(servers *v, int sv, sim_time now, double col[3]);
+double srv_mean_sessions(const servers *v, int sv, sim_time end);
+
+#endif
