@@ -51,6 +51,38 @@ for f in tests/bad/*.ini; do
 	else bad "$f: want exit 2 and '$want', got $rc: $(head -1 "$T/err")"; fi
 done
 
+# --- mutated scenarios: a message and exit 2, or a valid scenario; never a crash
+python3 - "$MX" "$T" <<'PY'; check "100 mutated scenarios: exit 0 or 2, no crash" test $? -eq 0
+import glob, random, subprocess, sys
+mx, tmp = sys.argv[1], sys.argv[2]
+random.seed(7)
+files = sorted(glob.glob("scenarios/*.ini"))
+for it in range(100):
+    lines = open(random.choice(files)).read().split("\n")
+    for _ in range(random.randint(1, 4)):
+        i = random.randrange(len(lines))
+        op = random.random()
+        if op < 0.3:
+            lines[i] = lines[i][:random.randint(0, len(lines[i]))]
+        elif op < 0.5:
+            lines[i] += random.choice(["${", "}", ",", "=", "[", "]", "..", "-1", "9" * 20, "(", ")", "|"])
+        elif op < 0.7:
+            lines.insert(i, random.choice(lines))
+        elif op < 0.85:
+            del lines[i]
+        else:
+            lines[i] = "".join(random.choice("abc=[]${},.0123456789 hmsd/()") for _ in range(30))
+    path = tmp + "/mutant.ini"
+    open(path, "w").write("\n".join(lines))
+    r = subprocess.run([mx, "check", path], capture_output=True, text=True)
+    if r.returncode not in (0, 2) or "Sanitizer" in r.stderr or "runtime error" in r.stderr:
+        print("mutant", it, "exit", r.returncode, r.stderr[-300:])
+        sys.exit(1)
+    if r.returncode == 2 and not r.stderr.startswith(path):
+        print("mutant", it, "message does not name the file:", r.stderr[:200])
+        sys.exit(1)
+PY
+
 # --- every bundled scenario runs and balances ------------------------------
 # MXSIM_QUICK=1 (the sanitizer pass) runs the 10,000-domain wave at a tenth.
 quick=()
