@@ -10,7 +10,7 @@ WARN     := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 WERROR   ?= -Werror
 CPPFLAGS += -std=c11 -D_GNU_SOURCE -MMD -MP
 LDLIBS   := -lgsl -lgslcblas -lcsv -linih -lm
-PKGS     := libgsl-dev libcsv-dev libinih-dev libcmocka-dev gnuplot-nox
+PKGS     := libgsl-dev libcsv-dev libinih-dev libcmocka-dev gnuplot-nox python3
 JOBS     ?= $(shell nproc 2>/dev/null || echo 1)
 ifeq ($(SAN),1)
 B        := build-san
