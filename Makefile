@@ -56,13 +56,13 @@ $(B)/%.o: %.c | $(B)/.deps
 $(B)/libmx.a: $(LIB_OBJ)
 	$(AR) rcs $@ $^
 
-$(B)/mxsim: $(B)/sim/main.o $(B)/libmx.a
+$(B)/mxsim: $(B)/sim/main.o $(B)/libmx.a | $(B)/.deps
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(B)/tests/%: $(B)/tests/%.o $(B)/libmx.a
+$(B)/tests/%: $(B)/tests/%.o $(B)/libmx.a | $(B)/.deps
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lcmocka $(LDLIBS)
 
-$(B)/tests/bench/hold: $(B)/tests/bench/hold.o $(B)/libmx.a
+$(B)/tests/bench/hold: $(B)/tests/bench/hold.o $(B)/libmx.a | $(B)/.deps
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # The suite runs plain, then again under AddressSanitizer and UBSan.
