@@ -27,7 +27,7 @@ TEST_SRC  := $(wildcard tests/test_*.c)
 TEST_BIN  := $(TEST_SRC:tests/%.c=$(B)/tests/%)
 ALL_CFLAGS = $(WARN) $(WERROR) $(CFLAGS)
 
-.SECONDARY:
+.SECONDARY: $(TEST_SRC:%.c=$(B)/%.o) $(B)/tests/bench/hold.o
 .PHONY: all deps test test-run bench demo install uninstall clean
 
 all: $(B)/mxsim
