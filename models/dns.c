@@ -6,6 +6,7 @@
  * (kind, preferences, hosts) are the same.
  */
 #include "dns.h"
+#include "../sim/xalloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,11 +26,8 @@ struct dns {
 
 dns *dns_new(int n)
 {
-	dns *d = calloc(1, sizeof *d);
-	if (!d || !(d->dom = calloc((size_t)n, sizeof *d->dom))) {
-		fprintf(stderr, "mxsim: out of memory\n");
-		abort();
-	}
+	dns *d = xcalloc(1, sizeof *d);
+	d->dom = xcalloc((size_t)n, sizeof *d->dom);
 	d->n = n;
 	return d;
 }
@@ -61,11 +59,7 @@ uint32_t dns_set(dns *d, int domain, const dns_answer *a)
 	domain_rec *r = &d->dom[domain];
 	if (r->n == r->cap) {
 		r->cap = r->cap ? 2 * r->cap : 2;
-		r->v = realloc(r->v, r->cap * sizeof *r->v);
-		if (!r->v) {
-			fprintf(stderr, "mxsim: out of memory\n");
-			abort();
-		}
+		r->v = xrealloc(r->v, r->cap * sizeof *r->v);
 	}
 	dns_answer *v = &r->v[r->n];
 	*v = *a;
@@ -84,10 +78,6 @@ uint32_t dns_set_ttl(dns *d, int domain, sim_time ttl)
 	return dns_set(d, domain, &a);
 }
 
-uint32_t dns_versions(const dns *d, int domain)
-{
-	return d->dom[domain].n;
-}
 
 uint32_t dns_current(const dns *d, int domain)
 {

@@ -52,8 +52,6 @@ void dns_free(dns *d);
 /* Appends a version (copied) for a name and makes it current; returns its
  * version number. */
 uint32_t dns_set(dns *d, int domain, const dns_answer *a);
-/* How many versions a name has had (1: it never changed). */
-uint32_t dns_versions(const dns *d, int domain);
 /* Like dns_set with the current records and a new TTL. */
 uint32_t dns_set_ttl(dns *d, int domain, sim_time ttl);
 

@@ -10,6 +10,7 @@
  * ends. mdl_run checks the balance at the end.
  */
 #include "model.h"
+#include "../sim/xalloc.h"
 #include "server.h"
 #include "traffic.h"
 #include "../sim/rng.h"
@@ -96,27 +97,11 @@ typedef struct world {
 	int bucket;
 } world;
 
-static void oom(void)
-{
-	fprintf(stderr, "mxsim: out of memory\n");
-	abort();
-}
-
-static void *xcalloc(size_t n, size_t size)
-{
-	void *p = calloc(n ? n : 1, size);
-	if (!p)
-		oom();
-	return p;
-}
-
 static msg *msg_new(world *w)
 {
 	if (!w->free_msgs) {
 		msg *b = xcalloc(BLOCK, sizeof *b);
-		w->blocks = realloc(w->blocks, (size_t)(w->nblocks + 1) * sizeof *w->blocks);
-		if (!w->blocks)
-			oom();
+		w->blocks = xrealloc(w->blocks, (size_t)(w->nblocks + 1) * sizeof *w->blocks);
 		w->blocks[w->nblocks++] = b;
 		for (int i = 0; i < BLOCK; i++) {
 			b[i].next = w->free_msgs;
@@ -704,7 +689,7 @@ static void setup(world *w, const mdl_config *c, mdl_result *r)
 	zipf_init(&pr, (unsigned long)c->nresolvers, c->resolver_zipf);
 	gsl_ran_discrete_t *pp = gsl_ran_discrete_preproc((size_t)c->nprofiles, c->profile_share);
 	if (!pp)
-		oom();
+		abort(); /* out of memory: GSL has reported it */
 	for (int i = 0; i < c->nsenders; i++) {
 		mta *h = &w->mtas[i];
 		h->profile = (uint8_t)gsl_ran_discrete(g, pp);

@@ -3,6 +3,7 @@
  * is listed in README.md; keep the two in step.
  */
 #include "metrics.h"
+#include "../sim/xalloc.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -14,9 +15,7 @@ static void put(char **names, int *n, const char *fmt, const char *arg)
 	if (names) {
 		char b[160];
 		snprintf(b, sizeof b, fmt, arg);
-		names[*n] = strdup(b);
-		if (!names[*n])
-			abort();
+		names[*n] = xstrdup(b);
 	}
 	(*n)++;
 }

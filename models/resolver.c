@@ -9,6 +9,7 @@
  * modelled as doubling them with a 1 h minimum, an assumption.
  */
 #include "resolver.h"
+#include "../sim/xalloc.h"
 #include "../sim/rng.h"
 #include "../sim/table.h"
 
@@ -66,9 +67,7 @@ struct res {
 
 res *res_new(int n, const res_profile *const *profile, uint64_t seed)
 {
-	res *r = calloc(1, sizeof *r);
-	if (!r)
-		abort();
+	res *r = xcalloc(1, sizeof *r);
 	r->profile = profile;
 	r->cache = tab_new(sizeof(entry));
 	r->seed = seed;
@@ -120,12 +119,4 @@ res_answer res_lookup(res *r, int resolver, const dns *d, int domain, sim_time n
 	return (res_answer){false, v};
 }
 
-size_t res_entries(const res *r)
-{
-	return tab_count(r->cache);
-}
 
-size_t res_bytes(const res *r)
-{
-	return tab_bytes(r->cache);
-}

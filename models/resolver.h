@@ -55,7 +55,4 @@ res_answer res_lookup(res *r, int resolver, const dns *d, int domain, sim_time n
  * cache, for a lookup soon after. */
 void res_prefetch(const res *r, int resolver, int domain);
 
-size_t res_entries(const res *r);
-size_t res_bytes(const res *r);
-
 #endif

@@ -9,6 +9,7 @@
  * scn_write, so the resolved scenario reproduces the run.
  */
 #include "scenario.h"
+#include "../sim/xalloc.h"
 #include "../sim/csvread.h"
 #include "../sim/rng.h"
 #include "../sim/units.h"
@@ -138,22 +139,6 @@ struct scn {
 	char *err;
 	int err_line;
 };
-
-static char *xstrdup(const char *s)
-{
-	char *d = strdup(s);
-	if (!d)
-		abort();
-	return d;
-}
-
-static void *xrealloc(void *p, size_t n)
-{
-	p = realloc(p, n ? n : 1);
-	if (!p)
-		abort();
-	return p;
-}
 
 static char *trim(char *s)
 {
@@ -1259,9 +1244,7 @@ int scn_load(const char *path, char *const *sets, int nsets, scn_file **out, cha
 		snprintf(err, SCN_ERR, "%.300s: not a text file", path);
 		return -1;
 	}
-	scn_file *f = calloc(1, sizeof *f);
-	if (!f)
-		abort();
+	scn_file *f = xcalloc(1, sizeof *f);
 	f->path = xstrdup(path);
 	char *p1 = xstrdup(path), *p2 = xstrdup(path);
 	f->dir = xstrdup(dirname(p1));
@@ -1390,9 +1373,7 @@ static void mark_cutovers(scn *s)
 
 int scn_point(const scn_file *f, long p, scn **out, char *err)
 {
-	scn *s = calloc(1, sizeof *s);
-	if (!s)
-		abort();
+	scn *s = xcalloc(1, sizeof *s);
 	s->f = f;
 	s->err = err;
 	char *text = study_expand(&f->st, f->text, p, NULL);
@@ -1473,15 +1454,7 @@ unsigned scn_replications(const scn *s)
 	return s->reps;
 }
 
-void scn_set_replications(scn *s, unsigned r)
-{
-	s->reps = r;
-}
 
-void scn_set_seed(scn *s, uint64_t seed)
-{
-	s->seed = seed;
-}
 
 const char *scn_name(const scn *s)
 {

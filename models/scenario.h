@@ -35,8 +35,6 @@ void scn_free(scn *s);
 const mdl_config *scn_config(scn *s, unsigned r);
 uint64_t scn_seed(const scn *s, unsigned r);
 unsigned scn_replications(const scn *s);
-void scn_set_replications(scn *s, unsigned r);
-void scn_set_seed(scn *s, uint64_t seed);
 const char *scn_name(const scn *s);
 const char *scn_server_name(const scn *s, int i);
 const char *scn_provider_name(const scn *s, int i);

@@ -2,6 +2,7 @@
  * server.c - receiving servers and their replies (see server.h).
  */
 #include "server.h"
+#include "../sim/xalloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,16 +29,6 @@ struct servers {
 	bool *accepts; /* [server * ndomains + domain] */
 	bucket **rate; /* [server][holder], for servers with a rate limit */
 };
-
-static void *xcalloc(size_t n, size_t size)
-{
-	void *p = calloc(n ? n : 1, size);
-	if (!p) {
-		fprintf(stderr, "mxsim: out of memory\n");
-		abort();
-	}
-	return p;
-}
 
 static double sec(sim_time t)
 {

@@ -5,6 +5,7 @@
  * week is kept with probability mult[h] / peak.
  */
 #include "traffic.h"
+#include "../sim/xalloc.h"
 #include "../sim/zipf.h"
 
 #include <gsl/gsl_randist.h>
@@ -44,8 +45,8 @@ void traffic_pattern(const mdl_config *c, double mult[168])
 traffic *traffic_new(const mdl_config *c, gsl_rng *arrivals, gsl_rng *domains, gsl_rng *senders,
 		     gsl_rng *sizes)
 {
-	traffic *t = calloc(1, sizeof *t);
-	if (!t || !(t->pick_domain = gsl_ran_discrete_preproc((size_t)c->ndomains, c->weight))) {
+	traffic *t = xcalloc(1, sizeof *t);
+	if (!(t->pick_domain = gsl_ran_discrete_preproc((size_t)c->ndomains, c->weight))) {
 		fprintf(stderr, "mxsim: out of memory\n");
 		abort();
 	}

@@ -2,6 +2,7 @@
  * csvread.c - libcsv-driven table reader (see csvread.h).
  */
 #include "csvread.h"
+#include "xalloc.h"
 
 #include <csv.h>
 #include <errno.h>
@@ -24,13 +25,9 @@ static void field(void *s, size_t len, void *data)
 		return;
 	if (r->nf == r->cap) {
 		r->cap = r->cap ? 2 * r->cap : 64;
-		r->f = realloc(r->f, (size_t)r->cap * sizeof *r->f);
-		if (!r->f)
-			abort();
+		r->f = xrealloc(r->f, (size_t)r->cap * sizeof *r->f);
 	}
-	char *c = malloc(len + 1);
-	if (!c)
-		abort();
+	char *c = xmalloc(len + 1);
 	memcpy(c, s ? s : "", len);
 	c[len] = '\0';
 	r->f[r->nf++] = c;

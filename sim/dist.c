@@ -2,6 +2,7 @@
  * dist.c - sampling, means and tails of the scenario distributions.
  */
 #include "dist.h"
+#include "xalloc.h"
 
 #include <gsl/gsl_cdf.h>
 #include <math.h>
@@ -119,9 +120,9 @@ int dist_empirical(dist *d, const double *values, const double *weights, int n)
 	memset(d, 0, sizeof *d);
 	d->kind = DIST_EMPIRICAL;
 	d->n = n;
-	d->values = malloc((size_t)n * sizeof *d->values);
+	d->values = xmalloc((size_t)n * sizeof *d->values);
 	d->table = gsl_ran_discrete_preproc((size_t)n, weights);
-	if (!d->values || !d->table) {
+	if (!d->table) {
 		fprintf(stderr, "mxsim: out of memory\n");
 		abort();
 	}
@@ -139,35 +140,3 @@ void dist_clear(dist *d)
 	}
 }
 
-void dist_format(const dist *d, const char *unit, const char *file, char *buf, int len)
-{
-	const double *p = d->p;
-	const char *u = unit;
-	switch (d->kind) {
-	case DIST_CONST:
-		snprintf(buf, (size_t)len, "const(%.17g%s)", p[0], u);
-		break;
-	case DIST_EXP:
-		snprintf(buf, (size_t)len, "exp(%.17g%s)", p[0], u);
-		break;
-	case DIST_UNIFORM:
-		snprintf(buf, (size_t)len, "uniform(%.17g%s, %.17g%s)", p[0], u, p[1], u);
-		break;
-	case DIST_LOGNORMAL:
-		snprintf(buf, (size_t)len, "lognormal(%.17g%s, %.17g)", p[0], u, p[1]);
-		break;
-	case DIST_WEIBULL:
-		snprintf(buf, (size_t)len, "weibull(%.17g%s, %.17g)", p[0], u, p[1]);
-		break;
-	case DIST_PARETO:
-		snprintf(buf, (size_t)len, "pareto(%.17g%s, %.17g)", p[0], u, p[1]);
-		break;
-	case DIST_LNPARETO:
-		snprintf(buf, (size_t)len, "lnpareto(%.17g%s, %.17g, %.17g%s, %.17g)", p[0], u, p[1],
-			 p[2], u, p[3]);
-		break;
-	case DIST_EMPIRICAL:
-		snprintf(buf, (size_t)len, "empirical(%s)", file ? file : "?");
-		break;
-	}
-}

@@ -51,8 +51,4 @@ int dist_empirical(dist *d, const double *values, const double *weights, int n);
 /* Releases an empirical table; other kinds need nothing. */
 void dist_clear(dist *d);
 
-/* Writes the distribution as scenario text, e.g. "exp(30)", with the given
- * unit suffix after each scale parameter ("s" or "B"). */
-void dist_format(const dist *d, const char *unit, const char *file, char *buf, int len);
-
 #endif

@@ -5,6 +5,7 @@
  * been cancelled; now never decreases.
  */
 #include "engine.h"
+#include "xalloc.h"
 #include "pq.h"
 
 #include <stdio.h>
@@ -35,9 +36,7 @@ static void die(const char *what)
 
 sim *sim_new(void)
 {
-	sim *s = calloc(1, sizeof *s);
-	if (!s)
-		die("out of memory");
+	sim *s = xcalloc(1, sizeof *s);
 	s->q = pq_new();
 	return s;
 }

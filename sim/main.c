@@ -7,6 +7,7 @@
  * renamed into place whole, so an interrupted run leaves no partial file.
  */
 #include "../models/metrics.h"
+#include "xalloc.h"
 #include "../models/scenario.h"
 #include "../sim/csvw.h"
 #include "../sim/runner.h"
@@ -106,9 +107,7 @@ static void on_trace(void *c, const mdl_trace *t)
 		return;
 	if (b->n + TRACE_COLS > b->cap) {
 		b->cap = b->cap ? 2 * b->cap : 4096;
-		b->rows = realloc(b->rows, b->cap * sizeof *b->rows);
-		if (!b->rows)
-			abort();
+		b->rows = xrealloc(b->rows, b->cap * sizeof *b->rows);
 	}
 	double *r = b->rows + b->n;
 	r[0] = (double)t->id;
@@ -123,15 +122,16 @@ static void on_trace(void *c, const mdl_trace *t)
 	b->n += TRACE_COLS;
 }
 
-static void locate(const ctx *c, long i, int *k, long *p, unsigned *r)
+/* The batch of job i, and the job's study point and replication in it. */
+static batch *locate(const ctx *c, long i, long *p, unsigned *r)
 {
 	int j = 0;
 	while (j + 1 < c->nb && c->b[j + 1].job0 <= i)
 		j++;
 	long local = i - c->b[j].job0;
-	*k = j;
 	*p = local / c->b[j].reps;
 	*r = (unsigned)(local % c->b[j].reps);
+	return &c->b[j];
 }
 
 /* Output: summary values, time series, latency bins, then the trace
@@ -139,11 +139,9 @@ static void locate(const ctx *c, long i, int *k, long *p, unsigned *r)
 static int job(long i, void *vc, double **out, size_t *n)
 {
 	ctx *c = vc;
-	int k;
 	long p;
 	unsigned r;
-	locate(c, i, &k, &p, &r);
-	batch *b = &c->b[k];
+	batch *b = locate(c, i, &p, &r);
 	scn *s = b->pt[p];
 	mdl_config cfg = *scn_config(s, r);
 	trace_buf tb = {0};
@@ -156,9 +154,7 @@ static int job(long i, void *vc, double **out, size_t *n)
 	size_t nts = (size_t)out_r.nbuckets * (size_t)out_r.ncols;
 	size_t nbins = out_r.latency.h->n;
 	size_t len = (size_t)b->nsum + nts + nbins + 3 + 1 + tb.n;
-	double *v = malloc(len * sizeof *v);
-	if (!v)
-		abort();
+	double *v = xmalloc(len * sizeof *v);
 	met_summary_values(s, &out_r, v);
 	memcpy(v + b->nsum, out_r.ts, nts * sizeof *v);
 	memcpy(v + b->nsum + nts, out_r.latency.h->bin, nbins * sizeof *v);
@@ -183,11 +179,9 @@ static int publish(const batch *b, const char *root, bool trace, int argc, char 
 static void job_done(long i, void *vc, double *out, size_t n)
 {
 	ctx *c = vc;
-	int k;
 	long p;
 	unsigned r;
-	locate(c, i, &k, &p, &r);
-	batch *b = &c->b[k];
+	batch *b = locate(c, i, &p, &r);
 	b->res[p * b->reps + r] = out;
 	b->nres[p * b->reps + r] = n;
 	c->simulated += scn_config(b->pt[p], r)->duration;
@@ -643,9 +637,7 @@ static int load_all(int nfiles, char **files, char **sets, int nsets, batch *b)
 		}
 		const study *st = scn_file_study(b[i].f);
 		b[i].npoints = st->npoints;
-		b[i].pt = calloc((size_t)st->npoints, sizeof *b[i].pt);
-		if (!b[i].pt)
-			abort();
+		b[i].pt = xcalloc((size_t)st->npoints, sizeof *b[i].pt);
 		for (long p = 0; p < st->npoints; p++)
 			if (scn_point(b[i].f, p, &b[i].pt[p], err)) {
 				fprintf(stderr, "%s\n", err);
@@ -674,8 +666,8 @@ static int load_all(int nfiles, char **files, char **sets, int nsets, batch *b)
 					files[i]);
 				return -1;
 			}
-		b[i].sum_names = calloc((size_t)b[i].nsum, sizeof(char *));
-		b[i].ts_names = calloc((size_t)b[i].nts, sizeof(char *));
+		b[i].sum_names = xcalloc((size_t)b[i].nsum, sizeof(char *));
+		b[i].ts_names = xcalloc((size_t)b[i].nts, sizeof(char *));
 		met_summary_names(b[i].pt[0], b[i].sum_names);
 		met_ts_names(b[i].pt[0], b[i].ts_names);
 		const mdl_config *c = scn_config(b[i].pt[0], 0);
@@ -691,9 +683,8 @@ static int load_all(int nfiles, char **files, char **sets, int nsets, batch *b)
 
 static int add_set(char ***sets, int *n, const char *s)
 {
-	*sets = realloc(*sets, (size_t)(*n + 1) * sizeof **sets);
-	if (!*sets || !((*sets)[*n] = strdup(s)))
-		abort();
+	*sets = xrealloc(*sets, (size_t)(*n + 1) * sizeof **sets);
+	(*sets)[*n] = xstrdup(s);
 	(*n)++;
 	return 0;
 }
@@ -765,7 +756,7 @@ static int cmd_run(int argc, char **argv, bool check_only)
 		usage(stderr);
 		return 2;
 	}
-	batch *b = calloc((size_t)nfiles, sizeof *b);
+	batch *b = xcalloc((size_t)nfiles, sizeof *b);
 	int rc = 0;
 	if (load_all(nfiles, argv + optind, sets, nsets, b)) {
 		rc = 2;
@@ -795,8 +786,8 @@ static int cmd_run(int argc, char **argv, bool check_only)
 	for (int i = 0; i < nfiles; i++) {
 		b[i].job0 = c.njobs;
 		c.njobs += b[i].npoints * (long)b[i].reps;
-		b[i].res = calloc((size_t)(b[i].npoints * (long)b[i].reps), sizeof *b[i].res);
-		b[i].nres = calloc((size_t)(b[i].npoints * (long)b[i].reps), sizeof *b[i].nres);
+		b[i].res = xcalloc((size_t)(b[i].npoints * (long)b[i].reps), sizeof *b[i].res);
+		b[i].nres = xcalloc((size_t)(b[i].npoints * (long)b[i].reps), sizeof *b[i].nres);
 	}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);

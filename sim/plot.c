@@ -5,6 +5,7 @@
  * gnuplot, gets a message and no page.
  */
 #include "plot.h"
+#include "xalloc.h"
 #include "report.h"
 
 #include <dirent.h>
@@ -250,9 +251,7 @@ static double span_h(const char *dir)
 
 static int plot_scenario(report_scn *s)
 {
-	char *v = malloc(MAX_VARS);
-	if (!v)
-		abort();
+	char *v = xmalloc(MAX_VARS);
 	int rc = 0, np = s->agg.nrows;
 	double t1 = span_h(s->dir);
 #define BASE()                                                                                     \
@@ -440,8 +439,8 @@ static int scenario_dirs(const char *root, char ***out)
 	int n = 0;
 	*out = NULL;
 	if (file_exists(p) || (snprintf(p, sizeof p, "%s/aggregate.csv", root), file_exists(p))) {
-		*out = malloc(sizeof **out);
-		(*out)[n++] = strdup(root);
+		*out = xmalloc(sizeof **out);
+		(*out)[n++] = xstrdup(root);
 		return n;
 	}
 	DIR *d = opendir(root);
@@ -454,9 +453,9 @@ static int scenario_dirs(const char *root, char ***out)
 		snprintf(p, sizeof p, "%s/%s/manifest.ini", root, e->d_name);
 		if (!file_exists(p))
 			continue;
-		*out = realloc(*out, (size_t)(n + 1) * sizeof **out);
+		*out = xrealloc(*out, (size_t)(n + 1) * sizeof **out);
 		snprintf(p, sizeof p, "%s/%s", root, e->d_name);
-		(*out)[n++] = strdup(p);
+		(*out)[n++] = xstrdup(p);
 	}
 	closedir(d);
 	qsort(*out, (size_t)n, sizeof **out, cmp_str);
@@ -488,12 +487,10 @@ int plot_main(int argc, char **argv)
 			rc = 1;
 			continue;
 		}
-		report_scn **done = calloc((size_t)n, sizeof *done);
+		report_scn **done = xcalloc((size_t)n, sizeof *done);
 		int nd = 0;
 		for (int k = 0; k < n; k++) {
-			report_scn *s = malloc(sizeof *s);
-			if (!s || !done)
-				abort();
+			report_scn *s = xmalloc(sizeof *s);
 			if (load(s, dirs[k]) || plot_scenario(s) || report_write(s)) {
 				rc = 1;
 				release(s);

@@ -9,6 +9,7 @@
  * bottom yields the least key.
  */
 #include "pq.h"
+#include "xalloc.h"
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -58,16 +59,6 @@ struct pq {
 	size_t nbot, bcap;
 	size_t size;
 };
-
-static void *xrealloc(void *p, size_t n)
-{
-	void *q = realloc(p, n ? n : 1);
-	if (!q) {
-		fprintf(stderr, "mxsim: out of memory\n");
-		abort();
-	}
-	return q;
-}
 
 pq *pq_new(void)
 {

@@ -2,6 +2,7 @@
  * rtable.c - whole-file CSV tables (see rtable.h).
  */
 #include "rtable.h"
+#include "xalloc.h"
 #include "csvread.h"
 
 #include <math.h>
@@ -9,37 +10,25 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char *dup(const char *s)
-{
-	char *d = strdup(s);
-	if (!d)
-		abort();
-	return d;
-}
-
 static int row(void *ctx, int line, int nf, char **f, char *err)
 {
 	rtable *t = ctx;
 	(void)line;
 	if (!t->head) {
 		t->ncols = nf;
-		t->head = malloc((size_t)nf * sizeof *t->head);
-		if (!t->head)
-			abort();
+		t->head = xmalloc((size_t)nf * sizeof *t->head);
 		for (int i = 0; i < nf; i++)
-			t->head[i] = dup(f[i]);
+			t->head[i] = xstrdup(f[i]);
 		return 0;
 	}
 	if (nf != t->ncols) {
 		snprintf(err, CSVREAD_ERR, "expected %d fields, got %d", t->ncols, nf);
 		return -1;
 	}
-	t->cell = realloc(t->cell, (size_t)(t->nrows + 1) * sizeof *t->cell);
-	char **r = malloc((size_t)nf * sizeof *r);
-	if (!t->cell || !r)
-		abort();
+	t->cell = xrealloc(t->cell, (size_t)(t->nrows + 1) * sizeof *t->cell);
+	char **r = xmalloc((size_t)nf * sizeof *r);
 	for (int i = 0; i < nf; i++)
-		r[i] = dup(f[i]);
+		r[i] = xstrdup(f[i]);
 	t->cell[t->nrows++] = r;
 	return 0;
 }

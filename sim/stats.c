@@ -64,14 +64,6 @@ void st_hist_add(st_hist *s, double x)
 		s->max = x;
 }
 
-void st_hist_merge(st_hist *a, const st_hist *b)
-{
-	gsl_histogram_add(a->h, b->h);
-	a->n += b->n;
-	a->sum += b->sum;
-	if (b->max > a->max)
-		a->max = b->max;
-}
 
 double st_hist_quantile(const st_hist *s, double q)
 {

@@ -34,8 +34,6 @@ typedef struct {
 void st_hist_init(st_hist *s, double lo, double hi, int bins_per_decade);
 void st_hist_free(st_hist *s);
 void st_hist_add(st_hist *s, double x);
-/* Adds the bins of b (same ranges) into a. */
-void st_hist_merge(st_hist *a, const st_hist *b);
 /* The q-quantile (0 < q < 1) by linear interpolation within its bin in
  * log space; NaN when empty. */
 double st_hist_quantile(const st_hist *s, double q);

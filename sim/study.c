@@ -2,6 +2,7 @@
  * study.c - finding and expanding ${...} study axes (see study.h).
  */
 #include "study.h"
+#include "xalloc.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -17,9 +18,7 @@ static char *dup_trim(const char *s, size_t n)
 	}
 	while (n && isspace((unsigned char)s[n - 1]))
 		n--;
-	char *c = malloc(n + 1);
-	if (!c)
-		abort();
+	char *c = xmalloc(n + 1);
 	memcpy(c, s, n);
 	c[n] = '\0';
 	return c;
@@ -27,9 +26,7 @@ static char *dup_trim(const char *s, size_t n)
 
 static void add_value(study_axis *a, char *v)
 {
-	a->values = realloc(a->values, (size_t)(a->nvalues + 1) * sizeof *a->values);
-	if (!a->values)
-		abort();
+	a->values = xrealloc(a->values, (size_t)(a->nvalues + 1) * sizeof *a->values);
 	a->values[a->nvalues++] = v;
 }
 
@@ -104,9 +101,7 @@ int study_parse(const char *text, study *st, char *err)
 			snprintf(err, STUDY_ERR, "line %d: '${' without '}' on the same line", line);
 			goto fail;
 		}
-		st->axes = realloc(st->axes, (size_t)(st->naxes + 1) * sizeof *st->axes);
-		if (!st->axes)
-			abort();
+		st->axes = xrealloc(st->axes, (size_t)(st->naxes + 1) * sizeof *st->axes);
 		study_axis *a = &st->axes[st->naxes++];
 		memset(a, 0, sizeof *a);
 		a->line = line;
@@ -194,9 +189,7 @@ char *study_expand(const study *st, const char *text, long p, int *idx)
 		p /= st->axes[a].nvalues;
 		cap += strlen(st->axes[a].values[vi[a]]);
 	}
-	char *out = malloc(cap), *o = out;
-	if (!out)
-		abort();
+	char *out = xmalloc(cap), *o = out;
 	long at = 0;
 	for (int a = 0; a < st->naxes; a++) {
 		memcpy(o, text + at, (size_t)(st->axes[a].start - at));

@@ -4,6 +4,7 @@
  * touches one cache line.
  */
 #include "table.h"
+#include "xalloc.h"
 #include "rng.h"
 
 #include <stdio.h>
@@ -15,12 +16,6 @@ struct tab {
 	unsigned char *mem;
 };
 
-static void oom(void)
-{
-	fprintf(stderr, "mxsim: out of memory\n");
-	abort();
-}
-
 static uint64_t *key_at(const tab *t, size_t i)
 {
 	return (uint64_t *)(t->mem + i * t->slot);
@@ -29,16 +24,12 @@ static uint64_t *key_at(const tab *t, size_t i)
 static void alloc(tab *t, size_t cap)
 {
 	t->cap = cap;
-	t->mem = calloc(cap, t->slot);
-	if (!t->mem)
-		oom();
+	t->mem = xcalloc(cap, t->slot);
 }
 
 tab *tab_new(size_t vsize)
 {
-	tab *t = calloc(1, sizeof *t);
-	if (!t)
-		oom();
+	tab *t = xcalloc(1, sizeof *t);
 	t->vsize = vsize;
 	t->slot = (sizeof(uint64_t) + vsize + 7) / 8 * 8;
 	alloc(t, 64);
@@ -92,12 +83,4 @@ void tab_prefetch(const tab *t, uint64_t key)
 	__builtin_prefetch(key_at(t, (size_t)rng_mix(key + 1) & (t->cap - 1)));
 }
 
-size_t tab_count(const tab *t)
-{
-	return t->n;
-}
 
-size_t tab_bytes(const tab *t)
-{
-	return t->cap * t->slot;
-}

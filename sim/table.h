@@ -27,7 +27,4 @@ void *tab_get(tab *t, uint64_t key, bool *created);
  * results). */
 void tab_prefetch(const tab *t, uint64_t key);
 
-size_t tab_count(const tab *t);
-size_t tab_bytes(const tab *t);
-
 #endif

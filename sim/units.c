@@ -2,6 +2,7 @@
  * units.c - parsing of human units and distributions (see units.h).
  */
 #include "units.h"
+#include "xalloc.h"
 #include "csvread.h"
 
 #include <ctype.h>
@@ -147,20 +148,6 @@ bad:
 	return -1;
 }
 
-int unit_bool(const char *s, int *out, char *err)
-{
-	const char *p = skip(s);
-	if (!strcmp(p, "yes") || !strcmp(p, "true") || !strcmp(p, "on") || !strcmp(p, "1")) {
-		*out = 1;
-		return 0;
-	}
-	if (!strcmp(p, "no") || !strcmp(p, "false") || !strcmp(p, "off") || !strcmp(p, "0")) {
-		*out = 0;
-		return 0;
-	}
-	snprintf(err, UNIT_ERR, "expected yes or no, got '%s'", s);
-	return -1;
-}
 
 static int scale(const char *s, unit_kind k, double *out, char *err)
 {
@@ -196,10 +183,8 @@ static int table_row(void *ctx, int line, int nf, char **f, char *err)
 	}
 	if (t->n == t->cap) {
 		t->cap = t->cap ? 2 * t->cap : 64;
-		t->v = realloc(t->v, (size_t)t->cap * sizeof *t->v);
-		t->w = realloc(t->w, (size_t)t->cap * sizeof *t->w);
-		if (!t->v || !t->w)
-			abort();
+		t->v = xrealloc(t->v, (size_t)t->cap * sizeof *t->v);
+		t->w = xrealloc(t->w, (size_t)t->cap * sizeof *t->w);
 	}
 	t->v[t->n] = v;
 	t->w[t->n++] = w;

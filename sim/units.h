@@ -23,7 +23,6 @@ int unit_int(const char *s, long lo, long hi, long *out, char *err);
 int unit_duration(const char *s, sim_time *out, char *err);
 int unit_size(const char *s, double *out, char *err);
 int unit_rate(const char *s, double *per_sec, char *err);
-int unit_bool(const char *s, int *out, char *err);
 
 /* A distribution: const(v) exp(m) uniform(a, b) lognormal(median, sigma)
  * weibull(scale, shape) pareto(xm, alpha) lnpareto(median, sigma, cut,
