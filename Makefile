@@ -21,7 +21,9 @@ B        := build
 endif
 # ------------------------------------------------------------------------
 
-LIB_SRC   := $(filter-out sim/main.c,$(wildcard sim/*.c)) $(wildcard models/*.c)
+LIB_SRC   := $(wildcard sim/*.c models/*.c plot/*.c)
+CLI_SRC   := $(wildcard cli/*.c)
+CLI_OBJ   := $(CLI_SRC:%.c=$(B)/%.o)
 LIB_OBJ   := $(LIB_SRC:%.c=$(B)/%.o)
 TEST_SRC  := $(wildcard tests/test_*.c)
 TEST_BIN  := $(TEST_SRC:tests/%.c=$(B)/tests/%)
@@ -56,7 +58,7 @@ $(B)/%.o: %.c | $(B)/.deps
 $(B)/libmx.a: $(LIB_OBJ)
 	$(AR) rcs $@ $^
 
-$(B)/mxsim: $(B)/sim/main.o $(B)/libmx.a | $(B)/.deps
+$(B)/mxsim: $(CLI_OBJ) $(B)/libmx.a | $(B)/.deps
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(B)/tests/%: $(B)/tests/%.o $(B)/libmx.a | $(B)/.deps

@@ -7,12 +7,12 @@
  * renamed into place whole, so an interrupted run leaves no partial file.
  */
 #include "../models/metrics.h"
-#include "xalloc.h"
+#include "../sim/xalloc.h"
 #include "../models/scenario.h"
 #include "../sim/csvw.h"
 #include "../sim/runner.h"
 #include "../sim/units.h"
-#include "plot.h"
+#include "../plot/plot.h"
 
 #include <dirent.h>
 #include <errno.h>

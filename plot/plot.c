@@ -5,7 +5,7 @@
  * gnuplot, gets a message and no page.
  */
 #include "plot.h"
-#include "xalloc.h"
+#include "../sim/xalloc.h"
 #include "report.h"
 
 #include <dirent.h>

@@ -7,7 +7,7 @@
 #ifndef MX_REPORT_H
 #define MX_REPORT_H
 
-#include "rtable.h"
+#include "../sim/rtable.h"
 
 #include <stddef.h>
 
