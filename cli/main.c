@@ -1,53 +1,30 @@
 /*
  * main.c - the mxsim command: run, check and plot scenarios.
  *
- * Conventions: functions return 0 or -1 and print their own messages;
- * exit status 0 success, 2 bad usage or bad scenario (nothing written),
- * 1 failure while running. Results go to a hidden temporary folder that is
- * renamed into place whole, so an interrupted run leaves no partial file.
+ * Conventions (all of cli/): functions return 0 or -1 and print their own
+ * messages; allocation failures abort (sim/xalloc.h). Exit status 0
+ * success, 2 bad usage or bad scenario (nothing written), 1 failure while
+ * running. Results are published by publish.c, a scenario at a time.
  */
+#include "../models/budget.h"
 #include "../models/metrics.h"
-#include "../sim/xalloc.h"
 #include "../models/scenario.h"
-#include "../sim/csvw.h"
+#include "../plot/plot.h"
 #include "../sim/runner.h"
 #include "../sim/units.h"
-#include "../plot/plot.h"
+#include "../sim/xalloc.h"
+#include "batch.h"
+#include "publish.h"
+#include "version.h"
 
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <ftw.h>
 #include <getopt.h>
 #include <math.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-
-#ifndef MXSIM_VERSION
-#define MXSIM_VERSION "0.1.0"
-#endif
-
-enum { TRACE_COLS = 9 };
-
-typedef struct {
-	scn_file *f;
-	scn **pt;
-	long npoints;
-	unsigned reps;
-	char name[128];
-	int nsum, nts, nbuckets, nbins;
-	char **sum_names, **ts_names;
-	double **res; /* [npoints * reps] job outputs */
-	size_t *nres;
-	long job0, done;
-	sim_time bucket;
-} batch;
 
 typedef struct {
 	batch *b;
@@ -172,8 +149,6 @@ static int job(long i, void *vc, double **out, size_t *n)
 	return rc;
 }
 
-static int publish(const batch *b, const char *root, bool trace, int argc, char **argv, double wall);
-
 /* Stores job i's output; a scenario whose runs are all in is written out
  * at once, so an interruption later leaves it whole. */
 static void job_done(long i, void *vc, double *out, size_t n)
@@ -185,8 +160,8 @@ static void job_done(long i, void *vc, double *out, size_t n)
 	b->res[p * b->reps + r] = out;
 	b->nres[p * b->reps + r] = n;
 	c->simulated += scn_config(b->pt[p], r)->duration;
-	if (++b->done == b->npoints * (long)b->reps &&
-	    publish(b, c->out, c->trace, c->argc, c->argv, now_sec() - c->t0))
+	batch_run run = {c->trace, c->argc, c->argv, now_sec() - c->t0};
+	if (++b->done == b->npoints * (long)b->reps && pub_publish(b, &run))
 		c->failed = 1;
 }
 
@@ -205,405 +180,6 @@ static void progress(long done, long total, void *vc)
 		fprintf(stderr, "\n");
 }
 
-/* ---- output ------------------------------------------------------------ */
-
-static char tmp_dir[4096];
-static const char *const out_files[] = {"summary.csv",  "aggregate.csv", "timeseries.csv",
-					"latency.csv",  "points.csv",	 "servers.csv",
-					"trace.csv",    "scenario.ini",	 "manifest.ini", NULL};
-
-static void remove_dir_files(const char *dir)
-{
-	char p[4400];
-	for (int i = 0; out_files[i]; i++) {
-		snprintf(p, sizeof p, "%.4200s/%s", dir, out_files[i]);
-		unlink(p);
-	}
-	rmdir(dir);
-}
-
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)ftw;
-	return flag == FTW_DP ? rmdir(path) : unlink(path);
-}
-
-/* Removes a folder and what it holds (links are not followed). */
-static int remove_tree(const char *path)
-{
-	return nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-/* Whether root/name is free or an earlier result that may be replaced
- * (an empty folder is removed); says why not. */
-static bool replaceable(const char *root, const char *name)
-{
-	char final[4200], mark[4300];
-	snprintf(final, sizeof final, "%s/%s", root, name);
-	snprintf(mark, sizeof mark, "%s/manifest.ini", final);
-	if (access(final, F_OK) != 0 || access(mark, F_OK) == 0 || rmdir(final) == 0)
-		return true;
-	fprintf(stderr, "mxsim: %s exists and holds no mxsim results; remove it or choose -o\n", final);
-	return false;
-}
-
-/* Removes hidden folders left by killed runs (their process is gone). */
-static void remove_stale(const char *root, const char *name)
-{
-	DIR *d = opendir(root);
-	if (!d)
-		return;
-	char prefix[200], path[4200];
-	snprintf(prefix, sizeof prefix, ".%s.tmp-", name);
-	struct dirent *e;
-	while ((e = readdir(d))) {
-		if (strncmp(e->d_name, prefix, strlen(prefix)))
-			continue;
-		int pid = atoi(e->d_name + strlen(prefix));
-		if (pid > 0 && (pid == getpid() || (kill(pid, 0) && errno == ESRCH))) {
-			snprintf(path, sizeof path, "%s/%s", root, e->d_name);
-			remove_tree(path);
-		}
-	}
-	closedir(d);
-}
-
-/* Interrupted: drop the folder being written (async-signal-safe calls). */
-static void on_signal(int sig)
-{
-	if (tmp_dir[0])
-		remove_dir_files(tmp_dir);
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
-
-static void axes_header(csvw *w, const study *st)
-{
-	for (int a = 0; a < st->naxes; a++)
-		csvw_str(w, st->axes[a].name);
-}
-
-static void axes_values(csvw *w, const study *st, long p)
-{
-	long q = p;
-	int idx[st->naxes ? st->naxes : 1];
-	for (int a = st->naxes - 1; a >= 0; a--) {
-		idx[a] = (int)(q % st->axes[a].nvalues);
-		q /= st->axes[a].nvalues;
-	}
-	for (int a = 0; a < st->naxes; a++)
-		csvw_str(w, st->axes[a].values[idx[a]]);
-}
-
-/* "point", the study axes, then the given columns. */
-static void head(csvw *w, const study *st, const char *const *cols)
-{
-	csvw_str(w, "point");
-	axes_header(w, st);
-	for (; *cols; cols++)
-		csvw_str(w, *cols);
-}
-
-static const double *result(const batch *b, long p, unsigned r)
-{
-	return b->res[p * b->reps + r];
-}
-
-static void write_summary(const batch *b, const study *st, csvw *w)
-{
-	csvw_str(w, "point");
-	csvw_str(w, "replication");
-	csvw_str(w, "seed");
-	axes_header(w, st);
-	for (int m = 0; m < b->nsum; m++)
-		csvw_str(w, b->sum_names[m]);
-	csvw_end(w);
-	for (long p = 0; p < b->npoints; p++)
-		for (unsigned r = 0; r < b->reps; r++) {
-			char sd[32];
-			snprintf(sd, sizeof sd, "%llu", (unsigned long long)scn_seed(b->pt[p], r));
-			csvw_int(w, p);
-			csvw_int(w, r);
-			csvw_str(w, sd);
-			axes_values(w, st, p);
-			for (int m = 0; m < b->nsum; m++)
-				csvw_num(w, result(b, p, r)[m]);
-			csvw_end(w);
-		}
-}
-
-static void write_aggregate(const batch *b, const study *st, csvw *w)
-{
-	head(w, st, (const char *const[]){"replications", NULL});
-	for (int m = 0; m < b->nsum; m++) {
-		char nm[200];
-		snprintf(nm, sizeof nm, "%s_mean", b->sum_names[m]);
-		csvw_str(w, nm);
-		snprintf(nm, sizeof nm, "%s_ci95", b->sum_names[m]);
-		csvw_str(w, nm);
-	}
-	csvw_end(w);
-	double x[b->reps];
-	for (long p = 0; p < b->npoints; p++) {
-		csvw_int(w, p);
-		axes_values(w, st, p);
-		csvw_int(w, b->reps);
-		for (int m = 0; m < b->nsum; m++) {
-			int n = 0;
-			for (unsigned r = 0; r < b->reps; r++)
-				if (!isnan(result(b, p, r)[m]))
-					x[n++] = result(b, p, r)[m];
-			double mean, half;
-			st_ci95(x, n, &mean, &half);
-			csvw_num(w, mean);
-			csvw_num(w, half);
-		}
-		csvw_end(w);
-	}
-}
-
-/* per bucket, the mean over replications (NaN-valued ones left out) */
-static void write_timeseries(const batch *b, const study *st, csvw *w)
-{
-	head(w, st, (const char *const[]){"t_h", NULL});
-	for (int m = 0; m < b->nts; m++)
-		csvw_str(w, b->ts_names[m]);
-	csvw_end(w);
-	for (long p = 0; p < b->npoints; p++)
-		for (int k = 0; k < b->nbuckets; k++) {
-			csvw_int(w, p);
-			axes_values(w, st, p);
-			csvw_num(w, (double)(k * b->bucket) / SIM_HOUR);
-			size_t at = (size_t)b->nsum + (size_t)k * (size_t)b->nts;
-			for (int m = 0; m < b->nts; m++) {
-				double sum = 0;
-				int n = 0;
-				for (unsigned r = 0; r < b->reps; r++) {
-					double v = result(b, p, r)[at + (size_t)m];
-					if (!isnan(v)) {
-						sum += v;
-						n++;
-					}
-				}
-				csvw_num(w, n ? sum / n : NAN);
-			}
-			csvw_end(w);
-		}
-}
-
-/* Where the latency bins start in a job's output. */
-static size_t latency_at(const batch *b)
-{
-	return (size_t)b->nsum + (size_t)b->nbuckets * (size_t)b->nts;
-}
-
-static void write_latency(const batch *b, const study *st, csvw *w)
-{
-	head(w, st, (const char *const[]){"latency_s", "cdf", NULL});
-	csvw_end(w);
-	st_hist h;
-	st_hist_init(&h, MDL_LATENCY_LO, MDL_LATENCY_HI, MDL_LATENCY_BINS);
-	size_t off = latency_at(b);
-	for (long p = 0; p < b->npoints; p++) {
-		double total = 0, cum = 0;
-		for (int k = 0; k < b->nbins; k++) {
-			double c = 0;
-			for (unsigned r = 0; r < b->reps; r++)
-				c += result(b, p, r)[off + (size_t)k];
-			h.h->bin[k] = c;
-			total += c;
-		}
-		for (int k = 0; k < b->nbins && total > 0 && cum < total; k++) {
-			cum += h.h->bin[k];
-			if (cum == 0)
-				continue;
-			csvw_int(w, p);
-			axes_values(w, st, p);
-			csvw_num(w, h.h->range[k + 1]);
-			csvw_num(w, cum / total);
-			csvw_end(w);
-		}
-	}
-	st_hist_free(&h);
-}
-
-static void write_points(const batch *b, const study *st, csvw *w)
-{
-	head(w, st, (const char *const[]){"cutover_h", "ttl_h", "new_provider", NULL});
-	csvw_end(w);
-	for (long p = 0; p < b->npoints; p++) {
-		sim_time at, ttl;
-		const char *prov;
-		scn_cutover(b->pt[p], &at, &ttl, &prov);
-		csvw_int(w, p);
-		axes_values(w, st, p);
-		csvw_num(w, at == SIM_NEVER ? NAN : (double)at / SIM_HOUR);
-		csvw_num(w, at == SIM_NEVER ? NAN : (double)ttl / SIM_HOUR);
-		csvw_str(w, prov ? prov : "");
-		csvw_end(w);
-	}
-}
-
-static void write_servers(const batch *b, const study *st, csvw *w)
-{
-	(void)st;
-	static const char *const cols[] = {"point", "server", "provider", "kind", "sessions"};
-	for (size_t i = 0; i < sizeof cols / sizeof *cols; i++)
-		csvw_str(w, cols[i]);
-	csvw_end(w);
-	for (long p = 0; p < b->npoints; p++) {
-		const mdl_config *c = scn_config(b->pt[p], 0);
-		for (int i = 0; i < c->nservers; i++) {
-			csvw_int(w, p);
-			csvw_str(w, c->servers[i].name);
-			csvw_str(w, scn_provider_name(b->pt[p], c->servers[i].provider));
-			csvw_str(w, c->servers[i].backup ? "backup" : "final");
-			csvw_int(w, c->servers[i].sessions);
-			csvw_end(w);
-		}
-	}
-}
-
-static void write_trace(const batch *b, const study *st, csvw *w)
-{
-	(void)st;
-	static const char *const cols[] = {"point",  "replication", "id",	"birth_s", "end_s",
-					   "sender", "domain",	    "attempts", "outcome", "reason",
-					   "server"};
-	static const char *const outcome[] = {"delivered", "bounced", "queued"};
-	for (size_t i = 0; i < sizeof cols / sizeof *cols; i++)
-		csvw_str(w, cols[i]);
-	csvw_end(w);
-	for (long p = 0; p < b->npoints; p++)
-		for (unsigned r = 0; r < b->reps; r++) {
-			const double *v = result(b, p, r) + latency_at(b) + (size_t)b->nbins + 3;
-			for (size_t k = 0; k < (size_t)v[0]; k += TRACE_COLS) {
-				const double *row = v + 1 + k;
-				csvw_int(w, p);
-				csvw_int(w, r);
-				csvw_int(w, (int64_t)row[0]);
-				csvw_num(w, row[1]);
-				csvw_num(w, row[2]);
-				csvw_int(w, (int64_t)row[3]);
-				csvw_int(w, (int64_t)row[4]);
-				csvw_int(w, (int64_t)row[5]);
-				csvw_str(w, outcome[(int)row[6]]);
-				csvw_str(w, isnan(row[7]) ? "" : mdl_bounce_names[(int)row[7]]);
-				csvw_str(w, row[8] < 0 ? "" : scn_server_name(b->pt[p], (int)row[8]));
-				csvw_end(w);
-			}
-		}
-}
-
-/* Writes one CSV file of a batch into dir; returns 0 or -1. */
-static int write_csv(const batch *b, const char *dir, const char *name,
-		     void (*fn)(const batch *, const study *, csvw *))
-{
-	char path[4200];
-	csvw w;
-	snprintf(path, sizeof path, "%s/%s", dir, name);
-	if (csvw_open(&w, path)) {
-		fprintf(stderr, "mxsim: %s: %s\n", path, strerror(errno));
-		return -1;
-	}
-	fn(b, scn_file_study(b->f), &w);
-	if (csvw_close(&w)) {
-		fprintf(stderr, "mxsim: writing %s failed\n", path);
-		return -1;
-	}
-	return 0;
-}
-
-/* Opens dir/name for a text file; NULL (message printed) on failure. */
-static FILE *open_text(const char *dir, const char *name, char *path, size_t len)
-{
-	snprintf(path, len, "%s/%s", dir, name);
-	FILE *f = fopen(path, "w");
-	if (!f)
-		fprintf(stderr, "mxsim: %s: %s\n", path, strerror(errno));
-	return f;
-}
-
-static int close_text(FILE *f, const char *path)
-{
-	int bad = fflush(f) || fsync(fileno(f));
-	bad |= fclose(f) != 0;
-	if (bad)
-		fprintf(stderr, "mxsim: writing %s failed\n", path);
-	return bad ? -1 : 0;
-}
-
-static int write_batch(const batch *b, const char *dir, bool trace, int argc, char **argv,
-		       double wall)
-{
-	if (write_csv(b, dir, "summary.csv", write_summary) ||
-	    write_csv(b, dir, "aggregate.csv", write_aggregate) ||
-	    write_csv(b, dir, "timeseries.csv", write_timeseries) ||
-	    write_csv(b, dir, "latency.csv", write_latency) ||
-	    write_csv(b, dir, "points.csv", write_points) ||
-	    write_csv(b, dir, "servers.csv", write_servers) ||
-	    (trace && write_csv(b, dir, "trace.csv", write_trace)))
-		return -1;
-	char path[4200];
-	FILE *f = open_text(dir, "scenario.ini", path, sizeof path);
-	if (!f)
-		return -1;
-	scn_write(b->pt[0], f);
-	if (close_text(f, path) || !(f = open_text(dir, "manifest.ini", path, sizeof path)))
-		return -1;
-	fprintf(f, "[mxsim]\nversion = %s\ncommand =", MXSIM_VERSION);
-	for (int i = 0; i < argc; i++)
-		fprintf(f, " %s", argv[i]);
-	fprintf(f, "\nscenario = %s\npoints = %ld\nreplications = %u\nseeds =", scn_file_path(b->f),
-		b->npoints, b->reps);
-	for (unsigned r = 0; r < b->reps; r++)
-		fprintf(f, " %llu", (unsigned long long)scn_seed(b->pt[0], r));
-	struct rusage ru;
-	getrusage(RUSAGE_SELF, &ru);
-	fprintf(f, "\nwall_seconds = %.3f\npeak_rss_kb = %ld\n", wall, ru.ru_maxrss);
-	return close_text(f, path);
-}
-
-/* Writes a batch's files into a hidden folder, then swaps it into
- * DIR/name whole. */
-static int publish(const batch *b, const char *root, bool trace, int argc, char **argv, double wall)
-{
-	if (mkdir(root, 0777) && errno != EEXIST) {
-		fprintf(stderr, "mxsim: %s: %s\n", root, strerror(errno));
-		return -1;
-	}
-	char final[4200];
-	snprintf(tmp_dir, sizeof tmp_dir, "%s/.%s.tmp-%d", root, b->name, (int)getpid());
-	snprintf(final, sizeof final, "%s/%s", root, b->name);
-	if (!replaceable(root, b->name)) {
-		tmp_dir[0] = '\0';
-		return -1;
-	}
-	remove_stale(root, b->name);
-	if (mkdir(tmp_dir, 0777)) {
-		fprintf(stderr, "mxsim: %s: %s\n", tmp_dir, strerror(errno));
-		tmp_dir[0] = '\0';
-		return -1;
-	}
-	int rc = write_batch(b, tmp_dir, trace, argc, argv, wall);
-	if (!rc) {
-		/* swap in whole; the old folder's plots and reports go with it */
-		if (renameat2(AT_FDCWD, tmp_dir, AT_FDCWD, final, RENAME_EXCHANGE) == 0) {
-			if (remove_tree(tmp_dir))
-				fprintf(stderr, "mxsim: could not remove %s\n", tmp_dir);
-		} else if (errno == ENOENT && rename(tmp_dir, final) == 0) {
-			;
-		} else {
-			fprintf(stderr, "mxsim: %s: %s\n", final, strerror(errno));
-			rc = -1;
-		}
-	}
-	if (rc)
-		remove_dir_files(tmp_dir);
-	tmp_dir[0] = '\0';
-	return rc;
-}
 
 /* ---- commands ---------------------------------------------------------- */
 
@@ -616,10 +192,10 @@ static void batch_free(batch *b)
 		free(b->res[i]);
 	free(b->res);
 	free(b->nres);
-	for (int i = 0; i < b->nsum; i++)
+	for (int i = 0; b->sum_names && i < b->nsum; i++)
 		free(b->sum_names[i]);
 	free(b->sum_names);
-	for (int i = 0; i < b->nts; i++)
+	for (int i = 0; b->ts_names && i < b->nts; i++)
 		free(b->ts_names[i]);
 	free(b->ts_names);
 	scn_file_free(b->f);
@@ -681,135 +257,156 @@ static int load_all(int nfiles, char **files, char **sets, int nsets, batch *b)
 	return 0;
 }
 
-static int add_set(char ***sets, int *n, const char *s)
+/* What the command line says. */
+typedef struct {
+	const char *out;
+	long jobs;
+	bool trace, quiet;
+	char **sets;
+	int nsets;
+} opts;
+
+static void add_set(opts *o, char *s)
 {
-	*sets = xrealloc(*sets, (size_t)(*n + 1) * sizeof **sets);
-	(*sets)[*n] = xstrdup(s);
-	(*n)++;
-	return 0;
+	o->sets = xrealloc(o->sets, (size_t)(o->nsets + 1) * sizeof *o->sets);
+	o->sets[o->nsets++] = s;
 }
 
-static int cmd_run(int argc, char **argv, bool check_only)
+/* Parses the options of run/check; returns -1 to go on, else an exit
+ * status. */
+static int parse_opts(int argc, char **argv, bool check_only, opts *o)
 {
-	const char *out = "results";
-	long jobs = 1;
-	bool trace = false, quiet = false;
-	char **sets = NULL;
-	int nsets = 0;
-	static const struct option opts[] = {{"output", required_argument, 0, 'o'},
-					     {"jobs", required_argument, 0, 'j'},
-					     {"replications", required_argument, 0, 'r'},
-					     {"seed", required_argument, 0, 'S'},
-					     {"set", required_argument, 0, 's'},
-					     {"trace", no_argument, 0, 't'},
-					     {"quiet", no_argument, 0, 'q'},
-					     {"help", no_argument, 0, 'h'},
-					     {0, 0, 0, 0}};
-	int o;
+	static const struct option lo[] = {
+		{"output", required_argument, 0, 'o'}, {"jobs", required_argument, 0, 'j'},
+		{"replications", required_argument, 0, 'r'}, {"seed", required_argument, 0, 'S'},
+		{"set", required_argument, 0, 's'},   {"trace", no_argument, 0, 't'},
+		{"quiet", no_argument, 0, 'q'},	      {"help", no_argument, 0, 'h'},
+		{0, 0, 0, 0}};
+	char err[UNIT_ERR];
+	long r;
+	int c;
 	optind = 1;
-	char err[UNIT_ERR], buf[128];
-	while ((o = getopt_long(argc, argv, check_only ? "s:h" : "o:j:r:qh", opts, NULL)) != -1) {
-		switch (o) {
-		case 'o':
-			out = optarg;
-			break;
-		case 'j':
-			if (unit_int(optarg, 1, 1024, &jobs, err)) {
-				fprintf(stderr, "mxsim: -j: %s\n", err);
-				return 2;
-			}
-			break;
-		case 'r': {
-			long r;
-			if (unit_int(optarg, 1, 100000, &r, err)) {
-				fprintf(stderr, "mxsim: -r: %s\n", err);
-				return 2;
-			}
-			snprintf(buf, sizeof buf, "run.replications=%ld", r);
-			add_set(&sets, &nsets, buf);
-			break;
-		}
-		case 'S':
-			snprintf(buf, sizeof buf, "run.seed=%s", optarg);
-			add_set(&sets, &nsets, buf);
-			break;
-		case 's':
-			add_set(&sets, &nsets, optarg);
-			break;
-		case 't':
-			trace = true;
-			break;
-		case 'q':
-			quiet = true;
-			break;
-		case 'h':
+	while ((c = getopt_long(argc, argv, check_only ? "s:h" : "o:j:r:qh", lo, NULL)) != -1) {
+		if (c == 'o') {
+			o->out = optarg;
+		} else if (c == 'j' && unit_int(optarg, 1, 1024, &o->jobs, err)) {
+			fprintf(stderr, "mxsim: -j: %s\n", err);
+			return 2;
+		} else if (c == 'r' && unit_int(optarg, 1, 100000, &r, err)) {
+			fprintf(stderr, "mxsim: -r: %s\n", err);
+			return 2;
+		} else if (c == 'r') {
+			add_set(o, xasprintf("run.replications=%ld", r));
+		} else if (c == 'S' || c == 's') {
+			add_set(o, c == 'S' ? xasprintf("run.seed=%s", optarg) : xstrdup(optarg));
+		} else if (c == 't' || c == 'q') {
+			*(c == 't' ? &o->trace : &o->quiet) = true;
+		} else if (c == 'h') {
 			usage(stdout);
 			return 0;
-		default:
+		} else if (c != 'j') {
 			usage(stderr);
 			return 2;
 		}
 	}
-	int nfiles = argc - optind;
-	if (nfiles < 1) {
+	if (optind >= argc) {
 		fprintf(stderr, "mxsim: no scenario given\n");
 		usage(stderr);
 		return 2;
 	}
-	batch *b = xcalloc((size_t)nfiles, sizeof *b);
-	int rc = 0;
-	if (load_all(nfiles, argv + optind, sets, nsets, b)) {
-		rc = 2;
-		goto done;
-	}
-	if (check_only) {
-		for (int i = 0; i < nfiles; i++) {
-			const study *st = scn_file_study(b[i].f);
-			printf("; %s: %ld point(s) x %u replication(s)\n", scn_file_path(b[i].f), b[i].npoints,
-			       b[i].reps);
-			for (int a = 0; a < st->naxes; a++) {
-				printf("; study %s =", st->axes[a].name);
-				for (int k = 0; k < st->axes[a].nvalues; k++)
-					printf("%s %s", k ? "," : "", st->axes[a].values[k]);
-				printf("\n");
-			}
-			scn_write(b[i].pt[0], stdout);
+	return -1;
+}
+
+static void print_check(const batch *b, int n)
+{
+	for (int i = 0; i < n; i++) {
+		const study *st = scn_file_study(b[i].f);
+		printf("; %s: %ld point(s) x %u replication(s)\n", scn_file_path(b[i].f), b[i].npoints,
+		       b[i].reps);
+		for (int a = 0; a < st->naxes; a++) {
+			printf("; study %s =", st->axes[a].name);
+			for (int k = 0; k < st->axes[a].nvalues; k++)
+				printf("%s %s", k ? "," : "", st->axes[a].values[k]);
+			printf("\n");
 		}
-		goto done;
+		scn_write(b[i].pt[0], stdout);
 	}
+}
+
+/* The results of a batch are held until its last run is in: refuse a
+ * batch whose results alone exceed the memory limit. */
+static int check_results_size(const batch *b, bool trace)
+{
+	bgt_estimate e;
+	bgt_estimate_run(scn_config(b->pt[0], 0), &e);
+	double per = 8.0 * ((double)b->nsum + (double)b->nbuckets * b->nts + b->nbins + 4);
+	if (trace)
+		per += 8.0 * TRACE_COLS * e.messages;
+	double all = per * (double)b->npoints * b->reps, limit = scn_max_memory(b->pt[0]);
+	if (all <= limit)
+		return 0;
+	char need[32], have[32];
+	bgt_format_bytes(all, need, sizeof need);
+	bgt_format_bytes(limit, have, sizeof have);
+	fprintf(stderr,
+		"%s: the results of %ld point(s) x %u replication(s)%s need %s until written, more "
+		"than [run] max_memory = %s; use fewer points, replications or buckets\n",
+		scn_file_path(b->f), b->npoints, b->reps, trace ? " with --trace" : "", need, have);
+	return -1;
+}
+
+/* Runs every job of the batches and publishes each as it completes. */
+static int run_all(batch *b, int nfiles, const opts *o, int argc, char **argv)
+{
 	for (int i = 0; i < nfiles; i++)
-		if (!replaceable(out, b[i].name)) {
-			rc = 2;
-			goto done;
-		}
-	ctx c = {b, nfiles, 0, trace, !quiet && isatty(2), now_sec(), out, argc, 0, argv, 0};
+		if (check_results_size(&b[i], o->trace))
+			return 2;
+	if (pub_open(o->out))
+		return 2;
+	for (int i = 0; i < nfiles; i++)
+		if (!pub_replaceable(b[i].name))
+			return 2;
+	ctx c = {b, nfiles, 0, o->trace, !o->quiet && isatty(2), now_sec(), o->out, argc, 0, argv, 0};
 	for (int i = 0; i < nfiles; i++) {
 		b[i].job0 = c.njobs;
 		c.njobs += b[i].npoints * (long)b[i].reps;
 		b[i].res = xcalloc((size_t)(b[i].npoints * (long)b[i].reps), sizeof *b[i].res);
 		b[i].nres = xcalloc((size_t)(b[i].npoints * (long)b[i].reps), sizeof *b[i].nres);
 	}
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
-	if (run_jobs(c.njobs, (int)jobs, job, job_done, progress, &c) || c.failed) {
-		rc = 1;
+	pub_catch_signals();
+	if (run_jobs(c.njobs, (int)o->jobs, job, job_done, progress, &c) || c.failed)
+		return 1;
+	for (int i = 0; i < nfiles && !o->quiet; i++)
+		fprintf(stderr, "mxsim: %s: %ld point(s) x %u replication(s) -> %s/%s\n",
+			scn_file_path(b[i].f), b[i].npoints, b[i].reps, o->out, b[i].name);
+	return 0;
+}
+
+static int cmd_run(int argc, char **argv, bool check_only)
+{
+	opts o = {.out = "results", .jobs = 1};
+	int rc = parse_opts(argc, argv, check_only, &o), nfiles = argc - optind;
+	batch *b = NULL;
+	if (rc >= 0)
 		goto done;
-	}
-	if (!quiet)
-		for (int i = 0; i < nfiles; i++)
-			fprintf(stderr, "mxsim: %s: %ld point(s) x %u replication(s) -> %s/%s\n",
-				scn_file_path(b[i].f), b[i].npoints, b[i].reps, out, b[i].name);
+	b = xcalloc((size_t)nfiles, sizeof *b);
+	if (load_all(nfiles, argv + optind, o.sets, o.nsets, b))
+		rc = 2;
+	else if (check_only)
+		print_check(b, nfiles), rc = 0;
+	else
+		rc = run_all(b, nfiles, &o, argc, argv);
 done:
-	for (int i = 0; i < nfiles; i++)
+	for (int i = 0; b && i < nfiles; i++)
 		batch_free(&b[i]);
 	free(b);
-	for (int i = 0; i < nsets; i++)
-		free(sets[i]);
-	free(sets);
+	for (int i = 0; i < o.nsets; i++)
+		free(o.sets[i]);
+	free(o.sets);
 	return rc;
 }
 
-int main(int argc, char **argv)
+static int command(int argc, char **argv)
 {
 	if (argc < 2) {
 		usage(stderr);
@@ -832,4 +429,14 @@ int main(int argc, char **argv)
 	fprintf(stderr, "mxsim: unknown command '%s'\n", argv[1]);
 	usage(stderr);
 	return 2;
+}
+
+int main(int argc, char **argv)
+{
+	int rc = command(argc, argv);
+	if (fflush(stdout) || ferror(stdout)) {
+		fprintf(stderr, "mxsim: writing to standard output failed: %s\n", strerror(errno ? errno : EIO));
+		return rc ? rc : 1;
+	}
+	return rc;
 }

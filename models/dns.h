@@ -16,7 +16,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-enum { DNS_MAX_MX = 8 };
+/* DNS_NAME_MAX: a name in text, RFC 1035 §2.3.4 (255 octets on the wire). */
+enum { DNS_MAX_MX = 8, DNS_NAME_MAX = 253 };
 
 typedef enum { DNS_MX, DNS_NODATA, DNS_NXDOMAIN, DNS_NULLMX, DNS_ADDRESS } dns_kind;
 

@@ -622,8 +622,7 @@ static void outage(sim *s, void *subject, void *object)
 	bool down = !srv_is_down(w->srv, sv);
 	srv_set_down(w->srv, sv, down);
 	double mean = sec(down ? cs->mttr : cs->mtbf);
-	sim_after(s, (sim_time)(gsl_ran_exponential(w->rng[STREAM_OUTAGE], mean) * SIM_SEC) + 1,
-		  outage, w, object);
+	sim_after(s, sim_from_sec(gsl_ran_exponential(w->rng[STREAM_OUTAGE], mean)) + 1, outage, w, object);
 }
 
 /* ---- time series ------------------------------------------------------ */
@@ -726,9 +725,7 @@ static void setup(world *w, const mdl_config *c, mdl_result *r)
 		sim_at(w->s, c->events[i].at, timeline, w, &c->events[i]);
 	for (int i = 0; i < c->nservers; i++)
 		if (c->servers[i].mtbf > 0)
-			sim_at(w->s,
-			       (sim_time)(gsl_ran_exponential(w->rng[STREAM_OUTAGE], sec(c->servers[i].mtbf)) *
-					  SIM_SEC),
+			sim_at(w->s, sim_from_sec(gsl_ran_exponential(w->rng[STREAM_OUTAGE], sec(c->servers[i].mtbf))),
 			       outage, w, (void *)(intptr_t)i);
 	sim_every(w->s, c->bucket, sample, w, NULL);
 	if (c->rate > 0) {
@@ -759,6 +756,7 @@ int mdl_run(const mdl_config *c, mdl_result *r)
 {
 	world w;
 	setup(&w, c, r);
+	sim_limit(w.s, c->max_events);
 	sim_run(w.s, c->duration);
 	/* the last (possibly partial) bucket */
 	sample(w.s, &w, NULL);
@@ -776,7 +774,14 @@ int mdl_run(const mdl_config *c, mdl_result *r)
 	for (int i = 0; i < BOUNCE_N; i++)
 		b += r->bounces[i];
 	int rc = 0;
-	if (b != r->bounced ||
+	if (sim_limit_hit(w.s)) {
+		fprintf(stderr,
+			"mxsim: run stopped after %llu events at %.2f h of %.2f h simulated: the work limit "
+			"([run] max_events); raise it if the run is meant to be this large\n",
+			(unsigned long long)sim_events(w.s), (double)sim_now(w.s) / SIM_HOUR,
+			(double)c->duration / SIM_HOUR);
+		rc = -1;
+	} else if (b != r->bounced ||
 	    r->submitted != r->delivered + r->bounced + r->queued_senders + r->queued_backups) {
 		fprintf(stderr,
 			"mxsim: counts do not balance: submitted %llu, delivered %llu, bounced %llu, "

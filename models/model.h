@@ -55,7 +55,7 @@ typedef struct {
 } mdl_host;
 
 typedef struct {
-	char name[32];
+	char name[NAME_MAX_LEN + 1];
 	int provider;
 	bool backup;        /* accepts, queues and relays to better MX hosts */
 	int host;           /* the MX host name it answers as */
@@ -114,6 +114,7 @@ typedef struct {
 
 typedef struct {
 	sim_time duration, bucket;
+	uint64_t max_events; /* the work limit per run (0: none) */
 	uint64_t seed; /* this replication's seed */
 
 	int ndomains;

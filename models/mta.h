@@ -10,6 +10,7 @@
 #define MX_MTA_H
 
 #include "../sim/engine.h"
+#include "../sim/names.h"
 
 #include <stdbool.h>
 
@@ -25,7 +26,7 @@ typedef enum {
 } mta_sched;
 
 typedef struct {
-	char name[32];
+	char name[NAME_MAX_LEN + 1];
 	mta_sched sched;
 	sim_time min_backoff, max_backoff, queue_run;
 	sim_time lifetime;        /* give up (bounce as expired) after */

@@ -9,8 +9,11 @@
  * scn_write, so the resolved scenario reproduces the run.
  */
 #include "scenario.h"
+#include "budget.h"
 #include "../sim/xalloc.h"
 #include "../sim/csvread.h"
+#include "../sim/infile.h"
+#include "../sim/names.h"
 #include "../sim/rng.h"
 #include "../sim/units.h"
 
@@ -22,6 +25,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* ---- the known sections and keys ------------------------------------- */
 
@@ -36,8 +40,9 @@ typedef struct {
 	"google:0.25, unbound:0.25, bind:0.20, powerdns:0.10, quad9:0.05, systemd:0.04, "          \
 	"knot:0.0226, violator:0.0874"
 
-static const keydef run_keys[] = {{"name", ""},	     {"duration", "3d"}, {"seed", "1"},
-				  {"replications", "1"}, {"bucket", "15m"},   {NULL, NULL}};
+static const keydef run_keys[] = {
+	{"name", ""},	      {"duration", "3d"},     {"seed", "1"},		{"replications", "1"},
+	{"bucket", "15m"},    {"max_memory", "50%"}, {"max_events", "1e9"}, {NULL, NULL}};
 static const keydef traffic_keys[] = {{"rate", "1000/h"},
 				      {"pattern", "flat"},
 				      {"table", ""},
@@ -97,7 +102,7 @@ typedef struct {
 	char *name;
 	int line;
 	kv *kv;
-	int n;
+	int n, cap;
 } section;
 
 struct scn_file {
@@ -110,7 +115,7 @@ struct scn_file {
 };
 
 typedef struct {
-	char name[64];
+	char *name;
 	int server; /* -1: none */
 	host_kind kind;
 	sim_time ttl, neg_ttl;
@@ -118,18 +123,19 @@ typedef struct {
 
 struct scn {
 	const scn_file *f;
-	section *sec;
-	int nsec;
-	char name[128];
+	section *sec, *last; /* last: the section of the previous key */
+	int nsec, seccap;
+	char name[NAME_MAX_LEN + 1];
 	uint64_t seed;
 	unsigned reps;
+	double max_memory; /* bytes */
 	mdl_config c;
 	/* storage behind c */
-	char (*domain_names)[64];
+	char **domain_names;
 	int dom_cap;
 	host_rec *hosts;
 	int nhosts;
-	char (*providers)[64];
+	char (*providers)[NAME_MAX_LEN + 1];
 	res_profile *res_custom;
 	int nres_custom;
 	const res_profile **res_mix;
@@ -217,6 +223,7 @@ typedef struct {
 	const char *p;
 	int line, section_line;
 	bool too_long;
+	char *section; /* the last [section] line's text, whole (inih cuts it) */
 } reader;
 
 static char *read_line(char *str, int num, void *stream)
@@ -236,8 +243,11 @@ static char *read_line(char *str, int num, void *stream)
 	const char *q = str;
 	while (*q == ' ' || *q == '\t')
 		q++;
-	if (*q == '[')
+	if (*q == '[') {
 		r->section_line = r->line;
+		free(r->section);
+		r->section = xstrndup(q + 1, strcspn(q + 1, "]"));
+	}
 	r->p += nl ? (size_t)(nl - r->p + 1) : strlen(r->p);
 	return str;
 }
@@ -255,21 +265,10 @@ static section *find_section(scn *s, sec_type t, const char *name)
 	return NULL;
 }
 
-static int handler(void *user, const char *secname, const char *key, const char *value)
+/* The section type (index into sections) of "type [name]", or a failure
+ * naming what was expected. */
+static int section_type(scn *s, const char *text, const char *type, const char *name, int sline)
 {
-	parse_ctx *pc = user;
-	scn *s = pc->s;
-	int line = pc->r->line, sline = pc->r->section_line;
-	if (pc->r->too_long)
-		return fail(s, line, "line longer than 16383 characters"), 0;
-	char buf[256];
-	snprintf(buf, sizeof buf, "%s", secname);
-	char *type = trim(buf), *name = type;
-	while (*name && !isspace((unsigned char)*name))
-		name++;
-	if (*name)
-		*name++ = '\0';
-	name = trim(name);
 	int t = -1;
 	for (int i = 0; i < SEC_N; i++)
 		if (!strcmp(sections[i].name, type))
@@ -280,37 +279,63 @@ static int handler(void *user, const char *secname, const char *key, const char 
 			names[i] = sections[i].name;
 		char sg[96];
 		return fail(s, sline,
-			    "unknown section [%s]%s; expected run, traffic, senders, resolvers, population, "
+			    "unknown section [%.100s]%s; expected run, traffic, senders, resolvers, population, "
 			    "timeline, or profile/resolver/domain/server/host NAME",
-			    secname, suggest(type, names, SEC_N, sg, sizeof sg)),
-		       0;
+			    text, suggest(type, names, SEC_N, sg, sizeof sg));
 	}
 	if (sections[t].named && !*name)
-		return fail(s, sline, "section [%s] needs a name: [%s NAME]", type, type), 0;
+		return fail(s, sline, "section [%s] needs a name: [%s NAME]", type, type);
 	if (!sections[t].named && *name)
-		return fail(s, sline, "section [%s] takes no name", type), 0;
-	if (sections[t].keys) {
-		const keydef *k = sections[t].keys;
-		int n = 0;
-		bool ok = false;
-		const char *names[32];
-		for (; k[n].key; n++) {
-			names[n] = k[n].key;
-			ok |= !strcmp(k[n].key, key);
-		}
-		if (!ok) {
-			char sg[96];
-			return fail(s, line, "unknown key '%s' in [%s]%s", key, secname,
-				    suggest(key, names, n, sg, sizeof sg)),
-			       0;
-		}
+		return fail(s, sline, "section [%s] takes no name", type);
+	if ((t == SEC_SERVER || t == SEC_PROFILE || t == SEC_RESOLVER) && !name_ok(name))
+		return fail(s, sline, "section name '%.80s': expected %s", name, NAME_RULE);
+	return t;
+}
+
+static int key_known(scn *s, int t, const char *text, const char *key, int line)
+{
+	const keydef *k = sections[t].keys;
+	if (!k)
+		return 0;
+	const char *names[32];
+	int n = 0;
+	for (; k[n].key; n++) {
+		names[n] = k[n].key;
+		if (!strcmp(k[n].key, key))
+			return 0;
 	}
-	section *sc = find_section(s, (sec_type)t, name);
+	char sg[96];
+	return fail(s, line, "unknown key '%.80s' in [%.100s]%s", key, text, suggest(key, names, n, sg, sizeof sg));
+}
+
+/* Stores key = value of section "type name" (text); returns 0 or -1. */
+static int store(scn *s, char *text, const char *key, const char *value, int line, int sline)
+{
+	char *type = trim(text), *name = type;
+	while (*name && !isspace((unsigned char)*name))
+		name++;
+	char *full = xstrdup(type);
+	if (*name)
+		*name++ = '\0';
+	name = trim(name);
+	int t = section_type(s, full, type, name, sline);
+	if (t < 0 || key_known(s, t, full, key, line)) {
+		free(full);
+		return -1;
+	}
+	free(full);
+	section *sc = s->last && s->last->type == (sec_type)t && !strcmp(s->last->name, name)
+			      ? s->last
+			      : find_section(s, (sec_type)t, name);
 	if (!sc) {
-		s->sec = xrealloc(s->sec, (size_t)(s->nsec + 1) * sizeof *s->sec);
+		if (s->nsec == s->seccap) {
+			s->seccap = s->seccap ? 2 * s->seccap : 16;
+			s->sec = xrealloc(s->sec, (size_t)s->seccap * sizeof *s->sec);
+		}
 		sc = &s->sec[s->nsec++];
-		*sc = (section){(sec_type)t, xstrdup(name), sline, NULL, 0};
+		*sc = (section){(sec_type)t, xstrdup(name), sline, NULL, 0, 0};
 	}
+	s->last = sc;
 	/* a later key overrides (--set); the timeline keeps every line */
 	if (t != SEC_TIMELINE)
 		for (int i = 0; i < sc->n; i++)
@@ -318,11 +343,29 @@ static int handler(void *user, const char *secname, const char *key, const char 
 				free(sc->kv[i].value);
 				sc->kv[i].value = xstrdup(value);
 				sc->kv[i].line = line;
-				return 1;
+				return 0;
 			}
-	sc->kv = xrealloc(sc->kv, (size_t)(sc->n + 1) * sizeof *sc->kv);
+	if (sc->n == sc->cap) {
+		sc->cap = sc->cap ? 2 * sc->cap : 8;
+		sc->kv = xrealloc(sc->kv, (size_t)sc->cap * sizeof *sc->kv);
+	}
 	sc->kv[sc->n++] = (kv){xstrdup(key), xstrdup(value), line};
-	return 1;
+	return 0;
+}
+
+/* inih's callback. Its copy of the section name is cut at 50 bytes, so
+ * the reader's whole copy is used. */
+static int handler(void *user, const char *secname, const char *key, const char *value)
+{
+	parse_ctx *pc = user;
+	scn *s = pc->s;
+	(void)secname;
+	if (pc->r->too_long)
+		return fail(s, pc->r->line, "line longer than 16383 characters"), 0;
+	char *text = xstrdup(pc->r->section ? pc->r->section : "");
+	int rc = store(s, text, key, value, pc->r->line, pc->r->section_line);
+	free(text);
+	return rc == 0;
 }
 
 /* ---- values ------------------------------------------------------------ */
@@ -428,7 +471,7 @@ static int host_id(scn *s, const char *name, bool create)
 	s->hosts = xrealloc(s->hosts, (size_t)(s->nhosts + 1) * sizeof *s->hosts);
 	host_rec *h = &s->hosts[s->nhosts];
 	memset(h, 0, sizeof *h);
-	snprintf(h->name, sizeof h->name, "%s", name);
+	h->name = xstrdup(name);
 	h->server = -1;
 	h->kind = HOST_NXDOMAIN; /* a name nobody answers for: the typo */
 	h->ttl = h->neg_ttl = SIM_HOUR;
@@ -441,7 +484,7 @@ static int provider_id(scn *s, const char *name)
 		if (!strcmp(s->providers[i], name))
 			return i;
 	s->providers = xrealloc(s->providers, (size_t)(s->c.nproviders + 1) * sizeof *s->providers);
-	snprintf(s->providers[s->c.nproviders], sizeof *s->providers, "%s", name);
+	snprintf(s->providers[s->c.nproviders], sizeof *s->providers, "%s", name); /* name_ok */
 	return s->c.nproviders++;
 }
 
@@ -462,11 +505,9 @@ static int domain_id(const scn *s, const char *name)
 }
 
 /* "10 mx.a, 20 mx.b" | none | null | nxdomain */
-static int p_records(scn *s, const char *v, int line, sim_time ttl, sim_time neg, dns_answer *a)
+/* t: the value v trimmed, modified. */
+static int records(scn *s, char *t, const char *v, int line, sim_time ttl, sim_time neg, dns_answer *a)
 {
-	char buf[1024];
-	snprintf(buf, sizeof buf, "%s", v);
-	char *t = trim(buf);
 	memset(a, 0, sizeof *a);
 	if (!strcmp(t, "none")) {
 		*a = (dns_answer){.kind = DNS_NODATA, .ttl = neg};
@@ -484,18 +525,22 @@ static int p_records(scn *s, const char *v, int line, sim_time ttl, sim_time neg
 	a->ttl = ttl;
 	char *save, *rr = strtok_r(t, ",", &save);
 	while (rr) {
-		char host[128];
-		long pref;
-		char extra;
+		char *end, *host, *extra;
+		errno = 0;
+		long pref = strtol(rr, &end, 10);
+		host = strtok_r(end, " \t", &extra);
 		if (a->n == DNS_MAX_MX)
 			return fail(s, line, "at most %d MX records", DNS_MAX_MX);
-		if (sscanf(rr, " %ld %127s %c", &pref, host, &extra) != 2 || pref < 0 || pref > 65535)
+		if (end == rr || errno || !host || strtok_r(NULL, " \t", &extra) || pref < 0 || pref > 65535)
 			return fail(s, line,
 				    "expected MX records like '10 mx1.example, 20 mx2.example' (preference "
-				    "0-65535 and host), or none, null, nxdomain; got '%s'",
+				    "0-65535 and host), or none, null, nxdomain; got '%.200s'",
 				    v);
 		if (!strcmp(host, "."))
 			return fail(s, line, "a null MX is written 'null'");
+		if (strlen(host) > DNS_NAME_MAX)
+			return fail(s, line, "MX host '%.80s...': a DNS name has at most %d characters", host,
+				    DNS_NAME_MAX);
 		a->mx[a->n++] = (dns_mx){(uint16_t)pref, (uint32_t)host_id(s, host, true)};
 		rr = strtok_r(NULL, ",", &save);
 	}
@@ -504,16 +549,23 @@ static int p_records(scn *s, const char *v, int line, sim_time ttl, sim_time neg
 	return 0;
 }
 
+static int p_records(scn *s, const char *v, int line, sim_time ttl, sim_time neg, dns_answer *a)
+{
+	char *buf = xstrdup(v);
+	int rc = records(s, trim(buf), v, line, ttl, neg, a);
+	free(buf);
+	return rc;
+}
+
 /* "name:share, name:share" against a lookup of names */
 typedef struct {
-	char name[64];
+	char name[NAME_MAX_LEN + 1];
 	double share;
 } mix_item;
 
-static int p_mix(scn *s, const char *v, int line, mix_item *out, int max, int *n)
+/* buf: a copy of v, modified. */
+static int mix(scn *s, char *buf, const char *v, int line, mix_item *out, int max, int *n)
 {
-	char buf[2048];
-	snprintf(buf, sizeof buf, "%s", v);
 	*n = 0;
 	char *save, *it = strtok_r(buf, ",", &save);
 	double sum = 0;
@@ -526,16 +578,26 @@ static int p_mix(scn *s, const char *v, int line, mix_item *out, int max, int *n
 		if (colon) {
 			*colon = '\0';
 			if (unit_number(colon + 1, &sh, err) || sh < 0)
-				return fail(s, line, "expected 'name:share, ...' with shares >= 0, got '%s'", v);
+				return fail(s, line, "expected 'name:share, ...' with shares >= 0, got '%.200s'", v);
 		}
+		if (!name_ok(trim(it)))
+			return fail(s, line, "profile name '%.80s': expected %s", trim(it), NAME_RULE);
 		snprintf(out[*n].name, sizeof out[*n].name, "%s", trim(it));
 		out[(*n)++].share = sh;
 		sum += sh;
 		it = strtok_r(NULL, ",", &save);
 	}
 	if (!*n || !(sum > 0))
-		return fail(s, line, "expected 'name:share, ...' with a positive total, got '%s'", v);
+		return fail(s, line, "expected 'name:share, ...' with a positive total, got '%.200s'", v);
 	return 0;
+}
+
+static int p_mix(scn *s, const char *v, int line, mix_item *out, int max, int *n)
+{
+	char *buf = xstrdup(v);
+	int rc = mix(s, buf, v, line, out, max, n);
+	free(buf);
+	return rc;
 }
 
 /* ---- sections to configuration --------------------------------------- */
@@ -662,6 +724,8 @@ static int build_servers(scn *s)
 			return fail(s, line, "host '%s' already belongs to server '%s'", s->hosts[h].name,
 				    c->servers[s->hosts[h].server].name);
 		const char *prov = VALUE(sc, SEC_SERVER, "provider", line);
+		if (*prov && !name_ok(prov))
+			return fail(s, line, "provider: '%.80s': expected %s", prov, NAME_RULE);
 		v.provider = provider_id(s, *prov ? prov : sc->name);
 		const char *kind = VALUE(sc, SEC_SERVER, "kind", line);
 		if (strcmp(kind, "final") && strcmp(kind, "backup"))
@@ -673,6 +737,8 @@ static int build_servers(scn *s)
 		v.sessions = (int)n;
 		if (p_dist(s, sc, SEC_SERVER, "session_time", UNIT_TIME, &v.session_time) ||
 		    p_size(s, sc, SEC_SERVER, "bandwidth", &v.bandwidth) ||
+		    (v.bandwidth > 0 && v.bandwidth < 1 &&
+		     fail(s, line, "bandwidth: expected 0 (no transfer time) or at least 1 B per second")) ||
 		    p_size(s, sc, SEC_SERVER, "size_limit", &v.size_limit) ||
 		    p_rate(s, sc, SEC_SERVER, "rate_limit", &v.rate) ||
 		    p_number(s, sc, SEC_SERVER, "burst", 0, &v.burst) ||
@@ -748,7 +814,7 @@ static void add_domain(scn *s, const char *name, const dns_answer *a, double wei
 		c->cutover = xrealloc(c->cutover, k * sizeof *c->cutover);
 		c->new_provider = xrealloc(c->new_provider, k * sizeof *c->new_provider);
 	}
-	snprintf(s->domain_names[n - 1], sizeof *s->domain_names, "%s", name);
+	s->domain_names[n - 1] = xstrdup(name);
 	c->initial[n - 1] = *a;
 	c->weight[n - 1] = weight;
 	c->self_host[n - 1] = self;
@@ -774,9 +840,9 @@ static int self_host(scn *s, const char *dname, const char *addr, int line)
 				    addr);
 		return h;
 	}
-	char nm[80];
-	snprintf(nm, sizeof nm, "%s.", dname); /* the apex, apart from MX host names */
+	char *nm = xasprintf("%s.", dname); /* the apex, apart from MX host names */
 	int h = host_id(s, nm, true);
+	free(nm);
 	s->hosts[h].kind = k;
 	return h;
 }
@@ -859,10 +925,9 @@ static int build_domains(scn *s)
 	gsl_rng *g = rng_stream(s->seed, 1000);
 	int self = -1;
 	for (long i = 0; i < n; i++) {
-		char nm[64];
-		snprintf(nm, sizeof nm, "%s%ld", prefix, i + 1);
-		sim_time t = (sim_time)(dist_draw(&ttl, g) * SIM_SEC);
-		sim_time ng = (sim_time)(dist_draw(&neg, g) * SIM_SEC);
+		char *nm = xasprintf("%s%ld", prefix, i + 1);
+		sim_time t = sim_from_sec(dist_draw(&ttl, g));
+		sim_time ng = sim_from_sec(dist_draw(&neg, g));
 		double w = dist_draw(&weight, g);
 		a.ttl = a.kind == DNS_MX || a.kind == DNS_NULLMX ? t : ng;
 		b.ttl = b.kind == DNS_MX || b.kind == DNS_NULLMX ? t : ng;
@@ -871,12 +936,14 @@ static int build_domains(scn *s)
 		else if (self < 0)
 			self = self_host(s, prefix, addr, line); /* one shared apex kind */
 		if (self < 0) {
+			free(nm);
 			gsl_rng_free(g);
 			return -1;
 		}
 		add_domain(s, nm, &a, w, self);
+		free(nm);
 		if (!never) {
-			sim_time at = (sim_time)(dist_draw(&cut, g) * SIM_SEC);
+			sim_time at = sim_from_sec(dist_draw(&cut, g));
 			if (at < s->c.duration)
 				add_event(s, (mdl_event){.at = at, .kind = EV_MX,
 							 .domain = s->c.ndomains - 1, .answer = b});
@@ -992,9 +1059,10 @@ static int build_traffic(scn *s)
 		return fail(s, line, "pattern = table needs table = FILE.csv (24 or 168 hourly rates)");
 	dist d;
 	char err[UNIT_ERR];
-	char spec[600];
-	snprintf(spec, sizeof spec, "empirical(%s)", tab);
-	if (unit_dist(spec, UNIT_NONE, s->f->dir, &d, err))
+	char *spec = xasprintf("empirical(%s)", tab);
+	int rc = unit_dist(spec, UNIT_NONE, s->f->dir, &d, err);
+	free(spec);
+	if (rc)
 		return fail(s, tline, "table: %s", err);
 	if (d.n != 24 && d.n != 168) {
 		dist_clear(&d);
@@ -1023,122 +1091,194 @@ static int target(scn *s, const char *name, int line, int *out)
 	return 0;
 }
 
+/* One timeline line e; buf is a copy of its value, modified. */
+static int timeline_line(scn *s, const kv *e, char *buf)
+{
+	int line = e->line;
+	sim_time at;
+	char err[UNIT_ERR];
+	if (unit_duration(e->key, &at, err))
+		return fail(s, line, "timeline key: %s", err);
+	if (at > s->c.duration)
+		return fail(s, line, "event at %s is after the end of the run", e->key);
+	char *save, *act = strtok_r(buf, " \t", &save);
+	char *a1 = act ? strtok_r(NULL, " \t", &save) : NULL;
+	char *rest = a1 ? trim(save) : NULL;
+	if (!act)
+		return fail(s, line, "expected an action: mx, ttl, address, accept, reject, down, up, "
+				     "outage, dns-down, dns-up");
+	mdl_event ev = {.at = at};
+	if (!strcmp(act, "mx") || !strcmp(act, "ttl") || !strcmp(act, "dns-down") ||
+	    !strcmp(act, "dns-up")) {
+		if (!a1)
+			return fail(s, line, "%s: expected a domain (or *)", act);
+		if (target(s, a1, line, &ev.domain))
+			return -1;
+		if (!strcmp(act, "mx")) {
+			ev.kind = EV_MX;
+			if (!rest || !*rest)
+				return fail(s, line, "mx: expected 'mx DOMAIN records'");
+			int d = ev.domain < 0 ? 0 : ev.domain;
+			const dns_answer *cur = &s->c.initial[d];
+			sim_time ttl = cur->kind == DNS_MX ? cur->ttl : SIM_HOUR;
+			/* the TTL in force then: the latest ttl event before */
+			for (int k = 0; k < s->c.nevents; k++)
+				if (s->c.events[k].kind == EV_TTL && s->c.events[k].at <= at &&
+				    (s->c.events[k].domain == ev.domain || s->c.events[k].domain < 0))
+					ttl = s->c.events[k].ttl;
+			if (p_records(s, rest, line, ttl, SIM_HOUR, &ev.answer))
+				return -1;
+			if (ev.answer.kind != DNS_MX) {
+				/* a negative answer lives for the domain's neg_ttl */
+				const section *ds = find_section(s, SEC_DOMAIN, s->domain_names[d]);
+				int nl;
+				sim_time neg = SIM_HOUR;
+				if (ds)
+					unit_duration(VALUE(ds, SEC_DOMAIN, "neg_ttl", nl), &neg, err);
+				if (ev.answer.kind != DNS_NULLMX)
+					ev.answer.ttl = neg;
+			}
+		} else if (!strcmp(act, "ttl")) {
+			ev.kind = EV_TTL;
+			if (!rest || unit_duration(rest, &ev.ttl, err))
+				return fail(s, line, "ttl: expected 'ttl DOMAIN duration'");
+		} else {
+			ev.kind = !strcmp(act, "dns-down") ? EV_DNS_DOWN : EV_DNS_UP;
+		}
+		add_event(s, ev);
+		return 0;
+	}
+	if (!strcmp(act, "address")) {
+		if (!a1 || (ev.host = host_id(s, a1, false)) < 0)
+			return fail(s, line, "address: expected an MX host name, got '%s'", a1 ? a1 : "");
+		ev.kind = EV_ADDRESS;
+		ev.address = (mdl_host){HOST_NXDOMAIN, 0, s->hosts[ev.host].ttl, s->hosts[ev.host].neg_ttl};
+		if (!rest || !*rest)
+			return fail(s, line, "address: expected 'address HOST refuse|timeout|nxdomain|SERVER'");
+		if (!strcmp(rest, "refuse"))
+			ev.address.kind = HOST_REFUSE;
+		else if (!strcmp(rest, "timeout"))
+			ev.address.kind = HOST_TIMEOUT;
+		else if (strcmp(rest, "nxdomain")) {
+			if ((ev.address.server = server_id(s, rest)) < 0)
+				return fail(s, line, "address: expected refuse, timeout, nxdomain or a [server] "
+						     "name, got '%s'", rest);
+			ev.address.kind = HOST_SERVER;
+		}
+		add_event(s, ev);
+		return 0;
+	}
+	if (!strcmp(act, "accept") || !strcmp(act, "reject") || !strcmp(act, "down") ||
+	    !strcmp(act, "up") || !strcmp(act, "outage")) {
+		if (!a1 || (ev.server = server_id(s, a1)) < 0)
+			return fail(s, line, "%s: expected a [server] name, got '%s'", act, a1 ? a1 : "");
+		if (!strcmp(act, "accept") || !strcmp(act, "reject")) {
+			ev.kind = !strcmp(act, "accept") ? EV_ACCEPT : EV_REJECT;
+			if (!rest || !*rest)
+				return fail(s, line, "%s: expected '%s SERVER DOMAIN' (or *)", act, act);
+			if (target(s, rest, line, &ev.domain))
+				return -1;
+		} else if (!strcmp(act, "outage")) {
+			sim_time d;
+			if (!rest || unit_duration(rest, &d, err))
+				return fail(s, line, "outage: expected 'outage SERVER duration'");
+			ev.kind = EV_DOWN;
+			add_event(s, ev);
+			ev.kind = EV_UP;
+			ev.at = at + d;
+			if (ev.at >= s->c.duration)
+				return 0;
+		} else {
+			ev.kind = !strcmp(act, "down") ? EV_DOWN : EV_UP;
+		}
+		add_event(s, ev);
+		return 0;
+	}
+	static const char *const acts[] = {"mx",   "ttl",    "accept",   "reject", "down",
+					   "up",   "outage", "dns-down", "dns-up", "address"};
+	char sg[96];
+	return fail(s, line,
+		    "unknown action '%s'%s; expected mx, ttl, address, accept, reject, down, up, "
+		    "outage, dns-down, dns-up",
+		    act, suggest(act, acts, 10, sg, sizeof sg));
+}
+
 static int build_timeline(scn *s)
 {
 	section *sc = single(s, SEC_TIMELINE);
-	if (!sc)
-		return 0;
-	for (int i = 0; i < sc->n; i++) {
-		kv *e = &sc->kv[i];
-		int line = e->line;
-		sim_time at;
-		char err[UNIT_ERR];
-		if (unit_duration(e->key, &at, err))
-			return fail(s, line, "timeline key: %s", err);
-		if (at > s->c.duration)
-			return fail(s, line, "event at %s is after the end of the run", e->key);
-		char buf[1024];
-		snprintf(buf, sizeof buf, "%s", e->value);
-		char *save, *act = strtok_r(buf, " \t", &save);
-		char *a1 = act ? strtok_r(NULL, " \t", &save) : NULL;
-		char *rest = a1 ? trim(save) : NULL;
-		if (!act)
-			return fail(s, line, "expected an action: mx, ttl, address, accept, reject, down, up, "
-					     "outage, dns-down, dns-up");
-		mdl_event ev = {.at = at};
-		if (!strcmp(act, "mx") || !strcmp(act, "ttl") || !strcmp(act, "dns-down") ||
-		    !strcmp(act, "dns-up")) {
-			if (!a1)
-				return fail(s, line, "%s: expected a domain (or *)", act);
-			if (target(s, a1, line, &ev.domain))
-				return -1;
-			if (!strcmp(act, "mx")) {
-				ev.kind = EV_MX;
-				if (!rest || !*rest)
-					return fail(s, line, "mx: expected 'mx DOMAIN records'");
-				int d = ev.domain < 0 ? 0 : ev.domain;
-				const dns_answer *cur = &s->c.initial[d];
-				sim_time ttl = cur->kind == DNS_MX ? cur->ttl : SIM_HOUR;
-				/* the TTL in force then: the latest ttl event before */
-				for (int k = 0; k < s->c.nevents; k++)
-					if (s->c.events[k].kind == EV_TTL && s->c.events[k].at <= at &&
-					    (s->c.events[k].domain == ev.domain || s->c.events[k].domain < 0))
-						ttl = s->c.events[k].ttl;
-				if (p_records(s, rest, line, ttl, SIM_HOUR, &ev.answer))
-					return -1;
-				if (ev.answer.kind != DNS_MX) {
-					/* a negative answer lives for the domain's neg_ttl */
-					const section *ds = find_section(s, SEC_DOMAIN, s->domain_names[d]);
-					int nl;
-					sim_time neg = SIM_HOUR;
-					if (ds)
-						unit_duration(VALUE(ds, SEC_DOMAIN, "neg_ttl", nl), &neg, err);
-					if (ev.answer.kind != DNS_NULLMX)
-						ev.answer.ttl = neg;
-				}
-			} else if (!strcmp(act, "ttl")) {
-				ev.kind = EV_TTL;
-				if (!rest || unit_duration(rest, &ev.ttl, err))
-					return fail(s, line, "ttl: expected 'ttl DOMAIN duration'");
-			} else {
-				ev.kind = !strcmp(act, "dns-down") ? EV_DNS_DOWN : EV_DNS_UP;
-			}
-			add_event(s, ev);
-			continue;
-		}
-		if (!strcmp(act, "address")) {
-			if (!a1 || (ev.host = host_id(s, a1, false)) < 0)
-				return fail(s, line, "address: expected an MX host name, got '%s'", a1 ? a1 : "");
-			ev.kind = EV_ADDRESS;
-			ev.address = (mdl_host){HOST_NXDOMAIN, 0, s->hosts[ev.host].ttl, s->hosts[ev.host].neg_ttl};
-			if (!rest || !*rest)
-				return fail(s, line, "address: expected 'address HOST refuse|timeout|nxdomain|SERVER'");
-			if (!strcmp(rest, "refuse"))
-				ev.address.kind = HOST_REFUSE;
-			else if (!strcmp(rest, "timeout"))
-				ev.address.kind = HOST_TIMEOUT;
-			else if (strcmp(rest, "nxdomain")) {
-				if ((ev.address.server = server_id(s, rest)) < 0)
-					return fail(s, line, "address: expected refuse, timeout, nxdomain or a [server] "
-							     "name, got '%s'", rest);
-				ev.address.kind = HOST_SERVER;
-			}
-			add_event(s, ev);
-			continue;
-		}
-		if (!strcmp(act, "accept") || !strcmp(act, "reject") || !strcmp(act, "down") ||
-		    !strcmp(act, "up") || !strcmp(act, "outage")) {
-			if (!a1 || (ev.server = server_id(s, a1)) < 0)
-				return fail(s, line, "%s: expected a [server] name, got '%s'", act, a1 ? a1 : "");
-			if (!strcmp(act, "accept") || !strcmp(act, "reject")) {
-				ev.kind = !strcmp(act, "accept") ? EV_ACCEPT : EV_REJECT;
-				if (!rest || !*rest)
-					return fail(s, line, "%s: expected '%s SERVER DOMAIN' (or *)", act, act);
-				if (target(s, rest, line, &ev.domain))
-					return -1;
-			} else if (!strcmp(act, "outage")) {
-				sim_time d;
-				if (!rest || unit_duration(rest, &d, err))
-					return fail(s, line, "outage: expected 'outage SERVER duration'");
-				ev.kind = EV_DOWN;
-				add_event(s, ev);
-				ev.kind = EV_UP;
-				ev.at = at + d;
-				if (ev.at >= s->c.duration)
-					continue;
-			} else {
-				ev.kind = !strcmp(act, "down") ? EV_DOWN : EV_UP;
-			}
-			add_event(s, ev);
-			continue;
-		}
-		static const char *const acts[] = {"mx",   "ttl",    "accept",   "reject", "down",
-						   "up",   "outage", "dns-down", "dns-up", "address"};
-		char sg[96];
+	for (int i = 0; sc && i < sc->n; i++) {
+		char *buf = xstrdup(sc->kv[i].value);
+		int rc = timeline_line(s, &sc->kv[i], buf);
+		free(buf);
+		if (rc)
+			return -1;
+	}
+	return 0;
+}
+
+/* [run] max_memory (a size, or a share of this machine's memory) and
+ * max_events. */
+static int p_limits(scn *s, const section *run)
+{
+	int line;
+	const char *v = VALUE(run, SEC_RUN, "max_memory", line);
+	char err[UNIT_ERR], *end;
+	double share = strtod(v, &end);
+	if (end != v && *trim(end) == '%') {
+		double phys = (double)sysconf(_SC_PHYS_PAGES) * (double)sysconf(_SC_PAGESIZE);
+		if (!(share > 0 && share <= 100) || *trim(end + 1))
+			return fail(s, line, "max_memory: expected a size (8GB) or a share of memory above 0%% "
+					     "and at most 100%%, got '%s'",
+				    v);
+		s->max_memory = phys * share / 100;
+	} else if (unit_size(v, &s->max_memory, err)) {
+		return fail(s, line, "max_memory: %s", err);
+	}
+	double ev;
+	if (p_number(s, run, SEC_RUN, "max_events", 1, &ev))
+		return -1;
+	s->c.max_events = ev >= 1.8e19 ? 0 : (uint64_t)ev;
+	return 0;
+}
+
+/* The line of the key that makes a run big, and its name. */
+static int driver_line(const scn *s, bgt_driver d, int server, const char **key)
+{
+	static const struct {
+		sec_type t;
+		const char *key;
+	} where[] = {{SEC_TRAFFIC, "rate"},	{SEC_SENDERS, "count"}, {SEC_RESOLVERS, "count"},
+		     {SEC_POPULATION, "count"}, {SEC_RUN, "bucket"},	{SEC_SERVER, "mtbf"}};
+	const section *sc = d == BGT_OUTAGES ? find_section((scn *)s, SEC_SERVER, s->c.servers[server].name)
+					     : single((scn *)s, where[d].t);
+	int line;
+	*key = where[d].key;
+	get(sc, where[d].t, where[d].key, &line);
+	return line;
+}
+
+/* Refuses a run that cannot fit its memory or work limit. */
+static int check_budget(scn *s)
+{
+	bgt_estimate e;
+	bgt_estimate_run(&s->c, &e);
+	const char *key;
+	char need[32], have[32];
+	if (e.bytes > s->max_memory) {
+		bgt_format_bytes(e.bytes, need, sizeof need);
+		bgt_format_bytes(s->max_memory, have, sizeof have);
+		int line = driver_line(s, e.bytes_by, 0, &key);
 		return fail(s, line,
-			    "unknown action '%s'%s; expected mx, ttl, address, accept, reject, down, up, "
-			    "outage, dns-down, dns-up",
-			    act, suggest(act, acts, 10, sg, sizeof sg));
+			    "%s: one run needs up to %s (%.3g messages, all counted as queued at once), more "
+			    "than [run] max_memory = %s; make the run smaller or raise max_memory",
+			    key, need, e.messages, have);
+	}
+	if (s->c.max_events && e.events > (double)s->c.max_events) {
+		int line = driver_line(s, e.events_by, e.outage_server, &key);
+		return fail(s, line,
+			    "%s: one run needs about %.3g events, more than [run] max_events = %llu; make the "
+			    "run smaller or raise max_events",
+			    key, e.events, (unsigned long long)s->c.max_events);
 	}
 	return 0;
 }
@@ -1150,10 +1290,10 @@ static int build(scn *s)
 	int line;
 	long reps;
 	const char *nm = VALUE(run, SEC_RUN, "name", line);
-	snprintf(s->name, sizeof s->name, "%s", *nm ? nm : s->f->base);
-	for (const char *p = s->name; *p; p++)
-		if (!isalnum((unsigned char)*p) && !strchr("-_.", *p))
-			return fail(s, line, "name: use letters, digits, '-', '_' and '.' only");
+	snprintf(s->name, sizeof s->name, "%s", *nm ? nm : s->f->base); /* checked below */
+	if (!name_ok(*nm ? nm : s->f->base))
+		return fail(s, line, "name: '%.80s': expected %s%s", *nm ? nm : s->f->base, NAME_RULE,
+			    *nm ? "" : " (the file's name is the default; set [run] name)");
 	if (p_duration(s, run, SEC_RUN, "duration", &c->duration) ||
 	    p_duration(s, run, SEC_RUN, "bucket", &c->bucket) ||
 	    p_long(s, run, SEC_RUN, "replications", 1, 100000, &reps))
@@ -1163,10 +1303,12 @@ static int build(scn *s)
 	char *end;
 	errno = 0;
 	s->seed = strtoull(sd, &end, 10);
-	if (end == sd || *trim(end) || errno)
+	if (end == sd || *trim(end) || errno || strchr(sd, '-'))
 		return fail(s, line, "seed: expected a whole number >= 0, got '%s'", sd);
 	if (c->duration <= 0)
 		return fail(s, line, "duration: must be positive");
+	if (p_limits(s, run))
+		return -1;
 	if (c->bucket <= 0 || c->duration / c->bucket > 1000000)
 		return fail(s, line, "bucket: must be positive and at most a million per run");
 	if (build_profiles(s) || build_servers(s) || build_domains(s) || build_population_of_senders(s) ||
@@ -1196,16 +1338,18 @@ static int build(scn *s)
 			c->accepts[(size_t)i * (size_t)c->ndomains + (size_t)d] = all;
 		if (all || none)
 			continue;
-		char buf[2048];
-		snprintf(buf, sizeof buf, "%s", acc);
-		char *save, *tok = strtok_r(buf, ", \t", &save);
-		while (tok) {
+		char *buf = xstrdup(acc), *save, *tok = strtok_r(buf, ", \t", &save);
+		for (; tok; tok = strtok_r(NULL, ", \t", &save)) {
 			int d = domain_id(s, tok);
 			if (d < 0)
-				return fail(s, line, "accepts: expected all, none or domain names; unknown '%s'", tok);
+				break;
 			c->accepts[(size_t)i * (size_t)c->ndomains + (size_t)d] = true;
-			tok = strtok_r(NULL, ", \t", &save);
 		}
+		if (tok)
+			fail(s, line, "accepts: expected all, none or domain names; unknown '%.80s'", tok);
+		free(buf);
+		if (tok)
+			return -1;
 	}
 	return 0;
 }
@@ -1214,9 +1358,10 @@ static int build(scn *s)
 
 int scn_load(const char *path, char *const *sets, int nsets, scn_file **out, char *err)
 {
-	FILE *fp = fopen(path, "rb");
+	char ferr[INFILE_ERR];
+	FILE *fp = infile_open(path, SCN_MAX_BYTES, ferr);
 	if (!fp) {
-		snprintf(err, SCN_ERR, "%.300s: cannot read: %s", path, strerror(errno));
+		snprintf(err, SCN_ERR, "%s", ferr);
 		return -1;
 	}
 	char *text = NULL;
@@ -1234,7 +1379,7 @@ int scn_load(const char *path, char *const *sets, int nsets, scn_file **out, cha
 	fclose(fp);
 	if (bad) {
 		free(text);
-		snprintf(err, SCN_ERR, "%.300s: read error", path);
+		snprintf(err, SCN_ERR, "%.300s: read error: %s", path, strerror(errno));
 		return -1;
 	}
 	text = xrealloc(text, len + 2);
@@ -1377,7 +1522,7 @@ int scn_point(const scn_file *f, long p, scn **out, char *err)
 	s->f = f;
 	s->err = err;
 	char *text = study_expand(&f->st, f->text, p, NULL);
-	reader r = {text, 0, 0, false};
+	reader r = {text, 0, 0, false, NULL};
 	parse_ctx pc = {s, &r};
 	ini_allow_multiline = false;
 	ini_stop_on_first_error = true;
@@ -1387,11 +1532,12 @@ int scn_point(const scn_file *f, long p, scn **out, char *err)
 	ini_max_line = 16384;
 	int rc = ini_parse_stream(read_line, &r, handler, &pc);
 	free(text);
+	free(r.section);
 	if (rc > 0 && !s->err_line)
 		fail(s, rc, "expected [section], key = value, or a ; comment");
 	if (rc < 0)
 		fail(s, 0, "out of memory while parsing");
-	if (!s->err_line && build(s) == 0) {
+	if (!s->err_line && build(s) == 0 && check_budget(s) == 0) {
 		/* timeline events in time order; equal times keep file order */
 		sort_events(&s->c);
 		mark_cutovers(s);
@@ -1429,7 +1575,11 @@ void scn_free(scn *s)
 	free(c->accepts);
 	free(c->profiles);
 	free(c->events);
+	for (int i = 0; i < c->ndomains; i++)
+		free(s->domain_names[i]);
 	free(s->domain_names);
+	for (int i = 0; i < s->nhosts; i++)
+		free(s->hosts[i].name);
 	free(s->hosts);
 	free(s->providers);
 	free(s->res_custom);
@@ -1447,6 +1597,11 @@ const mdl_config *scn_config(scn *s, unsigned r)
 {
 	s->c.seed = scn_seed(s, r);
 	return &s->c;
+}
+
+double scn_max_memory(const scn *s)
+{
+	return s->max_memory;
 }
 
 unsigned scn_replications(const scn *s)

@@ -16,6 +16,9 @@
 
 enum { SCN_ERR = 512 };
 
+/* Larger scenario files are refused (so are devices and FIFOs). */
+#define SCN_MAX_BYTES (16LL << 20)
+
 typedef struct scn_file scn_file;
 typedef struct scn scn;
 
@@ -35,6 +38,8 @@ void scn_free(scn *s);
 const mdl_config *scn_config(scn *s, unsigned r);
 uint64_t scn_seed(const scn *s, unsigned r);
 unsigned scn_replications(const scn *s);
+/* [run] max_memory in bytes. */
+double scn_max_memory(const scn *s);
 const char *scn_name(const scn *s);
 const char *scn_server_name(const scn *s, int i);
 const char *scn_provider_name(const scn *s, int i);

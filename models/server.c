@@ -131,7 +131,7 @@ sim_time srv_session_time(const servers *v, int sv, uint32_t size, gsl_rng *r)
 	double t = dist_draw(&cs->session_time, r);
 	if (cs->bandwidth > 0)
 		t += size / cs->bandwidth;
-	return (sim_time)(t * SIM_SEC) + 1;
+	return sim_from_sec(t) + 1;
 }
 
 void srv_close(servers *v, int sv, sim_time now)

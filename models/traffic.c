@@ -77,7 +77,7 @@ sim_time traffic_next(traffic *t, sim_time now)
 	if (c->rate <= 0)
 		return SIM_NEVER;
 	for (;;) {
-		now += (sim_time)(gsl_ran_exponential(t->arrivals, 1 / (c->rate * t->peak)) * SIM_SEC) + 1;
+		now += sim_from_sec(gsl_ran_exponential(t->arrivals, 1 / (c->rate * t->peak))) + 1;
 		if (now >= c->duration)
 			return SIM_NEVER;
 		double m = t->mult[(now / SIM_HOUR) % 168];

@@ -1,5 +1,9 @@
-# common.gp - settings shared by mxsim's plots; loaded by each script.
-# Variables from mxsim plot: dir (a scenario's result folder), name.
+# common.gp - settings shared by mxsim's plots. mxsim plot runs
+#   gnuplot common.gp VARS script.gp
+# in the scenario's result folder, so scripts read and write files by
+# plain names. VARS is written by mxsim: numbers, and strings spelt as byte
+# codes with c(n) below, so no text from data is ever read as code.
+c(n) = sprintf("%c", n)
 set datafile separator ","
 set datafile columnheaders
 set datafile missing ""

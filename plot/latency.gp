@@ -1,11 +1,10 @@
 # latency.gp - distribution of delivery latency (arrival to delivery),
 # one curve per study point, log time axis.
-# Variables: dir, name, npoints, label<p>.
-load dirname."/common.gp"
-f = dir."/latency.csv"
+# Variables: name, npoints, label<p>.
+f = "latency.csv"
 do for [fmt in "png svg"] {
     eval term(fmt, 1000, 560)
-    set output dir."/latency.".fmt
+    set output "latency.".fmt
     set title name." - delivery latency"
     set logscale x
     set xrange [0.1:*]

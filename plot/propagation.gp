@@ -1,15 +1,14 @@
 # propagation.gp - share of MX lookups answered with the old MX, and share
 # of deliveries still reaching the old provider's servers, over time (each
 # bucket drawn as a step from its start).
-# Variables: dir, name, npoints, label<p>, cutover_h, ttl<p> (hours),
+# Variables: name, npoints, label<p>, cutover_h, ttl<p> (hours),
 # oldcols (delivered_<server> columns of old servers, space separated),
 # t0, t1 (hours: the window shown).
-load dirname."/common.gp"
-f = dir."/timeseries.csv"
+f = "timeseries.csv"
 oldsum(dummy) = sum [k=1:words(oldcols)] column(word(oldcols, k))
 do for [fmt in "png svg"] {
     eval term(fmt, 1000, 720)
-    set output dir."/propagation.".fmt
+    set output "propagation.".fmt
     set multiplot layout 2,1 title name." - propagation of the MX change" noenhanced
     set xrange [t0:t1]
     set yrange [0:105]

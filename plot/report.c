@@ -3,11 +3,13 @@
  * style, no scripts, images from the same folder.
  */
 #include "report.h"
+#include "../sim/xalloc.h"
 
 #include <errno.h>
 #include <stdbool.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -27,9 +29,28 @@ static void esc(FILE *f, const char *s)
 		case '"':
 			fputs("&quot;", f);
 			break;
+		case '\'':
+			fputs("&#39;", f);
+			break;
 		default:
 			fputc(*s, f);
 		}
+}
+
+/* A relative URL to one path segment: "./" then the segment with every
+ * byte outside [A-Za-z0-9._~-] percent-encoded, so no scheme
+ * ("javascript:") and no markup can arise from it. */
+static void url_segment(FILE *f, const char *s)
+{
+	fputs("./", f);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		    strchr("._~-", c))
+			fputc(c, f);
+		else
+			fprintf(f, "%%%02X", c);
+	}
 }
 
 static const char *style =
@@ -39,25 +60,12 @@ static const char *style =
 	"th{background:#f3f3f3}td.l,th.l{text-align:left}img{max-width:100%;border:1px solid #eee}"
 	"pre{background:#f7f7f7;padding:8px;white-space:pre-wrap}.v{color:#555}</style>";
 
-void report_point_label(const report_scn *s, int p, char *buf, size_t len)
+static double mean(const rs_scn *s, int p, const char *metric)
 {
-	buf[0] = '\0';
-	size_t n = 0;
-	for (int a = 1; a <= s->naxes && n < len; a++)
-		n += (size_t)snprintf(buf + n, len - n, "%s%s=%s", a > 1 ? " " : "", s->agg.head[a],
-				      s->agg.cell[p][a]);
-	if (!s->naxes)
-		snprintf(buf, len, "single run");
+	return rs_mean(s, p, metric);
 }
 
-static double mean(const report_scn *s, int p, const char *metric)
-{
-	char c[256];
-	snprintf(c, sizeof c, "%s_mean", metric);
-	return rt_num(&s->agg, p, rt_col(&s->agg, c));
-}
-
-static void range(const report_scn *s, double (*f)(const report_scn *, int), double *lo, double *hi)
+static void range(const rs_scn *s, double (*f)(const rs_scn *, int), double *lo, double *hi)
 {
 	*lo = INFINITY;
 	*hi = -INFINITY;
@@ -70,60 +78,56 @@ static void range(const report_scn *s, double (*f)(const report_scn *, int), dou
 	}
 }
 
-static double bounced(const report_scn *s, int p)
+static double bounced(const rs_scn *s, int p)
 {
 	return mean(s, p, "bounced");
 }
 
-static double old_share(const report_scn *s, int p)
+static double old_share(const rs_scn *s, int p)
 {
 	double d = mean(s, p, "delivered");
 	return d > 0 ? 100 * mean(s, p, "delivered_old_after_cutover") / d : NAN;
 }
 
-static double queued(const report_scn *s, int p)
+static double queued(const rs_scn *s, int p)
 {
 	return mean(s, p, "queued");
 }
 
-void report_verdict(const report_scn *s, char *buf, size_t len)
+char *report_verdict(const rs_scn *s)
 {
 	double blo, bhi, olo, ohi, qlo, qhi;
 	range(s, bounced, &blo, &bhi);
 	range(s, old_share, &olo, &ohi);
 	range(s, queued, &qlo, &qhi);
-	size_t n = 0;
+	char *buf;
+	size_t len;
+	FILE *m = xmemstream(&buf, &len);
 	if (blo == bhi)
-		n += (size_t)snprintf(buf + n, len - n, "%.0f bounced", blo);
+		fprintf(m, "%.0f bounced", blo);
 	else
-		n += (size_t)snprintf(buf + n, len - n, "%.0f to %.0f bounced", blo, bhi);
+		fprintf(m, "%.0f to %.0f bounced", blo, bhi);
 	if (isfinite(olo) && ohi >= 0.05) {
 		char a[32], b[32];
 		snprintf(a, sizeof a, "%.1f", olo);
 		snprintf(b, sizeof b, "%.1f", ohi);
 		if (!strcmp(a, b))
-			n += (size_t)snprintf(buf + n, len - n,
-					      ", %s %% delivered to the old provider after the switch", a);
+			fprintf(m, ", %s %% delivered to the old provider after the switch", a);
 		else
-			n += (size_t)snprintf(buf + n, len - n,
-					      ", %s to %s %% delivered to the old provider after the switch", a, b);
+			fprintf(m, ", %s to %s %% delivered to the old provider after the switch", a, b);
 	}
-	if (qhi >= 1 && n < len)
-		snprintf(buf + n, len - n, ", up to %.0f still queued at the end", qhi);
-	if (s->agg.nrows > 1 && n < len) {
-		n = strlen(buf);
-		snprintf(buf + n, len - n, " (%d study points)", s->agg.nrows);
-	}
+	if (qhi >= 1)
+		fprintf(m, ", up to %.0f still queued at the end", qhi);
+	if (s->agg.nrows > 1)
+		fprintf(m, " (%d study points)", s->agg.nrows);
+	fclose(m);
+	return buf;
 }
 
 /* "mean ± half" with sensible digits */
-static void cell(FILE *f, const report_scn *s, int p, const char *metric)
+static void cell(FILE *f, const rs_scn *s, int p, const char *metric)
 {
-	char c[256];
-	snprintf(c, sizeof c, "%s_mean", metric);
-	double m = rt_num(&s->agg, p, rt_col(&s->agg, c));
-	snprintf(c, sizeof c, "%s_ci95", metric);
-	double h = rt_num(&s->agg, p, rt_col(&s->agg, c));
+	double m = rs_mean(s, p, metric), h = rs_ci95(s, p, metric);
 	if (isnan(m)) {
 		fputs("<td>-</td>", f);
 		return;
@@ -139,7 +143,7 @@ static void cell(FILE *f, const report_scn *s, int p, const char *metric)
 }
 
 /* A table: a row per study point, a column "mean ± half" per metric. */
-static void table(FILE *f, const report_scn *s, const char *const *metric,
+static void table(FILE *f, const rs_scn *s, const char *const *metric,
 		  const char *const *label, int n)
 {
 	fprintf(f, "<div style=\"overflow-x:auto\"><table><tr><th class=\"l\">point</th>");
@@ -150,10 +154,10 @@ static void table(FILE *f, const report_scn *s, const char *const *metric,
 	}
 	fprintf(f, "</tr>\n");
 	for (int p = 0; p < s->agg.nrows; p++) {
-		char lab[512];
-		report_point_label(s, p, lab, sizeof lab);
+		char *lab = rs_label(s, p);
 		fprintf(f, "<tr><td class=\"l\">");
 		esc(f, lab);
+		free(lab);
 		fprintf(f, "</td>");
 		for (int c = 0; c < n; c++)
 			cell(f, s, p, metric[c]);
@@ -162,15 +166,79 @@ static void table(FILE *f, const report_scn *s, const char *const *metric,
 	fprintf(f, "</table></div>\n");
 }
 
-int report_write(const report_scn *s)
+/* Opens dir/name for writing; NULL after printing why. */
+static FILE *open_page(const char *dir, const char *name, char **path)
 {
-	char path[4200];
-	snprintf(path, sizeof path, "%s/report.html", s->dir);
-	FILE *f = fopen(path, "w");
-	if (!f) {
-		fprintf(stderr, "mxsim: %s: %s\n", path, strerror(errno));
-		return -1;
+	*path = xasprintf("%s/%s", dir, name);
+	FILE *f = fopen(*path, "w");
+	if (!f)
+		fprintf(stderr, "mxsim: %s: %s\n", *path, strerror(errno));
+	return f;
+}
+
+static int close_page(FILE *f, char *path)
+{
+	int bad = ferror(f) ? errno : 0;
+	if (fclose(f) && !bad)
+		bad = errno;
+	if (bad)
+		fprintf(stderr, "mxsim: writing %s failed: %s\n", path, strerror(bad));
+	free(path);
+	return bad ? -1 : 0;
+}
+
+/* bounces, deferrals and per-server figures that are not all zero */
+static void detail_table(FILE *f, const rs_scn *s)
+{
+	static const char *const pre[] = {"bounced_",	 "deferrals_",	"sessions_peak_",
+					  "busy421_",	 "queue_peak_", "delivered_"};
+	const char **stems = xcalloc((size_t)s->agg.ncols, sizeof *stems);
+	int ns = 0;
+	for (int c = 1 + s->naxes + 1; c < s->agg.ncols; c += 2) {
+		const char *h = s->agg.head[c];
+		size_t l = strlen(h);
+		bool want = false;
+		for (size_t k = 0; k < sizeof pre / sizeof *pre; k++)
+			want |= !strncmp(h, pre[k], strlen(pre[k]));
+		/* the totals are in the first table */
+		if (!want || l < 6 || strcmp(h + l - 5, "_mean") || !strncmp(h, "delivered_old", 13))
+			continue;
+		bool any = false;
+		for (int p = 0; p < s->agg.nrows; p++)
+			any |= rt_num(&s->agg, p, c) != 0 && !isnan(rt_num(&s->agg, p, c));
+		if (any)
+			stems[ns++] = xstrndup(h, l - 5);
 	}
+	table(f, s, stems, stems, ns);
+	for (int i = 0; i < ns; i++)
+		free((char *)stems[i]);
+	free(stems);
+}
+
+static void images(FILE *f, const rs_scn *s)
+{
+	for (int i = 0; i < s->nimages; i++) {
+		const char *png = s->image[i].file;
+		char *svg = xasprintf("%.*s.svg", (int)strlen(png) - 4, png);
+		fprintf(f, "<h3>");
+		esc(f, s->image[i].caption);
+		fprintf(f, "</h3>\n<p><a href=\"");
+		esc(f, svg);
+		free(svg);
+		fprintf(f, "\"><img src=\"");
+		esc(f, png);
+		fprintf(f, "\" alt=\"");
+		esc(f, s->image[i].caption);
+		fprintf(f, "\"></a></p>\n");
+	}
+}
+
+int report_write(const rs_scn *s)
+{
+	char *path;
+	FILE *f = open_page(s->dir, "report.html", &path);
+	if (!f)
+		return -1;
 	fprintf(f, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>mxsim: ");
 	esc(f, s->name);
 	fprintf(f, "</title>%s</head><body>\n<p><a href=\"../index.html\">all scenarios</a></p>\n<h1>",
@@ -179,112 +247,59 @@ int report_write(const report_scn *s)
 	fprintf(f, "</h1>\n<pre>");
 	esc(f, s->desc);
 	fprintf(f, "</pre>\n<p class=\"v\"><b>Verdict:</b> ");
-	char v[512];
-	report_verdict(s, v, sizeof v);
+	char *v = report_verdict(s);
 	esc(f, v);
+	free(v);
 	fprintf(f, "</p>\n<h2>Key figures</h2>\n<p>Mean over the replications &plusmn; half-width of "
 		   "the Student-t 95 %% confidence interval.</p>\n");
-	static const char *const key[] = {"submitted",
-					  "delivered",
-					  "bounced",
-					  "queued",
-					  "delivered_old_after_cutover",
-					  "old_last_h",
-					  "latency_p50_s",
-					  "latency_p99_s",
-					  "attempts_per_message",
-					  "peak_queue_senders"};
-	static const char *const key_label[] = {"messages",
-						"delivered",
-						"bounced",
-						"queued at end",
-						"to old provider after switch",
-						"last to old (h after switch)",
-						"latency p50 (s)",
-						"latency p99 (s)",
-						"attempts / message",
-						"peak queue at senders"};
+	static const char *const key[] = {"submitted",		  "delivered",	     "bounced",
+					  "queued",		  "delivered_old_after_cutover",
+					  "old_last_h",		  "latency_p50_s",   "latency_p99_s",
+					  "attempts_per_message", "peak_queue_senders"};
+	static const char *const key_label[] = {
+		"messages",	   "delivered",	      "bounced",	    "queued at end",
+		"to old provider after switch",	      "last to old (h after switch)",
+		"latency p50 (s)", "latency p99 (s)", "attempts / message", "peak queue at senders"};
 	table(f, s, key, key_label, (int)(sizeof key / sizeof *key));
-	/* bounces, deferrals and per-server figures that are not all zero */
 	fprintf(f, "<h2>Bounces, deferrals and servers</h2>\n");
-	static char stem[256][128];
-	const char *stems[256];
-	int ns = 0;
-	for (int c = 1 + s->naxes + 1; c < s->agg.ncols && ns < 256; c += 2) {
-		const char *h = s->agg.head[c];
-		if (strncmp(h, "bounced_", 8) && strncmp(h, "deferrals_", 10) &&
-		    strncmp(h, "sessions_peak_", 14) && strncmp(h, "busy421_", 8) &&
-		    strncmp(h, "queue_peak_", 11) && strncmp(h, "delivered_", 10))
-			continue;
-		/* the totals are in the first table */
-		if (!strncmp(h, "delivered_old", 13) || !strcmp(h, "delivered_mean") ||
-		    !strcmp(h, "bounced_mean"))
-			continue;
-		bool any = false;
-		for (int p = 0; p < s->agg.nrows; p++)
-			any |= rt_num(&s->agg, p, c) != 0 && !isnan(rt_num(&s->agg, p, c));
-		if (!any)
-			continue;
-		snprintf(stem[ns], sizeof stem[ns], "%.*s", (int)strlen(h) - 5, h); /* less _mean */
-		stems[ns] = stem[ns];
-		ns++;
-	}
-	table(f, s, stems, stems, ns);
+	detail_table(f, s);
 	fprintf(f, "<h2>Plots</h2>\n");
-	for (int i = 0; i < s->nimages; i++) {
-		char svg[80];
-		snprintf(svg, sizeof svg, "%.*s.svg", (int)strlen(s->image[i]) - 4, s->image[i]);
-		fprintf(f, "<h3>");
-		esc(f, s->caption[i]);
-		fprintf(f, "</h3>\n<p><a href=\"%s\"><img src=\"%s\" alt=\"", svg, s->image[i]);
-		esc(f, s->caption[i]);
-		fprintf(f, "\"></a></p>\n");
-	}
+	images(f, s);
 	fprintf(f, "<h2>Files</h2>\n<p>");
-	static const char *const files[] = {"summary.csv", "aggregate.csv", "timeseries.csv",
-					    "latency.csv", "points.csv",    "servers.csv",
-					    "trace.csv",   "scenario.ini",  "manifest.ini"};
-	for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
-		snprintf(path, sizeof path, "%s/%s", s->dir, files[i]);
-		if (access(path, R_OK) == 0)
-			fprintf(f, "<a href=\"%s\">%s</a> ", files[i], files[i]);
+	for (int i = 0; i < RS_NFILES; i++) {
+		char *p = xasprintf("%s/%s", s->dir, rs_files[i].name);
+		if (rs_files[i].by != RS_BY_PLOT && access(p, R_OK) == 0)
+			fprintf(f, "<a href=\"%s\" title=\"%s\">%s</a> ", rs_files[i].name, rs_files[i].what,
+				rs_files[i].name);
+		free(p);
 	}
 	fprintf(f, "</p>\n<h2>Run</h2>\n<pre>");
 	esc(f, s->manifest);
 	fprintf(f, "</pre>\n</body></html>\n");
-	int bad = ferror(f);
-	bad |= fclose(f) != 0;
-	if (bad)
-		fprintf(stderr, "mxsim: writing %s failed\n", path);
-	return bad ? -1 : 0;
+	return close_page(f, path);
 }
 
-int report_index(const char *root, report_scn *const *s, int n)
+int report_index(const char *root, const rs_scn *s, int n)
 {
-	char path[4200];
-	snprintf(path, sizeof path, "%s/index.html", root);
-	FILE *f = fopen(path, "w");
-	if (!f) {
-		fprintf(stderr, "mxsim: %s: %s\n", path, strerror(errno));
+	char *path;
+	FILE *f = open_page(root, "index.html", &path);
+	if (!f)
 		return -1;
-	}
 	fprintf(f, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>mxsim results</title>%s"
 		   "</head><body>\n<h1>mxsim results</h1>\n<table><tr><th class=\"l\">scenario</th>"
 		   "<th class=\"l\">verdict</th></tr>\n",
 		style);
 	for (int i = 0; i < n; i++) {
-		char v[512];
-		report_verdict(s[i], v, sizeof v);
+		char *v = report_verdict(&s[i]);
 		fprintf(f, "<tr><td class=\"l\"><a href=\"");
-		esc(f, s[i]->name);
+		url_segment(f, s[i].name);
 		fprintf(f, "/report.html\">");
-		esc(f, s[i]->name);
+		esc(f, s[i].name);
 		fprintf(f, "</a></td><td class=\"l\">");
 		esc(f, v);
 		fprintf(f, "</td></tr>\n");
+		free(v);
 	}
 	fprintf(f, "</table>\n</body></html>\n");
-	int bad = ferror(f);
-	bad |= fclose(f) != 0;
-	return bad ? -1 : 0;
+	return close_page(f, path);
 }

@@ -1,15 +1,14 @@
 # study.gp - key metrics against the swept parameter, mean over the
 # replications with 95 % confidence intervals as error bars.
-# Variables: dir, name, metrics (column stems), mlabel<i> (axis labels),
+# Variables: name, metrics (column stems), mlabel<i> (axis labels),
 # nlast (values of the last axis), lastname, ngroups, glabel<g>.
-load dirname."/common.gp"
-f = dir."/aggregate.csv"
+f = "aggregate.csv"
 nm = words(metrics)
 rows = (nm + 1) / 2
 glabel(g) = exists(sprintf("glabel%d", g)) ? value(sprintf("glabel%d", g)) : ""
 do for [fmt in "png svg"] {
     eval term(fmt, 1000, 330 * rows)
-    set output dir."/study.".fmt
+    set output "study.".fmt
     set multiplot layout rows,2 title name." - study over ".lastname." (95 % confidence intervals)" noenhanced
     set xrange [-0.5:nlast-0.5]
     set xlabel lastname

@@ -1,16 +1,15 @@
 # timeline.gp - one study point over time: deliveries per server and
 # bounces per reason (stacked), sessions against capacity, queues.
-# Variables: dir, name, p (point), label<p>, servers (names), cap<i>
+# Variables: name, p (point), label<p>, servers (names), cap<i>
 # (sessions of server i), reasons (bounce reasons seen), t1 (hours).
-load dirname."/common.gp"
-f = dir."/timeseries.csv"
+f = "timeseries.csv"
 ns = words(servers)
 nr = words(reasons)
 dcol(i) = "delivered_".word(servers, i)
 bcol(i) = "bounced_".word(reasons, i)
 do for [fmt in "png svg"] {
     eval term(fmt, 1000, 1000)
-    set output sprintf("%s/timeline-%d.%s", dir, p, fmt)
+    set output sprintf("timeline-%d.%s", p, fmt)
     set multiplot layout 4,1 title name." - ".pointlabel(p) noenhanced
     set key outside right top vertical
     set lmargin 10

@@ -2,6 +2,7 @@
  * csvread.c - libcsv-driven table reader (see csvread.h).
  */
 #include "csvread.h"
+#include "infile.h"
 #include "xalloc.h"
 
 #include <csv.h>
@@ -47,11 +48,9 @@ static void record(int term, void *data)
 int csvread_file(const char *path, int (*row)(void *ctx, int line, int nf, char **f, char *err),
 		 void *ctx, char *err)
 {
-	FILE *fp = fopen(path, "rb");
-	if (!fp) {
-		snprintf(err, CSVREAD_ERR, "%.100s: cannot read: %.50s", path, strerror(errno));
+	FILE *fp = infile_open(path, CSVREAD_MAX_BYTES, err);
+	if (!fp)
 		return -1;
-	}
 	struct csv_parser p;
 	csv_init(&p, CSV_APPEND_NULL | CSV_STRICT | CSV_STRICT_FINI);
 	reader r = {.row = row, .ctx = ctx, .line = 1, .row_line = 1};
@@ -86,7 +85,7 @@ int csvread_file(const char *path, int (*row)(void *ctx, int line, int nf, char 
 		snprintf(err, CSVREAD_ERR, "%.150s:%d: %.200s", path, r.failed, r.msg);
 		rc = -1;
 	} else if (ferror(fp)) {
-		snprintf(err, CSVREAD_ERR, "%.100s: read error", path);
+		snprintf(err, CSVREAD_ERR, "%.300s: read error: %s", path, strerror(errno));
 		rc = -1;
 	}
 	for (int i = 0; i < r.nf; i++)

@@ -4,6 +4,7 @@
 #include "csvw.h"
 
 #include <csv.h>
+#include <errno.h>
 #include <math.h>
 #include <string.h>
 #include <unistd.h>
@@ -15,17 +16,23 @@ int csvw_open(csvw *w, const char *path)
 	return w->f ? 0 : -1;
 }
 
+static void failed(csvw *w)
+{
+	if (!w->err)
+		w->err = errno ? errno : EIO;
+}
+
 static void sep(csvw *w)
 {
 	if (w->col++ && fputc(',', w->f) == EOF)
-		w->err = 1;
+		failed(w);
 }
 
 void csvw_str(csvw *w, const char *s)
 {
 	sep(w);
 	if (csv_fwrite(w->f, s, strlen(s)))
-		w->err = 1;
+		failed(w);
 }
 
 void csvw_num(csvw *w, double v)
@@ -48,14 +55,17 @@ void csvw_int(csvw *w, int64_t v)
 void csvw_end(csvw *w)
 {
 	if (fputc('\n', w->f) == EOF)
-		w->err = 1;
+		failed(w);
 	w->col = 0;
 }
 
 int csvw_close(csvw *w)
 {
-	int bad = w->err || fflush(w->f) || fsync(fileno(w->f));
-	bad |= fclose(w->f) != 0;
+	if (!w->err && (fflush(w->f) || fsync(fileno(w->f))))
+		failed(w);
+	if (fclose(w->f))
+		failed(w);
 	w->f = NULL;
-	return bad ? -1 : 0;
+	errno = w->err;
+	return w->err ? -1 : 0;
 }

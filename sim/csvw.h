@@ -1,6 +1,7 @@
 /*
  * csvw.h - writing CSV rows with libcsv (every field quoted, RFC 4180).
- * Errors are sticky: check csvw_close's result once at the end.
+ * Errors are sticky: check csvw_close's result once at the end; errno
+ * then holds the first write error's reason.
  */
 #ifndef MX_CSVW_H
 #define MX_CSVW_H
@@ -10,7 +11,7 @@
 
 typedef struct {
 	FILE *f;
-	int col, err;
+	int col, err; /* err: errno of the first failed write, or 0 */
 } csvw;
 
 /* Opens path for writing; returns 0, or -1 (errno set). */

@@ -21,9 +21,9 @@ enum { MAX_EVERY = 16 };
 
 struct sim {
 	pq *q;
-	uint64_t seq, events, pending;
+	uint64_t seq, events, pending, limit;
 	sim_time now;
-	bool stopped;
+	bool stopped, limit_hit;
 	periodic every[MAX_EVERY]; /* fixed: their addresses are event subjects */
 	int nevery;
 };
@@ -38,6 +38,7 @@ sim *sim_new(void)
 {
 	sim *s = xcalloc(1, sizeof *s);
 	s->q = pq_new();
+	s->limit = UINT64_MAX;
 	return s;
 }
 
@@ -114,6 +115,10 @@ uint64_t sim_run(sim *s, sim_time end)
 	sim_at(s, end, end_of_run, NULL, NULL);
 	while (!s->stopped) {
 		int64_t t;
+		if (s->events == s->limit) {
+			s->limit_hit = true;
+			break;
+		}
 		const pq_payload *p = pq_pop(s->q, &t);
 		if (!p)
 			break;
@@ -124,6 +129,16 @@ uint64_t sim_run(sim *s, sim_time end)
 		((sim_action)e.action)(s, e.subject, e.object);
 	}
 	return s->events - before;
+}
+
+void sim_limit(sim *s, uint64_t max_events)
+{
+	s->limit = max_events ? max_events : UINT64_MAX;
+}
+
+bool sim_limit_hit(const sim *s)
+{
+	return s->limit_hit;
 }
 
 uint64_t sim_events(const sim *s)

@@ -25,6 +25,19 @@ typedef int64_t sim_time;
 #define SIM_DAY (24 * SIM_HOUR)
 #define SIM_WEEK (7 * SIM_DAY)
 #define SIM_NEVER INT64_MAX
+/* The longest span any delay may have: a century. Times drawn from
+ * distributions are clamped to it, so no conversion overflows and
+ * now + delay always fits. */
+#define SIM_HORIZON (36525 * SIM_DAY)
+
+/* Seconds (a drawn double) to engine time, clamped to [0, SIM_HORIZON];
+ * NaN gives 0. Exact (the plain cast) inside that range. */
+static inline sim_time sim_from_sec(double sec)
+{
+	if (!(sec > 0))
+		return 0;
+	return sec >= (double)(SIM_HORIZON / SIM_SEC) ? SIM_HORIZON : (sim_time)(sec * SIM_SEC);
+}
 
 typedef struct sim sim;
 typedef void (*sim_action)(sim *s, void *subject, void *object);
@@ -50,9 +63,14 @@ bool sim_cancel(sim *s, sim_handle h);
 void sim_every(sim *s, sim_time period, sim_action action, void *subject, void *object);
 
 /* Runs events until the end-of-run event at time end (scheduled now) has
- * run, or sim_stop is called. Returns the number of events executed. */
+ * run, sim_stop is called, or the work limit is reached. Returns the
+ * number of events executed. */
 uint64_t sim_run(sim *s, sim_time end);
 void sim_stop(sim *s);
+/* A work limit: sim_run stops once this many events have run in all
+ * (0: none); sim_limit_hit says whether it did. */
+void sim_limit(sim *s, uint64_t max_events);
+bool sim_limit_hit(const sim *s);
 
 uint64_t sim_events(const sim *s); /* events executed so far */
 uint64_t sim_pending(const sim *s);

@@ -13,7 +13,6 @@
 static int row(void *ctx, int line, int nf, char **f, char *err)
 {
 	rtable *t = ctx;
-	(void)line;
 	if (!t->head) {
 		t->ncols = nf;
 		t->head = xmalloc((size_t)nf * sizeof *t->head);
@@ -25,7 +24,12 @@ static int row(void *ctx, int line, int nf, char **f, char *err)
 		snprintf(err, CSVREAD_ERR, "expected %d fields, got %d", t->ncols, nf);
 		return -1;
 	}
-	t->cell = xrealloc(t->cell, (size_t)(t->nrows + 1) * sizeof *t->cell);
+	if (t->nrows == t->cap) {
+		t->cap = t->cap ? 2 * t->cap : 16;
+		t->cell = xrealloc(t->cell, (size_t)t->cap * sizeof *t->cell);
+		t->line = xrealloc(t->line, (size_t)t->cap * sizeof *t->line);
+	}
+	t->line[t->nrows] = line;
 	char **r = xmalloc((size_t)nf * sizeof *r);
 	for (int i = 0; i < nf; i++)
 		r[i] = xstrdup(f[i]);
@@ -51,6 +55,7 @@ void rt_free(rtable *t)
 		free(t->cell[r]);
 	}
 	free(t->cell);
+	free(t->line);
 	for (int c = 0; t->head && c < t->ncols; c++)
 		free(t->head[c]);
 	free(t->head);
@@ -63,6 +68,13 @@ int rt_col(const rtable *t, const char *name)
 		if (!strcmp(t->head[c], name))
 			return c;
 	return -1;
+}
+
+const char *rt_str(const rtable *t, int row, int col)
+{
+	if (row < 0 || row >= t->nrows || col < 0 || col >= t->ncols)
+		return "";
+	return t->cell[row][col];
 }
 
 double rt_num(const rtable *t, int row, int col)

@@ -5,6 +5,7 @@
 #include "xalloc.h"
 
 #include <ctype.h>
+#include <stdbool.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,7 +27,8 @@ static char *dup_trim(const char *s, size_t n)
 
 static void add_value(study_axis *a, char *v)
 {
-	a->values = xrealloc(a->values, (size_t)(a->nvalues + 1) * sizeof *a->values);
+	if ((a->nvalues & (a->nvalues - 1)) == 0) /* at 0 and powers of two */
+		a->values = xrealloc(a->values, (size_t)(a->nvalues ? 2 * a->nvalues : 1) * sizeof *a->values);
 	a->values[a->nvalues++] = v;
 }
 
@@ -57,7 +59,7 @@ static int range(study_axis *a, const char *body, char *err)
 	}
 	while (isspace((unsigned char)*end))
 		end++;
-	if (*end || !(step > 0) || to < from || (to - from) / step > 100000)
+	if (*end || !(step > 0) || to < from || (to - from) / step > STUDY_MAX_POINTS)
 		goto bad;
 	for (long i = 0; from + (double)i * step <= to + 1e-9 * fabs(step); i++) {
 		char buf[64];
@@ -70,103 +72,130 @@ bad:
 	return -1;
 }
 
+/* The end of line's content: the newline, or an inline comment (';' after
+ * white space, as inih reads it); a comment line ends where it starts. */
+static const char *content_end(const char *line)
+{
+	const char *q = line;
+	while (*q == ' ' || *q == '\t')
+		q++;
+	if (*q == ';' || *q == '#')
+		return q;
+	for (bool space = false; *q && *q != '\n'; q++) {
+		if (*q == ';' && space)
+			return q;
+		space = isspace((unsigned char)*q);
+	}
+	return q;
+}
+
+/* The axis name of an unnamed list: "section.key" of its line. */
+static char *auto_name(const char *section, const char *line, const char *at, int n)
+{
+	const char *ke = strchr(line, '=');
+	if (!ke || ke > at)
+		return xasprintf("%s.line%d", section, n);
+	char *key = dup_trim(line, (size_t)(ke - line));
+	char *name = xasprintf("%s.%s", section, key);
+	free(key);
+	return name;
+}
+
+/* The values of body (after any "name="); returns 0 or -1 (err set). */
+static int values(study_axis *a, char *b, char *err)
+{
+	int r = range(a, b, err);
+	if (r < 0)
+		return -1;
+	if (r > 0) {
+		/* values holding commas are separated by '|' instead */
+		const char *sep = strchr(b, '|') ? "|" : ",";
+		char *save, *tok = strtok_r(b, sep, &save);
+		for (; tok; tok = strtok_r(NULL, sep, &save))
+			add_value(a, dup_trim(tok, strlen(tok)));
+	}
+	for (int i = 0; i < a->nvalues; i++)
+		if (!*a->values[i]) {
+			snprintf(err, STUDY_ERR, "expected ${v1, v2, ...} with no empty value");
+			return -1;
+		}
+	if (!a->nvalues) {
+		snprintf(err, STUDY_ERR, "expected ${v1, v2, ...} with at least one value");
+		return -1;
+	}
+	return 0;
+}
+
+/* The axis at p ("${" ... close) on line n; returns 0 or -1 (err set). */
+static int axis(study *st, const char *text, const char *p, const char *close, const char *line,
+		const char *section, int n, char *err)
+{
+	if (st->naxes == STUDY_MAX_AXES) {
+		snprintf(err, STUDY_ERR, "more than %d study lists", STUDY_MAX_AXES);
+		return -1;
+	}
+	study_axis *a = &st->axes[st->naxes++];
+	memset(a, 0, sizeof *a);
+	a->line = n;
+	a->start = p - text;
+	a->end = close + 1 - text;
+	char *body = dup_trim(p + 2, (size_t)(close - p - 2)), *b = body;
+	char *eq = strchr(b, '='), *comma = strchr(b, ',');
+	if (eq && (!comma || eq < comma)) {
+		a->name = dup_trim(b, (size_t)(eq - b));
+		b = eq + 1;
+	} else {
+		a->name = auto_name(section, line, p, n);
+	}
+	int rc = values(a, b, err);
+	free(body);
+	for (int i = 0; !rc && i < st->naxes - 1; i++)
+		if (!strcmp(st->axes[i].name, a->name)) {
+			snprintf(err, STUDY_ERR, "a second study named '%.100s'", a->name);
+			rc = -1;
+		}
+	if (!rc && st->npoints * a->nvalues > STUDY_MAX_POINTS) {
+		snprintf(err, STUDY_ERR, "more than %d study points (the product of the lists)",
+			 STUDY_MAX_POINTS);
+		rc = -1;
+	}
+	st->npoints *= a->nvalues;
+	return rc;
+}
+
 int study_parse(const char *text, study *st, char *err)
 {
 	memset(st, 0, sizeof *st);
 	st->npoints = 1;
-	char section[64] = "";
-	int line = 1;
-	const char *line_start = text;
-	for (const char *p = text; *p; p++) {
-		if (p == line_start) {
-			const char *q = p;
-			while (*q == ' ' || *q == '\t')
-				q++;
-			if (*q == '[') {
-				const char *e = strchr(q, ']');
-				const char *nl = strchr(q, '\n');
-				if (e && (!nl || e < nl))
-					snprintf(section, sizeof section, "%.*s", (int)(e - q - 1), q + 1);
+	st->axes = xcalloc(STUDY_MAX_AXES, sizeof *st->axes);
+	char *section = xstrdup(""), m[STUDY_ERR];
+	int n = 1, rc = 0;
+	for (const char *line = text; *line && !rc; n++) {
+		const char *end = content_end(line), *q = line + strspn(line, " \t");
+		if (*q == '[' && memchr(q, ']', (size_t)(end - q))) {
+			free(section);
+			section = xstrndup(q + 1, strcspn(q + 1, "]"));
+		}
+		for (const char *p = line; p + 1 < end && !rc; p++) {
+			if (p[0] != '$' || p[1] != '{')
+				continue;
+			const char *close = memchr(p, '}', (size_t)(end - p));
+			if (!close) {
+				snprintf(m, sizeof m, "'${' without '}' on the same line");
+				rc = -1;
+			} else if ((rc = axis(st, text, p, close, line, section, n, m)) == 0) {
+				p = close;
 			}
 		}
-		if (*p == '\n') {
-			line++;
-			line_start = p + 1;
-			continue;
-		}
-		if (p[0] != '$' || p[1] != '{')
-			continue;
-		const char *close = strchr(p, '}'), *nl = strchr(p, '\n');
-		if (!close || (nl && nl < close)) {
-			snprintf(err, STUDY_ERR, "line %d: '${' without '}' on the same line", line);
-			goto fail;
-		}
-		st->axes = xrealloc(st->axes, (size_t)(st->naxes + 1) * sizeof *st->axes);
-		study_axis *a = &st->axes[st->naxes++];
-		memset(a, 0, sizeof *a);
-		a->line = line;
-		a->start = p - text;
-		a->end = close + 1 - text;
-		char *body = dup_trim(p + 2, (size_t)(close - p - 2));
-		char *b = body;
-		char *eq = strchr(b, '='), *comma = strchr(b, ',');
-		if (eq && (!comma || eq < comma)) {
-			char *nm = dup_trim(b, (size_t)(eq - b));
-			snprintf(a->name, sizeof a->name, "%s", nm);
-			free(nm);
-			b = eq + 1;
-		} else {
-			/* "section.key" of the line this stands in */
-			const char *k = line_start, *ke = strchr(line_start, '=');
-			if (ke && ke < p) {
-				char *key = dup_trim(k, (size_t)(ke - k));
-				snprintf(a->name, sizeof a->name, "%s.%s", section, key);
-				free(key);
-			} else {
-				snprintf(a->name, sizeof a->name, "%s.line%d", section, line);
-			}
-		}
-		int r = range(a, b, err);
-		if (r < 0) {
-			char m[STUDY_ERR];
-			snprintf(m, sizeof m, "%s", err);
-			snprintf(err, STUDY_ERR, "line %d: %.200s", line, m);
-			free(body);
-			goto fail;
-		}
-		if (r > 0) {
-			/* values holding commas are separated by '|' instead */
-			const char *sep = strchr(b, '|') ? "|" : ",";
-			char *save, *tok = strtok_r(b, sep, &save);
-			while (tok) {
-				add_value(a, dup_trim(tok, strlen(tok)));
-				tok = strtok_r(NULL, sep, &save);
-			}
-		}
-		free(body);
-		for (int i = 0; i < a->nvalues; i++)
-			if (!*a->values[i])
-				a->nvalues = 0;
-		if (!a->nvalues) {
-			snprintf(err, STUDY_ERR, "line %d: expected ${v1, v2, ...} with no empty value", line);
-			goto fail;
-		}
-		for (int i = 0; i < st->naxes - 1; i++)
-			if (!strcmp(st->axes[i].name, a->name)) {
-				snprintf(err, STUDY_ERR, "line %d: a second study named '%s'", line, a->name);
-				goto fail;
-			}
-		if (st->npoints * a->nvalues > 1000000) {
-			snprintf(err, STUDY_ERR, "line %d: more than a million study points", line);
-			goto fail;
-		}
-		st->npoints *= a->nvalues;
-		p = close;
+		const char *nl = strchr(end, '\n');
+		line = nl ? nl + 1 : end + strlen(end);
 	}
-	return 0;
-fail:
-	study_free(st);
-	return -1;
+	free(section);
+	if (rc) {
+		snprintf(err, STUDY_ERR, "line %d: %.200s", n - 1, m);
+		study_free(st);
+	}
+	return rc;
 }
 
 void study_free(study *st)
@@ -175,6 +204,7 @@ void study_free(study *st)
 		for (int j = 0; j < st->axes[i].nvalues; j++)
 			free(st->axes[i].values[j]);
 		free(st->axes[i].values);
+		free(st->axes[i].name);
 	}
 	free(st->axes);
 	memset(st, 0, sizeof *st);

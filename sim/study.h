@@ -3,18 +3,23 @@
  *
  * Any value (or key) may be written ${a, b, c}, ${from..to} or
  * ${from..to step s}, optionally named ${name=...}; values that hold
- * commas are separated by '|' instead: ${10 a, 20 b | 10 a}. Each occurrence is an
- * axis; a study's points are the product of the axes, the first axis
+ * commas are separated by '|' instead: ${10 a, 20 b | 10 a}. Each occurrence
+ * is an axis; a study's points are the product of the axes, the first axis
  * varying slowest (as OMNeT++ iterates). Expansion substitutes text, so
  * line numbers stay those of the file.
+ *
+ * Only text that inih reads as a key or value counts: comment lines (';'
+ * or '#' first) and inline comments (';' after white space, inih's rule)
+ * hold no study. Sizes are bounded: STUDY_MAX_AXES axes, STUDY_MAX_POINTS
+ * points.
  */
 #ifndef MX_STUDY_H
 #define MX_STUDY_H
 
-enum { STUDY_ERR = 256 };
+enum { STUDY_ERR = 256, STUDY_MAX_AXES = 64, STUDY_MAX_POINTS = 10000 };
 
 typedef struct {
-	char name[96];  /* given, or "section.key" */
+	char *name;     /* given, or "section.key" */
 	int nvalues;
 	char **values;
 	int line;

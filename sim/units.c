@@ -87,8 +87,12 @@ int unit_duration(const char *s, sim_time *out, char *err)
 		if (*p == '+')
 			p = skip(p + 1);
 	}
-	if (!terms || total * 1e6 > 9e18)
+	if (!terms)
 		goto bad;
+	if (total * 1e6 > (double)SIM_HORIZON) {
+		snprintf(err, UNIT_ERR, "expected a duration of at most 100 years (36525d), got '%s'", s);
+		return -1;
+	}
 	*out = (sim_time)llround(total * 1e6);
 	return 0;
 bad:

@@ -3,6 +3,7 @@
  */
 #include "xalloc.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,4 +35,24 @@ void *xrealloc(void *p, size_t n)
 char *xstrdup(const char *s)
 {
 	return check(strdup(s));
+}
+
+char *xstrndup(const char *s, size_t n)
+{
+	return check(strndup(s, n));
+}
+
+char *xasprintf(const char *fmt, ...)
+{
+	char *s;
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	return check(n < 0 ? NULL : s);
+}
+
+FILE *xmemstream(char **buf, size_t *len)
+{
+	return check(open_memstream(buf, len));
 }

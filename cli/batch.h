@@ -1,0 +1,47 @@
+/*
+ * batch.h - one scenario file being run: its study points, the output of
+ * each (point, replication) job, and the writers that turn them into the
+ * CSV files of its results folder.
+ *
+ * A job's output is a flat array of doubles: the summary values (nsum),
+ * the time series (nbuckets x nts), the latency bins (nbins), the latency
+ * count, sum and max, then the trace (a count of doubles, then rows of
+ * TRACE_COLS). batch_result_at gives the offsets; only write.c reads it.
+ */
+#ifndef MX_BATCH_H
+#define MX_BATCH_H
+
+#include "../models/scenario.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum { TRACE_COLS = 9 };
+
+typedef struct {
+	scn_file *f;
+	scn **pt;
+	long npoints;
+	unsigned reps;
+	char name[NAME_MAX_LEN + 1];
+	int nsum, nts, nbuckets, nbins;
+	char **sum_names, **ts_names;
+	double **res; /* [npoints * reps] job outputs */
+	size_t *nres;
+	long job0, done;
+	sim_time bucket;
+} batch;
+
+/* What the command line asked for, as the manifest records it. */
+typedef struct {
+	bool trace;
+	int argc;
+	char **argv;
+	double wall; /* seconds so far */
+} batch_run;
+
+/* Writes every file of b's results into dir; returns 0, or -1 after
+ * printing why (with the system's reason). */
+int batch_write(const batch *b, const char *dir, const batch_run *run);
+
+#endif

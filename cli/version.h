@@ -1,0 +1,7 @@
+/* version.h - the one place the version of mxsim is written. */
+#ifndef MX_VERSION_H
+#define MX_VERSION_H
+
+#define MXSIM_VERSION "0.2.0"
+
+#endif

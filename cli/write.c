@@ -1,0 +1,315 @@
+/*
+ * write.c - a batch's results as CSV files (with libcsv, through csvw) and
+ * the resolved scenario and manifest beside them (see batch.h).
+ */
+#include "batch.h"
+#include "../models/model.h"
+#include "../sim/csvw.h"
+#include "../plot/results.h"
+#include "../sim/stats.h"
+#include "../sim/xalloc.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "version.h"
+
+static void axes_header(csvw *w, const study *st)
+{
+	for (int a = 0; a < st->naxes; a++)
+		csvw_str(w, st->axes[a].name);
+}
+
+static void axes_values(csvw *w, const study *st, long p)
+{
+	long q = p;
+	int idx[st->naxes ? st->naxes : 1];
+	for (int a = st->naxes - 1; a >= 0; a--) {
+		idx[a] = (int)(q % st->axes[a].nvalues);
+		q /= st->axes[a].nvalues;
+	}
+	for (int a = 0; a < st->naxes; a++)
+		csvw_str(w, st->axes[a].values[idx[a]]);
+}
+
+/* "point", the study axes, then the given columns. */
+static void head(csvw *w, const study *st, const char *const *cols)
+{
+	csvw_str(w, "point");
+	axes_header(w, st);
+	for (; *cols; cols++)
+		csvw_str(w, *cols);
+}
+
+static const double *result(const batch *b, long p, unsigned r)
+{
+	return b->res[p * b->reps + r];
+}
+
+static void write_summary(const batch *b, const study *st, csvw *w)
+{
+	csvw_str(w, "point");
+	csvw_str(w, "replication");
+	csvw_str(w, "seed");
+	axes_header(w, st);
+	for (int m = 0; m < b->nsum; m++)
+		csvw_str(w, b->sum_names[m]);
+	csvw_end(w);
+	for (long p = 0; p < b->npoints; p++)
+		for (unsigned r = 0; r < b->reps; r++) {
+			char sd[32];
+			snprintf(sd, sizeof sd, "%llu", (unsigned long long)scn_seed(b->pt[p], r));
+			csvw_int(w, p);
+			csvw_int(w, r);
+			csvw_str(w, sd);
+			axes_values(w, st, p);
+			for (int m = 0; m < b->nsum; m++)
+				csvw_num(w, result(b, p, r)[m]);
+			csvw_end(w);
+		}
+}
+
+static void write_aggregate(const batch *b, const study *st, csvw *w)
+{
+	head(w, st, (const char *const[]){"replications", NULL});
+	for (int m = 0; m < b->nsum; m++) {
+		char nm[200];
+		snprintf(nm, sizeof nm, "%s_mean", b->sum_names[m]);
+		csvw_str(w, nm);
+		snprintf(nm, sizeof nm, "%s_ci95", b->sum_names[m]);
+		csvw_str(w, nm);
+	}
+	csvw_end(w);
+	double x[b->reps];
+	for (long p = 0; p < b->npoints; p++) {
+		csvw_int(w, p);
+		axes_values(w, st, p);
+		csvw_int(w, b->reps);
+		for (int m = 0; m < b->nsum; m++) {
+			int n = 0;
+			for (unsigned r = 0; r < b->reps; r++)
+				if (!isnan(result(b, p, r)[m]))
+					x[n++] = result(b, p, r)[m];
+			double mean, half;
+			st_ci95(x, n, &mean, &half);
+			csvw_num(w, mean);
+			csvw_num(w, half);
+		}
+		csvw_end(w);
+	}
+}
+
+/* per bucket, the mean over replications (NaN-valued ones left out) */
+static void write_timeseries(const batch *b, const study *st, csvw *w)
+{
+	head(w, st, (const char *const[]){"t_h", NULL});
+	for (int m = 0; m < b->nts; m++)
+		csvw_str(w, b->ts_names[m]);
+	csvw_end(w);
+	for (long p = 0; p < b->npoints; p++)
+		for (int k = 0; k < b->nbuckets; k++) {
+			csvw_int(w, p);
+			axes_values(w, st, p);
+			csvw_num(w, (double)(k * b->bucket) / SIM_HOUR);
+			size_t at = (size_t)b->nsum + (size_t)k * (size_t)b->nts;
+			for (int m = 0; m < b->nts; m++) {
+				double sum = 0;
+				int n = 0;
+				for (unsigned r = 0; r < b->reps; r++) {
+					double v = result(b, p, r)[at + (size_t)m];
+					if (!isnan(v)) {
+						sum += v;
+						n++;
+					}
+				}
+				csvw_num(w, n ? sum / n : NAN);
+			}
+			csvw_end(w);
+		}
+}
+
+/* Where the latency bins start in a job's output. */
+static size_t latency_at(const batch *b)
+{
+	return (size_t)b->nsum + (size_t)b->nbuckets * (size_t)b->nts;
+}
+
+static void write_latency(const batch *b, const study *st, csvw *w)
+{
+	head(w, st, (const char *const[]){"latency_s", "cdf", NULL});
+	csvw_end(w);
+	st_hist h;
+	st_hist_init(&h, MDL_LATENCY_LO, MDL_LATENCY_HI, MDL_LATENCY_BINS);
+	size_t off = latency_at(b);
+	for (long p = 0; p < b->npoints; p++) {
+		double total = 0, cum = 0;
+		for (int k = 0; k < b->nbins; k++) {
+			double c = 0;
+			for (unsigned r = 0; r < b->reps; r++)
+				c += result(b, p, r)[off + (size_t)k];
+			h.h->bin[k] = c;
+			total += c;
+		}
+		for (int k = 0; k < b->nbins && total > 0 && cum < total; k++) {
+			cum += h.h->bin[k];
+			if (cum == 0)
+				continue;
+			csvw_int(w, p);
+			axes_values(w, st, p);
+			csvw_num(w, h.h->range[k + 1]);
+			csvw_num(w, cum / total);
+			csvw_end(w);
+		}
+	}
+	st_hist_free(&h);
+}
+
+static void write_points(const batch *b, const study *st, csvw *w)
+{
+	head(w, st, (const char *const[]){"cutover_h", "ttl_h", "new_provider", NULL});
+	csvw_end(w);
+	for (long p = 0; p < b->npoints; p++) {
+		sim_time at, ttl;
+		const char *prov;
+		scn_cutover(b->pt[p], &at, &ttl, &prov);
+		csvw_int(w, p);
+		axes_values(w, st, p);
+		csvw_num(w, at == SIM_NEVER ? NAN : (double)at / SIM_HOUR);
+		csvw_num(w, at == SIM_NEVER ? NAN : (double)ttl / SIM_HOUR);
+		csvw_str(w, prov ? prov : "");
+		csvw_end(w);
+	}
+}
+
+static void write_servers(const batch *b, const study *st, csvw *w)
+{
+	(void)st;
+	static const char *const cols[] = {"point", "server", "provider", "kind", "sessions"};
+	for (size_t i = 0; i < sizeof cols / sizeof *cols; i++)
+		csvw_str(w, cols[i]);
+	csvw_end(w);
+	for (long p = 0; p < b->npoints; p++) {
+		const mdl_config *c = scn_config(b->pt[p], 0);
+		for (int i = 0; i < c->nservers; i++) {
+			csvw_int(w, p);
+			csvw_str(w, c->servers[i].name);
+			csvw_str(w, scn_provider_name(b->pt[p], c->servers[i].provider));
+			csvw_str(w, c->servers[i].backup ? "backup" : "final");
+			csvw_int(w, c->servers[i].sessions);
+			csvw_end(w);
+		}
+	}
+}
+
+static void write_trace(const batch *b, const study *st, csvw *w)
+{
+	(void)st;
+	static const char *const cols[] = {"point",  "replication", "id",	"birth_s", "end_s",
+					   "sender", "domain",	    "attempts", "outcome", "reason",
+					   "server"};
+	static const char *const outcome[] = {"delivered", "bounced", "queued"};
+	for (size_t i = 0; i < sizeof cols / sizeof *cols; i++)
+		csvw_str(w, cols[i]);
+	csvw_end(w);
+	for (long p = 0; p < b->npoints; p++)
+		for (unsigned r = 0; r < b->reps; r++) {
+			const double *v = result(b, p, r) + latency_at(b) + (size_t)b->nbins + 3;
+			for (size_t k = 0; k < (size_t)v[0]; k += TRACE_COLS) {
+				const double *row = v + 1 + k;
+				csvw_int(w, p);
+				csvw_int(w, r);
+				csvw_int(w, (int64_t)row[0]);
+				csvw_num(w, row[1]);
+				csvw_num(w, row[2]);
+				csvw_int(w, (int64_t)row[3]);
+				csvw_int(w, (int64_t)row[4]);
+				csvw_int(w, (int64_t)row[5]);
+				csvw_str(w, outcome[(int)row[6]]);
+				csvw_str(w, isnan(row[7]) ? "" : mdl_bounce_names[(int)row[7]]);
+				csvw_str(w, row[8] < 0 ? "" : scn_server_name(b->pt[p], (int)row[8]));
+				csvw_end(w);
+			}
+		}
+}
+
+static void write_scenario(const batch *b, const batch_run *run, FILE *f)
+{
+	(void)run;
+	scn_write(b->pt[0], f);
+}
+
+static void write_manifest(const batch *b, const batch_run *run, FILE *f)
+{
+	fprintf(f, "[mxsim]\nversion = %s\ncommand =", MXSIM_VERSION);
+	for (int i = 0; i < run->argc; i++)
+		fprintf(f, " %s", run->argv[i]);
+	fprintf(f, "\nscenario = %s\npoints = %ld\nreplications = %u\nseeds =", scn_file_path(b->f),
+		b->npoints, b->reps);
+	for (unsigned r = 0; r < b->reps; r++)
+		fprintf(f, " %llu", (unsigned long long)scn_seed(b->pt[0], r));
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	fprintf(f, "\nwall_seconds = %.3f\npeak_rss_kb = %ld\n", run->wall, ru.ru_maxrss);
+}
+
+/* The writer of each file a run writes, by its row in rs_files. */
+static const struct {
+	void (*csv)(const batch *, const study *, csvw *);
+	void (*text)(const batch *, const batch_run *, FILE *);
+} writer[RS_NFILES] = {
+	[RS_SUMMARY] = {write_summary, NULL},	    [RS_AGGREGATE] = {write_aggregate, NULL},
+	[RS_TIMESERIES] = {write_timeseries, NULL}, [RS_LATENCY] = {write_latency, NULL},
+	[RS_POINTS] = {write_points, NULL},	    [RS_SERVERS] = {write_servers, NULL},
+	[RS_TRACE] = {write_trace, NULL},	    [RS_SCENARIO] = {NULL, write_scenario},
+	[RS_MANIFEST] = {NULL, write_manifest},
+};
+
+static int write_csv(const batch *b, const char *path, int id)
+{
+	csvw w;
+	if (csvw_open(&w, path)) {
+		fprintf(stderr, "mxsim: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	writer[id].csv(b, scn_file_study(b->f), &w);
+	if (csvw_close(&w)) {
+		fprintf(stderr, "mxsim: writing %s failed: %s\n", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int write_text(const batch *b, const batch_run *run, const char *path, int id)
+{
+	FILE *f = fopen(path, "w");
+	if (!f) {
+		fprintf(stderr, "mxsim: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	writer[id].text(b, run, f);
+	int bad = ferror(f) || fflush(f) || fsync(fileno(f)) ? errno : 0;
+	if (fclose(f) && !bad)
+		bad = errno;
+	if (bad)
+		fprintf(stderr, "mxsim: writing %s failed: %s\n", path, strerror(bad));
+	return bad ? -1 : 0;
+}
+
+int batch_write(const batch *b, const char *dir, const batch_run *run)
+{
+	int rc = 0;
+	for (int id = 0; id < RS_NFILES && rc == 0; id++) {
+		const rs_file *rf = &rs_files[id];
+		if (rf->by == RS_BY_PLOT || (rf->by == RS_BY_RUN_TRACE && !run->trace))
+			continue;
+		char *path = xasprintf("%s/%s", dir, rf->name);
+		rc = writer[id].csv ? write_csv(b, path, id) : write_text(b, run, path, id);
+		free(path);
+	}
+	return rc;
+}

@@ -1,0 +1,39 @@
+/*
+ * gnuplot.h - running the gnuplot scripts of plot/ with data that can
+ * never become gnuplot code.
+ *
+ * Invariant: no byte of data (a scenario, a results folder, a CSV cell)
+ * reaches gnuplot's lexer. Variables go to gnuplot in a file mxsim writes
+ * itself: numbers as literals, strings as byte codes (name = c(104).c(105),
+ * with c(n) = sprintf("%c", n) from common.gp), so backquotes, '@' macros,
+ * quotes and pipes in data stay text. gnuplot runs in the scenario's folder
+ * and reads its CSVs and writes its images by fixed relative names, so the
+ * folder's path never reaches a command line either; the scripts are given
+ * as file arguments.
+ */
+#ifndef MX_GNUPLOT_H
+#define MX_GNUPLOT_H
+
+#include <stdbool.h>
+
+typedef struct gp_vars gp_vars;
+
+/* Finds the scripts ($MXSIM_PLOT_DIR, the installed share/mxsim/plot, or
+ * the source tree's plot/) and gnuplot on PATH; prints why not and returns
+ * -1 when either is missing. */
+int gp_init(void);
+
+/* A new, empty set of variables; freed by gp_run. */
+gp_vars *gp_new(void);
+/* name: an identifier written in mxsim's own code, [a-z_][a-z0-9_]*;
+ * printf-style for the indexed names "label%d". */
+void gp_num(gp_vars *v, double x, const char *name, ...) __attribute__((format(printf, 3, 4)));
+void gp_str(gp_vars *v, const char *s, const char *name, ...) __attribute__((format(printf, 3, 4)));
+
+void gp_free(gp_vars *v);
+
+/* Runs gnuplot on script (a file of plot/) in folder dir with the
+ * variables, then frees them. Returns 0 if gnuplot exited 0. */
+int gp_run(gp_vars *v, const char *dir, const char *script);
+
+#endif

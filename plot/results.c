@@ -1,0 +1,209 @@
+/*
+ * results.c - reading a results folder back, untrusted (see results.h).
+ */
+#include "results.h"
+#include "../sim/infile.h"
+#include "../sim/names.h"
+#include "../sim/xalloc.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+enum { TEXT_MAX = 1 << 20 };
+
+const rs_file rs_files[RS_NFILES] = {
+	[RS_SUMMARY] = {"summary.csv", RS_BY_RUN, "one row per run: every metric"},
+	[RS_AGGREGATE] = {"aggregate.csv", RS_BY_RUN, "per study point: mean and 95 % CI half-width"},
+	[RS_TIMESERIES] = {"timeseries.csv", RS_BY_RUN, "per point and bucket: means over replications"},
+	[RS_LATENCY] = {"latency.csv", RS_BY_RUN, "per point: delivery latency distribution"},
+	[RS_POINTS] = {"points.csv", RS_BY_RUN, "per point: cutover time, TTL, new provider"},
+	[RS_SERVERS] = {"servers.csv", RS_BY_RUN, "per point: servers, providers, capacity"},
+	[RS_TRACE] = {"trace.csv", RS_BY_RUN_TRACE, "one row per message (--trace)"},
+	[RS_SCENARIO] = {"scenario.ini", RS_BY_RUN, "the resolved scenario; reproduces the run"},
+	[RS_MANIFEST] = {"manifest.ini", RS_BY_RUN, "command, seeds, timing"},
+	[RS_REPORT] = {"report.html", RS_BY_PLOT, "the report (mxsim plot)"},
+};
+
+bool rs_owned(const char *name)
+{
+	for (int i = 0; i < RS_NFILES; i++)
+		if (!strcmp(name, rs_files[i].name))
+			return true;
+	static const char *const img[] = {"propagation", "latency", "study"};
+	const char *dot = strrchr(name, '.');
+	if (!dot || (strcmp(dot, ".png") && strcmp(dot, ".svg")))
+		return false;
+	size_t n = (size_t)(dot - name);
+	for (size_t i = 0; i < sizeof img / sizeof *img; i++)
+		if (n == strlen(img[i]) && !strncmp(name, img[i], n))
+			return true;
+	size_t digits = strspn(name + 9, "0123456789");
+	return !strncmp(name, "timeline-", 9) && digits > 0 && 9 + digits == n;
+} /* scenario.ini and manifest.ini read for the report */
+
+/* The file's text (all of it, or its leading ';'/'#' comment lines without
+ * the marker); "" if it cannot be read. */
+static char *read_text(const char *path, bool comments_only)
+{
+	char err[INFILE_ERR], *out, *line = NULL;
+	size_t len, cap = 0;
+	FILE *m = xmemstream(&out, &len), *f = infile_open(path, TEXT_MAX, err);
+	while (f && getline(&line, &cap, f) > 0) {
+		const char *t = line;
+		if (comments_only) {
+			if ((line[0] != ';' && line[0] != '#') || strstr(line, "resolved scenario:"))
+				break;
+			t = line + 1 + (line[1] == ' ');
+		}
+		fputs(t, m);
+	}
+	free(line);
+	if (f)
+		fclose(f);
+	fclose(m);
+	return out;
+}
+
+static int load_csv(rtable *t, const rs_scn *s, const char *file)
+{
+	char err[400], *p = xasprintf("%s/%s", s->dir, file);
+	int rc = rt_load(t, p, err);
+	if (rc)
+		fprintf(stderr, "mxsim: plot: %s\n", err);
+	free(p);
+	return rc;
+}
+
+/* Every named column must be there. */
+static int need(const rs_scn *s, const rtable *t, const char *file, const char *const *cols)
+{
+	for (; *cols; cols++)
+		if (rt_col(t, *cols) < 0) {
+			fprintf(stderr, "mxsim: plot: %s/%s:1: expected a column '%s'\n", s->dir, file, *cols);
+			return -1;
+		}
+	return 0;
+}
+
+static int check_servers(const rs_scn *s)
+{
+	static const char *const cols[] = {"point", "server", "provider", "sessions", NULL};
+	if (need(s, &s->srv, "servers.csv", cols))
+		return -1;
+	int sc = rt_col(&s->srv, "server"), pc = rt_col(&s->srv, "provider");
+	for (int r = 0; r < s->srv.nrows; r++)
+		for (int k = 0; k < 2; k++) {
+			const char *v = rt_str(&s->srv, r, k ? pc : sc);
+			if (!name_ok(v)) {
+				fprintf(stderr, "mxsim: plot: %s/servers.csv:%d: %s name '%.80s': expected %s\n",
+					s->dir, s->srv.line[r], k ? "provider" : "server", v, NAME_RULE);
+				return -1;
+			}
+		}
+	return 0;
+}
+
+static int check_agg(rs_scn *s)
+{
+	int reps = rt_col(&s->agg, "replications");
+	if (s->agg.nrows == 0 || reps < 1 || rt_col(&s->agg, "point") != 0) {
+		fprintf(stderr, "mxsim: plot: %s: aggregate.csv holds no results\n", s->dir);
+		return -1;
+	}
+	s->naxes = reps - 1;
+	return 0;
+}
+
+int rs_load(rs_scn *s, const char *dir)
+{
+	static const char *const pcols[] = {"point", "cutover_h", "ttl_h", "new_provider", NULL};
+	memset(s, 0, sizeof *s);
+	s->dir = xstrdup(dir);
+	size_t n = strlen(dir);
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	const char *b = dir + n;
+	while (b > dir && b[-1] != '/')
+		b--;
+	s->name = xstrndup(b, (size_t)(dir + n - b));
+	char *p = xasprintf("%s/aggregate.csv", dir);
+	int ok = access(p, F_OK) == 0;
+	free(p);
+	if (!ok) {
+		fprintf(stderr, "mxsim: plot: %s: no results here (aggregate.csv missing; run mxsim run first)\n",
+			dir);
+		return -1;
+	}
+	if (load_csv(&s->agg, s, "aggregate.csv") || check_agg(s) || load_csv(&s->pts, s, "points.csv") ||
+	    need(s, &s->pts, "points.csv", pcols) || load_csv(&s->srv, s, "servers.csv") ||
+	    check_servers(s))
+		return -1;
+	p = xasprintf("%s/scenario.ini", dir);
+	s->desc = read_text(p, true);
+	free(p);
+	p = xasprintf("%s/manifest.ini", dir);
+	s->manifest = read_text(p, false);
+	free(p);
+	return 0;
+}
+
+void rs_free(rs_scn *s)
+{
+	rt_free(&s->agg);
+	rt_free(&s->pts);
+	rt_free(&s->srv);
+	for (int i = 0; i < s->nimages; i++) {
+		free(s->image[i].file);
+		free(s->image[i].caption);
+	}
+	free(s->image);
+	free(s->dir);
+	free(s->name);
+	free(s->desc);
+	free(s->manifest);
+	memset(s, 0, sizeof *s);
+}
+
+char *rs_label(const rs_scn *s, int p)
+{
+	if (!s->naxes)
+		return xstrdup("single run");
+	char *out;
+	size_t len;
+	FILE *m = xmemstream(&out, &len);
+	for (int a = 1; a <= s->naxes; a++)
+		fprintf(m, "%s%s=%s", a > 1 ? " " : "", s->agg.head[a], rt_str(&s->agg, p, a));
+	fclose(m);
+	return out;
+}
+
+static double stat_of(const rs_scn *s, int p, const char *metric, const char *suffix)
+{
+	char *c = xasprintf("%s_%s", metric, suffix);
+	double v = rt_num(&s->agg, p, rt_col(&s->agg, c));
+	free(c);
+	return v;
+}
+
+double rs_mean(const rs_scn *s, int p, const char *metric)
+{
+	return stat_of(s, p, metric, "mean");
+}
+
+double rs_ci95(const rs_scn *s, int p, const char *metric)
+{
+	return stat_of(s, p, metric, "ci95");
+}
+
+void rs_add_image(rs_scn *s, const char *file, const char *caption)
+{
+	char *p = xasprintf("%s/%s", s->dir, file);
+	if (access(p, R_OK) == 0) {
+		s->image = xrealloc(s->image, (size_t)(s->nimages + 1) * sizeof *s->image);
+		s->image[s->nimages++] = (rs_image){xstrdup(file), xstrdup(caption)};
+	}
+	free(p);
+}
