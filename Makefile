@@ -74,7 +74,8 @@ ifneq ($(SAN),1)
 endif
 
 test-run: $(TEST_BIN) $(B)/mxsim
-	@set -e; for t in $(TEST_BIN); do $$t; done; MXSIM_QUICK=$(SAN) tests/cli.sh $(B)/mxsim
+	@set -e; for t in $(TEST_BIN); do $$t; done; MXSIM_QUICK=$(SAN) tests/cli.sh $(B)/mxsim; \
+	  tests/security.sh $(B)/mxsim
 
 bench: $(B)/tests/bench/hold $(B)/mxsim
 	@printf '%-10s %16s %16s %7s\n' pending engine/s binary-heap/s ratio

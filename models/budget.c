@@ -64,6 +64,11 @@ void bgt_estimate_run(const mdl_config *c, bgt_estimate *e)
 	}
 }
 
+double bgt_domain_bytes(double n)
+{
+	return n * DOMAIN_BYTES;
+}
+
 void bgt_format_bytes(double b, char *buf, int len)
 {
 	static const char *const unit[] = {"B", "KB", "MB", "GB", "TB", "PB", "EB"};

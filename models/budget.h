@@ -26,6 +26,9 @@ typedef struct {
 
 void bgt_estimate_run(const mdl_config *c, bgt_estimate *e);
 
+/* Memory for n domains, to refuse a population before building it. */
+double bgt_domain_bytes(double n);
+
 /* "12.3 GB" */
 void bgt_format_bytes(double bytes, char *buf, int len);
 

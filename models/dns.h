@@ -19,6 +19,12 @@
 /* DNS_NAME_MAX: a name in text, RFC 1035 §2.3.4 (255 octets on the wire). */
 enum { DNS_MAX_MX = 8, DNS_NAME_MAX = 253 };
 
+/* A domain or host name in a scenario: letters, digits, '-', '_' and
+ * '.', not starting with '.', 1 to DNS_NAME_MAX characters (the preferred
+ * name syntax of RFC 1035 §2.3.1, with '_' as used in practice). */
+bool dns_name_ok(const char *name);
+#define DNS_NAME_RULE "letters, digits, '-', '_' and '.' (not first), at most 253 characters"
+
 typedef enum { DNS_MX, DNS_NODATA, DNS_NXDOMAIN, DNS_NULLMX, DNS_ADDRESS } dns_kind;
 
 typedef struct {

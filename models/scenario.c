@@ -289,6 +289,8 @@ static int section_type(scn *s, const char *text, const char *type, const char *
 		return fail(s, sline, "section [%s] takes no name", type);
 	if ((t == SEC_SERVER || t == SEC_PROFILE || t == SEC_RESOLVER) && !name_ok(name))
 		return fail(s, sline, "section name '%.80s': expected %s", name, NAME_RULE);
+	if ((t == SEC_DOMAIN || t == SEC_HOST) && !dns_name_ok(name))
+		return fail(s, sline, "section name '%.80s': expected %s", name, DNS_NAME_RULE);
 	return t;
 }
 
@@ -538,9 +540,8 @@ static int records(scn *s, char *t, const char *v, int line, sim_time ttl, sim_t
 				    v);
 		if (!strcmp(host, "."))
 			return fail(s, line, "a null MX is written 'null'");
-		if (strlen(host) > DNS_NAME_MAX)
-			return fail(s, line, "MX host '%.80s...': a DNS name has at most %d characters", host,
-				    DNS_NAME_MAX);
+		if (!dns_name_ok(host))
+			return fail(s, line, "MX host '%.80s': expected %s", host, DNS_NAME_RULE);
 		a->mx[a->n++] = (dns_mx){(uint16_t)pref, (uint32_t)host_id(s, host, true)};
 		rr = strtok_r(NULL, ",", &save);
 	}
@@ -738,7 +739,8 @@ static int build_servers(scn *s)
 		if (p_dist(s, sc, SEC_SERVER, "session_time", UNIT_TIME, &v.session_time) ||
 		    p_size(s, sc, SEC_SERVER, "bandwidth", &v.bandwidth) ||
 		    (v.bandwidth > 0 && v.bandwidth < 1 &&
-		     fail(s, line, "bandwidth: expected 0 (no transfer time) or at least 1 B per second")) ||
+		     fail(s, (VALUE(sc, SEC_SERVER, "bandwidth", line), line),
+			  "bandwidth: expected 0 (no transfer time) or at least 1 B per second")) ||
 		    p_size(s, sc, SEC_SERVER, "size_limit", &v.size_limit) ||
 		    p_rate(s, sc, SEC_SERVER, "rate_limit", &v.rate) ||
 		    p_number(s, sc, SEC_SERVER, "burst", 0, &v.burst) ||
@@ -903,6 +905,13 @@ static int build_domains(scn *s)
 	int line;
 	if (p_long(s, sc, SEC_POPULATION, "count", 0, 10000000, &n))
 		return -1;
+	if (bgt_domain_bytes((double)n) > s->max_memory) {
+		char need[32], have[32];
+		bgt_format_bytes(bgt_domain_bytes((double)n), need, sizeof need);
+		bgt_format_bytes(s->max_memory, have, sizeof have);
+		return fail(s, (VALUE(sc, SEC_POPULATION, "count", line), line),
+			    "count: %ld domains need %s, more than [run] max_memory = %s", n, need, have);
+	}
 	dist ttl, neg, weight, cut;
 	if (p_dist(s, sc, SEC_POPULATION, "mx_ttl", UNIT_TIME, &ttl) ||
 	    p_dist(s, sc, SEC_POPULATION, "neg_ttl", UNIT_TIME, &neg) ||
@@ -913,6 +922,9 @@ static int build_domains(scn *s)
 	if (!never && p_dist(s, sc, SEC_POPULATION, "cutover", UNIT_TIME, &cut))
 		return -1;
 	const char *prefix = VALUE(sc, SEC_POPULATION, "prefix", line);
+	if (strlen(prefix) > DNS_NAME_MAX - 8 || (*prefix && !dns_name_ok(prefix)))
+		return fail(s, line, "prefix: '%.80s': expected %s, at most %d characters", prefix, DNS_NAME_RULE,
+			    DNS_NAME_MAX - 8);
 	const char *addr = VALUE(sc, SEC_POPULATION, "address", line);
 	int mline, cline;
 	const char *mx = VALUE(sc, SEC_POPULATION, "mx", mline);

@@ -17,4 +17,6 @@ set colorsequence podo
 term(fmt, w, h) = (fmt eq "png") ? \
     sprintf("set terminal pngcairo size %d,%d font 'sans,10' noenhanced", w, h) : \
     sprintf("set terminal svg size %d,%d font 'sans,10' noenhanced dynamic background '#ffffff'", w, h)
+# the i-th point drawn (series: point numbers, space separated)
+pt(i) = int(word(series, i))
 pointlabel(p) = exists(sprintf("label%d", p)) ? value(sprintf("label%d", p)) : sprintf("point %d", p)

@@ -1,6 +1,6 @@
 # latency.gp - distribution of delivery latency (arrival to delivery),
 # one curve per study point, log time axis.
-# Variables: name, npoints, label<p>.
+# Variables: name, series (the points drawn), label<p>.
 f = "latency.csv"
 do for [fmt in "png svg"] {
     eval term(fmt, 1000, 560)
@@ -12,7 +12,7 @@ do for [fmt in "png svg"] {
     set xlabel "latency (s, log scale; 60 = 1 min, 3600 = 1 h, 86400 = 1 d)"
     set ylabel "delivered within (%)"
     set key bottom right
-    plot for [p=0:npoints-1] f using "latency_s":(column("point") == p ? 100 * column("cdf") : NaN) \
-        with lines lw 2 lc p+1 title pointlabel(p)
+    plot for [i=1:words(series)] f using "latency_s":(column("point") == pt(i) ? 100 * column("cdf") : NaN) \
+        with lines lw 2 lc i title pointlabel(pt(i))
     unset output
 }

@@ -20,7 +20,28 @@
 #include <string.h>
 #include <unistd.h>
 
-enum { MAX_TIMELINES = 24 };
+/* Curves per plot at most: with more study points, an even selection
+ * (first and last included) is drawn, and the caption says so. */
+enum { MAX_TIMELINES = 24, MAX_SERIES = 12 };
+
+/* The i-th of the points drawn when there are n. */
+static int series_point(int i, int n)
+{
+	int k = n < MAX_SERIES ? n : MAX_SERIES;
+	return k < 2 ? 0 : (int)((long)i * (n - 1) / (k - 1));
+}
+
+static int series_count(int n)
+{
+	return n < MAX_SERIES ? n : MAX_SERIES;
+}
+
+/* " (12 of 2000 study points shown)", or "" */
+static char *shown(const rs_scn *s)
+{
+	int n = s->agg.nrows;
+	return n > MAX_SERIES ? xasprintf(" (%d of %d study points shown)", MAX_SERIES, n) : xstrdup("");
+}
 
 /* Whether some row of the column reaches min in absolute value. */
 static bool col_reaches(const rtable *t, const char *name, double min)
@@ -59,7 +80,8 @@ static int span_row(void *ctx, int line, int nf, char **f, char *err)
 	return 0;
 }
 
-/* Hours covered by the time series: its last bucket's end. */
+/* Hours covered by the time series: its last bucket's end (an hour for
+ * a run of one bucket). */
 static double span_h(const rs_scn *s)
 {
 	char err[400], *p = xasprintf("%s/timeseries.csv", s->dir);
@@ -67,21 +89,30 @@ static double span_h(const rs_scn *s)
 	if (csvread_file(p, span_row, &sp, err))
 		fprintf(stderr, "mxsim: plot: %s\n", err);
 	free(p);
-	return sp.last + (sp.last - sp.prev);
+	return sp.last > 0 ? sp.last + (sp.last - sp.prev) : 1;
 }
 
-/* Variables every script takes: name, npoints, t1, label<p>. */
+/* Variables every script takes: name, npoints, t1, series (the points
+ * drawn) and their label<p>. */
 static gp_vars *base_vars(const rs_scn *s, double t1)
 {
 	gp_vars *v = gp_new();
 	gp_str(v, s->name, "name");
 	gp_num(v, s->agg.nrows, "npoints");
 	gp_num(v, t1, "t1");
-	for (int p = 0; p < s->agg.nrows; p++) {
+	char *pts;
+	size_t len;
+	FILE *m = xmemstream(&pts, &len);
+	for (int i = 0; i < series_count(s->agg.nrows); i++) {
+		int p = series_point(i, s->agg.nrows);
 		char *lab = rs_label(s, p);
 		gp_str(v, lab, "label%d", p);
 		free(lab);
+		fprintf(m, "%s%d", i ? " " : "", p);
 	}
+	fclose(m);
+	gp_str(v, pts, "series");
+	free(pts);
 	return v;
 }
 
@@ -122,7 +153,8 @@ static int propagation(rs_scn *s, double t1)
 	words_close(&old);
 	gp_vars *v = base_vars(s, t1);
 	double tmax = 0;
-	for (int p = 0; p < s->agg.nrows; p++) {
+	for (int i = 0; i < series_count(s->agg.nrows); i++) {
+		int p = series_point(i, s->agg.nrows);
 		double ttl = rt_num(&s->pts, p, rt_col(&s->pts, "ttl_h"));
 		gp_num(v, ttl, "ttl%d", p);
 		tmax = ttl > tmax ? ttl : tmax;
@@ -134,7 +166,10 @@ static int propagation(rs_scn *s, double t1)
 	gp_num(v, b < t1 ? b : t1, "t1");
 	free(old.text);
 	int rc = gp_run(v, s->dir, "propagation.gp");
-	rs_add_image(s, "propagation.png", "Propagation: old MX answers and mail to the old provider");
+	char *more = shown(s), *cap = xasprintf("Propagation: old MX answers and mail to the old provider%s", more);
+	rs_add_image(s, "propagation.png", cap);
+	free(more);
+	free(cap);
 	return rc;
 }
 
@@ -205,7 +240,8 @@ static int study(rs_scn *s, double t1)
 	free(metrics.text);
 	gp_num(v, nlast, "nlast");
 	gp_str(v, last, "lastname");
-	int ng = np / nlast;
+	gp_num(v, ax + 1, "lastcol");
+	int ng = np / nlast < MAX_SERIES ? np / nlast : MAX_SERIES;
 	gp_num(v, ng, "ngroups");
 	for (int g = 0; g < ng && ax > 1; g++) {
 		char *lab;
@@ -261,6 +297,8 @@ static int timelines(rs_scn *s, double t1)
 	char *why = reasons(s);
 	for (int p = 0; p < s->agg.nrows && p < MAX_TIMELINES; p++) {
 		gp_vars *v = base_vars(s, t1);
+		char *lab = rs_label(s, p);
+		gp_str(v, lab, "label%d", p);
 		gp_num(v, p, "p");
 		gp_str(v, servers.text, "servers");
 		gp_str(v, why, "reasons");
@@ -268,7 +306,7 @@ static int timelines(rs_scn *s, double t1)
 			if (rt_num(&s->srv, r, ptc) == p)
 				gp_num(v, rt_num(&s->srv, r, cc), "cap%d", ++i);
 		rc |= gp_run(v, s->dir, "timeline.gp");
-		char file[64], *lab = rs_label(s, p), *cap = xasprintf("Over time: %s", lab);
+		char file[64], *cap = xasprintf("Over time: %s", lab);
 		snprintf(file, sizeof file, "timeline-%d.png", p);
 		rs_add_image(s, file, cap);
 		free(lab);
@@ -284,7 +322,10 @@ static int plot_scenario(rs_scn *s)
 	double t1 = span_h(s);
 	int rc = propagation(s, t1) | study(s, t1);
 	rc |= gp_run(base_vars(s, t1), s->dir, "latency.gp");
-	rs_add_image(s, "latency.png", "Delivery latency (cumulative distribution)");
+	char *more = shown(s), *cap = xasprintf("Delivery latency (cumulative distribution)%s", more);
+	rs_add_image(s, "latency.png", cap);
+	free(more);
+	free(cap);
 	return rc | timelines(s, t1);
 }
 

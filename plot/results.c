@@ -114,6 +114,15 @@ static int check_agg(rs_scn *s)
 		return -1;
 	}
 	s->naxes = reps - 1;
+	/* gnuplot reads these cells as labels and cannot read a quote in one */
+	for (int r = 0; r < s->agg.nrows; r++)
+		for (int a = 1; a <= s->naxes; a++)
+			if (strchr(rt_str(&s->agg, r, a), '"')) {
+				fprintf(stderr, "mxsim: plot: %s/aggregate.csv:%d: a study value holds '\"', which "
+						"mxsim never writes there\n",
+					s->dir, s->agg.line[r]);
+				return -1;
+			}
 	return 0;
 }
 

@@ -1,7 +1,8 @@
 # study.gp - key metrics against the swept parameter, mean over the
 # replications with 95 % confidence intervals as error bars.
 # Variables: name, metrics (column stems), mlabel<i> (axis labels),
-# nlast (values of the last axis), lastname, ngroups, glabel<g>.
+# nlast (values of the last axis), lastname and lastcol (its name and
+# column in aggregate.csv), ngroups, glabel<g>.
 f = "aggregate.csv"
 nm = words(metrics)
 rows = (nm + 1) / 2
@@ -19,7 +20,7 @@ do for [fmt in "png svg"] {
         set yrange [0:*]
         plot for [g=0:ngroups-1] f using (int(column("point")) % nlast):( \
                 int(column("point")) / nlast == g ? column(m."_mean") : NaN):(column(m."_ci95")) \
-                :xticlabels(stringcolumn(lastname)) with yerrorlines lw 2 lc g+1 title glabel(g)
+                :xticlabels(stringcolumn(lastcol)) with yerrorlines lw 2 lc g+1 title glabel(g)
     }
     unset multiplot
     unset output

@@ -110,8 +110,7 @@ static int values(study_axis *a, char *b, char *err)
 	if (r > 0) {
 		/* values holding commas are separated by '|' instead */
 		const char *sep = strchr(b, '|') ? "|" : ",";
-		char *save, *tok = strtok_r(b, sep, &save);
-		for (; tok; tok = strtok_r(NULL, sep, &save))
+		for (char *tok; (tok = strsep(&b, sep));)
 			add_value(a, dup_trim(tok, strlen(tok)));
 	}
 	for (int i = 0; i < a->nvalues; i++)

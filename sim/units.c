@@ -6,6 +6,7 @@
 #include "csvread.h"
 
 #include <ctype.h>
+#include <stdbool.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -173,16 +174,28 @@ typedef struct {
 	int cap;
 } table_rows;
 
+/* A header field: a name (a letter, then letters, digits, '_', '-', ' '). */
+static bool header_field(const char *f)
+{
+	if (!isalpha((unsigned char)*f))
+		return false;
+	for (; *f; f++)
+		if (!isalnum((unsigned char)*f) && !strchr("_- ", *f))
+			return false;
+	return true;
+}
+
 static int table_row(void *ctx, int line, int nf, char **f, char *err)
 {
 	table_rows *t = ctx;
 	double v, w = 1;
+	/* a header line of names is allowed first */
+	if (line == 1 && nf <= 2 && header_field(f[0]) && (nf == 1 || header_field(f[1])))
+		return 0;
 	if (nf < 1 || nf > 2 || unit_number(f[0], &v, err) || (nf == 2 && unit_number(f[1], &w, err)) ||
-	    w < 0) {
-		/* a header line is allowed first */
-		if (line == 1 && t->n == 0)
-			return 0;
-		snprintf(err, UNIT_ERR, "expected 'value' or 'value,weight' with a weight >= 0");
+	    v < 0 || w < 0) {
+		snprintf(err, UNIT_ERR, "expected 'value' or 'value,weight' with value and weight >= 0 (or a "
+					"header of names on line 1)");
 		return -1;
 	}
 	if (t->n == t->cap) {
@@ -195,22 +208,51 @@ static int table_row(void *ctx, int line, int nf, char **f, char *err)
 	return 0;
 }
 
+#define DIST_EXPECTED                                                                              \
+	"expected a distribution: const(v), exp(mean), uniform(a, b), lognormal(median, sigma), "     \
+	"weibull(scale, shape), pareto(xm, alpha), lnpareto(median, sigma, cut, alpha) or "          \
+	"empirical(file.csv)"
+
+static const struct {
+	const char *name;
+	dist_kind kind;
+	int np;
+	int scaled[4];
+} kinds[] = {
+	{"const", DIST_CONST, 1, {1}},
+	{"exp", DIST_EXP, 1, {1}},
+	{"uniform", DIST_UNIFORM, 2, {1, 1}},
+	{"lognormal", DIST_LOGNORMAL, 2, {1, 0}},
+	{"weibull", DIST_WEIBULL, 2, {1, 0}},
+	{"pareto", DIST_PARETO, 2, {1, 0}},
+	{"lnpareto", DIST_LNPARETO, 4, {1, 0, 1, 0}},
+};
+
+static int parametric(const char *s, const char *p, size_t nlen, char *args, unit_kind k, dist *out,
+		      char *err);
+
+/* empirical(file): rows "value[,weight]" relative to dir. */
+static int empirical(const char *args, const char *dir, dist *out, char *err)
+{
+	const char *a = skip(args);
+	size_t n = strlen(a);
+	while (n && isspace((unsigned char)a[n - 1]))
+		n--;
+	char *path = *a == '/' || !dir ? xstrndup(a, n) : xasprintf("%s/%.*s", dir, (int)n, a);
+	table_rows t = {0};
+	int rc = csvread_file(path, table_row, &t, err);
+	if (!rc && dist_empirical(out, t.v, t.w, t.n)) {
+		snprintf(err, UNIT_ERR, "%.300s: expected at least one row with a positive weight", path);
+		rc = -1;
+	}
+	free(t.v);
+	free(t.w);
+	free(path);
+	return rc;
+}
+
 int unit_dist(const char *s, unit_kind k, const char *dir, dist *out, char *err)
 {
-	static const struct {
-		const char *name;
-		dist_kind kind;
-		int np;
-		int scaled[4];
-	} kinds[] = {
-		{"const", DIST_CONST, 1, {1}},
-		{"exp", DIST_EXP, 1, {1}},
-		{"uniform", DIST_UNIFORM, 2, {1, 1}},
-		{"lognormal", DIST_LOGNORMAL, 2, {1, 0}},
-		{"weibull", DIST_WEIBULL, 2, {1, 0}},
-		{"pareto", DIST_PARETO, 2, {1, 0}},
-		{"lnpareto", DIST_LNPARETO, 4, {1, 0, 1, 0}},
-	};
 	const char *p = skip(s);
 	const char *open = strchr(p, '(');
 	memset(out, 0, sizeof *out);
@@ -225,27 +267,23 @@ int unit_dist(const char *s, unit_kind k, const char *dir, dist *out, char *err)
 	const char *close = strrchr(open, ')');
 	if (!close || !trailing_space_only(close + 1))
 		goto bad;
-	char args[512];
-	snprintf(args, sizeof args, "%.*s", (int)(close - open - 1), open + 1);
-	if (nlen == 9 && !strncmp(p, "empirical", 9)) {
-		char path[1024];
-		const char *a = skip(args);
-		if (*a == '/' || !dir)
-			snprintf(path, sizeof path, "%s", a);
-		else
-			snprintf(path, sizeof path, "%s/%s", dir, a);
-		while (strlen(path) && isspace((unsigned char)path[strlen(path) - 1]))
-			path[strlen(path) - 1] = '\0';
-		table_rows t = {0};
-		int rc = csvread_file(path, table_row, &t, err);
-		if (!rc && dist_empirical(out, t.v, t.w, t.n)) {
-			snprintf(err, UNIT_ERR, "%s: expected at least one row with a positive weight", path);
-			rc = -1;
-		}
-		free(t.v);
-		free(t.w);
-		return rc;
-	}
+	char *args = xstrndup(open + 1, (size_t)(close - open - 1));
+	int rc;
+	if (nlen == 9 && !strncmp(p, "empirical", 9))
+		rc = empirical(args, dir, out, err);
+	else
+		rc = parametric(s, p, nlen, args, k, out, err);
+	free(args);
+	return rc;
+bad:
+	snprintf(err, UNIT_ERR, DIST_EXPECTED "; got '%.200s'", s);
+	return -1;
+}
+
+/* name(args) with name one of kinds[]; s is the whole value. */
+static int parametric(const char *s, const char *p, size_t nlen, char *args, unit_kind k, dist *out,
+		      char *err)
+{
 	for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++) {
 		if (strlen(kinds[i].name) != nlen || strncmp(p, kinds[i].name, nlen))
 			continue;
@@ -282,17 +320,13 @@ int unit_dist(const char *s, unit_kind k, const char *dir, dist *out, char *err)
 			ok = q[0] > 0 && q[1] > 0;
 		}
 		if (!ok) {
-			snprintf(err, UNIT_ERR, "parameters of '%s' out of range (must be positive)", s);
+			snprintf(err, UNIT_ERR, "parameters of '%.200s' out of range (must be positive)", s);
 			return -1;
 		}
 		return 0;
 	}
 bad:
-	snprintf(err, UNIT_ERR,
-		 "expected a distribution: const(v), exp(mean), uniform(a, b), lognormal(median, sigma), "
-		 "weibull(scale, shape), pareto(xm, alpha), lnpareto(median, sigma, cut, alpha) or "
-		 "empirical(file.csv); got '%s'",
-		 s);
+	snprintf(err, UNIT_ERR, DIST_EXPECTED "; got '%.200s'", s);
 	return -1;
 }
 
