@@ -27,10 +27,14 @@ CLI_OBJ   := $(CLI_SRC:%.c=$(B)/%.o)
 LIB_OBJ   := $(LIB_SRC:%.c=$(B)/%.o)
 TEST_SRC  := $(wildcard tests/test_*.c)
 TEST_BIN  := $(TEST_SRC:tests/%.c=$(B)/tests/%)
+FUZZ      := scenario values csv results
+FUZZ_S    ?= 60
+REPLAY    := $(FUZZ:%=$(B)/tests/fuzz/replay_%)
 ALL_CFLAGS = $(WARN) $(WERROR) $(CFLAGS)
 
-.SECONDARY: $(TEST_SRC:%.c=$(B)/%.o) $(B)/tests/bench/hold.o
-.PHONY: all deps test test-run bench demo install uninstall clean
+.SECONDARY: $(TEST_SRC:%.c=$(B)/%.o) $(B)/tests/bench/hold.o $(FUZZ:%=$(B)/tests/fuzz/fuzz_%.o) \
+  $(B)/tests/fuzz/replay.o $(B)/tests/fuzz/common.o
+.PHONY: all deps test test-run bench demo fuzz install uninstall clean
 
 all: $(B)/mxsim
 
@@ -64,6 +68,11 @@ $(B)/mxsim: $(CLI_OBJ) $(B)/libmx.a | $(B)/.deps
 $(B)/tests/%: $(B)/tests/%.o $(B)/libmx.a | $(B)/.deps
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lcmocka $(LDLIBS)
 
+# The fuzz corpus replayed in the plain build (no libFuzzer needed).
+$(B)/tests/fuzz/replay_%: $(B)/tests/fuzz/fuzz_%.o $(B)/tests/fuzz/replay.o $(B)/tests/fuzz/common.o \
+  $(B)/libmx.a | $(B)/.deps
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
 $(B)/tests/bench/hold: $(B)/tests/bench/hold.o $(B)/libmx.a | $(B)/.deps
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
@@ -73,9 +82,27 @@ ifneq ($(SAN),1)
 	$(MAKE) --no-print-directory SAN=1 test-run
 endif
 
-test-run: $(TEST_BIN) $(B)/mxsim
-	@set -e; for t in $(TEST_BIN); do $$t; done; MXSIM_QUICK=$(SAN) tests/cli.sh $(B)/mxsim; \
-	  tests/security.sh $(B)/mxsim
+test-run: $(TEST_BIN) $(REPLAY) $(B)/mxsim
+	@set -e; for t in $(TEST_BIN); do $$t; done; \
+	  for f in $(FUZZ); do $(B)/tests/fuzz/replay_$$f tests/fuzz/corpus/$$f/* 2>/dev/null; done; \
+	  MXSIM_QUICK=$(SAN) tests/cli.sh $(B)/mxsim; tests/security.sh $(B)/mxsim
+
+# libFuzzer with ASan and UBSan (clang), FUZZ_S seconds per target; new
+# inputs go to build-fuzz/corpus/, findings to build-fuzz/.
+FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
+  -fno-sanitize-recover=all
+fuzz: $(B)/.deps
+	@command -v clang >/dev/null || { echo "mxsim: make fuzz needs clang (apt-get install clang)" >&2; exit 1; }
+	@mkdir -p build-fuzz
+	@set -e; for f in $(FUZZ); do \
+	  clang $(FUZZ_CFLAGS) -o build-fuzz/fuzz_$$f tests/fuzz/fuzz_$$f.c tests/fuzz/common.c \
+	    $(LIB_SRC) $(LDLIBS); \
+	  mkdir -p build-fuzz/corpus/$$f; \
+	  if (cd build-fuzz && ./fuzz_$$f -max_total_time=$(FUZZ_S) -rss_limit_mb=2048 -timeout=10 \
+	      -print_final_stats=1 corpus/$$f ../tests/fuzz/corpus/$$f >fuzz_$$f.log 2>&1); then \
+	    echo "fuzz_$$f: $$(grep -E '^(Done|stat::new_units)' build-fuzz/fuzz_$$f.log | tr '\n' ' ')"; \
+	  else tail -40 build-fuzz/fuzz_$$f.log; \
+	    echo "mxsim: fuzz_$$f found a problem: build-fuzz/fuzz_$$f.log" >&2; exit 1; fi; done
 
 bench: $(B)/tests/bench/hold $(B)/mxsim
 	@printf '%-10s %16s %16s %7s\n' pending engine/s binary-heap/s ratio
@@ -103,6 +130,6 @@ uninstall:
 	rm -rf $(DESTDIR)$(PREFIX)/share/mxsim
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-fuzz
 
 -include $(shell find build build-san -name '*.d' 2>/dev/null)

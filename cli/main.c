@@ -52,12 +52,15 @@ static void usage(FILE *out)
 		"                 [--trace] [-q] SCENARIO...\n"
 		"       mxsim check [--set section.key=value]... SCENARIO...\n"
 		"       mxsim plot DIR...\n"
+		"       mxsim help keys | metrics\n"
 		"       mxsim --help | --version\n"
 		"\n"
 		"  run     run every scenario (all study points x replications); results in\n"
 		"          DIR/<scenario>/ (default DIR: results)\n"
 		"  check   validate the scenarios and print them resolved; runs nothing\n"
 		"  plot    draw the plots and reports of result folders (needs gnuplot)\n"
+		"  help    keys: every scenario key with its default; metrics: every output\n"
+		"          column (markdown tables, as in README.md)\n"
 		"\n"
 		"  -o DIR          output root (default: results)\n"
 		"  -j N            worker processes (default 1); results identical for any N\n"
@@ -411,6 +414,14 @@ static int command(int argc, char **argv)
 	if (argc < 2) {
 		usage(stderr);
 		return 2;
+	}
+	if (!strcmp(argv[1], "help") && argc == 3 && !strcmp(argv[2], "metrics")) {
+		met_print_reference(stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "help") && argc == 3 && !strcmp(argv[2], "keys")) {
+		scn_print_keys(stdout);
+		return 0;
 	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
 		usage(stdout);

@@ -1,6 +1,6 @@
 /*
- * metrics.c - summary and time-series columns (see metrics.h). Each name
- * is listed in README.md; keep the two in step.
+ * metrics.c - the table of metrics (see metrics.h). Column order is table
+ * order, each family expanded over its instances in scenario order.
  */
 #include "metrics.h"
 #include "../sim/xalloc.h"
@@ -10,100 +10,216 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void put(char **names, int *n, const char *fmt, const char *arg)
+#define U(x) ((double)(x))
+
+static double submitted(const mdl_result *r, int i) { return (void)i, U(r->submitted); }
+static double delivered(const mdl_result *r, int i) { return (void)i, U(r->delivered); }
+static double bounced(const mdl_result *r, int i) { return (void)i, U(r->bounced); }
+static double queued(const mdl_result *r, int i) { return (void)i, U(r->queued_senders + r->queued_backups); }
+static double queued_senders(const mdl_result *r, int i) { return (void)i, U(r->queued_senders); }
+static double queued_backups(const mdl_result *r, int i) { return (void)i, U(r->queued_backups); }
+static double attempts(const mdl_result *r, int i) { return (void)i, U(r->attempts); }
+static double per_message(const mdl_result *r, int i)
 {
-	if (names) {
-		char b[160];
-		snprintf(b, sizeof b, fmt, arg);
-		names[*n] = xstrdup(b);
+	(void)i;
+	return r->submitted ? U(r->attempts) / U(r->submitted) : NAN;
+}
+static double deferred(const mdl_result *r, int i) { return (void)i, U(r->deferred_attempts); }
+static double lookups(const mdl_result *r, int i) { return (void)i, U(r->lookups); }
+static double old_share(const mdl_result *r, int i)
+{
+	(void)i;
+	return r->lookups ? U(r->stale_lookups) / U(r->lookups) : NAN;
+}
+static double old_after(const mdl_result *r, int i) { return (void)i, U(r->delivered_old_after); }
+static double old_last(const mdl_result *r, int i) { return (void)i, r->old_last / 3600; }
+static double lat_mean(const mdl_result *r, int i) { return (void)i, st_hist_mean(&r->latency); }
+static double lat_p50(const mdl_result *r, int i) { return (void)i, st_hist_quantile(&r->latency, 0.5); }
+static double lat_p90(const mdl_result *r, int i) { return (void)i, st_hist_quantile(&r->latency, 0.9); }
+static double lat_p99(const mdl_result *r, int i) { return (void)i, st_hist_quantile(&r->latency, 0.99); }
+static double lat_max(const mdl_result *r, int i) { return (void)i, r->latency.n ? r->latency.max : NAN; }
+static double peak_queue(const mdl_result *r, int i) { return (void)i, U(r->peak_queue_senders); }
+static double events(const mdl_result *r, int i) { return (void)i, U(r->events); }
+static double bounce(const mdl_result *r, int i) { return U(r->bounces[i]); }
+static double deferral(const mdl_result *r, int i) { return U(r->deferrals[i]); }
+static double srv_delivered(const mdl_result *r, int i) { return U(r->server[i].delivered); }
+static double srv_peak(const mdl_result *r, int i) { return r->server[i].peak_sessions; }
+static double srv_mean(const mdl_result *r, int i) { return r->server[i].mean_sessions; }
+static double srv_busy(const mdl_result *r, int i) { return U(r->server[i].busy); }
+static double srv_first_busy(const mdl_result *r, int i)
+{
+	const mdl_server_result *x = &r->server[i];
+	return x->first_offered ? U(x->first_busy) / U(x->first_offered) : NAN;
+}
+static double srv_queue(const mdl_result *r, int i) { return U(r->server[i].peak_queue); }
+static double prov_delivered(const mdl_result *r, int i) { return U(r->provider_delivered[i]); }
+
+const met_row met_table[] = {
+	{"submitted", MET_ONE, "messages", "messages generated", submitted, "messages", 0, NULL},
+	{"delivered", MET_ONE, "messages", "delivered to a final server", delivered, "delivered", 0, NULL},
+	{"bounced", MET_ONE, "messages", "bounced (every reason)", bounced, "bounced", 1, "messages bounced"},
+	{"queued", MET_ONE, "messages", "still queued when the run ends", queued, "queued at end", 1,
+	 "still queued at the end"},
+	{"queued_senders", MET_ONE, "messages", "of those, at senders", queued_senders, "", 0, NULL},
+	{"queued_backups", MET_ONE, "messages", "of those, at backup MX servers", queued_backups, "", 0, NULL},
+	{"attempts", MET_ONE, "attempts", "delivery attempts (a backup's relaying included)", attempts, "", 0,
+	 NULL},
+	{"attempts_per_message", MET_ONE, "attempts", "attempts per message submitted", per_message,
+	 "attempts / message", 0, NULL},
+	{"deferred_attempts", MET_ONE, "attempts", "attempts that ended deferred", deferred, "", 0, NULL},
+	{"lookups", MET_ONE, "lookups", "MX lookups by senders' resolvers", lookups, "", 0, NULL},
+	{"old_mx_share", MET_ONE, "share", "share of MX lookups answered with a superseded MX RRset",
+	 old_share, "", 0, NULL},
+	{"delivered_old_after_cutover", MET_ONE, "messages",
+	 "delivered, after the domain's first MX change, to a provider other than the one its last MX "
+	 "change points to",
+	 old_after, "to old provider after switch", 10, "delivered to old provider after switch"},
+	{"old_last_h", MET_ONE, "h", "hours after the cutover of the last such delivery", old_last,
+	 "last to old (h after switch)", 0.1, "last delivery to old provider (h after switch)"},
+	{"latency_mean_s", MET_ONE, "s", "delivery latency (arrival to delivery): mean", lat_mean, "", 0,
+	 NULL},
+	{"latency_p50_s", MET_ONE, "s", "median", lat_p50, "latency p50 (s)", 1e-300, "latency, median (s)"},
+	{"latency_p90_s", MET_ONE, "s", "90th percentile", lat_p90, "", 0, NULL},
+	{"latency_p99_s", MET_ONE, "s", "99th percentile", lat_p99, "latency p99 (s)", 1e-300,
+	 "latency, 99th percentile (s)"},
+	{"latency_max_s", MET_ONE, "s", "maximum", lat_max, "", 0, NULL},
+	{"peak_queue_senders", MET_ONE, "messages", "most messages queued at senders at once", peak_queue,
+	 "peak queue at senders", 1, "peak messages queued at senders"},
+	{"events", MET_ONE, "events", "events executed", events, "", 0, NULL},
+	{"bounced_", MET_PER_BOUNCE, "messages",
+	 "bounced by reason: `relay_denied` (554/550 5.7.1), `too_large` (552), `expired` (queue "
+	 "lifetime), `no_such_domain` (NXDOMAIN), `no_address` (no MX host resolves, 5.4.4), `null_mx` "
+	 "(RFC 7505), `loop` (backup with no better MX)",
+	 bounce, "", 0, NULL},
+	{"deferrals_", MET_PER_DEFER, "attempts",
+	 "deferrals by reason, per candidate tried: `refused`, `timeout`, `busy` (421, no session "
+	 "free), `rate_limit`, `greylist`, `dns` (SERVFAIL), `dead_host` (skipped, remembered dead)",
+	 deferral, "", 1, "deferrals: "},
+	{"delivered_", MET_PER_SERVER, "messages", "delivered by server", srv_delivered, "", 0, NULL},
+	{"sessions_peak_", MET_PER_SERVER, "sessions", "most SMTP sessions at once", srv_peak, "", 1e-300,
+	 "peak sessions at "},
+	{"sessions_mean_", MET_PER_SERVER, "sessions", "time-average SMTP sessions", srv_mean, "", 0, NULL},
+	{"busy421_", MET_PER_SERVER, "replies", "421 replies: no session free", srv_busy, "", 1e-300,
+	 "421 busy replies at "},
+	{"busy421_first_share_", MET_PER_SERVER, "share", "share of first attempts refused 421",
+	 srv_first_busy, "", 0, NULL},
+	{"queue_peak_", MET_PER_SERVER, "messages", "a backup's peak queue", srv_queue, "", 1e-300,
+	 "peak queue at "},
+	{"delivered_provider_", MET_PER_PROVIDER, "messages", "delivered by provider", prov_delivered, "", 0,
+	 NULL},
+};
+const int met_count = (int)(sizeof met_table / sizeof *met_table);
+
+const met_ts_row met_ts_table[] = {
+	{"arrivals", MET_ONE, "messages submitted in the bucket"},
+	{"delivered", MET_ONE, "delivered in the bucket"},
+	{"bounced", MET_ONE, "bounced in the bucket"},
+	{"deferred", MET_ONE, "attempts that ended deferred"},
+	{"queued_senders", MET_ONE, "queued at senders at the bucket's end"},
+	{"queued_backups", MET_ONE, "queued at backups at the bucket's end"},
+	{"old_mx_share", MET_ONE, "share of MX lookups answered with a superseded MX RRset (the "
+				  "propagation curve)"},
+	{"bounced_", MET_PER_BOUNCE, "bounced in the bucket, by reason"},
+	{"delivered_", MET_PER_SERVER, "delivered by server"},
+	{"sessions_", MET_PER_SERVER, "time-average sessions"},
+	{"sessions_peak_", MET_PER_SERVER, "peak sessions"},
+};
+const int met_ts_count = (int)(sizeof met_ts_table / sizeof *met_ts_table);
+
+int met_instances(const scn *s, met_scope scope, const char *const **names)
+{
+	const mdl_config *c = scn_config((scn *)s, 0);
+	switch (scope) {
+	case MET_PER_BOUNCE:
+		*names = mdl_bounce_names;
+		return BOUNCE_N;
+	case MET_PER_DEFER:
+		*names = mdl_defer_names;
+		return DEFER_N;
+	case MET_PER_SERVER:
+		*names = scn_server_names(s);
+		return c->nservers;
+	case MET_PER_PROVIDER:
+		*names = scn_provider_names(s);
+		return c->nproviders;
+	default:
+		*names = NULL;
+		return 1;
 	}
-	(*n)++;
+}
+
+/* Rows a..b-1 of one scope (b: the first row after the run); a family's
+ * consecutive rows go instance by instance (server 1's columns, then
+ * server 2's). */
+static int run_end(const met_scope *scope, int a, int n)
+{
+	int b = a + 1;
+	while (scope[a] != MET_ONE && b < n && scope[b] == scope[a])
+		b++;
+	return b;
+}
+
+/* Names of columns from rows of (name, scope); out may be NULL. */
+static int expand(const scn *s, const char *const *name, const met_scope *scope, int rows, char **out)
+{
+	int n = 0;
+	for (int a = 0, b; a < rows; a = b) {
+		b = run_end(scope, a, rows);
+		const char *const *inst;
+		int k = met_instances(s, scope[a], &inst);
+		for (int i = 0; i < k; i++)
+			for (int m = a; m < b; m++, n++)
+				if (out)
+					out[n] = inst ? xasprintf("%s%s", name[m], inst[i]) : xstrdup(name[m]);
+	}
+	return n;
 }
 
 int met_summary_names(const scn *s, char **names)
 {
-	const mdl_config *c = scn_config((scn *)s, 0);
-	int n = 0;
-	static const char *const head[] = {
-		"submitted",	    "delivered",	 "bounced",	      "queued",
-		"queued_senders",   "queued_backups",	 "attempts",	      "attempts_per_message",
-		"deferred_attempts", "lookups",		 "old_mx_share",      "delivered_old_after_cutover",
-		"old_last_h",	    "latency_mean_s",	 "latency_p50_s",     "latency_p90_s",
-		"latency_p99_s",    "latency_max_s",	 "peak_queue_senders", "events"};
-	for (size_t i = 0; i < sizeof head / sizeof *head; i++)
-		put(names, &n, "%s", head[i]);
-	for (int i = 0; i < BOUNCE_N; i++)
-		put(names, &n, "bounced_%s", mdl_bounce_names[i]);
-	for (int i = 0; i < DEFER_N; i++)
-		put(names, &n, "deferrals_%s", mdl_defer_names[i]);
-	for (int i = 0; i < c->nservers; i++) {
-		const char *nm = scn_server_name(s, i);
-		put(names, &n, "delivered_%s", nm);
-		put(names, &n, "sessions_peak_%s", nm);
-		put(names, &n, "sessions_mean_%s", nm);
-		put(names, &n, "busy421_%s", nm);
-		put(names, &n, "busy421_first_share_%s", nm);
-		put(names, &n, "queue_peak_%s", nm);
-	}
-	for (int i = 0; i < c->nproviders; i++)
-		put(names, &n, "delivered_provider_%s", scn_provider_name(s, i));
-	return n;
+	const char *name[met_count];
+	met_scope scope[met_count];
+	for (int m = 0; m < met_count; m++)
+		name[m] = met_table[m].name, scope[m] = met_table[m].scope;
+	return expand(s, name, scope, met_count, names);
 }
 
 void met_summary_values(const scn *s, const mdl_result *r, double *v)
 {
-	const mdl_config *c = scn_config((scn *)s, 0);
+	met_scope scope[met_count];
+	for (int m = 0; m < met_count; m++)
+		scope[m] = met_table[m].scope;
 	int n = 0;
-	uint64_t queued = r->queued_senders + r->queued_backups;
-	v[n++] = (double)r->submitted;
-	v[n++] = (double)r->delivered;
-	v[n++] = (double)r->bounced;
-	v[n++] = (double)queued;
-	v[n++] = (double)r->queued_senders;
-	v[n++] = (double)r->queued_backups;
-	v[n++] = (double)r->attempts;
-	v[n++] = r->submitted ? (double)r->attempts / (double)r->submitted : NAN;
-	v[n++] = (double)r->deferred_attempts;
-	v[n++] = (double)r->lookups;
-	v[n++] = r->lookups ? (double)r->stale_lookups / (double)r->lookups : NAN;
-	v[n++] = (double)r->delivered_old_after;
-	v[n++] = r->old_last / 3600;
-	v[n++] = st_hist_mean(&r->latency);
-	v[n++] = st_hist_quantile(&r->latency, 0.5);
-	v[n++] = st_hist_quantile(&r->latency, 0.9);
-	v[n++] = st_hist_quantile(&r->latency, 0.99);
-	v[n++] = r->latency.n ? r->latency.max : NAN;
-	v[n++] = (double)r->peak_queue_senders;
-	v[n++] = (double)r->events;
-	for (int i = 0; i < BOUNCE_N; i++)
-		v[n++] = (double)r->bounces[i];
-	for (int i = 0; i < DEFER_N; i++)
-		v[n++] = (double)r->deferrals[i];
-	for (int i = 0; i < c->nservers; i++) {
-		const mdl_server_result *x = &r->server[i];
-		v[n++] = (double)x->delivered;
-		v[n++] = x->peak_sessions;
-		v[n++] = x->mean_sessions;
-		v[n++] = (double)x->busy;
-		v[n++] = x->first_offered ? (double)x->first_busy / (double)x->first_offered : NAN;
-		v[n++] = (double)x->peak_queue;
+	for (int a = 0, b; a < met_count; a = b) {
+		b = run_end(scope, a, met_count);
+		const char *const *inst;
+		int k = met_instances(s, scope[a], &inst);
+		for (int i = 0; i < k; i++)
+			for (int m = a; m < b; m++)
+				v[n++] = met_table[m].value(r, i);
 	}
-	for (int i = 0; i < c->nproviders; i++)
-		v[n++] = (double)r->provider_delivered[i];
 }
 
 int met_ts_names(const scn *s, char **names)
 {
-	const mdl_config *c = scn_config((scn *)s, 0);
-	int n = 0;
-	for (int i = 0; i < TS_N; i++)
-		put(names, &n, "%s", mdl_ts_names[i]);
-	for (int i = 0; i < BOUNCE_N; i++)
-		put(names, &n, "bounced_%s", mdl_bounce_names[i]);
-	for (int i = 0; i < c->nservers; i++) {
-		put(names, &n, "delivered_%s", scn_server_name(s, i));
-		put(names, &n, "sessions_%s", scn_server_name(s, i));
-		put(names, &n, "sessions_peak_%s", scn_server_name(s, i));
-	}
-	return n;
+	const char *name[met_ts_count];
+	met_scope scope[met_ts_count];
+	for (int m = 0; m < met_ts_count; m++)
+		name[m] = met_ts_table[m].name, scope[m] = met_ts_table[m].scope;
+	return expand(s, name, scope, met_ts_count, names);
+}
+
+static const char *const family[] = {"", "<reason>", "<reason>", "<server>", "<provider>"};
+
+void met_print_reference(FILE *out)
+{
+	fprintf(out, "| column | unit | meaning |\n|---|---|---|\n");
+	for (int m = 0; m < met_count; m++)
+		fprintf(out, "| `%s%s` | %s | %s |\n", met_table[m].name, family[met_table[m].scope],
+			met_table[m].unit, met_table[m].help);
+	fprintf(out, "\nTime-series columns (`timeseries.csv`, after `point`, the axes and `t_h`):\n\n"
+		     "| column | meaning |\n|---|---|\n");
+	for (int m = 0; m < met_ts_count; m++)
+		fprintf(out, "| `%s%s` | %s |\n", met_ts_table[m].name, family[met_ts_table[m].scope],
+			met_ts_table[m].help);
 }

@@ -1,9 +1,13 @@
 /*
- * metrics.h - the named figures of a run, in the order of summary.csv and
- * timeseries.csv, computed from a model result.
+ * metrics.h - the one table of a run's named figures: summary.csv's and
+ * aggregate.csv's columns, the report's key figures and the study panels
+ * all come from met_table; timeseries.csv's columns from met_ts_table.
+ * Adding a metric is one row in metrics.c (and its value in mdl_result).
  *
- * The names depend only on the scenario's structure (servers, providers),
- * so every point and replication of a scenario has the same columns.
+ * A row is one figure, or a family (one per bounce reason, deferral
+ * reason, server or provider) named stem + instance. The names depend only
+ * on the scenario's structure (servers, providers), so every point and
+ * replication of a scenario has the same columns.
  */
 #ifndef MX_METRICS_H
 #define MX_METRICS_H
@@ -11,12 +15,45 @@
 #include "model.h"
 #include "scenario.h"
 
-/* Number of summary metrics; names[i] (if names is not NULL) receives
+typedef enum { MET_ONE, MET_PER_BOUNCE, MET_PER_DEFER, MET_PER_SERVER, MET_PER_PROVIDER } met_scope;
+
+typedef struct {
+	const char *name;  /* the column, or the stem of a family */
+	met_scope scope;
+	const char *unit;  /* "messages", "s", "h", "share", "sessions", "events", ... */
+	const char *help;  /* what it is, for README.md and the report */
+	double (*value)(const mdl_result *r, int i); /* i: the instance of a family */
+	const char *label; /* key figure in the report ("": not one) */
+	double panel_min;  /* a study panel where some point reaches it (0: none) */
+	const char *panel; /* the panel's axis label (a family: + the instance) */
+} met_row;
+
+extern const met_row met_table[];
+extern const int met_count;
+
+/* Time-series columns: one figure, or one per bounce reason or server. */
+typedef struct {
+	const char *name;
+	met_scope scope;
+	const char *help;
+} met_ts_row;
+
+extern const met_ts_row met_ts_table[];
+extern const int met_ts_count;
+
+/* The instance names of a family in a scenario (NULL for MET_ONE), and
+ * how many. */
+int met_instances(const scn *s, met_scope scope, const char *const **names);
+
+/* Number of summary columns; names[i] (if names is not NULL) receives
  * newly allocated names (caller frees each). */
 int met_summary_names(const scn *s, char **names);
 void met_summary_values(const scn *s, const mdl_result *r, double *v);
 
 /* Time-series columns (after point and time), like the above. */
 int met_ts_names(const scn *s, char **names);
+
+/* The README's tables of metrics and time-series columns (markdown). */
+void met_print_reference(FILE *out);
 
 #endif

@@ -1,17 +1,25 @@
 /*
  * mta.c - MTA profiles and retry schedules (see mta.h).
  *
- * Defaults from shared/domain-facts.md section 2: Postfix minimal/maximal
- * backoff 300/4000 s, queue_run_delay 300 s, maximal_queue_lifetime 5 d,
- * smtp_connect_timeout 30 s, smtp_mx_address_limit 5, dead host kept for
- * minimal_backoff_time; Exim default retry rule, 4 d, connect_timeout 5 m,
- * hosts_max_try 5; Sendmail queue run 30 min (commonly 15 min - 1 h),
- * Timeout.queuereturn 5 d; Exchange Server 5 min x 6 then 15 min, 2 d;
- * Exchange Online 15 -> 60 min, 24 h (uncertain); Gmail 48 h (uncertain,
- * schedule assumed doubling 5 min -> 2 h); qmail n^2 schedule, 7 d;
- * OpenSMTPD 400 s * step^2, 4 d (uncertain). Connect timeouts other than
- * Postfix's and Exim's, and the address limits of the others, are
- * assumptions (30 s; 5 addresses).
+ * Defaults and their sources: Postfix, postconf(5): minimal_backoff_time
+ * 300 s, maximal_backoff_time 4000 s, queue_run_delay 300 s,
+ * maximal_queue_lifetime 5 d, smtp_connect_timeout 30 s,
+ * smtp_mx_address_limit 5; a dead destination is kept for
+ * minimal_backoff_time (src/qmgr/qmgr_queue.c). Exim, The Exim
+ * Specification, ch. "Retry configuration": default rule
+ * "F,2h,15m; G,16h,1h,1.5; F,4d,6h", retry state per host; smtp transport
+ * connect_timeout 5 m, hosts_max_try 5. Sendmail, Installation and
+ * Operation Guide: Timeout.queuereturn 5 d, queue run interval set by -q
+ * (30 min assumed; commonly 15 min to 1 h). Exchange Server, Microsoft
+ * Learn "Message retry, resubmit, and expiration intervals": 6 transient
+ * retries 5 min apart, then MessageRetryInterval 15 min,
+ * MessageExpirationTimeout 2 d. Exchange Online 15 -> 60 min, 24 h and
+ * Gmail 48 h with a doubling 5 min -> 2 h schedule: assumptions (no
+ * published schedule). qmail, qmail-send(8) and qmail-control(5): retry at
+ * birth + n^2 s, queuelifetime 7 d. OpenSMTPD: 400 s * step^2 and 4 d
+ * (smtpd.conf(5) default expiry; the step rule from its scheduler source,
+ * uncertain). Connect timeouts other than Postfix's and Exim's, and the
+ * address limits of the others, are assumptions (30 s; 5 addresses).
  */
 #include "mta.h"
 
@@ -23,23 +31,39 @@
 #define H SIM_HOUR
 #define D SIM_DAY
 
+/* The built-in profiles; the name is part of each row. */
 static const mta_profile builtins[] = {
-	{"postfix", SCHED_POSTFIX, 300 * S, 4000 * S, 300 * S, 5 * D, false, 30 * S, 5, 300 * S},
-	{"exim", SCHED_EXIM, 15 * M, 6 * H, 0, 4 * D, true, 5 * M, 5, 15 * M},
-	{"sendmail", SCHED_QUEUE_RUN, 0, 0, 30 * M, 5 * D, false, 30 * S, 5, 0},
-	{"exchange", SCHED_EXCHANGE, 5 * M, 15 * M, 0, 2 * D, false, 30 * S, 5, 0},
-	{"exchange-online", SCHED_LINEAR, 15 * M, 60 * M, 0, 1 * D, false, 30 * S, 5, 0},
-	{"gmail", SCHED_DOUBLING, 5 * M, 2 * H, 0, 2 * D, false, 30 * S, 5, 0},
-	{"qmail", SCHED_QMAIL, 0, 0, 0, 7 * D, false, 60 * S, 5, 0},
-	{"opensmtpd", SCHED_SQUARE, 400 * S, 0, 0, 4 * D, false, 30 * S, 5, 0},
+	{.name = "postfix", .sched = SCHED_POSTFIX, .min_backoff = 300 * S, .max_backoff = 4000 * S,
+	 .queue_run = 300 * S, .lifetime = 5 * D, .connect_timeout = 30 * S, .mx_limit = 5,
+	 .dead_time = 300 * S},
+	{.name = "exim", .sched = SCHED_EXIM, .min_backoff = 15 * M, .max_backoff = 6 * H, .lifetime = 4 * D,
+	 .lifetime_from_fail = true, .connect_timeout = 5 * M, .mx_limit = 5, .dead_time = 15 * M},
+	{.name = "sendmail", .sched = SCHED_QUEUE_RUN, .queue_run = 30 * M, .lifetime = 5 * D,
+	 .connect_timeout = 30 * S, .mx_limit = 5},
+	{.name = "exchange", .sched = SCHED_EXCHANGE, .min_backoff = 5 * M, .max_backoff = 15 * M,
+	 .lifetime = 2 * D, .connect_timeout = 30 * S, .mx_limit = 5},
+	{.name = "exchange-online", .sched = SCHED_LINEAR, .min_backoff = 15 * M, .max_backoff = 60 * M,
+	 .lifetime = 1 * D, .connect_timeout = 30 * S, .mx_limit = 5},
+	{.name = "gmail", .sched = SCHED_DOUBLING, .min_backoff = 5 * M, .max_backoff = 2 * H,
+	 .lifetime = 2 * D, .connect_timeout = 30 * S, .mx_limit = 5},
+	{.name = "qmail", .sched = SCHED_QMAIL, .lifetime = 7 * D, .connect_timeout = 60 * S, .mx_limit = 5},
+	{.name = "opensmtpd", .sched = SCHED_SQUARE, .min_backoff = 400 * S, .lifetime = 4 * D,
+	 .connect_timeout = 30 * S, .mx_limit = 5},
 };
 
-const char *const mta_builtin_names[] = {"postfix", "exim", "sendmail", "exchange",
-					 "exchange-online", "gmail", "qmail", "opensmtpd", NULL};
+int mta_builtin_count(void)
+{
+	return (int)(sizeof builtins / sizeof *builtins);
+}
+
+const mta_profile *mta_builtin_at(int i)
+{
+	return &builtins[i];
+}
 
 const mta_profile *mta_builtin(const char *name)
 {
-	for (size_t i = 0; i < sizeof builtins / sizeof *builtins; i++)
+	for (int i = 0; i < mta_builtin_count(); i++)
 		if (!strcmp(builtins[i].name, name))
 			return &builtins[i];
 	return NULL;

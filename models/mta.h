@@ -39,7 +39,9 @@ typedef struct {
 /* Built-in profile by name (postfix, exim, sendmail, exchange,
  * exchange-online, gmail, qmail, opensmtpd), or NULL. */
 const mta_profile *mta_builtin(const char *name);
-extern const char *const mta_builtin_names[];
+/* The built-ins in order: 0 <= i < mta_builtin_count(). */
+int mta_builtin_count(void);
+const mta_profile *mta_builtin_at(int i);
 
 /* When a message that arrived at birth, failed first at first_fail and has
  * had `attempts` failed attempts (the last at now) is tried again. phase

@@ -1,12 +1,17 @@
 /*
  * resolver.c - resolver profiles and lazy caches (see resolver.h).
  *
- * Profile defaults, from shared/domain-facts.md section 3: BIND max-cache-ttl
- * 1 w, max-ncache-ttl 3 h; Unbound cache-max-ttl 1 d, negative 1 h;
- * PowerDNS 1 d / 1 h; Knot 6 d, minimum 5 s; systemd-resolved 2 h; Google
- * Public DNS observed cap 6 h; Quad9 12 h; Java InetAddress 30 s fixed;
- * violators (8.74 % of resolvers, Bhowmick et al. 2023) extend TTLs -
- * modelled as doubling them with a 1 h minimum, an assumption.
+ * Profile defaults and their sources: BIND 9 ARM, max-cache-ttl 1 w and
+ * max-ncache-ttl 3 h; unbound.conf(5), cache-max-ttl 1 d,
+ * cache-max-negative-ttl 1 h, cache-min-ttl 0; PowerDNS Recursor
+ * settings, max-cache-ttl 1 d, max-negative-ttl 1 h; Knot Resolver
+ * documentation, cache.max_ttl 6 d, cache.min_ttl 5 s; systemd-resolved,
+ * a 2 h cap on cached entries (CACHE_TTL_MAX_USEC in
+ * src/resolve/resolved-dns-cache.c); Google Public DNS 6 h and Quad9 12 h:
+ * observed caps (measurements, not documentation); Java, the JDK's
+ * networkaddress.cache.ttl default of 30 s (java.security); violators
+ * (8.74 % of resolvers extend TTLs: Bhowmick et al., PAM 2023) modelled as
+ * doubling TTLs with a 1 h minimum, an assumption.
  */
 #include "resolver.h"
 #include "../sim/xalloc.h"
@@ -16,25 +21,33 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The built-in profiles; the name is part of each row. */
 static const res_profile builtins[] = {
-	{"honour", 0, 0, 0, 0, 1, 0},
-	{"bind", SIM_WEEK, 0, 3 * SIM_HOUR, 0, 1, 0},
-	{"unbound", SIM_DAY, 0, SIM_HOUR, 0, 1, 0},
-	{"powerdns", SIM_DAY, 0, SIM_HOUR, 0, 1, 0},
-	{"knot", 6 * SIM_DAY, 5 * SIM_SEC, 0, 0, 1, 0},
-	{"systemd", 2 * SIM_HOUR, 0, 0, 0, 1, 0},
-	{"google", 6 * SIM_HOUR, 0, 0, 0, 1, 0},
-	{"quad9", 12 * SIM_HOUR, 0, 0, 0, 1, 0},
-	{"java", 0, 0, 0, 30 * SIM_SEC, 1, 0},
-	{"violator", 0, SIM_HOUR, 0, 0, 2, 0},
+	{.name = "honour", .extend = 1},
+	{.name = "bind", .cap = SIM_WEEK, .neg_cap = 3 * SIM_HOUR, .extend = 1},
+	{.name = "unbound", .cap = SIM_DAY, .neg_cap = SIM_HOUR, .extend = 1},
+	{.name = "powerdns", .cap = SIM_DAY, .neg_cap = SIM_HOUR, .extend = 1},
+	{.name = "knot", .cap = 6 * SIM_DAY, .floor = 5 * SIM_SEC, .extend = 1},
+	{.name = "systemd", .cap = 2 * SIM_HOUR, .extend = 1},
+	{.name = "google", .cap = 6 * SIM_HOUR, .extend = 1},
+	{.name = "quad9", .cap = 12 * SIM_HOUR, .extend = 1},
+	{.name = "java", .fixed = 30 * SIM_SEC, .extend = 1},
+	{.name = "violator", .floor = SIM_HOUR, .extend = 2},
 };
 
-const char *const res_builtin_names[] = {"honour", "bind", "unbound", "powerdns", "knot",
-					 "systemd", "google", "quad9", "java", "violator", NULL};
+int res_builtin_count(void)
+{
+	return (int)(sizeof builtins / sizeof *builtins);
+}
+
+const res_profile *res_builtin_at(int i)
+{
+	return &builtins[i];
+}
 
 const res_profile *res_builtin(const char *name)
 {
-	for (size_t i = 0; i < sizeof builtins / sizeof *builtins; i++)
+	for (int i = 0; i < res_builtin_count(); i++)
 		if (!strcmp(builtins[i].name, name))
 			return &builtins[i];
 	return NULL;

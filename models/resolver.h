@@ -31,8 +31,9 @@ typedef struct {
 /* Built-in profile by name (honour, bind, unbound, powerdns, knot,
  * systemd, google, quad9, java, violator), or NULL. */
 const res_profile *res_builtin(const char *name);
-/* The names of the built-ins, NULL-terminated. */
-extern const char *const res_builtin_names[];
+/* The built-ins in order: 0 <= i < res_builtin_count(). */
+int res_builtin_count(void);
+const res_profile *res_builtin_at(int i);
 
 /* Cache lifetime a profile gives an answer. */
 sim_time res_lifetime(const res_profile *p, const dns_answer *a);

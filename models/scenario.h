@@ -25,6 +25,10 @@ typedef struct scn scn;
 /* Reads path and appends the overrides sets[i] ("section.key=value").
  * Returns 0, or -1 with a message in err (SCN_ERR bytes). */
 int scn_load(const char *path, char *const *sets, int nsets, scn_file **out, char *err);
+/* The same from text already read (len bytes; path names it in messages
+ * and is where relative table paths start). */
+int scn_load_text(const char *path, const char *text, size_t len, char *const *sets, int nsets,
+		  scn_file **out, char *err);
 void scn_file_free(scn_file *f);
 
 const char *scn_file_path(const scn_file *f);
@@ -42,11 +46,17 @@ unsigned scn_replications(const scn *s);
 double scn_max_memory(const scn *s);
 const char *scn_name(const scn *s);
 const char *scn_server_name(const scn *s, int i);
+const char *const *scn_server_names(const scn *s);     /* [nservers] */
+const char *const *scn_provider_names(const scn *s);   /* [nproviders] */
 const char *scn_provider_name(const scn *s, int i);
 
 /* The earliest MX cutover (SIM_NEVER if none), the MX TTL in force just
  * before it, and the provider moved to (NULL if none). */
 void scn_cutover(const scn *s, sim_time *at, sim_time *ttl, const char **provider);
+
+/* The README's reference of sections, keys and timeline actions
+ * (markdown), from the schema. */
+void scn_print_keys(FILE *out);
 
 /* Writes the fully resolved scenario (every key, defaults included),
  * after the file's leading comment (its description). */

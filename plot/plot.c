@@ -6,6 +6,7 @@
  * message and no page.
  */
 #include "plot.h"
+#include "../models/metrics.h"
 #include "../sim/csvread.h"
 #include "../sim/names.h"
 #include "../sim/xalloc.h"
@@ -173,54 +174,45 @@ static int propagation(rs_scn *s, double t1)
 	return rc;
 }
 
-/* Study panels: fixed metrics where some point reaches their minimum, then
- * per-server figures; returns how many. */
+/* A panel for metric (name + inst) if some point reaches min. */
+static void panel(const rs_scn *s, gp_vars *v, words *metrics, int *nm, const met_row *row,
+		  const char *inst)
+{
+	char *col = xasprintf("%s%s_mean", row->name, inst);
+	if (*nm < 10 && col_reaches(&s->agg, col, row->panel_min)) {
+		col[strlen(col) - 5] = '\0';
+		words_add(metrics, "", col);
+		char *lab = xasprintf("%s%s", row->panel, inst);
+		gp_str(v, lab, "mlabel%d", ++*nm);
+		free(lab);
+	}
+	free(col);
+}
+
+/* Study panels: the metrics of met_table that have one, where some point
+ * reaches their minimum (at most ten); returns how many. */
 static int study_metrics(const rs_scn *s, gp_vars *v, words *metrics)
 {
-	static const struct {
-		const char *m, *label;
-		double min;
-	} cand[] = {{"bounced", "messages bounced", 1},
-		    {"delivered_old_after_cutover", "delivered to old provider after switch", 10},
-		    {"old_last_h", "last delivery to old provider (h after switch)", 0.1},
-		    {"latency_p99_s", "latency, 99th percentile (s)", 1e-300},
-		    {"latency_p50_s", "latency, median (s)", 1e-300},
-		    {"peak_queue_senders", "peak messages queued at senders", 1},
-		    {"deferrals_rate_limit", "deferrals by rate limit", 1},
-		    {"queued", "still queued at the end", 1}};
-	static const char *const per[] = {"sessions_peak_", "busy421_", "queue_peak_"};
-	static const char *const plab[] = {"peak sessions at ", "421 busy replies at ", "peak queue at "};
 	int nm = 0, ptc = rt_col(&s->srv, "point"), sc = rt_col(&s->srv, "server");
-	for (size_t i = 0; i < sizeof cand / sizeof *cand && nm < 8; i++) {
-		char c[96];
-		snprintf(c, sizeof c, "%s_mean", cand[i].m);
-		if (!col_reaches(&s->agg, c, cand[i].min))
+	for (int m = 0; m < met_count; m++) {
+		const met_row *row = &met_table[m];
+		if (row->panel_min <= 0)
 			continue;
-		words_add(metrics, "", cand[i].m);
-		gp_str(v, cand[i].label, "mlabel%d", ++nm);
-	}
-	for (int r = 0; r < s->srv.nrows && nm < 10; r++) {
-		if (rt_num(&s->srv, r, ptc) != 0)
-			continue;
-		const char *srv = rt_str(&s->srv, r, sc);
-		for (int k = 0; k < 3 && nm < 10; k++) {
-			char *c = xasprintf("%s%s_mean", per[k], srv);
-			bool any = col_reaches(&s->agg, c, 1e-300);
-			free(c);
-			if (!any)
-				continue;
-			c = xasprintf("%s%s", per[k], srv);
-			words_add(metrics, "", c);
-			free(c);
-			c = xasprintf("%s%s", plab[k], srv);
-			gp_str(v, c, "mlabel%d", ++nm);
-			free(c);
-		}
+		if (row->scope == MET_ONE)
+			panel(s, v, metrics, &nm, row, "");
+		else if (row->scope == MET_PER_DEFER || row->scope == MET_PER_BOUNCE)
+			for (int i = 0; i < (row->scope == MET_PER_DEFER ? DEFER_N : BOUNCE_N); i++)
+				panel(s, v, metrics, &nm, row,
+				      row->scope == MET_PER_DEFER ? mdl_defer_names[i] : mdl_bounce_names[i]);
+		else if (row->scope == MET_PER_SERVER)
+			for (int r = 0; r < s->srv.nrows; r++)
+				if (rt_num(&s->srv, r, ptc) == 0)
+					panel(s, v, metrics, &nm, row, rt_str(&s->srv, r, sc));
 	}
 	return nm;
 }
 
-static int study(rs_scn *s, double t1)
+static int study_plot(rs_scn *s, double t1)
 {
 	if (s->naxes == 0)
 		return 0;
@@ -320,7 +312,7 @@ static int timelines(rs_scn *s, double t1)
 static int plot_scenario(rs_scn *s)
 {
 	double t1 = span_h(s);
-	int rc = propagation(s, t1) | study(s, t1);
+	int rc = propagation(s, t1) | study_plot(s, t1);
 	rc |= gp_run(base_vars(s, t1), s->dir, "latency.gp");
 	char *more = shown(s), *cap = xasprintf("Delivery latency (cumulative distribution)%s", more);
 	rs_add_image(s, "latency.png", cap);

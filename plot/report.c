@@ -3,6 +3,7 @@
  * style, no scripts, images from the same folder.
  */
 #include "report.h"
+#include "../models/metrics.h"
 #include "../sim/xalloc.h"
 
 #include <errno.h>
@@ -190,18 +191,21 @@ static int close_page(FILE *f, char *path)
 /* bounces, deferrals and per-server figures that are not all zero */
 static void detail_table(FILE *f, const rs_scn *s)
 {
-	static const char *const pre[] = {"bounced_",	 "deferrals_",	"sessions_peak_",
-					  "busy421_",	 "queue_peak_", "delivered_"};
 	const char **stems = xcalloc((size_t)s->agg.ncols, sizeof *stems);
 	int ns = 0;
 	for (int c = 1 + s->naxes + 1; c < s->agg.ncols; c += 2) {
 		const char *h = s->agg.head[c];
 		size_t l = strlen(h);
+		/* a family's columns (the totals are in the first table) */
 		bool want = false;
-		for (size_t k = 0; k < sizeof pre / sizeof *pre; k++)
-			want |= !strncmp(h, pre[k], strlen(pre[k]));
-		/* the totals are in the first table */
-		if (!want || l < 6 || strcmp(h + l - 5, "_mean") || !strncmp(h, "delivered_old", 13))
+		for (int m = 0; m < met_count; m++)
+			want |= met_table[m].scope != MET_ONE &&
+				!strncmp(h, met_table[m].name, strlen(met_table[m].name)) && strcmp(h, "delivered_mean");
+		for (int m = 0; m < met_count; m++)
+			if (met_table[m].scope == MET_ONE && !strncmp(h, met_table[m].name, l - 5) &&
+			    strlen(met_table[m].name) == l - 5)
+				want = false;
+		if (!want || l < 6 || strcmp(h + l - 5, "_mean"))
 			continue;
 		bool any = false;
 		for (int p = 0; p < s->agg.nrows; p++)
@@ -252,15 +256,14 @@ int report_write(const rs_scn *s)
 	free(v);
 	fprintf(f, "</p>\n<h2>Key figures</h2>\n<p>Mean over the replications &plusmn; half-width of "
 		   "the Student-t 95 %% confidence interval.</p>\n");
-	static const char *const key[] = {"submitted",		  "delivered",	     "bounced",
-					  "queued",		  "delivered_old_after_cutover",
-					  "old_last_h",		  "latency_p50_s",   "latency_p99_s",
-					  "attempts_per_message", "peak_queue_senders"};
-	static const char *const key_label[] = {
-		"messages",	   "delivered",	      "bounced",	    "queued at end",
-		"to old provider after switch",	      "last to old (h after switch)",
-		"latency p50 (s)", "latency p99 (s)", "attempts / message", "peak queue at senders"};
-	table(f, s, key, key_label, (int)(sizeof key / sizeof *key));
+	const char *key[met_count], *key_label[met_count];
+	int nk = 0;
+	for (int m = 0; m < met_count; m++)
+		if (met_table[m].scope == MET_ONE && *met_table[m].label) {
+			key[nk] = met_table[m].name;
+			key_label[nk++] = met_table[m].label;
+		}
+	table(f, s, key, key_label, nk);
 	fprintf(f, "<h2>Bounces, deferrals and servers</h2>\n");
 	detail_table(f, s);
 	fprintf(f, "<h2>Plots</h2>\n");

@@ -27,6 +27,18 @@ sys.exit(0 if ok else 1)
 PY
 }
 
+# --- layering: the engine and its kit know nothing of mail or the program
+check "sim/ includes nothing of models/, cli/ or plot/" \
+	sh -c "! grep -nE '#include *\"(\.\./)?(models|cli|plot)/' sim/*.c sim/*.h"
+check "sim/ has no main and no word of mail" \
+	sh -c "! grep -nwiE 'main|mail|smtp|mx' sim/*.c sim/*.h | grep -v '^sim/[a-z]*\.[ch]:[0-9]*: \*'"
+
+# --- README's generated tables are those the program prints ------------
+readme_section() { sed -n "/^<!-- $1: /,/^<!-- \/$1 -->/p" README.md | sed '1d;$d'; }
+same_as_readme() { test -n "$("$MX" help "$1")" && diff <("$MX" help "$1") <(readme_section "$1") >/dev/null; }
+check "README's metrics table = mxsim help metrics" same_as_readme metrics
+check "README's key tables = mxsim help keys" same_as_readme keys
+
 # --- usage -------------------------------------------------------------
 check "--version" "$MX" --version >/dev/null
 check "--help" "$MX" --help >/dev/null

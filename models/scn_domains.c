@@ -1,0 +1,180 @@
+/*
+ * scn_domains.c - [domain] sections and the generated [population] (see
+ * scn_impl.h). A population is part of the scenario: drawn from the run's
+ * seed, the same in every replication.
+ */
+#include "scn_impl.h"
+#include "budget.h"
+#include "../sim/rng.h"
+#include "../sim/xalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void add_domain(scn *s, const char *name, const dns_answer *a, double weight, int self)
+{
+	mdl_config *c = &s->c;
+	int n = c->ndomains + 1;
+	if (n > s->dom_cap) {
+		s->dom_cap = s->dom_cap ? 2 * s->dom_cap : 16;
+		size_t k = (size_t)s->dom_cap;
+		s->domain_names = xrealloc(s->domain_names, k * sizeof *s->domain_names);
+		c->initial = xrealloc(c->initial, k * sizeof *c->initial);
+		c->weight = xrealloc(c->weight, k * sizeof *c->weight);
+		c->self_host = xrealloc(c->self_host, k * sizeof *c->self_host);
+		c->cutover = xrealloc(c->cutover, k * sizeof *c->cutover);
+		c->new_provider = xrealloc(c->new_provider, k * sizeof *c->new_provider);
+	}
+	s->domain_names[n - 1] = xstrdup(name);
+	c->initial[n - 1] = *a;
+	c->weight[n - 1] = weight;
+	c->self_host[n - 1] = self;
+	c->cutover[n - 1] = SIM_NEVER;
+	c->new_provider[n - 1] = -1;
+	c->ndomains = n;
+}
+
+/* The domain's own address host: a keyword makes a host of that kind. */
+static int self_host(scn *s, const char *dname, const char *addr, int line)
+{
+	host_kind k;
+	if (!strcmp(addr, "refuse"))
+		k = HOST_REFUSE;
+	else if (!strcmp(addr, "timeout"))
+		k = HOST_TIMEOUT;
+	else if (!strcmp(addr, "nxdomain"))
+		k = HOST_NXDOMAIN;
+	else {
+		int h = scn_host_id(s, addr, false);
+		if (h < 0)
+			return scn_fail(s, line, "address: expected refuse, timeout, nxdomain or a server's host, got '%s'",
+				    addr);
+		return h;
+	}
+	char *nm = xasprintf("%s.", dname); /* the apex, apart from MX host names */
+	int h = scn_host_id(s, nm, true);
+	free(nm);
+	s->hosts[h].kind = k;
+	return h;
+}
+
+int scn_add_event(scn *s, mdl_event e)
+{
+	mdl_config *c = &s->c;
+	if ((c->nevents & (c->nevents - 1)) == 0) /* at 0 and powers of two */
+		c->events = xrealloc(c->events, (size_t)(c->nevents ? 2 * c->nevents : 1) * sizeof *c->events);
+	c->events[c->nevents++] = e;
+	return 0;
+}
+
+int scn_best_provider(const scn *s, const dns_answer *a)
+{
+	if (a->kind != DNS_MX)
+		return -1;
+	int best = -1, pref = 1 << 20;
+	for (int i = 0; i < a->n; i++)
+		if (a->mx[i].pref < pref) {
+			pref = a->mx[i].pref;
+			best = (int)a->mx[i].host;
+		}
+	int sv = s->hosts[best].server;
+	return sv >= 0 && !s->c.servers[sv].backup ? s->c.servers[sv].provider : -1;
+}
+
+int scn_build_domains(scn *s)
+{
+	for (int i = 0; i < s->nsec; i++) {
+		section *sc = &s->sec[i];
+		if (sc->type != SEC_DOMAIN)
+			continue;
+		int line;
+		sim_time ttl, neg;
+		double w;
+		if (scn_p_duration(s, sc, SEC_DOMAIN, "mx_ttl", &ttl) ||
+		    scn_p_duration(s, sc, SEC_DOMAIN, "neg_ttl", &neg) ||
+		    scn_p_number(s, sc, SEC_DOMAIN, "weight", 0, &w))
+			return -1;
+		const char *mx = VALUE(sc, SEC_DOMAIN, "mx", line);
+		if (!mx)
+			return scn_fail(s, sc->line, "[domain %s] needs mx = records (or none, null, nxdomain)",
+				    sc->name);
+		dns_answer a;
+		if (scn_p_records(s, mx, line, ttl, neg, &a))
+			return -1;
+		const char *addr = VALUE(sc, SEC_DOMAIN, "address", line);
+		int self = self_host(s, sc->name, addr, line);
+		if (self < 0)
+			return -1;
+		add_domain(s, sc->name, &a, w, self);
+	}
+	section *sc = scn_single(s, SEC_POPULATION);
+	if (!sc)
+		return 0;
+	long n;
+	int line;
+	if (scn_p_long(s, sc, SEC_POPULATION, "count", 0, 10000000, &n))
+		return -1;
+	if (bgt_domain_bytes((double)n) > s->max_memory) {
+		char need[32], have[32];
+		bgt_format_bytes(bgt_domain_bytes((double)n), need, sizeof need);
+		bgt_format_bytes(s->max_memory, have, sizeof have);
+		return scn_fail(s, (VALUE(sc, SEC_POPULATION, "count", line), line),
+			    "count: %ld domains need %s, more than [run] max_memory = %s", n, need, have);
+	}
+	dist ttl, neg, weight, cut;
+	if (scn_p_dist(s, sc, SEC_POPULATION, "mx_ttl", UNIT_TIME, &ttl) ||
+	    scn_p_dist(s, sc, SEC_POPULATION, "neg_ttl", UNIT_TIME, &neg) ||
+	    scn_p_dist(s, sc, SEC_POPULATION, "weight", UNIT_NONE, &weight))
+		return -1;
+	const char *cv = VALUE(sc, SEC_POPULATION, "cutover", line);
+	bool never = !strcmp(cv, "never");
+	if (!never && scn_p_dist(s, sc, SEC_POPULATION, "cutover", UNIT_TIME, &cut))
+		return -1;
+	const char *prefix = VALUE(sc, SEC_POPULATION, "prefix", line);
+	if (strlen(prefix) > DNS_NAME_MAX - 8 || (*prefix && !dns_name_ok(prefix)))
+		return scn_fail(s, line, "prefix: '%.80s': expected %s, at most %d characters", prefix, DNS_NAME_RULE,
+			    DNS_NAME_MAX - 8);
+	const char *addr = VALUE(sc, SEC_POPULATION, "address", line);
+	int mline, cline;
+	const char *mx = VALUE(sc, SEC_POPULATION, "mx", mline);
+	const char *cmx = VALUE(sc, SEC_POPULATION, "cutover_mx", cline);
+	dns_answer a, b;
+	if (scn_p_records(s, mx, mline, SIM_HOUR, SIM_HOUR, &a) ||
+	    scn_p_records(s, cmx, cline, SIM_HOUR, SIM_HOUR, &b))
+		return -1;
+	/* the population is part of the scenario: drawn from the run's seed */
+	gsl_rng *g = rng_stream(s->seed, 1000);
+	int self = -1;
+	for (long i = 0; i < n; i++) {
+		char *nm = xasprintf("%s%ld", prefix, i + 1);
+		sim_time t = sim_from_sec(dist_draw(&ttl, g));
+		sim_time ng = sim_from_sec(dist_draw(&neg, g));
+		double w = dist_draw(&weight, g);
+		a.ttl = a.kind == DNS_MX || a.kind == DNS_NULLMX ? t : ng;
+		b.ttl = b.kind == DNS_MX || b.kind == DNS_NULLMX ? t : ng;
+		if (strcmp(addr, "refuse") && strcmp(addr, "timeout") && strcmp(addr, "nxdomain"))
+			self = self_host(s, nm, addr, line);
+		else if (self < 0)
+			self = self_host(s, prefix, addr, line); /* one shared apex kind */
+		if (self < 0) {
+			free(nm);
+			gsl_rng_free(g);
+			return -1;
+		}
+		add_domain(s, nm, &a, w, self);
+		free(nm);
+		if (!never) {
+			sim_time at = sim_from_sec(dist_draw(&cut, g));
+			if (at < s->c.duration)
+				scn_add_event(s, (mdl_event){.at = at, .kind = EV_MX,
+							 .domain = s->c.ndomains - 1, .answer = b});
+		}
+	}
+	gsl_rng_free(g);
+	dist_clear(&ttl);
+	dist_clear(&neg);
+	dist_clear(&weight);
+	if (!never)
+		dist_clear(&cut);
+	return 0;
+}

@@ -1,0 +1,347 @@
+/*
+ * scn_net.c - the network of a scenario: hosts, providers, servers, MX
+ * records and profile mixes; MTA and resolver profiles, built-in and
+ * [profile] / [resolver] sections (see scn_impl.h).
+ */
+#include "scn_impl.h"
+#include "../sim/names.h"
+#include "../sim/xalloc.h"
+
+#include <errno.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+int scn_host_id(scn *s, const char *name, bool create)
+{
+	for (int i = 0; i < s->nhosts; i++)
+		if (!strcmp(s->hosts[i].name, name))
+			return i;
+	if (!create)
+		return -1;
+	s->hosts = xrealloc(s->hosts, (size_t)(s->nhosts + 1) * sizeof *s->hosts);
+	host_rec *h = &s->hosts[s->nhosts];
+	memset(h, 0, sizeof *h);
+	h->name = xstrdup(name);
+	h->server = -1;
+	h->kind = HOST_NXDOMAIN; /* a name nobody answers for: the typo */
+	h->ttl = h->neg_ttl = SIM_HOUR;
+	return s->nhosts++;
+}
+
+int scn_provider_id(scn *s, const char *name)
+{
+	for (int i = 0; i < s->c.nproviders; i++)
+		if (!strcmp(s->providers[i], name))
+			return i;
+	s->providers = xrealloc(s->providers, (size_t)(s->c.nproviders + 1) * sizeof *s->providers);
+	snprintf(s->providers[s->c.nproviders], sizeof *s->providers, "%s", name); /* name_ok */
+	return s->c.nproviders++;
+}
+
+int scn_server_id(const scn *s, const char *name)
+{
+	for (int i = 0; i < s->c.nservers; i++)
+		if (!strcmp(s->c.servers[i].name, name))
+			return i;
+	return -1;
+}
+
+int scn_domain_id(const scn *s, const char *name)
+{
+	for (int i = 0; i < s->c.ndomains; i++)
+		if (!strcmp(s->domain_names[i], name))
+			return i;
+	return -1;
+}
+
+/* "10 mx.a, 20 mx.b" | none | null | nxdomain */
+/* t: the value v trimmed, modified. */
+static int records(scn *s, char *t, const char *v, int line, sim_time ttl, sim_time neg, dns_answer *a)
+{
+	memset(a, 0, sizeof *a);
+	if (!strcmp(t, "none")) {
+		*a = (dns_answer){.kind = DNS_NODATA, .ttl = neg};
+		return 0;
+	}
+	if (!strcmp(t, "null")) {
+		*a = (dns_answer){.kind = DNS_NULLMX, .ttl = ttl};
+		return 0;
+	}
+	if (!strcmp(t, "nxdomain")) {
+		*a = (dns_answer){.kind = DNS_NXDOMAIN, .ttl = neg};
+		return 0;
+	}
+	a->kind = DNS_MX;
+	a->ttl = ttl;
+	char *save, *rr = strtok_r(t, ",", &save);
+	while (rr) {
+		char *end, *host, *extra;
+		errno = 0;
+		long pref = strtol(rr, &end, 10);
+		host = strtok_r(end, " \t", &extra);
+		if (a->n == DNS_MAX_MX)
+			return scn_fail(s, line, "at most %d MX records", DNS_MAX_MX);
+		if (end == rr || errno || !host || strtok_r(NULL, " \t", &extra) || pref < 0 || pref > 65535)
+			return scn_fail(s, line,
+				    "expected MX records like '10 mx1.example, 20 mx2.example' (preference "
+				    "0-65535 and host), or none, null, nxdomain; got '%.200s'",
+				    v);
+		if (!strcmp(host, "."))
+			return scn_fail(s, line, "a null MX is written 'null'");
+		if (!dns_name_ok(host))
+			return scn_fail(s, line, "MX host '%.80s': expected %s", host, DNS_NAME_RULE);
+		a->mx[a->n++] = (dns_mx){(uint16_t)pref, (uint32_t)scn_host_id(s, host, true)};
+		rr = strtok_r(NULL, ",", &save);
+	}
+	if (!a->n)
+		return scn_fail(s, line, "expected at least one MX record, or none, null, nxdomain");
+	return 0;
+}
+
+int scn_p_records(scn *s, const char *v, int line, sim_time ttl, sim_time neg, dns_answer *a)
+{
+	char *buf = xstrdup(v);
+	int rc = records(s, scn_trim(buf), v, line, ttl, neg, a);
+	free(buf);
+	return rc;
+}
+
+/* "name:share, name:share" against a lookup of names */
+
+static int mix(scn *s, char *buf, const char *v, int line, mix_item *out, int max, int *n)
+{
+	*n = 0;
+	char *save, *it = strtok_r(buf, ",", &save);
+	double sum = 0;
+	while (it) {
+		char *colon = strchr(it, ':');
+		char err[UNIT_ERR];
+		if (*n == max)
+			return scn_fail(s, line, "at most %d profiles in a mix", max);
+		double sh = 1;
+		if (colon) {
+			*colon = '\0';
+			if (unit_number(colon + 1, &sh, err) || sh < 0)
+				return scn_fail(s, line, "expected 'name:share, ...' with shares >= 0, got '%.200s'", v);
+		}
+		if (!name_ok(scn_trim(it)))
+			return scn_fail(s, line, "profile name '%.80s': expected %s", scn_trim(it), NAME_RULE);
+		snprintf(out[*n].name, sizeof out[*n].name, "%s", scn_trim(it));
+		out[(*n)++].share = sh;
+		sum += sh;
+		it = strtok_r(NULL, ",", &save);
+	}
+	if (!*n || !(sum > 0))
+		return scn_fail(s, line, "expected 'name:share, ...' with a positive total, got '%.200s'", v);
+	return 0;
+}
+
+int scn_p_mix(scn *s, const char *v, int line, mix_item *out, int max, int *n)
+{
+	char *buf = xstrdup(v);
+	int rc = mix(s, buf, v, line, out, max, n);
+	free(buf);
+	return rc;
+}
+
+/* ---- sections to configuration --------------------------------------- */
+
+int scn_build_profiles(scn *s)
+{
+	/* MTA profiles: built-ins, then [profile NAME] sections */
+	mdl_config *c = &s->c;
+	for (int i = 0; i < mta_builtin_count(); i++) {
+		c->profiles = xrealloc(c->profiles, (size_t)(c->nprofiles + 1) * sizeof *c->profiles);
+		c->profiles[c->nprofiles++] = *mta_builtin_at(i);
+	}
+	for (int i = 0; i < s->nsec; i++) {
+		section *sc = &s->sec[i];
+		if (sc->type != SEC_PROFILE)
+			continue;
+		int line;
+		const char *base = VALUE(sc, SEC_PROFILE, "based_on", line);
+		const mta_profile *b = NULL;
+		for (int k = 0; k < c->nprofiles; k++)
+			if (!strcmp(c->profiles[k].name, base))
+				b = &c->profiles[k];
+		if (!b)
+			return scn_fail(s, line, "based_on: unknown MTA profile '%s'", base);
+		mta_profile p = *b;
+		snprintf(p.name, sizeof p.name, "%s", sc->name);
+		static const struct {
+			const char *key;
+			size_t off;
+		} times[] = {{"min_backoff", offsetof(mta_profile, min_backoff)},
+			     {"max_backoff", offsetof(mta_profile, max_backoff)},
+			     {"queue_run", offsetof(mta_profile, queue_run)},
+			     {"lifetime", offsetof(mta_profile, lifetime)},
+			     {"connect_timeout", offsetof(mta_profile, connect_timeout)},
+			     {"dead_time", offsetof(mta_profile, dead_time)}};
+		for (size_t k = 0; k < sizeof times / sizeof *times; k++) {
+			if (!*VALUE(sc, SEC_PROFILE, times[k].key, line))
+				continue;
+			if (scn_p_duration(s, sc, SEC_PROFILE, times[k].key,
+				       (sim_time *)((char *)&p + times[k].off)))
+				return -1;
+		}
+		if (p.lifetime <= 0)
+			return scn_fail(s, line, "lifetime: must be positive");
+		if (*VALUE(sc, SEC_PROFILE, "mx_limit", line)) {
+			long v;
+			if (scn_p_long(s, sc, SEC_PROFILE, "mx_limit", 1, DNS_MAX_MX, &v))
+				return -1;
+			p.mx_limit = (int)v;
+		}
+		bool dup = false;
+		for (int k = 0; k < c->nprofiles; k++)
+			dup |= !strcmp(c->profiles[k].name, p.name);
+		if (dup)
+			return scn_fail(s, sc->line, "profile '%s' is already defined", p.name);
+		if (c->nprofiles == 255)
+			return scn_fail(s, sc->line, "at most 255 MTA profiles");
+		c->profiles = xrealloc(c->profiles, (size_t)(c->nprofiles + 1) * sizeof *c->profiles);
+		c->profiles[c->nprofiles++] = p;
+	}
+	/* resolver profiles: [resolver NAME] on top of a built-in */
+	for (int i = 0; i < s->nsec; i++) {
+		section *sc = &s->sec[i];
+		if (sc->type != SEC_RESOLVER)
+			continue;
+		int line;
+		const char *base = VALUE(sc, SEC_RESOLVER, "based_on", line);
+		const res_profile *b = res_builtin(base);
+		if (!b)
+			return scn_fail(s, line, "based_on: unknown resolver profile '%s'", base);
+		res_profile p = *b;
+		p.name = sc->name;
+		static const struct {
+			const char *key;
+			size_t off;
+		} times[] = {{"cap", offsetof(res_profile, cap)},
+			     {"floor", offsetof(res_profile, floor)},
+			     {"neg_cap", offsetof(res_profile, neg_cap)},
+			     {"fixed", offsetof(res_profile, fixed)},
+			     {"stale", offsetof(res_profile, stale)}};
+		for (size_t k = 0; k < sizeof times / sizeof *times; k++)
+			if (*VALUE(sc, SEC_RESOLVER, times[k].key, line) &&
+			    scn_p_duration(s, sc, SEC_RESOLVER, times[k].key, (sim_time *)((char *)&p + times[k].off)))
+				return -1;
+		if (*VALUE(sc, SEC_RESOLVER, "extend", line) &&
+		    scn_p_number(s, sc, SEC_RESOLVER, "extend", 0, &p.extend))
+			return -1;
+		s->res_custom = xrealloc(s->res_custom, (size_t)(s->nres_custom + 1) * sizeof *s->res_custom);
+		s->res_custom[s->nres_custom++] = p;
+	}
+	return 0;
+}
+
+const res_profile *scn_res_by_name(const scn *s, const char *name)
+{
+	for (int i = 0; i < s->nres_custom; i++)
+		if (!strcmp(s->res_custom[i].name, name))
+			return &s->res_custom[i];
+	return res_builtin(name);
+}
+
+int scn_mta_by_name(const scn *s, const char *name)
+{
+	for (int i = 0; i < s->c.nprofiles; i++)
+		if (!strcmp(s->c.profiles[i].name, name))
+			return i;
+	return -1;
+}
+
+int scn_build_servers(scn *s)
+{
+	mdl_config *c = &s->c;
+	for (int i = 0; i < s->nsec; i++) {
+		section *sc = &s->sec[i];
+		if (sc->type != SEC_SERVER)
+			continue;
+		mdl_server v;
+		memset(&v, 0, sizeof v);
+		snprintf(v.name, sizeof v.name, "%s", sc->name);
+		int line;
+		const char *host = VALUE(sc, SEC_SERVER, "host", line);
+		int h = scn_host_id(s, *host ? host : sc->name, true);
+		if (s->hosts[h].server >= 0)
+			return scn_fail(s, line, "host '%s' already belongs to server '%s'", s->hosts[h].name,
+				    c->servers[s->hosts[h].server].name);
+		const char *prov = VALUE(sc, SEC_SERVER, "provider", line);
+		if (*prov && !name_ok(prov))
+			return scn_fail(s, line, "provider: '%.80s': expected %s", prov, NAME_RULE);
+		v.provider = scn_provider_id(s, *prov ? prov : sc->name);
+		const char *kind = VALUE(sc, SEC_SERVER, "kind", line);
+		if (strcmp(kind, "final") && strcmp(kind, "backup"))
+			return scn_fail(s, line, "kind: expected final or backup, got '%s'", kind);
+		v.backup = !strcmp(kind, "backup");
+		long n;
+		if (scn_p_long(s, sc, SEC_SERVER, "sessions", 1, 10000000, &n))
+			return -1;
+		v.sessions = (int)n;
+		if (scn_p_dist(s, sc, SEC_SERVER, "session_time", UNIT_TIME, &v.session_time) ||
+		    scn_p_size(s, sc, SEC_SERVER, "bandwidth", &v.bandwidth) ||
+		    (v.bandwidth > 0 && v.bandwidth < 1 &&
+		     scn_fail(s, (VALUE(sc, SEC_SERVER, "bandwidth", line), line),
+			  "bandwidth: expected 0 (no transfer time) or at least 1 B per second")) ||
+		    scn_p_size(s, sc, SEC_SERVER, "size_limit", &v.size_limit) ||
+		    scn_p_rate(s, sc, SEC_SERVER, "rate_limit", &v.rate) ||
+		    scn_p_number(s, sc, SEC_SERVER, "burst", 0, &v.burst) ||
+		    scn_p_duration(s, sc, SEC_SERVER, "greylist", &v.greylist) ||
+		    scn_p_duration(s, sc, SEC_SERVER, "mtbf", &v.mtbf) ||
+		    scn_p_duration(s, sc, SEC_SERVER, "mttr", &v.mttr))
+			return -1;
+		if (v.burst == 0)
+			v.burst = v.rate * 60 > 1 ? v.rate * 60 : 1;
+		if (v.mtbf > 0 && v.mttr <= 0)
+			return scn_fail(s, line, "mttr: must be positive when mtbf is set");
+		const char *down = VALUE(sc, SEC_SERVER, "down", line);
+		if (strcmp(down, "timeout") && strcmp(down, "refuse"))
+			return scn_fail(s, line, "down: expected timeout or refuse, got '%s'", down);
+		v.down_refuses = !strcmp(down, "refuse");
+		const char *rp = VALUE(sc, SEC_SERVER, "relay_profile", line);
+		if ((v.relay_profile = scn_mta_by_name(s, rp)) < 0)
+			return scn_fail(s, line, "relay_profile: unknown MTA profile '%s'", rp);
+		if (scn_p_long(s, sc, SEC_SERVER, "relay_sessions", 1, 1000000, &n))
+			return -1;
+		v.relay_sessions = (int)n;
+		const char *rr = VALUE(sc, SEC_SERVER, "relay_resolver", line);
+		if (!scn_res_by_name(s, rr))
+			return scn_fail(s, line, "relay_resolver: unknown resolver profile '%s'", rr);
+		v.host = h;
+		s->hosts[h].server = c->nservers;
+		s->hosts[h].kind = HOST_SERVER;
+		c->servers = xrealloc(c->servers, (size_t)(c->nservers + 1) * sizeof *c->servers);
+		c->servers[c->nservers++] = v;
+	}
+	for (int i = 0; i < s->nsec; i++) {
+		section *sc = &s->sec[i];
+		if (sc->type != SEC_HOST)
+			continue;
+		int line;
+		int h = scn_host_id(s, sc->name, true);
+		host_rec *hr = &s->hosts[h];
+		if (scn_p_duration(s, sc, SEC_HOST, "ttl", &hr->ttl) ||
+		    scn_p_duration(s, sc, SEC_HOST, "neg_ttl", &hr->neg_ttl))
+			return -1;
+		const char *a = VALUE(sc, SEC_HOST, "address", line);
+		if (hr->server >= 0) {
+			if (*a)
+				return scn_fail(s, line, "address: host '%s' is server '%s''s; change it in the timeline",
+					    sc->name, c->servers[hr->server].name);
+			continue;
+		}
+		if (!*a)
+			return scn_fail(s, sc->line, "[host %s] needs address = refuse | timeout | nxdomain", sc->name);
+		if (!strcmp(a, "refuse"))
+			hr->kind = HOST_REFUSE;
+		else if (!strcmp(a, "timeout"))
+			hr->kind = HOST_TIMEOUT;
+		else if (!strcmp(a, "nxdomain"))
+			hr->kind = HOST_NXDOMAIN;
+		else
+			return scn_fail(s, line, "address: expected refuse, timeout or nxdomain, got '%s'", a);
+	}
+	return 0;
+}
