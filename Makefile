@@ -14,7 +14,7 @@ PKGS     := libgsl-dev libcsv-dev libinih-dev libcmocka-dev gnuplot-nox python3
 JOBS     ?= $(shell nproc 2>/dev/null || echo 1)
 ifeq ($(SAN),1)
 B        := build-san
-CFLAGS   += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+CFLAGS   += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all -DMXSIM_DEBUG
 LDFLAGS  += -fsanitize=address,undefined
 else
 B        := build

@@ -3,7 +3,7 @@
  * the resolved scenario and manifest beside them (see batch.h).
  */
 #include "batch.h"
-#include "../models/model.h"
+#include "../models/mail.h"
 #include "../sim/csvw.h"
 #include "../plot/results.h"
 #include "../sim/stats.h"

@@ -11,7 +11,7 @@
 #ifndef MX_BUDGET_H
 #define MX_BUDGET_H
 
-#include "model.h"
+#include "mail.h"
 
 /* What makes a run big, to name the key responsible. */
 typedef enum { BGT_RATE, BGT_SENDERS, BGT_RESOLVERS, BGT_DOMAINS, BGT_BUCKETS, BGT_OUTAGES } bgt_driver;

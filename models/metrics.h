@@ -12,7 +12,7 @@
 #ifndef MX_METRICS_H
 #define MX_METRICS_H
 
-#include "model.h"
+#include "mail.h"
 #include "scenario.h"
 
 typedef enum { MET_ONE, MET_PER_BOUNCE, MET_PER_DEFER, MET_PER_SERVER, MET_PER_PROVIDER } met_scope;

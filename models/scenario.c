@@ -91,17 +91,17 @@ static int check_budget(scn *s)
 	return 0;
 }
 
-static int build(scn *s)
+/* [run]: name, duration, bucket, replications, seed and limits. */
+static int run_keys(scn *s, const section *run)
 {
 	mdl_config *c = &s->c;
-	section *run = scn_single(s, SEC_RUN);
 	int line;
 	long reps;
 	const char *nm = VALUE(run, SEC_RUN, "name", line);
-	snprintf(s->name, sizeof s->name, "%s", *nm ? nm : s->f->base); /* checked below */
 	if (!name_ok(*nm ? nm : s->f->base))
 		return scn_fail(s, line, "name: '%.80s': expected %s%s", *nm ? nm : s->f->base, NAME_RULE,
-			    *nm ? "" : " (the file's name is the default; set [run] name)");
+				*nm ? "" : " (the file's name is the default; set [run] name)");
+	snprintf(s->name, sizeof s->name, "%s", *nm ? nm : s->f->base);
 	if (scn_p_duration(s, run, SEC_RUN, "duration", &c->duration) ||
 	    scn_p_duration(s, run, SEC_RUN, "bucket", &c->bucket) ||
 	    scn_p_long(s, run, SEC_RUN, "replications", 1, 100000, &reps))
@@ -114,13 +114,48 @@ static int build(scn *s)
 	if (end == sd || *scn_trim(end) || errno || strchr(sd, '-'))
 		return scn_fail(s, line, "seed: expected a whole number >= 0, got '%s'", sd);
 	if (c->duration <= 0)
-		return scn_fail(s, line, "duration: must be positive");
+		return scn_fail(s, (VALUE(run, SEC_RUN, "duration", line), line), "duration: must be positive");
 	if (p_limits(s, run))
 		return -1;
 	if (c->bucket <= 0 || c->duration / c->bucket > 1000000)
-		return scn_fail(s, line, "bucket: must be positive and at most a million per run");
-	if (scn_build_profiles(s) || scn_build_servers(s) || scn_build_domains(s) || scn_build_senders(s) ||
-	    scn_build_traffic(s) || scn_build_timeline(s))
+		return scn_fail(s, (VALUE(run, SEC_RUN, "bucket", line), line),
+				"bucket: must be positive and at most a million per run");
+	return 0;
+}
+
+/* Which domains each server takes at first ([server] accepts). */
+static int accepts(scn *s)
+{
+	mdl_config *c = &s->c;
+	c->accepts = xcalloc((size_t)c->nservers * (size_t)c->ndomains, sizeof *c->accepts);
+	for (int i = 0; i < c->nservers; i++) {
+		int line;
+		const section *ss = scn_find_section(s, SEC_SERVER, c->servers[i].name);
+		const char *acc = VALUE(ss, SEC_SERVER, "accepts", line);
+		bool all = !strcmp(acc, "all"), none = !strcmp(acc, "none");
+		bool *row = c->accepts + (size_t)i * (size_t)c->ndomains;
+		for (int d = 0; d < c->ndomains; d++)
+			row[d] = all;
+		if (all || none)
+			continue;
+		char *buf = xstrdup(acc), *save, *tok = strtok_r(buf, ", \t", &save);
+		for (int d; tok && (d = scn_domain_id(s, tok)) >= 0; tok = strtok_r(NULL, ", \t", &save))
+			row[d] = true;
+		if (tok)
+			scn_fail(s, line, "accepts: expected all, none or domain names; unknown '%.80s'", tok);
+		free(buf);
+		if (tok)
+			return -1;
+	}
+	return 0;
+}
+
+static int build(scn *s)
+{
+	mdl_config *c = &s->c;
+	if (run_keys(s, scn_single(s, SEC_RUN)) || scn_build_profiles(s) || scn_build_servers(s) ||
+	    scn_build_domains(s) || scn_build_senders(s) || scn_build_traffic(s) ||
+	    scn_build_timeline(s))
 		return -1;
 	if (!c->ndomains)
 		return scn_fail(s, 0, "no domain: add a [domain NAME] section or a [population]");
@@ -131,35 +166,12 @@ static int build(scn *s)
 		wsum += c->weight[i];
 	if (!(wsum > 0))
 		return scn_fail(s, 0, "the domains' weights must not all be 0");
-	/* hosts and acceptance */
 	c->nhosts = s->nhosts;
-	c->hosts = xrealloc(NULL, (size_t)s->nhosts * sizeof *c->hosts);
+	c->hosts = xcalloc((size_t)s->nhosts, sizeof *c->hosts);
 	for (int i = 0; i < s->nhosts; i++)
 		c->hosts[i] = (mdl_host){s->hosts[i].kind, s->hosts[i].server < 0 ? 0 : s->hosts[i].server,
 					 s->hosts[i].ttl, s->hosts[i].neg_ttl};
-	c->accepts = xrealloc(NULL, (size_t)c->nservers * (size_t)c->ndomains * sizeof *c->accepts);
-	for (int i = 0; i < c->nservers; i++) {
-		const section *ss = scn_find_section(s, SEC_SERVER, c->servers[i].name);
-		const char *acc = VALUE(ss, SEC_SERVER, "accepts", line);
-		bool all = !strcmp(acc, "all"), none = !strcmp(acc, "none");
-		for (int d = 0; d < c->ndomains; d++)
-			c->accepts[(size_t)i * (size_t)c->ndomains + (size_t)d] = all;
-		if (all || none)
-			continue;
-		char *buf = xstrdup(acc), *save, *tok = strtok_r(buf, ", \t", &save);
-		for (; tok; tok = strtok_r(NULL, ", \t", &save)) {
-			int d = scn_domain_id(s, tok);
-			if (d < 0)
-				break;
-			c->accepts[(size_t)i * (size_t)c->ndomains + (size_t)d] = true;
-		}
-		if (tok)
-			scn_fail(s, line, "accepts: expected all, none or domain names; unknown '%.80s'", tok);
-		free(buf);
-		if (tok)
-			return -1;
-	}
-	return 0;
+	return accepts(s);
 }
 
 /* ---- public ----------------------------------------------------------- */
@@ -195,6 +207,44 @@ int scn_load(const char *path, char *const *sets, int nsets, scn_file **out, cha
 	return rc;
 }
 
+/* Appends each override as "[section]\nkey = value" (two lines each, so
+ * a line past the file's names its --set); returns 0 or -1 with err. */
+static int append_sets(char **text, size_t *len, char *const *sets, int nsets, char *err)
+{
+	for (int i = 0; i < nsets; i++) {
+		const char *eq = strchr(sets[i], '='), *dotp = NULL;
+		for (const char *q = sets[i]; eq && q < eq; q++)
+			if (*q == '.')
+				dotp = q;
+		if (!eq || !dotp || dotp == sets[i] || strpbrk(sets[i], "\r\n")) {
+			snprintf(err, SCN_ERR, "--set %.200s: expected section.key=value on one line", sets[i]);
+			return -1;
+		}
+		size_t add = strlen(sets[i]) + 8;
+		*text = xrealloc(*text, *len + add + 1);
+		*len += (size_t)sprintf(*text + *len, "[%.*s]\n%.*s = %s\n", (int)(dotp - sets[i]), sets[i],
+					(int)(eq - dotp - 1), dotp + 1, eq + 1);
+	}
+	return 0;
+}
+
+/* The study of f's text; a failure as "file:line: ..." or "--set ...". */
+static int study_of(scn_file *f, char *err)
+{
+	char serr[STUDY_ERR];
+	if (!study_parse(f->text, &f->st, serr))
+		return 0;
+	int line = 0; /* serr is "line N: ..." */
+	sscanf(serr, "line %d", &line);
+	const char *msg = strchr(serr, ':');
+	if (line > f->file_lines)
+		snprintf(err, SCN_ERR, "--set %.200s%.200s", f->sets[(line - f->file_lines - 1) / 2],
+			 msg ? msg : serr);
+	else
+		snprintf(err, SCN_ERR, "%.300s:%d%.200s", f->path, line, msg ? msg : serr);
+	return -1;
+}
+
 int scn_load_text(const char *path, const char *data, size_t len, char *const *sets, int nsets,
 		  scn_file **out, char *err)
 {
@@ -202,57 +252,27 @@ int scn_load_text(const char *path, const char *data, size_t len, char *const *s
 		snprintf(err, SCN_ERR, "%.300s: not a text file", path);
 		return -1;
 	}
-	char *text = xmalloc(len + 2);
-	memcpy(text, data, len);
-	text[len] = '\0';
 	scn_file *f = xcalloc(1, sizeof *f);
 	f->path = xstrdup(path);
-	char *p1 = xstrdup(path), *p2 = xstrdup(path);
+	char *p1 = xstrdup(path), *p2 = xstrdup(path), *b = basename(p2), *dot = strrchr(b, '.');
 	f->dir = xstrdup(dirname(p1));
-	char *b = basename(p2);
-	char *dot = strrchr(b, '.');
 	if (dot && dot != b)
 		*dot = '\0';
 	f->base = xstrdup(b);
 	free(p1);
 	free(p2);
-	/* the file, then each override as "[section]\nkey = value" */
+	char *text = xmalloc(len + 2);
+	memcpy(text, data, len);
+	text[len] = '\0';
 	if (len && text[len - 1] != '\n')
 		text[len++] = '\n', text[len] = '\0';
-	f->file_lines = 0;
 	for (size_t i = 0; i < len; i++)
 		f->file_lines += text[i] == '\n';
-	for (int i = 0; i < nsets; i++) {
-		const char *eq = strchr(sets[i], '=');
-		const char *dotp = NULL;
-		for (const char *q = sets[i]; eq && q < eq; q++)
-			if (*q == '.')
-				dotp = q;
-		if (!eq || !dotp || dotp == sets[i]) {
-			snprintf(err, SCN_ERR, "--set %.200s: expected section.key=value", sets[i]);
-			free(text);
-			scn_file_free(f);
-			return -1;
-		}
-		size_t add = strlen(sets[i]) + 8;
-		text = xrealloc(text, len + add + 1);
-		len += (size_t)sprintf(text + len, "[%.*s]\n%.*s = %s\n", (int)(dotp - sets[i]), sets[i],
-				       (int)(eq - dotp - 1), dotp + 1, eq + 1);
-	}
+	int rc = append_sets(&text, &len, sets, nsets, err);
 	f->text = text;
 	f->sets = sets;
 	f->nsets = nsets;
-	char serr[STUDY_ERR];
-	if (study_parse(text, &f->st, serr)) {
-		/* "line N: ..." */
-		int line = 0;
-		sscanf(serr, "line %d", &line);
-		const char *msg = strchr(serr, ':');
-		if (line > f->file_lines)
-			snprintf(err, SCN_ERR, "--set %.200s%.200s", sets[(line - f->file_lines - 1) / 2],
-				 msg ? msg : serr);
-		else
-			snprintf(err, SCN_ERR, "%.300s:%d%.200s", path, line, msg ? msg : serr);
+	if (rc || study_of(f, err)) {
 		scn_file_free(f);
 		return -1;
 	}

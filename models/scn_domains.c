@@ -81,100 +81,116 @@ int scn_best_provider(const scn *s, const dns_answer *a)
 	return sv >= 0 && !s->c.servers[sv].backup ? s->c.servers[sv].provider : -1;
 }
 
+static int build_domain(scn *s, const section *sc)
+{
+	int line;
+	sim_time ttl, neg;
+	double w;
+	if (scn_p_duration(s, sc, SEC_DOMAIN, "mx_ttl", &ttl) ||
+	    scn_p_duration(s, sc, SEC_DOMAIN, "neg_ttl", &neg) ||
+	    scn_p_number(s, sc, SEC_DOMAIN, "weight", 0, &w))
+		return -1;
+	const char *mx = VALUE(sc, SEC_DOMAIN, "mx", line);
+	if (!mx)
+		return scn_fail(s, sc->line, "[domain %s] needs mx = records (or none, null, nxdomain)",
+				sc->name);
+	dns_answer a;
+	if (scn_p_records(s, mx, line, ttl, neg, &a))
+		return -1;
+	const char *addr = VALUE(sc, SEC_DOMAIN, "address", line);
+	int self = self_host(s, sc->name, addr, line);
+	if (self < 0)
+		return -1;
+	add_domain(s, sc->name, &a, w, self);
+	return 0;
+}
+
+/* A [population]'s keys, read before any domain is made. */
+typedef struct {
+	long n;
+	dist ttl, neg, weight, cut;
+	bool never;
+	const char *prefix, *addr;
+	int line; /* of address */
+	dns_answer a, b; /* before and after the cutover */
+} population;
+
+static int population_keys(scn *s, const section *sc, population *p)
+{
+	int line, cline;
+	if (scn_p_long(s, sc, SEC_POPULATION, "count", 0, 10000000, &p->n))
+		return -1;
+	if (bgt_domain_bytes((double)p->n) > s->max_memory) {
+		char need[32], have[32];
+		bgt_format_bytes(bgt_domain_bytes((double)p->n), need, sizeof need);
+		bgt_format_bytes(s->max_memory, have, sizeof have);
+		return scn_fail(s, (VALUE(sc, SEC_POPULATION, "count", line), line),
+				"count: %ld domains need %s, more than [run] max_memory = %s", p->n, need, have);
+	}
+	if (scn_p_dist(s, sc, SEC_POPULATION, "mx_ttl", UNIT_TIME, &p->ttl) ||
+	    scn_p_dist(s, sc, SEC_POPULATION, "neg_ttl", UNIT_TIME, &p->neg) ||
+	    scn_p_dist(s, sc, SEC_POPULATION, "weight", UNIT_NONE, &p->weight))
+		return -1;
+	p->never = !strcmp(VALUE(sc, SEC_POPULATION, "cutover", line), "never");
+	if (!p->never && scn_p_dist(s, sc, SEC_POPULATION, "cutover", UNIT_TIME, &p->cut))
+		return -1;
+	p->prefix = VALUE(sc, SEC_POPULATION, "prefix", line);
+	if (strlen(p->prefix) > DNS_NAME_MAX - 8 || (*p->prefix && !dns_name_ok(p->prefix)))
+		return scn_fail(s, line, "prefix: '%.80s': expected %s, at most %d characters", p->prefix,
+				DNS_NAME_RULE, DNS_NAME_MAX - 8);
+	p->addr = VALUE(sc, SEC_POPULATION, "address", p->line);
+	const char *mx = VALUE(sc, SEC_POPULATION, "mx", line);
+	const char *cmx = VALUE(sc, SEC_POPULATION, "cutover_mx", cline);
+	return scn_p_records(s, mx, line, SIM_HOUR, SIM_HOUR, &p->a) ||
+			       scn_p_records(s, cmx, cline, SIM_HOUR, SIM_HOUR, &p->b)
+		       ? -1
+		       : 0;
+}
+
+/* The domains PREFIX1 ... PREFIXn, drawn from the run's seed. */
+static int make_population(scn *s, population *p)
+{
+	gsl_rng *g = rng_stream(s->seed, 1000);
+	int self = -1, rc = 0;
+	for (long i = 0; i < p->n && rc == 0; i++) {
+		char *nm = xasprintf("%s%ld", p->prefix, i + 1);
+		sim_time t = sim_from_sec(dist_draw(&p->ttl, g));
+		sim_time ng = sim_from_sec(dist_draw(&p->neg, g));
+		double w = dist_draw(&p->weight, g);
+		p->a.ttl = p->a.kind == DNS_MX || p->a.kind == DNS_NULLMX ? t : ng;
+		p->b.ttl = p->b.kind == DNS_MX || p->b.kind == DNS_NULLMX ? t : ng;
+		if (strcmp(p->addr, "refuse") && strcmp(p->addr, "timeout") && strcmp(p->addr, "nxdomain"))
+			self = self_host(s, nm, p->addr, p->line);
+		else if (self < 0)
+			self = self_host(s, p->prefix, p->addr, p->line); /* one shared apex kind */
+		if (self < 0)
+			rc = -1;
+		else
+			add_domain(s, nm, &p->a, w, self);
+		free(nm);
+		sim_time at = rc || p->never ? SIM_NEVER : sim_from_sec(dist_draw(&p->cut, g));
+		if (at < s->c.duration)
+			scn_add_event(s, (mdl_event){.at = at, .kind = EV_MX, .domain = s->c.ndomains - 1,
+						     .answer = p->b});
+	}
+	gsl_rng_free(g);
+	return rc;
+}
+
 int scn_build_domains(scn *s)
 {
-	for (int i = 0; i < s->nsec; i++) {
-		section *sc = &s->sec[i];
-		if (sc->type != SEC_DOMAIN)
-			continue;
-		int line;
-		sim_time ttl, neg;
-		double w;
-		if (scn_p_duration(s, sc, SEC_DOMAIN, "mx_ttl", &ttl) ||
-		    scn_p_duration(s, sc, SEC_DOMAIN, "neg_ttl", &neg) ||
-		    scn_p_number(s, sc, SEC_DOMAIN, "weight", 0, &w))
+	for (int i = 0; i < s->nsec; i++)
+		if (s->sec[i].type == SEC_DOMAIN && build_domain(s, &s->sec[i]))
 			return -1;
-		const char *mx = VALUE(sc, SEC_DOMAIN, "mx", line);
-		if (!mx)
-			return scn_fail(s, sc->line, "[domain %s] needs mx = records (or none, null, nxdomain)",
-				    sc->name);
-		dns_answer a;
-		if (scn_p_records(s, mx, line, ttl, neg, &a))
-			return -1;
-		const char *addr = VALUE(sc, SEC_DOMAIN, "address", line);
-		int self = self_host(s, sc->name, addr, line);
-		if (self < 0)
-			return -1;
-		add_domain(s, sc->name, &a, w, self);
-	}
 	section *sc = scn_single(s, SEC_POPULATION);
 	if (!sc)
 		return 0;
-	long n;
-	int line;
-	if (scn_p_long(s, sc, SEC_POPULATION, "count", 0, 10000000, &n))
-		return -1;
-	if (bgt_domain_bytes((double)n) > s->max_memory) {
-		char need[32], have[32];
-		bgt_format_bytes(bgt_domain_bytes((double)n), need, sizeof need);
-		bgt_format_bytes(s->max_memory, have, sizeof have);
-		return scn_fail(s, (VALUE(sc, SEC_POPULATION, "count", line), line),
-			    "count: %ld domains need %s, more than [run] max_memory = %s", n, need, have);
-	}
-	dist ttl, neg, weight, cut;
-	if (scn_p_dist(s, sc, SEC_POPULATION, "mx_ttl", UNIT_TIME, &ttl) ||
-	    scn_p_dist(s, sc, SEC_POPULATION, "neg_ttl", UNIT_TIME, &neg) ||
-	    scn_p_dist(s, sc, SEC_POPULATION, "weight", UNIT_NONE, &weight))
-		return -1;
-	const char *cv = VALUE(sc, SEC_POPULATION, "cutover", line);
-	bool never = !strcmp(cv, "never");
-	if (!never && scn_p_dist(s, sc, SEC_POPULATION, "cutover", UNIT_TIME, &cut))
-		return -1;
-	const char *prefix = VALUE(sc, SEC_POPULATION, "prefix", line);
-	if (strlen(prefix) > DNS_NAME_MAX - 8 || (*prefix && !dns_name_ok(prefix)))
-		return scn_fail(s, line, "prefix: '%.80s': expected %s, at most %d characters", prefix, DNS_NAME_RULE,
-			    DNS_NAME_MAX - 8);
-	const char *addr = VALUE(sc, SEC_POPULATION, "address", line);
-	int mline, cline;
-	const char *mx = VALUE(sc, SEC_POPULATION, "mx", mline);
-	const char *cmx = VALUE(sc, SEC_POPULATION, "cutover_mx", cline);
-	dns_answer a, b;
-	if (scn_p_records(s, mx, mline, SIM_HOUR, SIM_HOUR, &a) ||
-	    scn_p_records(s, cmx, cline, SIM_HOUR, SIM_HOUR, &b))
-		return -1;
-	/* the population is part of the scenario: drawn from the run's seed */
-	gsl_rng *g = rng_stream(s->seed, 1000);
-	int self = -1;
-	for (long i = 0; i < n; i++) {
-		char *nm = xasprintf("%s%ld", prefix, i + 1);
-		sim_time t = sim_from_sec(dist_draw(&ttl, g));
-		sim_time ng = sim_from_sec(dist_draw(&neg, g));
-		double w = dist_draw(&weight, g);
-		a.ttl = a.kind == DNS_MX || a.kind == DNS_NULLMX ? t : ng;
-		b.ttl = b.kind == DNS_MX || b.kind == DNS_NULLMX ? t : ng;
-		if (strcmp(addr, "refuse") && strcmp(addr, "timeout") && strcmp(addr, "nxdomain"))
-			self = self_host(s, nm, addr, line);
-		else if (self < 0)
-			self = self_host(s, prefix, addr, line); /* one shared apex kind */
-		if (self < 0) {
-			free(nm);
-			gsl_rng_free(g);
-			return -1;
-		}
-		add_domain(s, nm, &a, w, self);
-		free(nm);
-		if (!never) {
-			sim_time at = sim_from_sec(dist_draw(&cut, g));
-			if (at < s->c.duration)
-				scn_add_event(s, (mdl_event){.at = at, .kind = EV_MX,
-							 .domain = s->c.ndomains - 1, .answer = b});
-		}
-	}
-	gsl_rng_free(g);
-	dist_clear(&ttl);
-	dist_clear(&neg);
-	dist_clear(&weight);
-	if (!never)
-		dist_clear(&cut);
-	return 0;
+	population p;
+	memset(&p, 0, sizeof p);
+	int rc = population_keys(s, sc, &p) || make_population(s, &p) ? -1 : 0;
+	dist_clear(&p.ttl);
+	dist_clear(&p.neg);
+	dist_clear(&p.weight);
+	dist_clear(&p.cut);
+	return rc;
 }

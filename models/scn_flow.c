@@ -11,67 +11,74 @@
 #include <stdlib.h>
 #include <string.h>
 
-int scn_build_senders(scn *s)
+/* [senders]: count, Zipf exponent and the MTA profile mix. */
+static int senders(scn *s)
 {
 	mdl_config *c = &s->c;
 	section *sc = scn_single(s, SEC_SENDERS);
 	long n;
-	int line;
+	int line, nm;
+	mix_item mix[64];
 	if (scn_p_long(s, sc, SEC_SENDERS, "count", 1, 100000000, &n) ||
-	    scn_p_number(s, sc, SEC_SENDERS, "zipf", 0, &c->sender_zipf))
+	    scn_p_number(s, sc, SEC_SENDERS, "zipf", 0, &c->sender_zipf) ||
+	    scn_p_mix(s, VALUE(sc, SEC_SENDERS, "profiles", line), line, mix, 64, &nm))
 		return -1;
 	c->nsenders = (int)n;
-	mix_item mix[64];
-	int nm;
-	const char *v = VALUE(sc, SEC_SENDERS, "profiles", line);
-	if (scn_p_mix(s, v, line, mix, 64, &nm))
-		return -1;
-	s->mta_share = xrealloc(NULL, (size_t)c->nprofiles * sizeof *s->mta_share);
-	memset(s->mta_share, 0, (size_t)c->nprofiles * sizeof *s->mta_share);
+	s->mta_share = xcalloc((size_t)c->nprofiles, sizeof *s->mta_share);
 	for (int i = 0; i < nm; i++) {
 		int p = scn_mta_by_name(s, mix[i].name);
 		if (p < 0) {
 			char sg[96];
 			const char *names[64];
-			for (int k = 0; k < c->nprofiles && k < 64; k++)
+			int k = 0;
+			for (; k < c->nprofiles && k < 64; k++)
 				names[k] = c->profiles[k].name;
 			return scn_fail(s, line, "profiles: unknown MTA profile '%s'%s", mix[i].name,
-				    scn_suggest(mix[i].name, names, c->nprofiles < 64 ? c->nprofiles : 64, sg,
-					    sizeof sg));
+					scn_suggest(mix[i].name, names, k, sg, sizeof sg));
 		}
 		s->mta_share[p] += mix[i].share;
 	}
 	c->profile_share = s->mta_share;
+	return 0;
+}
 
-	sc = scn_single(s, SEC_RESOLVERS);
-	if (scn_p_long(s, sc, SEC_RESOLVERS, "count", 1, 10000000, &n) ||
-	    scn_p_number(s, sc, SEC_RESOLVERS, "zipf", 0, &c->resolver_zipf))
-		return -1;
-	v = VALUE(sc, SEC_RESOLVERS, "profiles", line);
-	if (scn_p_mix(s, v, line, mix, 64, &nm))
-		return -1;
+static int unknown_resolver(scn *s, int line, const char *name)
+{
+	char sg[96];
+	const char *names[96];
+	int n = 0;
+	for (int k = 0; k < res_builtin_count() && n < 64; k++)
+		names[n++] = res_builtin_at(k)->name;
+	for (int k = 0; k < s->nres_custom && n < 96; k++)
+		names[n++] = s->res_custom[k].name;
+	return scn_fail(s, line, "profiles: unknown resolver profile '%s'%s", name,
+			scn_suggest(name, names, n, sg, sizeof sg));
+}
+
+/* [resolvers]: profiles assigned by share, the same for every
+ * replication; then one resolver of its own per backup server. */
+static int resolvers(scn *s)
+{
+	mdl_config *c = &s->c;
+	section *sc = scn_single(s, SEC_RESOLVERS);
+	long n;
+	int line, nm;
+	mix_item mix[64];
 	const res_profile *prof[64];
 	double share[64];
+	if (scn_p_long(s, sc, SEC_RESOLVERS, "count", 1, 10000000, &n) ||
+	    scn_p_number(s, sc, SEC_RESOLVERS, "zipf", 0, &c->resolver_zipf) ||
+	    scn_p_mix(s, VALUE(sc, SEC_RESOLVERS, "profiles", line), line, mix, 64, &nm))
+		return -1;
 	for (int i = 0; i < nm; i++) {
-		if (!(prof[i] = scn_res_by_name(s, mix[i].name))) {
-			char sg[96];
-			const char *names[96];
-			int nnames = 0;
-			for (int k = 0; k < res_builtin_count() && nnames < 64; k++)
-				names[nnames++] = res_builtin_at(k)->name;
-			for (int k = 0; k < s->nres_custom && nnames < 96; k++)
-				names[nnames++] = s->res_custom[k].name;
-			return scn_fail(s, line, "profiles: unknown resolver profile '%s'%s", mix[i].name,
-					scn_suggest(mix[i].name, names, nnames, sg, sizeof sg));
-		}
+		if (!(prof[i] = scn_res_by_name(s, mix[i].name)))
+			return unknown_resolver(s, line, mix[i].name);
 		share[i] = mix[i].share;
 	}
-	/* profiles assigned by share, the same for every replication */
 	int nbackup = 0;
 	for (int i = 0; i < c->nservers; i++)
 		nbackup += c->servers[i].backup;
-	int total = (int)n + nbackup;
-	s->res_mix = xrealloc(NULL, (size_t)total * sizeof *s->res_mix);
+	s->res_mix = xcalloc((size_t)n + (size_t)nbackup, sizeof *s->res_mix);
 	gsl_rng *g = rng_stream(s->seed, 1001);
 	gsl_ran_discrete_t *t = gsl_ran_discrete_preproc((size_t)nm, share);
 	for (long i = 0; i < n; i++)
@@ -79,17 +86,20 @@ int scn_build_senders(scn *s)
 	gsl_ran_discrete_free(t);
 	gsl_rng_free(g);
 	c->nresolvers = (int)n;
-	/* each backup relays through a resolver of its own */
 	for (int i = 0; i < c->nservers; i++) {
 		if (!c->servers[i].backup)
 			continue;
-		int rline;
 		const section *ss = scn_find_section(s, SEC_SERVER, c->servers[i].name);
-		s->res_mix[c->nresolvers] = scn_res_by_name(s, VALUE(ss, SEC_SERVER, "relay_resolver", rline));
+		s->res_mix[c->nresolvers] = scn_res_by_name(s, VALUE(ss, SEC_SERVER, "relay_resolver", line));
 		c->servers[i].relay_resolver = c->nresolvers++;
 	}
 	c->resolver = s->res_mix;
 	return 0;
+}
+
+int scn_build_senders(scn *s)
+{
+	return senders(s) || resolvers(s) ? -1 : 0;
 }
 
 int scn_build_traffic(scn *s)

@@ -147,92 +147,91 @@ int scn_p_mix(scn *s, const char *v, int line, mix_item *out, int max, int *n)
 
 /* ---- sections to configuration --------------------------------------- */
 
+/* A [profile NAME]: a built-in or earlier profile with keys changed. */
+static int build_mta_profile(scn *s, const section *sc)
+{
+	static const struct {
+		const char *key;
+		size_t off;
+	} times[] = {{"min_backoff", offsetof(mta_profile, min_backoff)},
+		     {"max_backoff", offsetof(mta_profile, max_backoff)},
+		     {"queue_run", offsetof(mta_profile, queue_run)},
+		     {"lifetime", offsetof(mta_profile, lifetime)},
+		     {"connect_timeout", offsetof(mta_profile, connect_timeout)},
+		     {"dead_time", offsetof(mta_profile, dead_time)}};
+	mdl_config *c = &s->c;
+	int line, b = scn_mta_by_name(s, VALUE(sc, SEC_PROFILE, "based_on", line));
+	if (b < 0)
+		return scn_fail(s, line, "based_on: unknown MTA profile '%s'",
+				VALUE(sc, SEC_PROFILE, "based_on", line));
+	mta_profile p = c->profiles[b];
+	snprintf(p.name, sizeof p.name, "%s", sc->name);
+	for (size_t k = 0; k < sizeof times / sizeof *times; k++)
+		if (*VALUE(sc, SEC_PROFILE, times[k].key, line) &&
+		    scn_p_duration(s, sc, SEC_PROFILE, times[k].key, (sim_time *)((char *)&p + times[k].off)))
+			return -1;
+	if (p.lifetime <= 0)
+		return scn_fail(s, (VALUE(sc, SEC_PROFILE, "lifetime", line), line), "lifetime: must be positive");
+	long v;
+	if (*VALUE(sc, SEC_PROFILE, "mx_limit", line)) {
+		if (scn_p_long(s, sc, SEC_PROFILE, "mx_limit", 1, DNS_MAX_MX, &v))
+			return -1;
+		p.mx_limit = (int)v;
+	}
+	if (scn_mta_by_name(s, p.name) >= 0)
+		return scn_fail(s, sc->line, "profile '%s' is already defined", p.name);
+	if (c->nprofiles == 255)
+		return scn_fail(s, sc->line, "at most 255 MTA profiles");
+	c->profiles = xrealloc(c->profiles, (size_t)(c->nprofiles + 1) * sizeof *c->profiles);
+	c->profiles[c->nprofiles++] = p;
+	return 0;
+}
+
+/* A [resolver NAME]: a built-in resolver profile with keys changed. */
+static int build_res_profile(scn *s, const section *sc)
+{
+	static const struct {
+		const char *key;
+		size_t off;
+	} times[] = {{"cap", offsetof(res_profile, cap)},
+		     {"floor", offsetof(res_profile, floor)},
+		     {"neg_cap", offsetof(res_profile, neg_cap)},
+		     {"fixed", offsetof(res_profile, fixed)},
+		     {"stale", offsetof(res_profile, stale)}};
+	int line;
+	const char *base = VALUE(sc, SEC_RESOLVER, "based_on", line);
+	const res_profile *b = res_builtin(base);
+	if (!b)
+		return scn_fail(s, line, "based_on: unknown resolver profile '%s'", base);
+	res_profile p = *b;
+	p.name = sc->name;
+	for (size_t k = 0; k < sizeof times / sizeof *times; k++)
+		if (*VALUE(sc, SEC_RESOLVER, times[k].key, line) &&
+		    scn_p_duration(s, sc, SEC_RESOLVER, times[k].key, (sim_time *)((char *)&p + times[k].off)))
+			return -1;
+	if (*VALUE(sc, SEC_RESOLVER, "extend", line) &&
+	    scn_p_number(s, sc, SEC_RESOLVER, "extend", 0, &p.extend))
+		return -1;
+	s->res_custom = xrealloc(s->res_custom, (size_t)(s->nres_custom + 1) * sizeof *s->res_custom);
+	s->res_custom[s->nres_custom++] = p;
+	return 0;
+}
+
+/* MTA profiles: the built-ins, then [profile NAME] sections; resolver
+ * profiles: [resolver NAME] sections on top of built-ins. */
 int scn_build_profiles(scn *s)
 {
-	/* MTA profiles: built-ins, then [profile NAME] sections */
 	mdl_config *c = &s->c;
 	for (int i = 0; i < mta_builtin_count(); i++) {
 		c->profiles = xrealloc(c->profiles, (size_t)(c->nprofiles + 1) * sizeof *c->profiles);
 		c->profiles[c->nprofiles++] = *mta_builtin_at(i);
 	}
-	for (int i = 0; i < s->nsec; i++) {
-		section *sc = &s->sec[i];
-		if (sc->type != SEC_PROFILE)
-			continue;
-		int line;
-		const char *base = VALUE(sc, SEC_PROFILE, "based_on", line);
-		const mta_profile *b = NULL;
-		for (int k = 0; k < c->nprofiles; k++)
-			if (!strcmp(c->profiles[k].name, base))
-				b = &c->profiles[k];
-		if (!b)
-			return scn_fail(s, line, "based_on: unknown MTA profile '%s'", base);
-		mta_profile p = *b;
-		snprintf(p.name, sizeof p.name, "%s", sc->name);
-		static const struct {
-			const char *key;
-			size_t off;
-		} times[] = {{"min_backoff", offsetof(mta_profile, min_backoff)},
-			     {"max_backoff", offsetof(mta_profile, max_backoff)},
-			     {"queue_run", offsetof(mta_profile, queue_run)},
-			     {"lifetime", offsetof(mta_profile, lifetime)},
-			     {"connect_timeout", offsetof(mta_profile, connect_timeout)},
-			     {"dead_time", offsetof(mta_profile, dead_time)}};
-		for (size_t k = 0; k < sizeof times / sizeof *times; k++) {
-			if (!*VALUE(sc, SEC_PROFILE, times[k].key, line))
-				continue;
-			if (scn_p_duration(s, sc, SEC_PROFILE, times[k].key,
-				       (sim_time *)((char *)&p + times[k].off)))
-				return -1;
-		}
-		if (p.lifetime <= 0)
-			return scn_fail(s, line, "lifetime: must be positive");
-		if (*VALUE(sc, SEC_PROFILE, "mx_limit", line)) {
-			long v;
-			if (scn_p_long(s, sc, SEC_PROFILE, "mx_limit", 1, DNS_MAX_MX, &v))
-				return -1;
-			p.mx_limit = (int)v;
-		}
-		bool dup = false;
-		for (int k = 0; k < c->nprofiles; k++)
-			dup |= !strcmp(c->profiles[k].name, p.name);
-		if (dup)
-			return scn_fail(s, sc->line, "profile '%s' is already defined", p.name);
-		if (c->nprofiles == 255)
-			return scn_fail(s, sc->line, "at most 255 MTA profiles");
-		c->profiles = xrealloc(c->profiles, (size_t)(c->nprofiles + 1) * sizeof *c->profiles);
-		c->profiles[c->nprofiles++] = p;
-	}
-	/* resolver profiles: [resolver NAME] on top of a built-in */
-	for (int i = 0; i < s->nsec; i++) {
-		section *sc = &s->sec[i];
-		if (sc->type != SEC_RESOLVER)
-			continue;
-		int line;
-		const char *base = VALUE(sc, SEC_RESOLVER, "based_on", line);
-		const res_profile *b = res_builtin(base);
-		if (!b)
-			return scn_fail(s, line, "based_on: unknown resolver profile '%s'", base);
-		res_profile p = *b;
-		p.name = sc->name;
-		static const struct {
-			const char *key;
-			size_t off;
-		} times[] = {{"cap", offsetof(res_profile, cap)},
-			     {"floor", offsetof(res_profile, floor)},
-			     {"neg_cap", offsetof(res_profile, neg_cap)},
-			     {"fixed", offsetof(res_profile, fixed)},
-			     {"stale", offsetof(res_profile, stale)}};
-		for (size_t k = 0; k < sizeof times / sizeof *times; k++)
-			if (*VALUE(sc, SEC_RESOLVER, times[k].key, line) &&
-			    scn_p_duration(s, sc, SEC_RESOLVER, times[k].key, (sim_time *)((char *)&p + times[k].off)))
-				return -1;
-		if (*VALUE(sc, SEC_RESOLVER, "extend", line) &&
-		    scn_p_number(s, sc, SEC_RESOLVER, "extend", 0, &p.extend))
+	for (int i = 0; i < s->nsec; i++)
+		if (s->sec[i].type == SEC_PROFILE && build_mta_profile(s, &s->sec[i]))
 			return -1;
-		s->res_custom = xrealloc(s->res_custom, (size_t)(s->nres_custom + 1) * sizeof *s->res_custom);
-		s->res_custom[s->nres_custom++] = p;
-	}
+	for (int i = 0; i < s->nsec; i++)
+		if (s->sec[i].type == SEC_RESOLVER && build_res_profile(s, &s->sec[i]))
+			return -1;
 	return 0;
 }
 
@@ -252,96 +251,128 @@ int scn_mta_by_name(const scn *s, const char *name)
 	return -1;
 }
 
-int scn_build_servers(scn *s)
+/* Host, provider and kind of a [server]; *h gets its host. */
+static int server_identity(scn *s, const section *sc, mdl_server *v, int *h)
+{
+	int line;
+	const char *host = VALUE(sc, SEC_SERVER, "host", line);
+	*h = scn_host_id(s, *host ? host : sc->name, true);
+	if (s->hosts[*h].server >= 0)
+		return scn_fail(s, line, "host '%s' already belongs to server '%s'", s->hosts[*h].name,
+				s->c.servers[s->hosts[*h].server].name);
+	const char *prov = VALUE(sc, SEC_SERVER, "provider", line);
+	if (*prov && !name_ok(prov))
+		return scn_fail(s, line, "provider: '%.80s': expected %s", prov, NAME_RULE);
+	v->provider = scn_provider_id(s, *prov ? prov : sc->name);
+	const char *kind = VALUE(sc, SEC_SERVER, "kind", line);
+	if (strcmp(kind, "final") && strcmp(kind, "backup"))
+		return scn_fail(s, line, "kind: expected final or backup, got '%s'", kind);
+	v->backup = !strcmp(kind, "backup");
+	return 0;
+}
+
+/* Capacity, limits and outages of a [server]. */
+static int server_limits(scn *s, const section *sc, mdl_server *v)
+{
+	int line;
+	long n;
+	if (scn_p_long(s, sc, SEC_SERVER, "sessions", 1, 10000000, &n))
+		return -1;
+	v->sessions = (int)n;
+	if (scn_p_dist(s, sc, SEC_SERVER, "session_time", UNIT_TIME, &v->session_time) ||
+	    scn_p_size(s, sc, SEC_SERVER, "bandwidth", &v->bandwidth) ||
+	    (v->bandwidth > 0 && v->bandwidth < 1 &&
+	     scn_fail(s, (VALUE(sc, SEC_SERVER, "bandwidth", line), line),
+		      "bandwidth: expected 0 (no transfer time) or at least 1 B per second")) ||
+	    scn_p_size(s, sc, SEC_SERVER, "size_limit", &v->size_limit) ||
+	    scn_p_rate(s, sc, SEC_SERVER, "rate_limit", &v->rate) ||
+	    scn_p_number(s, sc, SEC_SERVER, "burst", 0, &v->burst) ||
+	    scn_p_duration(s, sc, SEC_SERVER, "greylist", &v->greylist) ||
+	    scn_p_duration(s, sc, SEC_SERVER, "mtbf", &v->mtbf) ||
+	    scn_p_duration(s, sc, SEC_SERVER, "mttr", &v->mttr))
+		return -1;
+	if (v->burst == 0)
+		v->burst = v->rate * 60 > 1 ? v->rate * 60 : 1;
+	if (v->mtbf > 0 && v->mttr <= 0)
+		return scn_fail(s, (VALUE(sc, SEC_SERVER, "mttr", line), line),
+				"mttr: must be positive when mtbf is set");
+	const char *down = VALUE(sc, SEC_SERVER, "down", line);
+	if (strcmp(down, "timeout") && strcmp(down, "refuse"))
+		return scn_fail(s, line, "down: expected timeout or refuse, got '%s'", down);
+	v->down_refuses = !strcmp(down, "refuse");
+	return 0;
+}
+
+/* How a backup [server] relays onward. */
+static int server_relay(scn *s, const section *sc, mdl_server *v)
+{
+	int line;
+	long n;
+	const char *rp = VALUE(sc, SEC_SERVER, "relay_profile", line);
+	if ((v->relay_profile = scn_mta_by_name(s, rp)) < 0)
+		return scn_fail(s, line, "relay_profile: unknown MTA profile '%s'", rp);
+	if (scn_p_long(s, sc, SEC_SERVER, "relay_sessions", 1, 1000000, &n))
+		return -1;
+	v->relay_sessions = (int)n;
+	const char *rr = VALUE(sc, SEC_SERVER, "relay_resolver", line);
+	if (!scn_res_by_name(s, rr))
+		return scn_fail(s, line, "relay_resolver: unknown resolver profile '%s'", rr);
+	return 0;
+}
+
+static int build_server(scn *s, const section *sc)
 {
 	mdl_config *c = &s->c;
-	for (int i = 0; i < s->nsec; i++) {
-		section *sc = &s->sec[i];
-		if (sc->type != SEC_SERVER)
-			continue;
-		mdl_server v;
-		memset(&v, 0, sizeof v);
-		snprintf(v.name, sizeof v.name, "%s", sc->name);
-		int line;
-		const char *host = VALUE(sc, SEC_SERVER, "host", line);
-		int h = scn_host_id(s, *host ? host : sc->name, true);
-		if (s->hosts[h].server >= 0)
-			return scn_fail(s, line, "host '%s' already belongs to server '%s'", s->hosts[h].name,
-				    c->servers[s->hosts[h].server].name);
-		const char *prov = VALUE(sc, SEC_SERVER, "provider", line);
-		if (*prov && !name_ok(prov))
-			return scn_fail(s, line, "provider: '%.80s': expected %s", prov, NAME_RULE);
-		v.provider = scn_provider_id(s, *prov ? prov : sc->name);
-		const char *kind = VALUE(sc, SEC_SERVER, "kind", line);
-		if (strcmp(kind, "final") && strcmp(kind, "backup"))
-			return scn_fail(s, line, "kind: expected final or backup, got '%s'", kind);
-		v.backup = !strcmp(kind, "backup");
-		long n;
-		if (scn_p_long(s, sc, SEC_SERVER, "sessions", 1, 10000000, &n))
-			return -1;
-		v.sessions = (int)n;
-		if (scn_p_dist(s, sc, SEC_SERVER, "session_time", UNIT_TIME, &v.session_time) ||
-		    scn_p_size(s, sc, SEC_SERVER, "bandwidth", &v.bandwidth) ||
-		    (v.bandwidth > 0 && v.bandwidth < 1 &&
-		     scn_fail(s, (VALUE(sc, SEC_SERVER, "bandwidth", line), line),
-			  "bandwidth: expected 0 (no transfer time) or at least 1 B per second")) ||
-		    scn_p_size(s, sc, SEC_SERVER, "size_limit", &v.size_limit) ||
-		    scn_p_rate(s, sc, SEC_SERVER, "rate_limit", &v.rate) ||
-		    scn_p_number(s, sc, SEC_SERVER, "burst", 0, &v.burst) ||
-		    scn_p_duration(s, sc, SEC_SERVER, "greylist", &v.greylist) ||
-		    scn_p_duration(s, sc, SEC_SERVER, "mtbf", &v.mtbf) ||
-		    scn_p_duration(s, sc, SEC_SERVER, "mttr", &v.mttr))
-			return -1;
-		if (v.burst == 0)
-			v.burst = v.rate * 60 > 1 ? v.rate * 60 : 1;
-		if (v.mtbf > 0 && v.mttr <= 0)
-			return scn_fail(s, line, "mttr: must be positive when mtbf is set");
-		const char *down = VALUE(sc, SEC_SERVER, "down", line);
-		if (strcmp(down, "timeout") && strcmp(down, "refuse"))
-			return scn_fail(s, line, "down: expected timeout or refuse, got '%s'", down);
-		v.down_refuses = !strcmp(down, "refuse");
-		const char *rp = VALUE(sc, SEC_SERVER, "relay_profile", line);
-		if ((v.relay_profile = scn_mta_by_name(s, rp)) < 0)
-			return scn_fail(s, line, "relay_profile: unknown MTA profile '%s'", rp);
-		if (scn_p_long(s, sc, SEC_SERVER, "relay_sessions", 1, 1000000, &n))
-			return -1;
-		v.relay_sessions = (int)n;
-		const char *rr = VALUE(sc, SEC_SERVER, "relay_resolver", line);
-		if (!scn_res_by_name(s, rr))
-			return scn_fail(s, line, "relay_resolver: unknown resolver profile '%s'", rr);
-		v.host = h;
-		s->hosts[h].server = c->nservers;
-		s->hosts[h].kind = HOST_SERVER;
-		c->servers = xrealloc(c->servers, (size_t)(c->nservers + 1) * sizeof *c->servers);
-		c->servers[c->nservers++] = v;
+	mdl_server v;
+	int h;
+	memset(&v, 0, sizeof v);
+	snprintf(v.name, sizeof v.name, "%s", sc->name);
+	if (server_identity(s, sc, &v, &h) || server_limits(s, sc, &v) || server_relay(s, sc, &v)) {
+		dist_clear(&v.session_time);
+		return -1;
 	}
-	for (int i = 0; i < s->nsec; i++) {
-		section *sc = &s->sec[i];
-		if (sc->type != SEC_HOST)
-			continue;
-		int line;
-		int h = scn_host_id(s, sc->name, true);
-		host_rec *hr = &s->hosts[h];
-		if (scn_p_duration(s, sc, SEC_HOST, "ttl", &hr->ttl) ||
-		    scn_p_duration(s, sc, SEC_HOST, "neg_ttl", &hr->neg_ttl))
-			return -1;
-		const char *a = VALUE(sc, SEC_HOST, "address", line);
-		if (hr->server >= 0) {
-			if (*a)
-				return scn_fail(s, line, "address: host '%s' is server '%s''s; change it in the timeline",
-					    sc->name, c->servers[hr->server].name);
-			continue;
-		}
-		if (!*a)
-			return scn_fail(s, sc->line, "[host %s] needs address = refuse | timeout | nxdomain", sc->name);
-		if (!strcmp(a, "refuse"))
-			hr->kind = HOST_REFUSE;
-		else if (!strcmp(a, "timeout"))
-			hr->kind = HOST_TIMEOUT;
-		else if (!strcmp(a, "nxdomain"))
-			hr->kind = HOST_NXDOMAIN;
-		else
-			return scn_fail(s, line, "address: expected refuse, timeout or nxdomain, got '%s'", a);
+	v.host = h;
+	s->hosts[h].server = c->nservers;
+	s->hosts[h].kind = HOST_SERVER;
+	c->servers = xrealloc(c->servers, (size_t)(c->nservers + 1) * sizeof *c->servers);
+	c->servers[c->nservers++] = v;
+	return 0;
+}
+
+static int build_host(scn *s, const section *sc)
+{
+	int line, h = scn_host_id(s, sc->name, true);
+	host_rec *hr = &s->hosts[h];
+	if (scn_p_duration(s, sc, SEC_HOST, "ttl", &hr->ttl) ||
+	    scn_p_duration(s, sc, SEC_HOST, "neg_ttl", &hr->neg_ttl))
+		return -1;
+	const char *a = VALUE(sc, SEC_HOST, "address", line);
+	if (hr->server >= 0) {
+		if (*a)
+			return scn_fail(s, line, "address: host '%s' is server '%s''s; change it in the timeline",
+					sc->name, s->c.servers[hr->server].name);
+		return 0;
 	}
+	if (!*a)
+		return scn_fail(s, sc->line, "[host %s] needs address = refuse | timeout | nxdomain", sc->name);
+	if (!strcmp(a, "refuse"))
+		hr->kind = HOST_REFUSE;
+	else if (!strcmp(a, "timeout"))
+		hr->kind = HOST_TIMEOUT;
+	else if (!strcmp(a, "nxdomain"))
+		hr->kind = HOST_NXDOMAIN;
+	else
+		return scn_fail(s, line, "address: expected refuse, timeout or nxdomain, got '%s'", a);
+	return 0;
+}
+
+int scn_build_servers(scn *s)
+{
+	for (int i = 0; i < s->nsec; i++)
+		if (s->sec[i].type == SEC_SERVER && build_server(s, &s->sec[i]))
+			return -1;
+	for (int i = 0; i < s->nsec; i++)
+		if (s->sec[i].type == SEC_HOST && build_host(s, &s->sec[i]))
+			return -1;
 	return 0;
 }

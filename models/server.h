@@ -2,7 +2,10 @@
  * server.h - receiving servers: concurrent sessions, the domains each takes
  * (changing over the timeline), size limit, per-sender rate limits,
  * greylisting and outages. A connection gets the reply a real server would
- * give (shared/domain-facts.md section 4).
+ * give: 421 when no session is free (Postfix anvil, RFC 5321 4.2.3),
+ * 552 5.3.4 over the size limit (RFC 1870), 554 5.7.1 relay denied for a
+ * domain it does not take (Postfix smtpd_relay_restrictions), 451 while
+ * greylisted (postgrey's 300 s), refused or dropped connections when down.
  *
  * Invariant: a server's open sessions never exceed its capacity; each
  * accepted connection is one open session until srv_close.
@@ -10,7 +13,7 @@
 #ifndef MX_SERVER_H
 #define MX_SERVER_H
 
-#include "model.h"
+#include "mail.h"
 
 #include <gsl/gsl_rng.h>
 #include <stdbool.h>

@@ -10,7 +10,7 @@
 #ifndef MX_TRAFFIC_H
 #define MX_TRAFFIC_H
 
-#include "model.h"
+#include "mail.h"
 
 #include <gsl/gsl_rng.h>
 

@@ -6,6 +6,7 @@
  * count doubles; a count of -1 reports a failed job. EOF ends the worker.
  */
 #include "runner.h"
+#include "xalloc.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -72,27 +73,148 @@ static void worker(int fd, long njobs, long *counter, run_job_fn job, void *ctx)
 	_exit(0);
 }
 
+static int run_serial(long njobs, run_job_fn job, run_done_fn done, run_progress_fn progress, void *ctx)
+{
+	for (long i = 0; i < njobs; i++) {
+		double *out = NULL;
+		size_t n = 0;
+		if (job(i, ctx, &out, &n)) {
+			free(out);
+			return -1;
+		}
+		done(i, ctx, out, n);
+		if (progress)
+			progress(i + 1, njobs, ctx);
+	}
+	return 0;
+}
+
+/* The worker processes and the read ends of their pipes. */
+typedef struct {
+	pid_t *pid;
+	int *fd;
+	int live, open;
+	long njobs, finished, *counter;
+} pool;
+
+/* Forks up to n workers; returns 0, or -1 if one could not start (those
+ * started are in p->live). */
+static int spawn(pool *p, int n, run_job_fn job, void *ctx)
+{
+	for (int w = 0; w < n; w++) {
+		int fds[2];
+		if (pipe(fds)) {
+			perror("mxsim: pipe");
+			return -1;
+		}
+		p->pid[w] = fork();
+		if (p->pid[w] < 0) {
+			perror("mxsim: fork");
+			close(fds[0]);
+			close(fds[1]);
+			return -1;
+		}
+		if (p->pid[w] == 0) {
+			signal(SIGINT, SIG_DFL);
+			signal(SIGTERM, SIG_DFL);
+			close(fds[0]);
+			for (int k = 0; k < w; k++)
+				close(p->fd[k]);
+			worker(fds[1], p->njobs, p->counter, job, ctx);
+		}
+		close(fds[1]);
+		p->fd[w] = fds[0];
+		p->live++;
+		p->open++;
+	}
+	return 0;
+}
+
+/* Reads one result from worker w; returns 0, or -1 on a failed run. */
+static int take(pool *p, int w, run_done_fn done, run_progress_fn progress, void *ctx)
+{
+	int64_t hdr[2];
+	int r = read_all(p->fd[w], hdr, sizeof hdr);
+	if (r == 0) {
+		close(p->fd[w]);
+		p->fd[w] = -1;
+		p->open--;
+		return 0;
+	}
+	if (r < 0 || hdr[1] < 0 || hdr[0] < 0 || hdr[0] >= p->njobs) {
+		fprintf(stderr, "mxsim: a run failed in a worker process\n");
+		return -1;
+	}
+	size_t n = (size_t)hdr[1];
+	double *out = xmalloc(n * sizeof *out);
+	if (n && read_all(p->fd[w], out, n * sizeof *out) != 1) {
+		free(out);
+		fprintf(stderr, "mxsim: a worker process stopped mid-result\n");
+		return -1;
+	}
+	done((long)hdr[0], ctx, out, n);
+	p->finished++;
+	if (progress)
+		progress(p->finished, p->njobs, ctx);
+	return 0;
+}
+
+/* Takes results as they come until every worker has closed its pipe. */
+static int collect(pool *p, run_done_fn done, run_progress_fn progress, void *ctx)
+{
+	struct pollfd pfd[p->live ? p->live : 1];
+	int map[p->live ? p->live : 1];
+	while (p->open > 0) {
+		int m = 0;
+		for (int w = 0; w < p->live; w++)
+			if (p->fd[w] >= 0) {
+				pfd[m] = (struct pollfd){p->fd[w], POLLIN, 0};
+				map[m++] = w;
+			}
+		if (poll(pfd, (nfds_t)m, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			perror("mxsim: poll");
+			return -1;
+		}
+		for (int k = 0; k < m; k++)
+			if (pfd[k].revents && take(p, map[k], done, progress, ctx))
+				return -1;
+	}
+	return 0;
+}
+
+/* Waits for every worker (ending them first after a failure). */
+static int reap(pool *p, int rc)
+{
+	for (int w = 0; w < p->live; w++) {
+		if (p->fd[w] >= 0) {
+			close(p->fd[w]);
+			if (rc)
+				kill(p->pid[w], SIGTERM);
+		}
+		int st;
+		while (waitpid(p->pid[w], &st, 0) < 0 && errno == EINTR)
+			;
+		if (!rc && (!WIFEXITED(st) || WEXITSTATUS(st) != 0)) {
+			fprintf(stderr, "mxsim: a worker process failed\n");
+			rc = -1;
+		}
+	}
+	if (!rc && p->finished != p->njobs) {
+		fprintf(stderr, "mxsim: %ld of %ld runs came back\n", p->finished, p->njobs);
+		rc = -1;
+	}
+	return rc;
+}
+
 int run_jobs(long njobs, int workers, run_job_fn job, run_done_fn done, run_progress_fn progress,
 	     void *ctx)
 {
-	if (workers < 1)
-		workers = 1;
 	if (workers > njobs)
 		workers = (int)(njobs ? njobs : 1);
-	if (workers == 1) {
-		for (long i = 0; i < njobs; i++) {
-			double *out = NULL;
-			size_t n = 0;
-			if (job(i, ctx, &out, &n)) {
-				free(out);
-				return -1;
-			}
-			done(i, ctx, out, n);
-			if (progress)
-				progress(i + 1, njobs, ctx);
-		}
-		return 0;
-	}
+	if (workers <= 1)
+		return run_serial(njobs, job, done, progress, ctx);
 	long *counter = mmap(NULL, sizeof *counter, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (counter == MAP_FAILED) {
 		perror("mxsim: mmap");
@@ -102,101 +224,11 @@ int run_jobs(long njobs, int workers, run_job_fn job, run_done_fn done, run_prog
 	fflush(NULL);
 	pid_t pid[workers];
 	int fd[workers];
-	int rc = 0, live = 0;
-	for (int w = 0; w < workers; w++) {
-		int p[2];
-		if (pipe(p)) {
-			perror("mxsim: pipe");
-			rc = -1;
-			break;
-		}
-		pid[w] = fork();
-		if (pid[w] < 0) {
-			perror("mxsim: fork");
-			close(p[0]);
-			close(p[1]);
-			rc = -1;
-			break;
-		}
-		if (pid[w] == 0) {
-			signal(SIGINT, SIG_DFL);
-			signal(SIGTERM, SIG_DFL);
-			close(p[0]);
-			for (int k = 0; k < w; k++)
-				close(fd[k]);
-			worker(p[1], njobs, counter, job, ctx);
-		}
-		close(p[1]);
-		fd[w] = p[0];
-		live++;
-	}
-	long finished = 0;
-	struct pollfd pfd[workers];
-	int open = live;
-	while (open > 0 && rc == 0) {
-		int m = 0;
-		int map[workers];
-		for (int w = 0; w < live; w++)
-			if (fd[w] >= 0) {
-				pfd[m] = (struct pollfd){fd[w], POLLIN, 0};
-				map[m++] = w;
-			}
-		if (poll(pfd, (nfds_t)m, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			perror("mxsim: poll");
-			rc = -1;
-			break;
-		}
-		for (int k = 0; k < m && rc == 0; k++) {
-			if (!pfd[k].revents)
-				continue;
-			int w = map[k];
-			int64_t hdr[2];
-			int r = read_all(fd[w], hdr, sizeof hdr);
-			if (r == 0) {
-				close(fd[w]);
-				fd[w] = -1;
-				open--;
-				continue;
-			}
-			if (r < 0 || hdr[1] < 0 || hdr[0] < 0 || hdr[0] >= njobs) {
-				fprintf(stderr, "mxsim: a run failed in a worker process\n");
-				rc = -1;
-				break;
-			}
-			size_t n = (size_t)hdr[1];
-			double *out = malloc(n ? n * sizeof *out : 1);
-			if (!out || (n && read_all(fd[w], out, n * sizeof *out) != 1)) {
-				free(out);
-				fprintf(stderr, "mxsim: a worker process stopped mid-result\n");
-				rc = -1;
-				break;
-			}
-			done((long)hdr[0], ctx, out, n);
-			finished++;
-			if (progress)
-				progress(finished, njobs, ctx);
-		}
-	}
-	for (int w = 0; w < live; w++) {
-		if (fd[w] >= 0) {
-			close(fd[w]);
-			if (rc)
-				kill(pid[w], SIGTERM);
-		}
-		int st;
-		while (waitpid(pid[w], &st, 0) < 0 && errno == EINTR)
-			;
-		if (!rc && (!WIFEXITED(st) || WEXITSTATUS(st) != 0)) {
-			fprintf(stderr, "mxsim: a worker process failed\n");
-			rc = -1;
-		}
-	}
-	if (!rc && finished != njobs) {
-		fprintf(stderr, "mxsim: %ld of %ld runs came back\n", finished, njobs);
-		rc = -1;
-	}
+	pool p = {pid, fd, 0, 0, njobs, 0, counter};
+	int rc = spawn(&p, workers, job, ctx);
+	if (rc == 0)
+		rc = collect(&p, done, progress, ctx);
+	rc = reap(&p, rc);
 	munmap(counter, sizeof *counter);
 	return rc;
 }

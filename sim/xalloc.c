@@ -1,12 +1,31 @@
 /*
  * xalloc.c - allocation that aborts when memory runs out (see xalloc.h).
+ * GSL follows the same policy: its error handler, set before main, says
+ * "mxsim: out of memory" for GSL_ENOMEM (or names GSL's error) and aborts,
+ * so no GSL allocation is ever used unchecked.
  */
 #include "xalloc.h"
+
+#include <gsl/gsl_errno.h>
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+static void gsl_failed(const char *reason, const char *file, int line, int gsl_errno)
+{
+	if (gsl_errno == GSL_ENOMEM)
+		fprintf(stderr, "mxsim: out of memory\n");
+	else
+		fprintf(stderr, "mxsim: GSL: %s (%s:%d)\n", reason, file, line);
+	abort();
+}
+
+__attribute__((constructor)) static void gsl_policy(void)
+{
+	gsl_set_error_handler(gsl_failed);
+}
 
 static void *check(void *p)
 {

@@ -1,14 +1,18 @@
 /*
- * test_model.c - the mail-flow models against the analytic results of
- * shared/domain-facts.md section 6, with tolerances from the spread over
- * replications; every run must balance (mdl_run returns 0).
+ * test_model.c - the mail-flow models against analytic results derived
+ * from the model's assumptions (TTL propagation of lazily expiring caches,
+ * R * T / 2 bounces for an early cancellation, R * D for a wrong MX, Erlang
+ * B, P(size > limit), the backup queue R * D) and the documented retry
+ * schedules of the MTAs (postconf(5), the Exim specification), with
+ * tolerances from the spread over replications; every run must balance
+ * (mdl_run returns 0).
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <cmocka.h>
 
-#include "../models/model.h"
+#include "../models/mail.h"
 #include "../sim/rng.h"
 
 #include <math.h>

@@ -1,5 +1,5 @@
 /*
- * model.h - the mail-flow model of one run: domains, MX hosts, receiving
+ * mail.h - the mail-flow model of one run: domains, MX hosts, receiving
  * servers, resolvers, sending MTAs, traffic and a timeline of changes, run
  * on the engine; and the outcome of the run.
  *
@@ -10,8 +10,8 @@
  * The caller builds an mdl_config (it owns every array in it), runs
  * mdl_run, reads the mdl_result and releases it with mdl_result_free.
  */
-#ifndef MX_MODEL_H
-#define MX_MODEL_H
+#ifndef MX_MAIL_H
+#define MX_MAIL_H
 
 #include "../sim/dist.h"
 #include "../sim/engine.h"

@@ -1,0 +1,162 @@
+/*
+ * run.c - one run of the model (see mail.h): the world set up from the
+ * configuration (DNS data, resolvers, senders and backups with their
+ * profiles, servers, traffic), the engine run to the end, the balance
+ * checked (every message delivered, bounced or still queued) and the
+ * world torn down.
+ */
+#include "mail_impl.h"
+#include "../sim/rng.h"
+#include "../sim/xalloc.h"
+#include "../sim/zipf.h"
+
+#include <gsl/gsl_randist.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The senders (profile by share, resolver by Zipf rank, queue-run phase)
+ * and one holder per backup server, with its relay slots. */
+static void init_holders(world *w)
+{
+	const mdl_config *c = w->c;
+	int nbackups = 0;
+	for (int i = 0; i < c->nservers; i++)
+		nbackups += c->servers[i].backup;
+	w->nmtas = c->nsenders + nbackups;
+	w->mtas = xcalloc((size_t)w->nmtas, sizeof *w->mtas);
+	w->relays = xcalloc((size_t)nbackups, sizeof *w->relays);
+	gsl_rng *g = w->rng[STREAM_SETUP];
+	zipf pr;
+	zipf_init(&pr, (unsigned long)c->nresolvers, c->resolver_zipf);
+	gsl_ran_discrete_t *pp = gsl_ran_discrete_preproc((size_t)c->nprofiles, c->profile_share);
+	for (int i = 0; i < c->nsenders; i++) {
+		mta *h = &w->mtas[i];
+		h->profile = (uint8_t)gsl_ran_discrete(g, pp);
+		h->resolver = (uint32_t)zipf_draw(&pr, g);
+		const mta_profile *p = &c->profiles[h->profile];
+		h->phase = p->queue_run ? (sim_time)(gsl_rng_uniform(g) * (double)p->queue_run) : 0;
+	}
+	for (int i = 0, b = c->nsenders; i < c->nservers; i++) {
+		if (!c->servers[i].backup)
+			continue;
+		mta *h = &w->mtas[b];
+		h->profile = (uint8_t)c->servers[i].relay_profile;
+		h->resolver = (uint32_t)c->servers[i].relay_resolver;
+		const mta_profile *p = &c->profiles[h->profile];
+		h->phase = p->queue_run ? (sim_time)(gsl_rng_uniform(g) * (double)p->queue_run) : 0;
+		relay *rl = &w->relays[b++ - c->nsenders];
+		rl->server = i;
+		rl->slots = c->servers[i].relay_sessions;
+	}
+	gsl_ran_discrete_free(pp);
+}
+
+static void setup(world *w, const mdl_config *c, mdl_result *r)
+{
+	memset(w, 0, sizeof *w);
+	w->c = c;
+	w->r = r;
+	w->s = sim_new();
+	for (int i = 0; i < STREAM_N; i++)
+		w->rng[i] = rng_stream(c->seed, (uint64_t)i);
+	w->d = dns_new(c->ndomains + c->nhosts);
+	for (int i = 0; i < c->ndomains; i++)
+		dns_set(w->d, i, &c->initial[i]);
+	w->host_static = xcalloc((size_t)c->nhosts, sizeof *w->host_static);
+	for (int i = 0; i < c->nhosts; i++) {
+		dns_answer a = mail_host_answer(&c->hosts[i]);
+		dns_set(w->d, c->ndomains + i, &a);
+		w->host_static[i] = true;
+	}
+	for (int i = 0; i < c->nevents; i++)
+		if (c->events[i].kind == EV_ADDRESS)
+			w->host_static[c->events[i].host] = false;
+	w->res = res_new(c->nresolvers, c->resolver, c->seed);
+
+	init_holders(w);
+	w->traffic = traffic_new(c, w->rng[STREAM_ARRIVAL], w->rng[STREAM_DOMAIN], w->rng[STREAM_SENDER],
+				 w->rng[STREAM_SIZE]);
+
+	memset(r, 0, sizeof *r);
+	r->server = xcalloc((size_t)c->nservers, sizeof *r->server);
+	r->provider_delivered = xcalloc((size_t)c->nproviders, sizeof *r->provider_delivered);
+	st_hist_init(&r->latency, MDL_LATENCY_LO, MDL_LATENCY_HI, MDL_LATENCY_BINS);
+	r->nbuckets = (int)((c->duration + c->bucket - 1) / c->bucket);
+	r->ncols = TS_N + BOUNCE_N + 3 * c->nservers;
+	r->ts = xcalloc((size_t)r->nbuckets * (size_t)r->ncols, sizeof *r->ts);
+	w->srv = srv_new(c, w->nmtas, r);
+
+	mail_schedule_changes(w);
+	sim_every(w->s, c->bucket, mail_sample, w, NULL);
+	mail_start(w);
+}
+
+static void teardown(world *w)
+{
+	for (int i = 0; i < w->nblocks; i++)
+		free(w->blocks[i]);
+	free(w->blocks);
+	for (int i = 0; i < STREAM_N; i++)
+		gsl_rng_free(w->rng[i]);
+	traffic_free(w->traffic);
+	srv_free(w->srv);
+	free(w->host_static);
+	free(w->mtas);
+	free(w->relays);
+	res_free(w->res);
+	dns_free(w->d);
+	sim_free(w->s);
+}
+
+int mdl_run(const mdl_config *c, mdl_result *r)
+{
+	world w;
+	setup(&w, c, r);
+	sim_limit(w.s, c->max_events);
+	sim_run(w.s, c->duration);
+	/* the last (possibly partial) bucket */
+	mail_sample(w.s, &w, NULL);
+	for (int i = 0; i < c->nservers; i++)
+		r->server[i].mean_sessions = srv_mean_sessions(w.srv, i, c->duration);
+	if (c->trace)
+		for (int i = 0; i < w.nblocks; i++)
+			for (int k = 0; k < BLOCK; k++)
+				if (w.blocks[i][k].live)
+					mail_trace(&w, &w.blocks[i][k], TRACE_QUEUED, -1, 0);
+	r->queued_senders = w.live_senders;
+	r->queued_backups = w.live_backups;
+	r->events = sim_events(w.s);
+	uint64_t b = 0;
+	for (int i = 0; i < BOUNCE_N; i++)
+		b += r->bounces[i];
+	int rc = 0;
+	if (sim_limit_hit(w.s)) {
+		fprintf(stderr,
+			"mxsim: run stopped after %llu events at %.2f h of %.2f h simulated: the work limit "
+			"([run] max_events); raise it if the run is meant to be this large\n",
+			(unsigned long long)sim_events(w.s), (double)sim_now(w.s) / SIM_HOUR,
+			(double)c->duration / SIM_HOUR);
+		rc = -1;
+	} else if (b != r->bounced ||
+	    r->submitted != r->delivered + r->bounced + r->queued_senders + r->queued_backups) {
+		fprintf(stderr,
+			"mxsim: counts do not balance: submitted %llu, delivered %llu, bounced %llu, "
+			"queued %llu + %llu\n",
+			(unsigned long long)r->submitted, (unsigned long long)r->delivered,
+			(unsigned long long)r->bounced, (unsigned long long)r->queued_senders,
+			(unsigned long long)r->queued_backups);
+		rc = -1;
+	}
+	teardown(&w);
+	return rc;
+}
+
+void mdl_result_free(mdl_result *r)
+{
+	free(r->server);
+	free(r->provider_delivered);
+	free(r->ts);
+	st_hist_free(&r->latency);
+	memset(r, 0, sizeof *r);
+}
