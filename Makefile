@@ -10,7 +10,7 @@ WARN     := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 WERROR   ?= -Werror
 CPPFLAGS += -std=c11 -D_GNU_SOURCE -MMD -MP
 LDLIBS   := -lgsl -lgslcblas -lcsv -linih -lm
-PKGS     := libgsl-dev libcsv-dev libinih-dev libcmocka-dev gnuplot-nox python3
+PKGS     := libgsl-dev libcsv-dev libinih-dev libcmocka-dev gnuplot-nox python3 clang-format
 JOBS     ?= $(shell nproc 2>/dev/null || echo 1)
 ifeq ($(SAN),1)
 B        := build-san
@@ -34,7 +34,7 @@ ALL_CFLAGS = $(WARN) $(WERROR) $(CFLAGS)
 
 .SECONDARY: $(TEST_SRC:%.c=$(B)/%.o) $(B)/tests/bench/hold.o $(FUZZ:%=$(B)/tests/fuzz/fuzz_%.o) \
   $(B)/tests/fuzz/replay.o $(B)/tests/fuzz/common.o
-.PHONY: all deps test test-run bench demo fuzz install uninstall clean
+.PHONY: all deps test test-run bench demo fuzz format format-check install uninstall clean
 
 all: $(B)/mxsim
 
@@ -76,8 +76,18 @@ $(B)/tests/fuzz/replay_%: $(B)/tests/fuzz/fuzz_%.o $(B)/tests/fuzz/replay.o $(B)
 $(B)/tests/bench/hold: $(B)/tests/bench/hold.o $(B)/libmx.a | $(B)/.deps
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+# The sources as .clang-format wants them (checked by make test).
+FORMATTED = $(filter-out tests/fuzz/corpus/%,$(shell git ls-files '*.c' '*.h' 2>/dev/null || \
+  find sim models cli plot tests -name '*.[ch]'))
+format: $(B)/.deps
+	clang-format -i $(FORMATTED)
+format-check: $(B)/.deps
+	@bad=$$(for f in $(FORMATTED); do clang-format $$f | cmp -s - $$f || echo $$f; done); \
+	if [ -n "$$bad" ]; then echo "mxsim: not formatted (run make format):" $$bad >&2; exit 1; fi; \
+	echo "format-check: 1 passed, 0 failed"
+
 # The suite runs plain, then again under AddressSanitizer and UBSan.
-test: test-run
+test: format-check test-run
 ifneq ($(SAN),1)
 	$(MAKE) --no-print-directory SAN=1 test-run
 endif

@@ -47,30 +47,30 @@ static double now_sec(void)
 
 static void usage(FILE *out)
 {
-	fprintf(out,
-		"usage: mxsim run [-o DIR] [-j N] [-r REPS] [--seed S] [--set section.key=value]...\n"
-		"                 [--trace] [-q] SCENARIO...\n"
-		"       mxsim check [--set section.key=value]... SCENARIO...\n"
-		"       mxsim plot DIR...\n"
-		"       mxsim help keys | metrics\n"
-		"       mxsim --help | --version\n"
-		"\n"
-		"  run     run every scenario (all study points x replications); results in\n"
-		"          DIR/<scenario>/ (default DIR: results)\n"
-		"  check   validate the scenarios and print them resolved; runs nothing\n"
-		"  plot    draw the plots and reports of result folders (needs gnuplot)\n"
-		"  help    keys: every scenario key with its default; metrics: every output\n"
-		"          column (markdown tables, as in README.md)\n"
-		"\n"
-		"  -o DIR          output root (default: results)\n"
-		"  -j N            worker processes (default 1); results identical for any N\n"
-		"  -r REPS         replications (overrides [run] replications)\n"
-		"      --seed S    base seed (overrides [run] seed)\n"
-		"      --set K=V   override a key, e.g. --set 'server new.sessions=50'\n"
-		"      --trace     also write trace.csv, one row per message\n"
-		"  -q              no progress bar\n"
-		"\n"
-		"Exit status: 0 success, 2 bad usage or scenario, 1 failure while running.\n");
+	fprintf(out, "usage: mxsim run [-o DIR] [-j N] [-r REPS] [--seed S] [--set "
+		     "section.key=value]...\n"
+		     "                 [--trace] [-q] SCENARIO...\n"
+		     "       mxsim check [--set section.key=value]... SCENARIO...\n"
+		     "       mxsim plot DIR...\n"
+		     "       mxsim help keys | metrics\n"
+		     "       mxsim --help | --version\n"
+		     "\n"
+		     "  run     run every scenario (all study points x replications); results in\n"
+		     "          DIR/<scenario>/ (default DIR: results)\n"
+		     "  check   validate the scenarios and print them resolved; runs nothing\n"
+		     "  plot    draw the plots and reports of result folders (needs gnuplot)\n"
+		     "  help    keys: every scenario key with its default; metrics: every output\n"
+		     "          column (markdown tables, as in README.md)\n"
+		     "\n"
+		     "  -o DIR          output root (default: results)\n"
+		     "  -j N            worker processes (default 1); results identical for any N\n"
+		     "  -r REPS         replications (overrides [run] replications)\n"
+		     "      --seed S    base seed (overrides [run] seed)\n"
+		     "      --set K=V   override a key, e.g. --set 'server new.sessions=50'\n"
+		     "      --trace     also write trace.csv, one row per message\n"
+		     "  -q              no progress bar\n"
+		     "\n"
+		     "Exit status: 0 success, 2 bad usage or scenario, 1 failure while running.\n");
 }
 
 /* ---- jobs ------------------------------------------------------------- */
@@ -183,7 +183,6 @@ static void progress(long done, long total, void *vc)
 		fprintf(stderr, "\n");
 }
 
-
 /* ---- commands ---------------------------------------------------------- */
 
 static void batch_free(batch *b)
@@ -227,8 +226,8 @@ static int load_all(int nfiles, char **files, char **sets, int nsets, batch *b)
 		snprintf(b[i].name, sizeof b[i].name, "%s", scn_name(b[i].pt[0]));
 		for (int k = 0; k < i; k++)
 			if (!strcmp(b[k].name, b[i].name)) {
-				fprintf(stderr, "%s: scenario name '%s' is also used by %s\n", files[i], b[i].name,
-					files[k]);
+				fprintf(stderr, "%s: scenario name '%s' is also used by %s\n",
+					files[i], b[i].name, files[k]);
 				return -1;
 			}
 		b[i].reps = scn_replications(b[i].pt[0]);
@@ -236,11 +235,14 @@ static int load_all(int nfiles, char **files, char **sets, int nsets, batch *b)
 		b[i].nts = met_ts_names(b[i].pt[0], NULL);
 		for (long p = 1; p < st->npoints; p++)
 			if (met_summary_names(b[i].pt[p], NULL) != b[i].nsum ||
-			    scn_config(b[i].pt[p], 0)->duration != scn_config(b[i].pt[0], 0)->duration ||
-			    scn_config(b[i].pt[p], 0)->bucket != scn_config(b[i].pt[0], 0)->bucket ||
+			    scn_config(b[i].pt[p], 0)->duration !=
+				    scn_config(b[i].pt[0], 0)->duration ||
+			    scn_config(b[i].pt[p], 0)->bucket !=
+				    scn_config(b[i].pt[0], 0)->bucket ||
 			    scn_replications(b[i].pt[p]) != b[i].reps) {
 				fprintf(stderr,
-					"%s: a study may not change the servers, duration, bucket or "
+					"%s: a study may not change the servers, duration, bucket "
+					"or "
 					"replications between points\n",
 					files[i]);
 				return -1;
@@ -279,12 +281,15 @@ static void add_set(opts *o, char *s)
  * status. */
 static int parse_opts(int argc, char **argv, bool check_only, opts *o)
 {
-	static const struct option lo[] = {
-		{"output", required_argument, 0, 'o'}, {"jobs", required_argument, 0, 'j'},
-		{"replications", required_argument, 0, 'r'}, {"seed", required_argument, 0, 'S'},
-		{"set", required_argument, 0, 's'},   {"trace", no_argument, 0, 't'},
-		{"quiet", no_argument, 0, 'q'},	      {"help", no_argument, 0, 'h'},
-		{0, 0, 0, 0}};
+	static const struct option lo[] = {{"output", required_argument, 0, 'o'},
+					   {"jobs", required_argument, 0, 'j'},
+					   {"replications", required_argument, 0, 'r'},
+					   {"seed", required_argument, 0, 'S'},
+					   {"set", required_argument, 0, 's'},
+					   {"trace", no_argument, 0, 't'},
+					   {"quiet", no_argument, 0, 'q'},
+					   {"help", no_argument, 0, 'h'},
+					   {0, 0, 0, 0}};
 	char err[UNIT_ERR];
 	long r;
 	int c;
@@ -324,8 +329,8 @@ static void print_check(const batch *b, int n)
 {
 	for (int i = 0; i < n; i++) {
 		const study *st = scn_file_study(b[i].f);
-		printf("; %s: %ld point(s) x %u replication(s)\n", scn_file_path(b[i].f), b[i].npoints,
-		       b[i].reps);
+		printf("; %s: %ld point(s) x %u replication(s)\n", scn_file_path(b[i].f),
+		       b[i].npoints, b[i].reps);
 		for (int a = 0; a < st->naxes; a++) {
 			printf("; study %s =", st->axes[a].name);
 			for (int k = 0; k < st->axes[a].nvalues; k++)
@@ -369,7 +374,8 @@ static int run_all(batch *b, int nfiles, const opts *o, int argc, char **argv)
 	for (int i = 0; i < nfiles; i++)
 		if (!pub_replaceable(b[i].name))
 			return 2;
-	ctx c = {b, nfiles, 0, o->trace, !o->quiet && isatty(2), now_sec(), o->out, argc, 0, argv, 0};
+	ctx c = {b,    nfiles, 0,    o->trace, !o->quiet && isatty(2), now_sec(), o->out,
+		 argc, 0,      argv, 0};
 	for (int i = 0; i < nfiles; i++) {
 		b[i].job0 = c.njobs;
 		c.njobs += b[i].npoints * (long)b[i].reps;
@@ -446,7 +452,8 @@ int main(int argc, char **argv)
 {
 	int rc = command(argc, argv);
 	if (fflush(stdout) || ferror(stdout)) {
-		fprintf(stderr, "mxsim: writing to standard output failed: %s\n", strerror(errno ? errno : EIO));
+		fprintf(stderr, "mxsim: writing to standard output failed: %s\n",
+			strerror(errno ? errno : EIO));
 		return rc ? rc : 1;
 	}
 	return rc;

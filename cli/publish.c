@@ -50,7 +50,8 @@ int pub_open(const char *root)
 	}
 	if (flock(root_fd, LOCK_EX | LOCK_NB)) {
 		fprintf(stderr, "mxsim: %s: %s\n", root,
-			errno == EWOULDBLOCK ? "another mxsim run is writing here; wait for it or choose another -o"
+			errno == EWOULDBLOCK ? "another mxsim run is writing here; wait for it or "
+					       "choose another -o"
 					     : strerror(errno));
 		return -1;
 	}
@@ -83,8 +84,10 @@ bool pub_replaceable(const char *name)
 	if (fd < 0 && errno == ENOENT)
 		return true;
 	if (fd < 0) {
-		fprintf(stderr, "mxsim: %s/%s: %s; remove it or choose another -o\n", root_path, name,
-			errno == ENOTDIR || errno == ELOOP ? "exists and is no folder" : strerror(errno));
+		fprintf(stderr, "mxsim: %s/%s: %s; remove it or choose another -o\n", root_path,
+			name,
+			errno == ENOTDIR || errno == ELOOP ? "exists and is no folder"
+							   : strerror(errno));
 		return false;
 	}
 	char *foreign = foreign_file(fd, &err);
@@ -93,8 +96,10 @@ bool pub_replaceable(const char *name)
 	if (err)
 		fprintf(stderr, "mxsim: %s/%s: %s\n", root_path, name, strerror(err));
 	else
-		fprintf(stderr, "mxsim: %s/%s holds '%s', which mxsim did not write; it holds no mxsim results "
-				"to replace: move your files or choose another -o\n",
+		fprintf(stderr,
+			"mxsim: %s/%s holds '%s', which mxsim did not write; it holds no mxsim "
+			"results "
+			"to replace: move your files or choose another -o\n",
 			root_path, name, foreign);
 	free(foreign);
 	return false;
@@ -117,7 +122,8 @@ static void remove_owned(const char *name)
 			unlinkat(dirfd(d), e->d_name, 0);
 	closedir(d);
 	if (unlinkat(root_fd, name, AT_REMOVEDIR) && errno != ENOENT)
-		fprintf(stderr, "mxsim: kept %s/%s: it holds files mxsim did not write\n", root_path, name);
+		fprintf(stderr, "mxsim: kept %s/%s: it holds files mxsim did not write\n",
+			root_path, name);
 }
 
 /* Removes hidden folders of this scenario left by killed runs. */

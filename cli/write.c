@@ -209,9 +209,9 @@ static void write_servers(const batch *b, const study *st, csvw *w)
 static void write_trace(const batch *b, const study *st, csvw *w)
 {
 	(void)st;
-	static const char *const cols[] = {"point",  "replication", "id",	"birth_s", "end_s",
-					   "sender", "domain",	    "attempts", "outcome", "reason",
-					   "server"};
+	static const char *const cols[] = {"point",   "replication", "id",     "birth_s",
+					   "end_s",   "sender",      "domain", "attempts",
+					   "outcome", "reason",      "server"};
 	static const char *const outcome[] = {"delivered", "bounced", "queued"};
 	for (size_t i = 0; i < sizeof cols / sizeof *cols; i++)
 		csvw_str(w, cols[i]);
@@ -231,7 +231,8 @@ static void write_trace(const batch *b, const study *st, csvw *w)
 				csvw_int(w, (int64_t)row[5]);
 				csvw_str(w, outcome[(int)row[6]]);
 				csvw_str(w, isnan(row[7]) ? "" : mdl_bounce_names[(int)row[7]]);
-				csvw_str(w, row[8] < 0 ? "" : scn_server_name(b->pt[p], (int)row[8]));
+				csvw_str(w,
+					 row[8] < 0 ? "" : scn_server_name(b->pt[p], (int)row[8]));
 				csvw_end(w);
 			}
 		}
@@ -262,10 +263,10 @@ static const struct {
 	void (*csv)(const batch *, const study *, csvw *);
 	void (*text)(const batch *, const batch_run *, FILE *);
 } writer[RS_NFILES] = {
-	[RS_SUMMARY] = {write_summary, NULL},	    [RS_AGGREGATE] = {write_aggregate, NULL},
+	[RS_SUMMARY] = {write_summary, NULL},       [RS_AGGREGATE] = {write_aggregate, NULL},
 	[RS_TIMESERIES] = {write_timeseries, NULL}, [RS_LATENCY] = {write_latency, NULL},
-	[RS_POINTS] = {write_points, NULL},	    [RS_SERVERS] = {write_servers, NULL},
-	[RS_TRACE] = {write_trace, NULL},	    [RS_SCENARIO] = {NULL, write_scenario},
+	[RS_POINTS] = {write_points, NULL},         [RS_SERVERS] = {write_servers, NULL},
+	[RS_TRACE] = {write_trace, NULL},           [RS_SCENARIO] = {NULL, write_scenario},
 	[RS_MANIFEST] = {NULL, write_manifest},
 };
 

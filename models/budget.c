@@ -41,7 +41,8 @@ void bgt_estimate_run(const mdl_config *c, bgt_estimate *e)
 	e->messages = c->rate * dur;
 	double t[] = {e->messages * MSG_BYTES, holders * (SENDER_BYTES + rated * RATE_TOKEN_BYTES),
 		      (double)c->nresolvers * RESOLVER_BYTES,
-		      (double)c->ndomains * (DOMAIN_BYTES + c->nservers), buckets * cols * BUCKET_COL_BYTES};
+		      (double)c->ndomains * (DOMAIN_BYTES + c->nservers),
+		      buckets * cols * BUCKET_COL_BYTES};
 	double best = -1;
 	e->bytes = BASE_BYTES;
 	for (int d = BGT_RATE; d <= BGT_BUCKETS; d++) {

@@ -14,14 +14,21 @@
 #include "mail.h"
 
 /* What makes a run big, to name the key responsible. */
-typedef enum { BGT_RATE, BGT_SENDERS, BGT_RESOLVERS, BGT_DOMAINS, BGT_BUCKETS, BGT_OUTAGES } bgt_driver;
+typedef enum {
+	BGT_RATE,
+	BGT_SENDERS,
+	BGT_RESOLVERS,
+	BGT_DOMAINS,
+	BGT_BUCKETS,
+	BGT_OUTAGES
+} bgt_driver;
 
 typedef struct {
-	double messages;   /* expected messages submitted */
-	double bytes;      /* memory of one run, at most */
-	double events;     /* expected events */
+	double messages;                /* expected messages submitted */
+	double bytes;                   /* memory of one run, at most */
+	double events;                  /* expected events */
 	bgt_driver bytes_by, events_by; /* the largest term of each */
-	int outage_server; /* BGT_OUTAGES: which server */
+	int outage_server;              /* BGT_OUTAGES: which server */
 } bgt_estimate;
 
 void bgt_estimate_run(const mdl_config *c, bgt_estimate *e);

@@ -14,7 +14,10 @@
 
 static int target_of(host_kind k, int server)
 {
-	return k == HOST_SERVER ? server : k == HOST_REFUSE ? TO_REFUSE : k == HOST_TIMEOUT ? TO_TIMEOUT : TO_NONE;
+	return k == HOST_SERVER    ? server
+	       : k == HOST_REFUSE  ? TO_REFUSE
+	       : k == HOST_TIMEOUT ? TO_TIMEOUT
+				   : TO_NONE;
 }
 
 /* Where host's address leads, through the holder's resolver when the
@@ -49,7 +52,8 @@ static void order(world *w, dns_mx *mx, int n)
 		while (j < n && mx[j].pref == mx[i].pref)
 			j++;
 		if (j - i > 1)
-			gsl_ran_shuffle(w->rng[STREAM_SHUFFLE], mx + i, (size_t)(j - i), sizeof *mx);
+			gsl_ran_shuffle(w->rng[STREAM_SHUFFLE], mx + i, (size_t)(j - i),
+					sizeof *mx);
 		i = j;
 	}
 }

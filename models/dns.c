@@ -78,7 +78,6 @@ uint32_t dns_set_ttl(dns *d, int domain, sim_time ttl)
 	return dns_set(d, domain, &a);
 }
 
-
 uint32_t dns_current(const dns *d, int domain)
 {
 	return d->dom[domain].cur;
@@ -106,8 +105,8 @@ bool dns_name_ok(const char *name)
 		return false;
 	for (size_t i = 0; i < n; i++) {
 		char c = name[i];
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-		      c == '_' || c == '.'))
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '-' || c == '_' || c == '.'))
 			return false;
 	}
 	return true;

@@ -34,20 +34,20 @@ typedef struct {
 
 /* What an MX host's name resolves to. */
 typedef enum {
-	HOST_SERVER,   /* a simulated server listens */
-	HOST_REFUSE,   /* an address where nothing listens: refused at once */
-	HOST_TIMEOUT,  /* an address that drops packets: connect timeout */
-	HOST_NXDOMAIN  /* the name does not resolve */
+	HOST_SERVER,  /* a simulated server listens */
+	HOST_REFUSE,  /* an address where nothing listens: refused at once */
+	HOST_TIMEOUT, /* an address that drops packets: connect timeout */
+	HOST_NXDOMAIN /* the name does not resolve */
 } host_kind;
 
 typedef struct {
 	dns_kind kind;
 	int n;
 	dns_mx mx[DNS_MAX_MX];
-	host_kind addr;   /* DNS_ADDRESS: what the address is */
-	int server;       /* HOST_SERVER: which */
-	sim_time ttl;     /* the TTL, or the negative TTL for NODATA/NXDOMAIN */
-	uint32_t rrset;   /* set by dns_set */
+	host_kind addr; /* DNS_ADDRESS: what the address is */
+	int server;     /* HOST_SERVER: which */
+	sim_time ttl;   /* the TTL, or the negative TTL for NODATA/NXDOMAIN */
+	uint32_t rrset; /* set by dns_set */
 } dns_answer;
 
 typedef struct dns dns;

@@ -37,18 +37,18 @@
 
 #define S(state) (1u << (state))
 #ifdef MXSIM_DEBUG
-#define TO(m, from, to) (assert((from) & S((m)->state)), (m)->state = (to))
+#define TO(m, from, to) (assert((from)&S((m)->state)), (m)->state = (to))
 #else
 #define TO(m, from, to) ((void)(from), (m)->state = (to))
 #endif
 
-const char *const mdl_bounce_names[BOUNCE_N] = {"relay_denied", "too_large", "expired",
-						"no_such_domain", "no_address", "null_mx", "loop"};
-const char *const mdl_defer_names[DEFER_N] = {"refused", "timeout", "busy",   "rate_limit",
-					      "greylist", "dns", "dead_host"};
-const char *const mdl_ts_names[TS_N] = {"arrivals", "delivered", "bounced", "deferred",
-					"queued_senders", "queued_backups", "old_mx_share"};
-
+const char *const mdl_bounce_names[BOUNCE_N] = {
+	"relay_denied", "too_large", "expired", "no_such_domain", "no_address", "null_mx", "loop"};
+const char *const mdl_defer_names[DEFER_N] = {"refused",  "timeout", "busy",     "rate_limit",
+					      "greylist", "dns",     "dead_host"};
+const char *const mdl_ts_names[TS_N] = {"arrivals",    "delivered",      "bounced",
+					"deferred",    "queued_senders", "queued_backups",
+					"old_mx_share"};
 
 static msg *msg_new(world *w)
 {
@@ -67,7 +67,6 @@ static msg *msg_new(world *w)
 	TO(m, S(MSG_FREE), MSG_AHEAD);
 	return m;
 }
-
 
 /* ---- arrivals -------------------------------------------------------- */
 
@@ -151,8 +150,8 @@ void mail_trace(world *w, const msg *m, mdl_trace_kind k, int server, mdl_bounce
 {
 	if (!w->c->trace)
 		return;
-	mdl_trace t = {k,         m->id,      m->domain, m->sender, m->holder, m->attempts,
-		       server,    why,        m->birth,  sim_now(w->s), m->size};
+	mdl_trace t = {k,      m->id, m->domain, m->sender,     m->holder, m->attempts,
+		       server, why,   m->birth,  sim_now(w->s), m->size};
 	w->c->trace(w->c->trace_ctx, &t);
 }
 
@@ -223,7 +222,8 @@ void mail_defer(world *w, msg *m)
 static bool is_dead(const mta *h, int host, sim_time now)
 {
 	for (int i = 0; i < 2; i++)
-		if (h->dead_host[i] == (uint32_t)host + 1 && (sim_time)h->dead_until[i] * SIM_SEC > now)
+		if (h->dead_host[i] == (uint32_t)host + 1 &&
+		    (sim_time)h->dead_until[i] * SIM_SEC > now)
 			return true;
 	return false;
 }
@@ -295,11 +295,12 @@ static void walk(world *w, msg *m)
 			r->deferrals[DEFER_DEAD]++;
 			continue;
 		}
-		srv_reply rep = sv == TO_REFUSE ? SRV_REFUSED
-				: sv == TO_TIMEOUT
-				    ? SRV_TIMEOUT
-				    : srv_connect(w->srv, sv, m->holder, relay_of(w, m->holder) != NULL,
-						  m->domain, m->size, &m->grey, first, now);
+		srv_reply rep =
+			sv == TO_REFUSE ? SRV_REFUSED
+			: sv == TO_TIMEOUT
+				? SRV_TIMEOUT
+				: srv_connect(w->srv, sv, m->holder, relay_of(w, m->holder) != NULL,
+					      m->domain, m->size, &m->grey, first, now);
 		switch (rep) {
 		case SRV_REFUSED:
 			r->deferrals[DEFER_REFUSED]++;
@@ -329,14 +330,14 @@ static void walk(world *w, msg *m)
 		case SRV_ACCEPT:
 			TO(m, S(MSG_ATTEMPTING), MSG_SESSION);
 			m->server = sv;
-			sim_after(w->s, srv_session_time(w->srv, sv, m->size, w->rng[STREAM_SERVICE]),
+			sim_after(w->s,
+				  srv_session_time(w->srv, sv, m->size, w->rng[STREAM_SERVICE]),
 				  session_end, w, m);
 			return;
 		}
 	}
 	mail_defer(w, m);
 }
-
 
 static void attempt_now(world *w, msg *m)
 {

@@ -57,31 +57,31 @@ typedef struct {
 typedef struct {
 	char name[NAME_MAX_LEN + 1];
 	int provider;
-	bool backup;        /* accepts, queues and relays to better MX hosts */
-	int host;           /* the MX host name it answers as */
-	int sessions;       /* concurrent sessions; full => 421 */
-	dist session_time;  /* seconds, plus size / bandwidth */
-	double bandwidth;   /* bytes/s; 0: size adds nothing */
-	double size_limit;  /* bytes; 0: none */
-	double rate, burst; /* per-sender token bucket (msg/s, msgs); 0: none */
-	sim_time greylist;  /* 0: off */
-	sim_time mtbf, mttr;/* random outages; 0: none */
-	bool down_refuses;  /* down: refused (else: packets dropped) */
-	int relay_profile;  /* backup: MTA profile index for relaying */
-	int relay_resolver; /* backup: resolver it uses */
-	int relay_sessions; /* backup: concurrent relay deliveries */
+	bool backup;         /* accepts, queues and relays to better MX hosts */
+	int host;            /* the MX host name it answers as */
+	int sessions;        /* concurrent sessions; full => 421 */
+	dist session_time;   /* seconds, plus size / bandwidth */
+	double bandwidth;    /* bytes/s; 0: size adds nothing */
+	double size_limit;   /* bytes; 0: none */
+	double rate, burst;  /* per-sender token bucket (msg/s, msgs); 0: none */
+	sim_time greylist;   /* 0: off */
+	sim_time mtbf, mttr; /* random outages; 0: none */
+	bool down_refuses;   /* down: refused (else: packets dropped) */
+	int relay_profile;   /* backup: MTA profile index for relaying */
+	int relay_resolver;  /* backup: resolver it uses */
+	int relay_sessions;  /* backup: concurrent relay deliveries */
 } mdl_server;
 
 typedef enum {
-	EV_MX,        /* domain's MX answer becomes answer */
-	EV_TTL,       /* domain's MX TTL becomes ttl */
-	EV_ACCEPT,    /* server takes domain (-1: all) */
-	EV_REJECT,    /* server refuses domain (-1: all): relay denied */
-	EV_DOWN,      /* server down */
-	EV_UP,        /* server up */
-	EV_DNS_DOWN,  /* domain's authority unreachable */
+	EV_MX,       /* domain's MX answer becomes answer */
+	EV_TTL,      /* domain's MX TTL becomes ttl */
+	EV_ACCEPT,   /* server takes domain (-1: all) */
+	EV_REJECT,   /* server refuses domain (-1: all): relay denied */
+	EV_DOWN,     /* server down */
+	EV_UP,       /* server up */
+	EV_DNS_DOWN, /* domain's authority unreachable */
 	EV_DNS_UP,
-	EV_ADDRESS    /* MX host `host` resolves to `address` from now on */
+	EV_ADDRESS /* MX host `host` resolves to `address` from now on */
 } mdl_ev_kind;
 
 typedef struct {
@@ -102,11 +102,11 @@ typedef enum { TRACE_ATTEMPT, TRACE_DELIVERED, TRACE_BOUNCED, TRACE_QUEUED } mdl
 /* One step of one message, for --trace and tests. */
 typedef struct {
 	mdl_trace_kind kind;
-	uint64_t id;      /* 1, 2, ... in order of arrival */
+	uint64_t id; /* 1, 2, ... in order of arrival */
 	int domain, sender;
-	int holder;       /* sender, or nsenders + k for the k-th backup */
-	int attempts;     /* attempts by the current holder so far */
-	int server;       /* delivered: to which; else -1 */
+	int holder;   /* sender, or nsenders + k for the k-th backup */
+	int attempts; /* attempts by the current holder so far */
+	int server;   /* delivered: to which; else -1 */
 	mdl_bounce reason;
 	sim_time birth, now;
 	uint32_t size;
@@ -115,14 +115,14 @@ typedef struct {
 typedef struct {
 	sim_time duration, bucket;
 	uint64_t max_events; /* the work limit per run (0: none) */
-	uint64_t seed; /* this replication's seed */
+	uint64_t seed;       /* this replication's seed */
 
 	int ndomains;
-	dns_answer *initial;  /* [ndomains] MX answer at time 0 */
-	double *weight;       /* [ndomains] share of traffic */
-	int *self_host;       /* [ndomains] host of the domain's own A (implicit MX) */
-	sim_time *cutover;    /* [ndomains] when the MX moves (SIM_NEVER: never) */
-	int *new_provider;    /* [ndomains] provider it moves to (-1: none) */
+	dns_answer *initial; /* [ndomains] MX answer at time 0 */
+	double *weight;      /* [ndomains] share of traffic */
+	int *self_host;      /* [ndomains] host of the domain's own A (implicit MX) */
+	sim_time *cutover;   /* [ndomains] when the MX moves (SIM_NEVER: never) */
+	int *new_provider;   /* [ndomains] provider it moves to (-1: none) */
 
 	int nhosts;
 	mdl_host *hosts;
@@ -137,13 +137,13 @@ typedef struct {
 	int nsenders;
 	double sender_zipf; /* traffic share over senders: rank^-s */
 	int nprofiles;
-	mta_profile *profiles;  /* [nprofiles] */
-	double *profile_share;  /* [nprofiles] share of senders */
+	mta_profile *profiles; /* [nprofiles] */
+	double *profile_share; /* [nprofiles] share of senders */
 
-	double rate;            /* mean messages per second, all domains */
+	double rate; /* mean messages per second, all domains */
 	mdl_pattern pattern;
-	double hourly[168];     /* PATTERN_TABLE: relative rate per hour of week */
-	dist size;              /* bytes */
+	double hourly[168]; /* PATTERN_TABLE: relative rate per hour of week */
+	dist size;          /* bytes */
 
 	int nevents;
 	mdl_event *events;
@@ -187,11 +187,11 @@ typedef struct {
 	double old_last;              /* seconds after the cutover of the last such delivery */
 	uint64_t peak_queue_senders;
 	uint64_t events;
-	mdl_server_result *server; /* [nservers] */
+	mdl_server_result *server;    /* [nservers] */
 	uint64_t *provider_delivered; /* [nproviders] */
-	st_hist latency;           /* seconds, delivered messages */
-	int nbuckets, ncols;       /* ncols = TS_N + BOUNCE_N + 3 * nservers */
-	double *ts;                /* [nbuckets * ncols] */
+	st_hist latency;              /* seconds, delivered messages */
+	int nbuckets, ncols;          /* ncols = TS_N + BOUNCE_N + 3 * nservers */
+	double *ts;                   /* [nbuckets * ncols] */
 } mdl_result;
 
 /* Runs one replication. Returns 0, or -1 if the counts did not balance

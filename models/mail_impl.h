@@ -18,8 +18,17 @@ enum { BLOCK = 4096 }; /* messages allocated at a time */
 enum { TO_REFUSE = -1, TO_TIMEOUT = -2, TO_NONE = -3 };
 
 /* The random streams of a run, one per component (sim/rng.h). */
-enum { STREAM_ARRIVAL, STREAM_DOMAIN, STREAM_SENDER, STREAM_SIZE, STREAM_SHUFFLE,
-       STREAM_SERVICE, STREAM_OUTAGE, STREAM_SETUP, STREAM_N };
+enum {
+	STREAM_ARRIVAL,
+	STREAM_DOMAIN,
+	STREAM_SENDER,
+	STREAM_SIZE,
+	STREAM_SHUFFLE,
+	STREAM_SERVICE,
+	STREAM_OUTAGE,
+	STREAM_SETUP,
+	STREAM_N
+};
 
 typedef struct msg msg;
 
@@ -37,9 +46,9 @@ typedef enum {
 /* A sending MTA: a sender, or a backup server relaying onward. Kept small:
  * a million of them are touched at random. */
 typedef struct {
-	sim_time phase;          /* of its queue-run grid */
+	sim_time phase; /* of its queue-run grid */
 	uint32_t resolver;
-	uint32_t dead_host[2];   /* host + 1 remembered dead, until (s) */
+	uint32_t dead_host[2]; /* host + 1 remembered dead, until (s) */
 	uint32_t dead_until[2];
 	uint8_t profile;
 } mta;
@@ -76,7 +85,7 @@ typedef struct world {
 	dns *d;
 	res *res;
 	gsl_rng *rng[STREAM_N];
-	mta *mtas; /* senders, then one per backup server */
+	mta *mtas;     /* senders, then one per backup server */
 	relay *relays; /* [holder - nsenders] for backups */
 	int nmtas;
 	servers *srv;

@@ -12,6 +12,9 @@
 
 #define U(x) ((double)(x))
 
+/* One line per metric reads best: */
+/* clang-format off */
+
 static double submitted(const mdl_result *r, int i) { return (void)i, U(r->submitted); }
 static double delivered(const mdl_result *r, int i) { return (void)i, U(r->delivered); }
 static double bounced(const mdl_result *r, int i) { return (void)i, U(r->bounced); }
@@ -53,60 +56,72 @@ static double srv_first_busy(const mdl_result *r, int i)
 }
 static double srv_queue(const mdl_result *r, int i) { return U(r->server[i].peak_queue); }
 static double prov_delivered(const mdl_result *r, int i) { return U(r->provider_delivered[i]); }
+/* clang-format on */
 
 const met_row met_table[] = {
 	{"submitted", MET_ONE, "messages", "messages generated", submitted, "messages", 0, NULL},
-	{"delivered", MET_ONE, "messages", "delivered to a final server", delivered, "delivered", 0, NULL},
-	{"bounced", MET_ONE, "messages", "bounced (every reason)", bounced, "bounced", 1, "messages bounced"},
-	{"queued", MET_ONE, "messages", "still queued when the run ends", queued, "queued at end", 1,
-	 "still queued at the end"},
-	{"queued_senders", MET_ONE, "messages", "of those, at senders", queued_senders, "", 0, NULL},
-	{"queued_backups", MET_ONE, "messages", "of those, at backup MX servers", queued_backups, "", 0, NULL},
-	{"attempts", MET_ONE, "attempts", "delivery attempts (a backup's relaying included)", attempts, "", 0,
+	{"delivered", MET_ONE, "messages", "delivered to a final server", delivered, "delivered", 0,
 	 NULL},
+	{"bounced", MET_ONE, "messages", "bounced (every reason)", bounced, "bounced", 1,
+	 "messages bounced"},
+	{"queued", MET_ONE, "messages", "still queued when the run ends", queued, "queued at end",
+	 1, "still queued at the end"},
+	{"queued_senders", MET_ONE, "messages", "of those, at senders", queued_senders, "", 0,
+	 NULL},
+	{"queued_backups", MET_ONE, "messages", "of those, at backup MX servers", queued_backups,
+	 "", 0, NULL},
+	{"attempts", MET_ONE, "attempts", "delivery attempts (a backup's relaying included)",
+	 attempts, "", 0, NULL},
 	{"attempts_per_message", MET_ONE, "attempts", "attempts per message submitted", per_message,
 	 "attempts / message", 0, NULL},
-	{"deferred_attempts", MET_ONE, "attempts", "attempts that ended deferred", deferred, "", 0, NULL},
+	{"deferred_attempts", MET_ONE, "attempts", "attempts that ended deferred", deferred, "", 0,
+	 NULL},
 	{"lookups", MET_ONE, "lookups", "MX lookups by senders' resolvers", lookups, "", 0, NULL},
-	{"old_mx_share", MET_ONE, "share", "share of MX lookups answered with a superseded MX RRset",
-	 old_share, "", 0, NULL},
+	{"old_mx_share", MET_ONE, "share",
+	 "share of MX lookups answered with a superseded MX RRset", old_share, "", 0, NULL},
 	{"delivered_old_after_cutover", MET_ONE, "messages",
-	 "delivered, after the domain's first MX change, to a provider other than the one its last MX "
+	 "delivered, after the domain's first MX change, to a provider other than the one its last "
+	 "MX "
 	 "change points to",
 	 old_after, "to old provider after switch", 10, "delivered to old provider after switch"},
 	{"old_last_h", MET_ONE, "h", "hours after the cutover of the last such delivery", old_last,
 	 "last to old (h after switch)", 0.1, "last delivery to old provider (h after switch)"},
-	{"latency_mean_s", MET_ONE, "s", "delivery latency (arrival to delivery): mean", lat_mean, "", 0,
-	 NULL},
-	{"latency_p50_s", MET_ONE, "s", "median", lat_p50, "latency p50 (s)", 1e-300, "latency, median (s)"},
+	{"latency_mean_s", MET_ONE, "s", "delivery latency (arrival to delivery): mean", lat_mean,
+	 "", 0, NULL},
+	{"latency_p50_s", MET_ONE, "s", "median", lat_p50, "latency p50 (s)", 1e-300,
+	 "latency, median (s)"},
 	{"latency_p90_s", MET_ONE, "s", "90th percentile", lat_p90, "", 0, NULL},
 	{"latency_p99_s", MET_ONE, "s", "99th percentile", lat_p99, "latency p99 (s)", 1e-300,
 	 "latency, 99th percentile (s)"},
 	{"latency_max_s", MET_ONE, "s", "maximum", lat_max, "", 0, NULL},
-	{"peak_queue_senders", MET_ONE, "messages", "most messages queued at senders at once", peak_queue,
-	 "peak queue at senders", 1, "peak messages queued at senders"},
+	{"peak_queue_senders", MET_ONE, "messages", "most messages queued at senders at once",
+	 peak_queue, "peak queue at senders", 1, "peak messages queued at senders"},
 	{"events", MET_ONE, "events", "events executed", events, "", 0, NULL},
 	{"bounced_", MET_PER_BOUNCE, "messages",
 	 "bounced by reason: `relay_denied` (554/550 5.7.1), `too_large` (552), `expired` (queue "
-	 "lifetime), `no_such_domain` (NXDOMAIN), `no_address` (no MX host resolves, 5.4.4), `null_mx` "
+	 "lifetime), `no_such_domain` (NXDOMAIN), `no_address` (no MX host resolves, 5.4.4), "
+	 "`null_mx` "
 	 "(RFC 7505), `loop` (backup with no better MX)",
 	 bounce, "", 0, NULL},
 	{"deferrals_", MET_PER_DEFER, "attempts",
 	 "deferrals by reason, per candidate tried: `refused`, `timeout`, `busy` (421, no session "
-	 "free), `rate_limit`, `greylist`, `dns` (SERVFAIL), `dead_host` (skipped, remembered dead)",
+	 "free), `rate_limit`, `greylist`, `dns` (SERVFAIL), `dead_host` (skipped, remembered "
+	 "dead)",
 	 deferral, "", 1, "deferrals: "},
-	{"delivered_", MET_PER_SERVER, "messages", "delivered by server", srv_delivered, "", 0, NULL},
-	{"sessions_peak_", MET_PER_SERVER, "sessions", "most SMTP sessions at once", srv_peak, "", 1e-300,
-	 "peak sessions at "},
-	{"sessions_mean_", MET_PER_SERVER, "sessions", "time-average SMTP sessions", srv_mean, "", 0, NULL},
-	{"busy421_", MET_PER_SERVER, "replies", "421 replies: no session free", srv_busy, "", 1e-300,
-	 "421 busy replies at "},
+	{"delivered_", MET_PER_SERVER, "messages", "delivered by server", srv_delivered, "", 0,
+	 NULL},
+	{"sessions_peak_", MET_PER_SERVER, "sessions", "most SMTP sessions at once", srv_peak, "",
+	 1e-300, "peak sessions at "},
+	{"sessions_mean_", MET_PER_SERVER, "sessions", "time-average SMTP sessions", srv_mean, "",
+	 0, NULL},
+	{"busy421_", MET_PER_SERVER, "replies", "421 replies: no session free", srv_busy, "",
+	 1e-300, "421 busy replies at "},
 	{"busy421_first_share_", MET_PER_SERVER, "share", "share of first attempts refused 421",
 	 srv_first_busy, "", 0, NULL},
 	{"queue_peak_", MET_PER_SERVER, "messages", "a backup's peak queue", srv_queue, "", 1e-300,
 	 "peak queue at "},
-	{"delivered_provider_", MET_PER_PROVIDER, "messages", "delivered by provider", prov_delivered, "", 0,
-	 NULL},
+	{"delivered_provider_", MET_PER_PROVIDER, "messages", "delivered by provider",
+	 prov_delivered, "", 0, NULL},
 };
 const int met_count = (int)(sizeof met_table / sizeof *met_table);
 
@@ -117,8 +132,9 @@ const met_ts_row met_ts_table[] = {
 	{"deferred", MET_ONE, "attempts that ended deferred"},
 	{"queued_senders", MET_ONE, "queued at senders at the bucket's end"},
 	{"queued_backups", MET_ONE, "queued at backups at the bucket's end"},
-	{"old_mx_share", MET_ONE, "share of MX lookups answered with a superseded MX RRset (the "
-				  "propagation curve)"},
+	{"old_mx_share", MET_ONE,
+	 "share of MX lookups answered with a superseded MX RRset (the "
+	 "propagation curve)"},
 	{"bounced_", MET_PER_BOUNCE, "bounced in the bucket, by reason"},
 	{"delivered_", MET_PER_SERVER, "delivered by server"},
 	{"sessions_", MET_PER_SERVER, "time-average sessions"},
@@ -160,7 +176,8 @@ static int run_end(const met_scope *scope, int a, int n)
 }
 
 /* Names of columns from rows of (name, scope); out may be NULL. */
-static int expand(const scn *s, const char *const *name, const met_scope *scope, int rows, char **out)
+static int expand(const scn *s, const char *const *name, const met_scope *scope, int rows,
+		  char **out)
 {
 	int n = 0;
 	for (int a = 0, b; a < rows; a = b) {
@@ -170,7 +187,8 @@ static int expand(const scn *s, const char *const *name, const met_scope *scope,
 		for (int i = 0; i < k; i++)
 			for (int m = a; m < b; m++, n++)
 				if (out)
-					out[n] = inst ? xasprintf("%s%s", name[m], inst[i]) : xstrdup(name[m]);
+					out[n] = inst ? xasprintf("%s%s", name[m], inst[i])
+						      : xstrdup(name[m]);
 	}
 	return n;
 }
@@ -215,11 +233,12 @@ void met_print_reference(FILE *out)
 {
 	fprintf(out, "| column | unit | meaning |\n|---|---|---|\n");
 	for (int m = 0; m < met_count; m++)
-		fprintf(out, "| `%s%s` | %s | %s |\n", met_table[m].name, family[met_table[m].scope],
-			met_table[m].unit, met_table[m].help);
-	fprintf(out, "\nTime-series columns (`timeseries.csv`, after `point`, the axes and `t_h`):\n\n"
-		     "| column | meaning |\n|---|---|\n");
+		fprintf(out, "| `%s%s` | %s | %s |\n", met_table[m].name,
+			family[met_table[m].scope], met_table[m].unit, met_table[m].help);
+	fprintf(out,
+		"\nTime-series columns (`timeseries.csv`, after `point`, the axes and `t_h`):\n\n"
+		"| column | meaning |\n|---|---|\n");
 	for (int m = 0; m < met_ts_count; m++)
-		fprintf(out, "| `%s%s` | %s |\n", met_ts_table[m].name, family[met_ts_table[m].scope],
-			met_ts_table[m].help);
+		fprintf(out, "| `%s%s` | %s |\n", met_ts_table[m].name,
+			family[met_ts_table[m].scope], met_ts_table[m].help);
 }

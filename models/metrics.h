@@ -18,12 +18,12 @@
 typedef enum { MET_ONE, MET_PER_BOUNCE, MET_PER_DEFER, MET_PER_SERVER, MET_PER_PROVIDER } met_scope;
 
 typedef struct {
-	const char *name;  /* the column, or the stem of a family */
+	const char *name; /* the column, or the stem of a family */
 	met_scope scope;
-	const char *unit;  /* "messages", "s", "h", "share", "sessions", "events", ... */
-	const char *help;  /* what it is, for README.md and the report */
+	const char *unit; /* "messages", "s", "h", "share", "sessions", "events", ... */
+	const char *help; /* what it is, for README.md and the report */
 	double (*value)(const mdl_result *r, int i); /* i: the instance of a family */
-	const char *label; /* key figure in the report ("": not one) */
+	const char *label;                           /* key figure in the report ("": not one) */
 	double panel_min;  /* a study panel where some point reaches it (0: none) */
 	const char *panel; /* the panel's axis label (a family: + the instance) */
 } met_row;

@@ -115,8 +115,9 @@ res_answer res_lookup(res *r, int resolver, const dns *d, int domain, sim_time n
 		/* steady state: the initial answer, fetched before time 0 */
 		sim_time life = res_lifetime(p, dns_version(d, domain, 0));
 		e->version = 0;
-		e->expires = (sim_time)(rng_hash_unit(r->seed, (uint64_t)resolver, (uint64_t)domain) *
-					(double)life);
+		e->expires =
+			(sim_time)(rng_hash_unit(r->seed, (uint64_t)resolver, (uint64_t)domain) *
+				   (double)life);
 	}
 	if (now < e->expires)
 		return (res_answer){false, e->version};
@@ -131,5 +132,3 @@ res_answer res_lookup(res *r, int resolver, const dns *d, int domain, sim_time n
 	e->expires = now + res_lifetime(p, dns_version(d, domain, v));
 	return (res_answer){false, v};
 }
-
-

@@ -75,8 +75,8 @@ static void setup(world *w, const mdl_config *c, mdl_result *r)
 	w->res = res_new(c->nresolvers, c->resolver, c->seed);
 
 	init_holders(w);
-	w->traffic = traffic_new(c, w->rng[STREAM_ARRIVAL], w->rng[STREAM_DOMAIN], w->rng[STREAM_SENDER],
-				 w->rng[STREAM_SIZE]);
+	w->traffic = traffic_new(c, w->rng[STREAM_ARRIVAL], w->rng[STREAM_DOMAIN],
+				 w->rng[STREAM_SENDER], w->rng[STREAM_SIZE]);
 
 	memset(r, 0, sizeof *r);
 	r->server = xcalloc((size_t)c->nservers, sizeof *r->server);
@@ -133,15 +133,18 @@ int mdl_run(const mdl_config *c, mdl_result *r)
 	int rc = 0;
 	if (sim_limit_hit(w.s)) {
 		fprintf(stderr,
-			"mxsim: run stopped after %llu events at %.2f h of %.2f h simulated: the work limit "
+			"mxsim: run stopped after %llu events at %.2f h of %.2f h simulated: the "
+			"work limit "
 			"([run] max_events); raise it if the run is meant to be this large\n",
 			(unsigned long long)sim_events(w.s), (double)sim_now(w.s) / SIM_HOUR,
 			(double)c->duration / SIM_HOUR);
 		rc = -1;
-	} else if (b != r->bounced ||
-	    r->submitted != r->delivered + r->bounced + r->queued_senders + r->queued_backups) {
+	} else if (b != r->bounced || r->submitted != r->delivered + r->bounced +
+							      r->queued_senders +
+							      r->queued_backups) {
 		fprintf(stderr,
-			"mxsim: counts do not balance: submitted %llu, delivered %llu, bounced %llu, "
+			"mxsim: counts do not balance: submitted %llu, delivered %llu, bounced "
+			"%llu, "
 			"queued %llu + %llu\n",
 			(unsigned long long)r->submitted, (unsigned long long)r->delivered,
 			(unsigned long long)r->bounced, (unsigned long long)r->queued_senders,

@@ -35,9 +35,11 @@ static int p_limits(scn *s, const section *run)
 	if (end != v && *scn_trim(end) == '%') {
 		double phys = (double)sysconf(_SC_PHYS_PAGES) * (double)sysconf(_SC_PAGESIZE);
 		if (!(share > 0 && share <= 100) || *scn_trim(end + 1))
-			return scn_fail(s, line, "max_memory: expected a size (8GB) or a share of memory above 0%% "
-					     "and at most 100%%, got '%s'",
-				    v);
+			return scn_fail(
+				s, line,
+				"max_memory: expected a size (8GB) or a share of memory above 0%% "
+				"and at most 100%%, got '%s'",
+				v);
 		s->max_memory = phys * share / 100;
 	} else if (unit_size(v, &s->max_memory, err)) {
 		return scn_fail(s, line, "max_memory: %s", err);
@@ -55,10 +57,11 @@ static int driver_line(const scn *s, bgt_driver d, int server, const char **key)
 	static const struct {
 		sec_type t;
 		const char *key;
-	} where[] = {{SEC_TRAFFIC, "rate"},	{SEC_SENDERS, "count"}, {SEC_RESOLVERS, "count"},
-		     {SEC_POPULATION, "count"}, {SEC_RUN, "bucket"},	{SEC_SERVER, "mtbf"}};
-	const section *sc = d == BGT_OUTAGES ? scn_find_section((scn *)s, SEC_SERVER, s->c.servers[server].name)
-					     : scn_single((scn *)s, where[d].t);
+	} where[] = {{SEC_TRAFFIC, "rate"},     {SEC_SENDERS, "count"}, {SEC_RESOLVERS, "count"},
+		     {SEC_POPULATION, "count"}, {SEC_RUN, "bucket"},    {SEC_SERVER, "mtbf"}};
+	const section *sc =
+		d == BGT_OUTAGES ? scn_find_section((scn *)s, SEC_SERVER, s->c.servers[server].name)
+				 : scn_single((scn *)s, where[d].t);
 	int line;
 	*key = where[d].key;
 	scn_get(sc, where[d].t, where[d].key, &line);
@@ -76,17 +79,21 @@ static int check_budget(scn *s)
 		bgt_format_bytes(e.bytes, need, sizeof need);
 		bgt_format_bytes(s->max_memory, have, sizeof have);
 		int line = driver_line(s, e.bytes_by, 0, &key);
-		return scn_fail(s, line,
-			    "%s: one run needs up to %s (%.3g messages, all counted as queued at once), more "
-			    "than [run] max_memory = %s; make the run smaller or raise max_memory",
-			    key, need, e.messages, have);
+		return scn_fail(
+			s, line,
+			"%s: one run needs up to %s (%.3g messages, all counted as queued at "
+			"once), "
+			"more "
+			"than [run] max_memory = %s; make the run smaller or raise max_memory",
+			key, need, e.messages, have);
 	}
 	if (s->c.max_events && e.events > (double)s->c.max_events) {
 		int line = driver_line(s, e.events_by, e.outage_server, &key);
 		return scn_fail(s, line,
-			    "%s: one run needs about %.3g events, more than [run] max_events = %llu; make the "
-			    "run smaller or raise max_events",
-			    key, e.events, (unsigned long long)s->c.max_events);
+				"%s: one run needs about %.3g events, more than [run] max_events = "
+				"%llu; make the "
+				"run smaller or raise max_events",
+				key, e.events, (unsigned long long)s->c.max_events);
 	}
 	return 0;
 }
@@ -99,7 +106,8 @@ static int run_keys(scn *s, const section *run)
 	long reps;
 	const char *nm = VALUE(run, SEC_RUN, "name", line);
 	if (!name_ok(*nm ? nm : s->f->base))
-		return scn_fail(s, line, "name: '%.80s': expected %s%s", *nm ? nm : s->f->base, NAME_RULE,
+		return scn_fail(s, line, "name: '%.80s': expected %s%s", *nm ? nm : s->f->base,
+				NAME_RULE,
 				*nm ? "" : " (the file's name is the default; set [run] name)");
 	snprintf(s->name, sizeof s->name, "%s", *nm ? nm : s->f->base);
 	if (scn_p_duration(s, run, SEC_RUN, "duration", &c->duration) ||
@@ -114,7 +122,8 @@ static int run_keys(scn *s, const section *run)
 	if (end == sd || *scn_trim(end) || errno || strchr(sd, '-'))
 		return scn_fail(s, line, "seed: expected a whole number >= 0, got '%s'", sd);
 	if (c->duration <= 0)
-		return scn_fail(s, (VALUE(run, SEC_RUN, "duration", line), line), "duration: must be positive");
+		return scn_fail(s, (VALUE(run, SEC_RUN, "duration", line), line),
+				"duration: must be positive");
 	if (p_limits(s, run))
 		return -1;
 	if (c->bucket <= 0 || c->duration / c->bucket > 1000000)
@@ -139,10 +148,13 @@ static int accepts(scn *s)
 		if (all || none)
 			continue;
 		char *buf = xstrdup(acc), *save, *tok = strtok_r(buf, ", \t", &save);
-		for (int d; tok && (d = scn_domain_id(s, tok)) >= 0; tok = strtok_r(NULL, ", \t", &save))
+		for (int d; tok && (d = scn_domain_id(s, tok)) >= 0;
+		     tok = strtok_r(NULL, ", \t", &save))
 			row[d] = true;
 		if (tok)
-			scn_fail(s, line, "accepts: expected all, none or domain names; unknown '%.80s'", tok);
+			scn_fail(s, line,
+				 "accepts: expected all, none or domain names; unknown '%.80s'",
+				 tok);
 		free(buf);
 		if (tok)
 			return -1;
@@ -169,7 +181,8 @@ static int build(scn *s)
 	c->nhosts = s->nhosts;
 	c->hosts = xcalloc((size_t)s->nhosts, sizeof *c->hosts);
 	for (int i = 0; i < s->nhosts; i++)
-		c->hosts[i] = (mdl_host){s->hosts[i].kind, s->hosts[i].server < 0 ? 0 : s->hosts[i].server,
+		c->hosts[i] = (mdl_host){s->hosts[i].kind,
+					 s->hosts[i].server < 0 ? 0 : s->hosts[i].server,
 					 s->hosts[i].ttl, s->hosts[i].neg_ttl};
 	return accepts(s);
 }
@@ -217,13 +230,14 @@ static int append_sets(char **text, size_t *len, char *const *sets, int nsets, c
 			if (*q == '.')
 				dotp = q;
 		if (!eq || !dotp || dotp == sets[i] || strpbrk(sets[i], "\r\n")) {
-			snprintf(err, SCN_ERR, "--set %.200s: expected section.key=value on one line", sets[i]);
+			snprintf(err, SCN_ERR,
+				 "--set %.200s: expected section.key=value on one line", sets[i]);
 			return -1;
 		}
 		size_t add = strlen(sets[i]) + 8;
 		*text = xrealloc(*text, *len + add + 1);
-		*len += (size_t)sprintf(*text + *len, "[%.*s]\n%.*s = %s\n", (int)(dotp - sets[i]), sets[i],
-					(int)(eq - dotp - 1), dotp + 1, eq + 1);
+		*len += (size_t)sprintf(*text + *len, "[%.*s]\n%.*s = %s\n", (int)(dotp - sets[i]),
+					sets[i], (int)(eq - dotp - 1), dotp + 1, eq + 1);
 	}
 	return 0;
 }
@@ -238,8 +252,8 @@ static int study_of(scn_file *f, char *err)
 	sscanf(serr, "line %d", &line);
 	const char *msg = strchr(serr, ':');
 	if (line > f->file_lines)
-		snprintf(err, SCN_ERR, "--set %.200s%.200s", f->sets[(line - f->file_lines - 1) / 2],
-			 msg ? msg : serr);
+		snprintf(err, SCN_ERR, "--set %.200s%.200s",
+			 f->sets[(line - f->file_lines - 1) / 2], msg ? msg : serr);
 	else
 		snprintf(err, SCN_ERR, "%.300s:%d%.200s", f->path, line, msg ? msg : serr);
 	return -1;
@@ -439,8 +453,6 @@ unsigned scn_replications(const scn *s)
 {
 	return s->reps;
 }
-
-
 
 const char *scn_name(const scn *s)
 {

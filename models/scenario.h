@@ -46,8 +46,8 @@ unsigned scn_replications(const scn *s);
 double scn_max_memory(const scn *s);
 const char *scn_name(const scn *s);
 const char *scn_server_name(const scn *s, int i);
-const char *const *scn_server_names(const scn *s);     /* [nservers] */
-const char *const *scn_provider_names(const scn *s);   /* [nproviders] */
+const char *const *scn_server_names(const scn *s);   /* [nservers] */
+const char *const *scn_provider_names(const scn *s); /* [nproviders] */
 const char *scn_provider_name(const scn *s, int i);
 
 /* The earliest MX cutover (SIM_NEVER if none), the MX TTL in force just

@@ -47,8 +47,10 @@ static int self_host(scn *s, const char *dname, const char *addr, int line)
 	else {
 		int h = scn_host_id(s, addr, false);
 		if (h < 0)
-			return scn_fail(s, line, "address: expected refuse, timeout, nxdomain or a server's host, got '%s'",
-				    addr);
+			return scn_fail(s, line,
+					"address: expected refuse, timeout, nxdomain or a server's "
+					"host, got '%s'",
+					addr);
 		return h;
 	}
 	char *nm = xasprintf("%s.", dname); /* the apex, apart from MX host names */
@@ -62,7 +64,8 @@ int scn_add_event(scn *s, mdl_event e)
 {
 	mdl_config *c = &s->c;
 	if ((c->nevents & (c->nevents - 1)) == 0) /* at 0 and powers of two */
-		c->events = xrealloc(c->events, (size_t)(c->nevents ? 2 * c->nevents : 1) * sizeof *c->events);
+		c->events = xrealloc(c->events,
+				     (size_t)(c->nevents ? 2 * c->nevents : 1) * sizeof *c->events);
 	c->events[c->nevents++] = e;
 	return 0;
 }
@@ -92,7 +95,8 @@ static int build_domain(scn *s, const section *sc)
 		return -1;
 	const char *mx = VALUE(sc, SEC_DOMAIN, "mx", line);
 	if (!mx)
-		return scn_fail(s, sc->line, "[domain %s] needs mx = records (or none, null, nxdomain)",
+		return scn_fail(s, sc->line,
+				"[domain %s] needs mx = records (or none, null, nxdomain)",
 				sc->name);
 	dns_answer a;
 	if (scn_p_records(s, mx, line, ttl, neg, &a))
@@ -111,7 +115,7 @@ typedef struct {
 	dist ttl, neg, weight, cut;
 	bool never;
 	const char *prefix, *addr;
-	int line; /* of address */
+	int line;        /* of address */
 	dns_answer a, b; /* before and after the cutover */
 } population;
 
@@ -125,7 +129,8 @@ static int population_keys(scn *s, const section *sc, population *p)
 		bgt_format_bytes(bgt_domain_bytes((double)p->n), need, sizeof need);
 		bgt_format_bytes(s->max_memory, have, sizeof have);
 		return scn_fail(s, (VALUE(sc, SEC_POPULATION, "count", line), line),
-				"count: %ld domains need %s, more than [run] max_memory = %s", p->n, need, have);
+				"count: %ld domains need %s, more than [run] max_memory = %s", p->n,
+				need, have);
 	}
 	if (scn_p_dist(s, sc, SEC_POPULATION, "mx_ttl", UNIT_TIME, &p->ttl) ||
 	    scn_p_dist(s, sc, SEC_POPULATION, "neg_ttl", UNIT_TIME, &p->neg) ||
@@ -136,8 +141,8 @@ static int population_keys(scn *s, const section *sc, population *p)
 		return -1;
 	p->prefix = VALUE(sc, SEC_POPULATION, "prefix", line);
 	if (strlen(p->prefix) > DNS_NAME_MAX - 8 || (*p->prefix && !dns_name_ok(p->prefix)))
-		return scn_fail(s, line, "prefix: '%.80s': expected %s, at most %d characters", p->prefix,
-				DNS_NAME_RULE, DNS_NAME_MAX - 8);
+		return scn_fail(s, line, "prefix: '%.80s': expected %s, at most %d characters",
+				p->prefix, DNS_NAME_RULE, DNS_NAME_MAX - 8);
 	p->addr = VALUE(sc, SEC_POPULATION, "address", p->line);
 	const char *mx = VALUE(sc, SEC_POPULATION, "mx", line);
 	const char *cmx = VALUE(sc, SEC_POPULATION, "cutover_mx", cline);
@@ -159,7 +164,8 @@ static int make_population(scn *s, population *p)
 		double w = dist_draw(&p->weight, g);
 		p->a.ttl = p->a.kind == DNS_MX || p->a.kind == DNS_NULLMX ? t : ng;
 		p->b.ttl = p->b.kind == DNS_MX || p->b.kind == DNS_NULLMX ? t : ng;
-		if (strcmp(p->addr, "refuse") && strcmp(p->addr, "timeout") && strcmp(p->addr, "nxdomain"))
+		if (strcmp(p->addr, "refuse") && strcmp(p->addr, "timeout") &&
+		    strcmp(p->addr, "nxdomain"))
 			self = self_host(s, nm, p->addr, p->line);
 		else if (self < 0)
 			self = self_host(s, p->prefix, p->addr, p->line); /* one shared apex kind */
@@ -170,7 +176,9 @@ static int make_population(scn *s, population *p)
 		free(nm);
 		sim_time at = rc || p->never ? SIM_NEVER : sim_from_sec(dist_draw(&p->cut, g));
 		if (at < s->c.duration)
-			scn_add_event(s, (mdl_event){.at = at, .kind = EV_MX, .domain = s->c.ndomains - 1,
+			scn_add_event(s, (mdl_event){.at = at,
+						     .kind = EV_MX,
+						     .domain = s->c.ndomains - 1,
 						     .answer = p->b});
 	}
 	gsl_rng_free(g);

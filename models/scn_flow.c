@@ -33,7 +33,8 @@ static int senders(scn *s)
 			int k = 0;
 			for (; k < c->nprofiles && k < 64; k++)
 				names[k] = c->profiles[k].name;
-			return scn_fail(s, line, "profiles: unknown MTA profile '%s'%s", mix[i].name,
+			return scn_fail(s, line, "profiles: unknown MTA profile '%s'%s",
+					mix[i].name,
 					scn_suggest(mix[i].name, names, k, sg, sizeof sg));
 		}
 		s->mta_share[p] += mix[i].share;
@@ -90,7 +91,8 @@ static int resolvers(scn *s)
 		if (!c->servers[i].backup)
 			continue;
 		const section *ss = scn_find_section(s, SEC_SERVER, c->servers[i].name);
-		s->res_mix[c->nresolvers] = scn_res_by_name(s, VALUE(ss, SEC_SERVER, "relay_resolver", line));
+		s->res_mix[c->nresolvers] =
+			scn_res_by_name(s, VALUE(ss, SEC_SERVER, "relay_resolver", line));
 		c->servers[i].relay_resolver = c->nresolvers++;
 	}
 	c->resolver = s->res_mix;
@@ -124,7 +126,8 @@ int scn_build_traffic(scn *s)
 	int tline;
 	const char *tab = VALUE(sc, SEC_TRAFFIC, "table", tline);
 	if (!*tab)
-		return scn_fail(s, line, "pattern = table needs table = FILE.csv (24 or 168 hourly rates)");
+		return scn_fail(s, line,
+				"pattern = table needs table = FILE.csv (24 or 168 hourly rates)");
 	dist d;
 	char err[UNIT_ERR];
 	char *spec = xasprintf("empirical(%s)", tab);
@@ -134,7 +137,8 @@ int scn_build_traffic(scn *s)
 		return scn_fail(s, tline, "table: %s", err);
 	if (d.n != 24 && d.n != 168) {
 		dist_clear(&d);
-		return scn_fail(s, tline, "table: expected 24 or 168 rows (hourly rates), got %d", d.n);
+		return scn_fail(s, tline, "table: expected 24 or 168 rows (hourly rates), got %d",
+				d.n);
 	}
 	double sum = 0;
 	for (int h = 0; h < 168; h++)

@@ -20,8 +20,18 @@
 /* ---- schema (scn_keys.c) ---------------------------------------------- */
 
 typedef enum {
-	SEC_RUN, SEC_TRAFFIC, SEC_SENDERS, SEC_RESOLVERS, SEC_PROFILE, SEC_RESOLVER, SEC_DOMAIN,
-	SEC_POPULATION, SEC_SERVER, SEC_HOST, SEC_TIMELINE, SEC_N
+	SEC_RUN,
+	SEC_TRAFFIC,
+	SEC_SENDERS,
+	SEC_RESOLVERS,
+	SEC_PROFILE,
+	SEC_RESOLVER,
+	SEC_DOMAIN,
+	SEC_POPULATION,
+	SEC_SERVER,
+	SEC_HOST,
+	SEC_TIMELINE,
+	SEC_N
 } sec_type;
 
 typedef struct {

@@ -9,11 +9,12 @@
 
 #include <string.h>
 
-#define MTA_MIX                                                                                    \
-	"postfix:0.30, exim:0.15, sendmail:0.05, exchange:0.10, exchange-online:0.15, gmail:0.20, " \
+#define MTA_MIX                                                                         \
+	"postfix:0.30, exim:0.15, sendmail:0.05, exchange:0.10, exchange-online:0.15, " \
+	"gmail:0.20, "                                                                  \
 	"qmail:0.025, opensmtpd:0.025"
-#define RES_MIX                                                                                    \
-	"google:0.25, unbound:0.25, bind:0.20, powerdns:0.10, quad9:0.05, systemd:0.04, "          \
+#define RES_MIX                                                                           \
+	"google:0.25, unbound:0.25, bind:0.20, powerdns:0.10, quad9:0.05, systemd:0.04, " \
 	"knot:0.0226, violator:0.0874"
 
 const scn_section scn_sections[SEC_N] = {
@@ -24,12 +25,15 @@ const scn_section scn_sections[SEC_N] = {
 	[SEC_PROFILE] = {"profile", true, "a custom MTA profile; unset keys are inherited"},
 	[SEC_RESOLVER] = {"resolver", true, "a custom resolver profile; unset keys are inherited"},
 	[SEC_DOMAIN] = {"domain", true, "a recipient domain and its DNS records"},
-	[SEC_POPULATION] = {"population", false,
-			    "many generated domains PREFIX1 ... PREFIXn, drawn from the run's seed (the "
-			    "same in every replication)"},
+	[SEC_POPULATION] =
+		{"population", false,
+		 "many generated domains PREFIX1 ... PREFIXn, drawn from the run's seed (the "
+		 "same in every replication)"},
 	[SEC_SERVER] = {"server", true, "a receiving server (final or backup MX)"},
-	[SEC_HOST] = {"host", true, "an MX host name that is no server's (or a server's host's TTLs)"},
-	[SEC_TIMELINE] = {"timeline", false, "changes over time: TIME = ACTION ARGS (see the actions)"},
+	[SEC_HOST] = {"host", true,
+		      "an MX host name that is no server's (or a server's host's TTLs)"},
+	[SEC_TIMELINE] = {"timeline", false,
+			  "changes over time: TIME = ACTION ARGS (see the actions)"},
 };
 
 const scn_key scn_keys[] = {
@@ -41,17 +45,21 @@ const scn_key scn_keys[] = {
 	{SEC_RUN, "max_memory", "50%",
 	 "memory one run may need, as a size (`8GB`) or a share of this machine's memory"},
 	{SEC_RUN, "max_events", "1e9", "work limit: events one run may execute"},
-	{SEC_TRAFFIC, "rate", "1000/h", "mean message rate over all domains (non-homogeneous Poisson)"},
+	{SEC_TRAFFIC, "rate", "1000/h",
+	 "mean message rate over all domains (non-homogeneous Poisson)"},
 	{SEC_TRAFFIC, "pattern", "flat",
 	 "`flat`; `office`: weekdays 08-18 h at 9 times the night rate, weekends at 0.3 times the "
 	 "weekday rate, scaled so that `rate` is the mean over a week; or `table`"},
 	{SEC_TRAFFIC, "table", "",
 	 "with `pattern = table`: CSV of 24 or 168 hourly rates (relative; scaled so their mean is "
 	 "`rate`)"},
-	{SEC_TRAFFIC, "size", "lnpareto(4KB, 1.2, 32KB, 1.3)", "message size in bytes (a distribution)"},
+	{SEC_TRAFFIC, "size", "lnpareto(4KB, 1.2, 32KB, 1.3)",
+	 "message size in bytes (a distribution)"},
 	{SEC_SENDERS, "count", "1000", "sending MTAs"},
-	{SEC_SENDERS, "zipf", "1", "share of traffic of the k-th sender is proportional to k^-zipf"},
-	{SEC_SENDERS, "profiles", MTA_MIX, "MTA profile mix (`name:share`), built-in or [profile] names"},
+	{SEC_SENDERS, "zipf", "1",
+	 "share of traffic of the k-th sender is proportional to k^-zipf"},
+	{SEC_SENDERS, "profiles", MTA_MIX,
+	 "MTA profile mix (`name:share`), built-in or [profile] names"},
 	{SEC_RESOLVERS, "count", "100", "caching resolvers shared by the senders"},
 	{SEC_RESOLVERS, "zipf", "1", "senders per resolver is proportional to k^-zipf"},
 	{SEC_RESOLVERS, "profiles", RES_MIX, "resolver profile mix, built-in or [resolver] names"},
@@ -71,7 +79,8 @@ const scn_key scn_keys[] = {
 	{SEC_RESOLVER, "extend", "", "TTL multiplier"},
 	{SEC_RESOLVER, "stale", "", "serve-stale: longest staleness while the authorities fail"},
 	{SEC_DOMAIN, "mx", NULL,
-	 "`10 mx1.example, 20 mx2.example`, or `none` (NODATA), `null` (null MX, RFC 7505), `nxdomain`"},
+	 "`10 mx1.example, 20 mx2.example`, or `none` (NODATA), `null` (null MX, RFC 7505), "
+	 "`nxdomain`"},
 	{SEC_DOMAIN, "mx_ttl", "1h", "TTL of the MX RRset"},
 	{SEC_DOMAIN, "neg_ttl", "1h", "SOA negative TTL (NODATA, NXDOMAIN)"},
 	{SEC_DOMAIN, "address", "refuse",
@@ -85,22 +94,27 @@ const scn_key scn_keys[] = {
 	{SEC_POPULATION, "neg_ttl", "1h", "negative TTL (a distribution)"},
 	{SEC_POPULATION, "address", "refuse", "their own address (as in [domain])"},
 	{SEC_POPULATION, "weight", "const(1)", "share of the traffic (a distribution)"},
-	{SEC_POPULATION, "cutover", "never", "when each domain's MX changes: `never` or a distribution"},
+	{SEC_POPULATION, "cutover", "never",
+	 "when each domain's MX changes: `never` or a distribution"},
 	{SEC_POPULATION, "cutover_mx", "none", "the MX records after the cutover"},
 	{SEC_SERVER, "host", "", "the MX host name it answers as (default: the server's name)"},
 	{SEC_SERVER, "provider", "", "provider it belongs to (default: the server's name)"},
 	{SEC_SERVER, "kind", "final",
-	 "`final` (delivers to mailboxes) or `backup` (accepts, queues and relays to better MX hosts)"},
+	 "`final` (delivers to mailboxes) or `backup` (accepts, queues and relays to better MX "
+	 "hosts)"},
 	{SEC_SERVER, "sessions", "100", "concurrent SMTP sessions; when full: 421"},
 	{SEC_SERVER, "session_time", "exp(2s)", "session duration, plus size / `bandwidth`"},
 	{SEC_SERVER, "bandwidth", "10MB", "bytes per second of a session (0: no transfer time)"},
 	{SEC_SERVER, "size_limit", "20MB", "larger messages: 552 (bounce); `0`: none"},
-	{SEC_SERVER, "rate_limit", "0", "per-sender message rate (token bucket); above it: 421; `0`: none"},
+	{SEC_SERVER, "rate_limit", "0",
+	 "per-sender message rate (token bucket); above it: 421; `0`: none"},
 	{SEC_SERVER, "burst", "0", "token bucket size; `0`: one minute of `rate_limit`"},
-	{SEC_SERVER, "greylist", "0", "greylisting delay: first attempt 451, accepted from then on"},
+	{SEC_SERVER, "greylist", "0",
+	 "greylisting delay: first attempt 451, accepted from then on"},
 	{SEC_SERVER, "mtbf", "0", "random outages: mean time between failures (`0`: none)"},
 	{SEC_SERVER, "mttr", "1h", "random outages: mean time to repair"},
-	{SEC_SERVER, "down", "timeout", "what a down server does: `timeout` (drops packets) or `refuse`"},
+	{SEC_SERVER, "down", "timeout",
+	 "what a down server does: `timeout` (drops packets) or `refuse`"},
 	{SEC_SERVER, "accepts", "all",
 	 "domains taken: `all`, `none`, or names; others get 554 relay denied (bounce)"},
 	{SEC_SERVER, "relay_profile", "postfix", "backup: MTA profile for relaying"},
@@ -142,7 +156,8 @@ void scn_print_keys(FILE *out)
 		fprintf(out, "| key | default | meaning |\n|---|---|---|\n");
 		for (const scn_key *k = scn_keys; k->key; k++)
 			if (k->section == (sec_type)t)
-				fprintf(out, "| `%s` | %s%s%s | %s |\n", k->key, k->def && *k->def ? "`" : "",
-					k->def ? k->def : "required", k->def && *k->def ? "`" : "", k->help);
+				fprintf(out, "| `%s` | %s%s%s | %s |\n", k->key,
+					k->def && *k->def ? "`" : "", k->def ? k->def : "required",
+					k->def && *k->def ? "`" : "", k->help);
 	}
 }

@@ -57,7 +57,8 @@ int scn_domain_id(const scn *s, const char *name)
 
 /* "10 mx.a, 20 mx.b" | none | null | nxdomain */
 /* t: the value v trimmed, modified. */
-static int records(scn *s, char *t, const char *v, int line, sim_time ttl, sim_time neg, dns_answer *a)
+static int records(scn *s, char *t, const char *v, int line, sim_time ttl, sim_time neg,
+		   dns_answer *a)
 {
 	memset(a, 0, sizeof *a);
 	if (!strcmp(t, "none")) {
@@ -82,20 +83,24 @@ static int records(scn *s, char *t, const char *v, int line, sim_time ttl, sim_t
 		host = strtok_r(end, " \t", &extra);
 		if (a->n == DNS_MAX_MX)
 			return scn_fail(s, line, "at most %d MX records", DNS_MAX_MX);
-		if (end == rr || errno || !host || strtok_r(NULL, " \t", &extra) || pref < 0 || pref > 65535)
+		if (end == rr || errno || !host || strtok_r(NULL, " \t", &extra) || pref < 0 ||
+		    pref > 65535)
 			return scn_fail(s, line,
-				    "expected MX records like '10 mx1.example, 20 mx2.example' (preference "
-				    "0-65535 and host), or none, null, nxdomain; got '%.200s'",
-				    v);
+					"expected MX records like '10 mx1.example, 20 mx2.example' "
+					"(preference "
+					"0-65535 and host), or none, null, nxdomain; got '%.200s'",
+					v);
 		if (!strcmp(host, "."))
 			return scn_fail(s, line, "a null MX is written 'null'");
 		if (!dns_name_ok(host))
-			return scn_fail(s, line, "MX host '%.80s': expected %s", host, DNS_NAME_RULE);
+			return scn_fail(s, line, "MX host '%.80s': expected %s", host,
+					DNS_NAME_RULE);
 		a->mx[a->n++] = (dns_mx){(uint16_t)pref, (uint32_t)scn_host_id(s, host, true)};
 		rr = strtok_r(NULL, ",", &save);
 	}
 	if (!a->n)
-		return scn_fail(s, line, "expected at least one MX record, or none, null, nxdomain");
+		return scn_fail(s, line,
+				"expected at least one MX record, or none, null, nxdomain");
 	return 0;
 }
 
@@ -123,17 +128,23 @@ static int mix(scn *s, char *buf, const char *v, int line, mix_item *out, int ma
 		if (colon) {
 			*colon = '\0';
 			if (unit_number(colon + 1, &sh, err) || sh < 0)
-				return scn_fail(s, line, "expected 'name:share, ...' with shares >= 0, got '%.200s'", v);
+				return scn_fail(
+					s, line,
+					"expected 'name:share, ...' with shares >= 0, got '%.200s'",
+					v);
 		}
 		if (!name_ok(scn_trim(it)))
-			return scn_fail(s, line, "profile name '%.80s': expected %s", scn_trim(it), NAME_RULE);
+			return scn_fail(s, line, "profile name '%.80s': expected %s", scn_trim(it),
+					NAME_RULE);
 		snprintf(out[*n].name, sizeof out[*n].name, "%s", scn_trim(it));
 		out[(*n)++].share = sh;
 		sum += sh;
 		it = strtok_r(NULL, ",", &save);
 	}
 	if (!*n || !(sum > 0))
-		return scn_fail(s, line, "expected 'name:share, ...' with a positive total, got '%.200s'", v);
+		return scn_fail(s, line,
+				"expected 'name:share, ...' with a positive total, got '%.200s'",
+				v);
 	return 0;
 }
 
@@ -168,10 +179,12 @@ static int build_mta_profile(scn *s, const section *sc)
 	snprintf(p.name, sizeof p.name, "%s", sc->name);
 	for (size_t k = 0; k < sizeof times / sizeof *times; k++)
 		if (*VALUE(sc, SEC_PROFILE, times[k].key, line) &&
-		    scn_p_duration(s, sc, SEC_PROFILE, times[k].key, (sim_time *)((char *)&p + times[k].off)))
+		    scn_p_duration(s, sc, SEC_PROFILE, times[k].key,
+				   (sim_time *)((char *)&p + times[k].off)))
 			return -1;
 	if (p.lifetime <= 0)
-		return scn_fail(s, (VALUE(sc, SEC_PROFILE, "lifetime", line), line), "lifetime: must be positive");
+		return scn_fail(s, (VALUE(sc, SEC_PROFILE, "lifetime", line), line),
+				"lifetime: must be positive");
 	long v;
 	if (*VALUE(sc, SEC_PROFILE, "mx_limit", line)) {
 		if (scn_p_long(s, sc, SEC_PROFILE, "mx_limit", 1, DNS_MAX_MX, &v))
@@ -207,12 +220,14 @@ static int build_res_profile(scn *s, const section *sc)
 	p.name = sc->name;
 	for (size_t k = 0; k < sizeof times / sizeof *times; k++)
 		if (*VALUE(sc, SEC_RESOLVER, times[k].key, line) &&
-		    scn_p_duration(s, sc, SEC_RESOLVER, times[k].key, (sim_time *)((char *)&p + times[k].off)))
+		    scn_p_duration(s, sc, SEC_RESOLVER, times[k].key,
+				   (sim_time *)((char *)&p + times[k].off)))
 			return -1;
 	if (*VALUE(sc, SEC_RESOLVER, "extend", line) &&
 	    scn_p_number(s, sc, SEC_RESOLVER, "extend", 0, &p.extend))
 		return -1;
-	s->res_custom = xrealloc(s->res_custom, (size_t)(s->nres_custom + 1) * sizeof *s->res_custom);
+	s->res_custom =
+		xrealloc(s->res_custom, (size_t)(s->nres_custom + 1) * sizeof *s->res_custom);
 	s->res_custom[s->nres_custom++] = p;
 	return 0;
 }
@@ -223,7 +238,8 @@ int scn_build_profiles(scn *s)
 {
 	mdl_config *c = &s->c;
 	for (int i = 0; i < mta_builtin_count(); i++) {
-		c->profiles = xrealloc(c->profiles, (size_t)(c->nprofiles + 1) * sizeof *c->profiles);
+		c->profiles =
+			xrealloc(c->profiles, (size_t)(c->nprofiles + 1) * sizeof *c->profiles);
 		c->profiles[c->nprofiles++] = *mta_builtin_at(i);
 	}
 	for (int i = 0; i < s->nsec; i++)
@@ -258,8 +274,8 @@ static int server_identity(scn *s, const section *sc, mdl_server *v, int *h)
 	const char *host = VALUE(sc, SEC_SERVER, "host", line);
 	*h = scn_host_id(s, *host ? host : sc->name, true);
 	if (s->hosts[*h].server >= 0)
-		return scn_fail(s, line, "host '%s' already belongs to server '%s'", s->hosts[*h].name,
-				s->c.servers[s->hosts[*h].server].name);
+		return scn_fail(s, line, "host '%s' already belongs to server '%s'",
+				s->hosts[*h].name, s->c.servers[s->hosts[*h].server].name);
 	const char *prov = VALUE(sc, SEC_SERVER, "provider", line);
 	if (*prov && !name_ok(prov))
 		return scn_fail(s, line, "provider: '%.80s': expected %s", prov, NAME_RULE);
@@ -349,12 +365,15 @@ static int build_host(scn *s, const section *sc)
 	const char *a = VALUE(sc, SEC_HOST, "address", line);
 	if (hr->server >= 0) {
 		if (*a)
-			return scn_fail(s, line, "address: host '%s' is server '%s''s; change it in the timeline",
-					sc->name, s->c.servers[hr->server].name);
+			return scn_fail(
+				s, line,
+				"address: host '%s' is server '%s''s; change it in the timeline",
+				sc->name, s->c.servers[hr->server].name);
 		return 0;
 	}
 	if (!*a)
-		return scn_fail(s, sc->line, "[host %s] needs address = refuse | timeout | nxdomain", sc->name);
+		return scn_fail(s, sc->line,
+				"[host %s] needs address = refuse | timeout | nxdomain", sc->name);
 	if (!strcmp(a, "refuse"))
 		hr->kind = HOST_REFUSE;
 	else if (!strcmp(a, "timeout"))
@@ -362,7 +381,8 @@ static int build_host(scn *s, const section *sc)
 	else if (!strcmp(a, "nxdomain"))
 		hr->kind = HOST_NXDOMAIN;
 	else
-		return scn_fail(s, line, "address: expected refuse, timeout or nxdomain, got '%s'", a);
+		return scn_fail(s, line, "address: expected refuse, timeout or nxdomain, got '%s'",
+				a);
 	return 0;
 }
 

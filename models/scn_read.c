@@ -38,8 +38,8 @@ int scn_fail(scn *s, int line, const char *fmt, ...)
 	va_end(ap);
 	const scn_file *f = s->f;
 	if (line > f->file_lines && line - f->file_lines - 1 < 2 * f->nsets)
-		snprintf(s->err, SCN_ERR, "--set %.200s: %.280s", f->sets[(line - f->file_lines - 1) / 2],
-			 msg);
+		snprintf(s->err, SCN_ERR, "--set %.200s: %.280s",
+			 f->sets[(line - f->file_lines - 1) / 2], msg);
 	else if (line > 0)
 		snprintf(s->err, SCN_ERR, "%.200s:%d: %.280s", f->path, line, msg);
 	else
@@ -147,9 +147,10 @@ static int section_type(scn *s, const char *text, const char *type, const char *
 			names[i] = scn_sections[i].name;
 		char sg[96];
 		return scn_fail(s, sline,
-			    "unknown section [%.100s]%s; expected run, traffic, senders, resolvers, population, "
-			    "timeline, or profile/resolver/domain/server/host NAME",
-			    text, scn_suggest(type, names, SEC_N, sg, sizeof sg));
+				"unknown section [%.100s]%s; expected run, traffic, senders, "
+				"resolvers, population, "
+				"timeline, or profile/resolver/domain/server/host NAME",
+				text, scn_suggest(type, names, SEC_N, sg, sizeof sg));
 	}
 	if (scn_sections[t].named && !*name)
 		return scn_fail(s, sline, "section [%s] needs a name: [%s NAME]", type, type);
@@ -169,7 +170,8 @@ static int key_known(scn *s, int t, const char *text, const char *key, int line)
 	const char *names[64];
 	int n = scn_key_names((sec_type)t, names, 64);
 	char sg[96];
-	return scn_fail(s, line, "unknown key '%.80s' in [%.100s]%s", key, text, scn_suggest(key, names, n, sg, sizeof sg));
+	return scn_fail(s, line, "unknown key '%.80s' in [%.100s]%s", key, text,
+			scn_suggest(key, names, n, sg, sizeof sg));
 }
 
 /* Stores key = value of section "type name" (text); returns 0 or -1. */
@@ -256,7 +258,6 @@ section *scn_single(scn *s, sec_type t)
 			return &s->sec[i];
 	return NULL;
 }
-
 
 int scn_p_duration(scn *s, const section *sc, sec_type t, const char *key, sim_time *out)
 {

@@ -26,7 +26,8 @@ static int target(scn *s, const char *name, int line, int *out)
 		return 0;
 	}
 	if ((*out = scn_domain_id(s, name)) < 0)
-		return scn_fail(s, line, "unknown domain '%s' (expected a [domain] name or *)", name);
+		return scn_fail(s, line, "unknown domain '%s' (expected a [domain] name or *)",
+				name);
 	return 0;
 }
 
@@ -56,7 +57,8 @@ static int act_mx(scn *s, const tl_line *l, mdl_event *ev)
 	ev->kind = EV_MX;
 	if (!l->rest || !*l->rest)
 		return scn_fail(s, l->line, "mx: expected 'mx DOMAIN records'");
-	if (scn_p_records(s, l->rest, l->line, ttl_then(s, ev->domain, l->at), SIM_HOUR, &ev->answer))
+	if (scn_p_records(s, l->rest, l->line, ttl_then(s, ev->domain, l->at), SIM_HOUR,
+			  &ev->answer))
 		return -1;
 	if (ev->answer.kind != DNS_MX && ev->answer.kind != DNS_NULLMX) {
 		/* a negative answer lives for the domain's neg_ttl */
@@ -91,13 +93,15 @@ static int act_dns(scn *s, const tl_line *l, mdl_event *ev)
 static int act_address(scn *s, const tl_line *l, mdl_event *ev)
 {
 	if (!l->a1 || (ev->host = scn_host_id(s, l->a1, false)) < 0)
-		return scn_fail(s, l->line, "address: expected an MX host name, got '%s'", l->a1 ? l->a1 : "");
+		return scn_fail(s, l->line, "address: expected an MX host name, got '%s'",
+				l->a1 ? l->a1 : "");
 	const host_rec *h = &s->hosts[ev->host];
 	ev->kind = EV_ADDRESS;
 	ev->address = (mdl_host){HOST_NXDOMAIN, 0, h->ttl, h->neg_ttl};
 	const char *r = l->rest;
 	if (!r || !*r)
-		return scn_fail(s, l->line, "address: expected 'address HOST refuse|timeout|nxdomain|SERVER'");
+		return scn_fail(s, l->line,
+				"address: expected 'address HOST refuse|timeout|nxdomain|SERVER'");
 	if (!strcmp(r, "refuse"))
 		ev->address.kind = HOST_REFUSE;
 	else if (!strcmp(r, "timeout"))
@@ -105,7 +109,9 @@ static int act_address(scn *s, const tl_line *l, mdl_event *ev)
 	else if (strcmp(r, "nxdomain")) {
 		if ((ev->address.server = scn_server_id(s, r)) < 0)
 			return scn_fail(s, l->line,
-					"address: expected refuse, timeout, nxdomain or a [server] name, got '%s'", r);
+					"address: expected refuse, timeout, nxdomain or a [server] "
+					"name, got '%s'",
+					r);
 		ev->address.kind = HOST_SERVER;
 	}
 	return 0;
@@ -114,7 +120,8 @@ static int act_address(scn *s, const tl_line *l, mdl_event *ev)
 static int server_arg(scn *s, const tl_line *l, mdl_event *ev)
 {
 	if (!l->a1 || (ev->server = scn_server_id(s, l->a1)) < 0)
-		return scn_fail(s, l->line, "%s: expected a [server] name, got '%s'", l->act, l->a1 ? l->a1 : "");
+		return scn_fail(s, l->line, "%s: expected a [server] name, got '%s'", l->act,
+				l->a1 ? l->a1 : "");
 	return 0;
 }
 
@@ -124,7 +131,8 @@ static int act_accept(scn *s, const tl_line *l, mdl_event *ev)
 		return -1;
 	ev->kind = !strcmp(l->act, "accept") ? EV_ACCEPT : EV_REJECT;
 	if (!l->rest || !*l->rest)
-		return scn_fail(s, l->line, "%s: expected '%s SERVER DOMAIN' (or *)", l->act, l->act);
+		return scn_fail(s, l->line, "%s: expected '%s SERVER DOMAIN' (or *)", l->act,
+				l->act);
 	return target(s, l->rest, l->line, &ev->domain);
 }
 
@@ -155,11 +163,14 @@ static const struct {
 	tl_fn fn;
 } actions[] = {
 	{"mx", "DOMAIN RECORDS",
-	 "the MX RRset becomes RECORDS (as in `[domain] mx`); the first is the domain's cutover", act_mx},
+	 "the MX RRset becomes RECORDS (as in `[domain] mx`); the first is the domain's cutover",
+	 act_mx},
 	{"ttl", "DOMAIN DURATION",
-	 "the MX TTL becomes DURATION (write it before the `mx` lines it should apply to)", act_ttl},
+	 "the MX TTL becomes DURATION (write it before the `mx` lines it should apply to)",
+	 act_ttl},
 	{"address", "HOST TARGET",
-	 "the MX host's address record now leads to TARGET: a server's name, `refuse`, `timeout` or "
+	 "the MX host's address record now leads to TARGET: a server's name, `refuse`, `timeout` "
+	 "or "
 	 "`nxdomain`",
 	 act_address},
 	{"accept", "SERVER DOMAIN", "the server starts taking the domain (or `*`)", act_accept},
@@ -167,7 +178,8 @@ static const struct {
 	{"down", "SERVER", "the server goes down (as its `down` key says)", act_down},
 	{"up", "SERVER", "the server comes back", act_down},
 	{"outage", "SERVER DURATION", "down now, up after DURATION", act_outage},
-	{"dns-down", "DOMAIN", "the domain's authoritative servers stop answering (SERVFAIL)", act_dns},
+	{"dns-down", "DOMAIN", "the domain's authoritative servers stop answering (SERVFAIL)",
+	 act_dns},
 	{"dns-up", "DOMAIN", "they answer again", act_dns},
 };
 enum { NACTIONS = sizeof actions / sizeof *actions };
@@ -227,5 +239,6 @@ void scn_print_actions(FILE *out)
 {
 	fprintf(out, "| action | meaning |\n|---|---|\n");
 	for (int i = 0; i < NACTIONS; i++)
-		fprintf(out, "| `%s %s` | %s |\n", actions[i].name, actions[i].args, actions[i].help);
+		fprintf(out, "| `%s %s` | %s |\n", actions[i].name, actions[i].args,
+			actions[i].help);
 }

@@ -45,7 +45,8 @@ static void write_keys(const scn *s, const section *sc, sec_type t, FILE *out)
 			const char *v = k->def;
 			if (t == SEC_RUN && !strcmp(k->key, "name"))
 				v = s->name;
-			else if (t == SEC_SERVER && !*v && (!strcmp(k->key, "host") || !strcmp(k->key, "provider")))
+			else if (t == SEC_SERVER && !*v &&
+				 (!strcmp(k->key, "host") || !strcmp(k->key, "provider")))
 				v = sc->name;
 			fprintf(out, "%s = %s\n", k->key, v);
 		}

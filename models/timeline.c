@@ -36,7 +36,8 @@ dns_answer mail_host_answer(const mdl_host *h)
 {
 	if (h->kind == HOST_NXDOMAIN)
 		return (dns_answer){.kind = DNS_NXDOMAIN, .ttl = h->neg_ttl};
-	return (dns_answer){.kind = DNS_ADDRESS, .addr = h->kind, .server = h->server, .ttl = h->ttl};
+	return (dns_answer){
+		.kind = DNS_ADDRESS, .addr = h->kind, .server = h->server, .ttl = h->ttl};
 }
 
 static void timeline(sim *s, void *subject, void *object)
@@ -69,9 +70,9 @@ static void outage(sim *s, void *subject, void *object)
 	bool down = !srv_is_down(w->srv, sv);
 	srv_set_down(w->srv, sv, down);
 	double mean = sec(down ? cs->mttr : cs->mtbf);
-	sim_after(s, sim_from_sec(gsl_ran_exponential(w->rng[STREAM_OUTAGE], mean)) + 1, outage, w, object);
+	sim_after(s, sim_from_sec(gsl_ran_exponential(w->rng[STREAM_OUTAGE], mean)) + 1, outage, w,
+		  object);
 }
-
 
 void mail_schedule_changes(world *w)
 {
@@ -80,6 +81,8 @@ void mail_schedule_changes(world *w)
 		sim_at(w->s, c->events[i].at, timeline, w, &c->events[i]);
 	for (int i = 0; i < c->nservers; i++)
 		if (c->servers[i].mtbf > 0)
-			sim_at(w->s, sim_from_sec(gsl_ran_exponential(w->rng[STREAM_OUTAGE], sec(c->servers[i].mtbf))),
+			sim_at(w->s,
+			       sim_from_sec(gsl_ran_exponential(w->rng[STREAM_OUTAGE],
+								sec(c->servers[i].mtbf))),
 			       outage, w, (void *)(intptr_t)i);
 }

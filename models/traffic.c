@@ -32,9 +32,9 @@ void traffic_pattern(const mdl_config *c, double mult[168])
 {
 	double sum = 0;
 	for (int h = 0; h < 168; h++) {
-		mult[h] = c->pattern == PATTERN_OFFICE ? office(h)
+		mult[h] = c->pattern == PATTERN_OFFICE  ? office(h)
 			  : c->pattern == PATTERN_TABLE ? c->hourly[h]
-							  : 1;
+							: 1;
 		sum += mult[h];
 	}
 	if (c->pattern == PATTERN_OFFICE)

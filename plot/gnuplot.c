@@ -71,8 +71,9 @@ static char *find_scripts(void)
 int gp_init(void)
 {
 	if (!on_path("gnuplot")) {
-		fprintf(stderr, "mxsim: plot: gnuplot not found; install it (Debian: apt-get install "
-				"gnuplot-nox) and run mxsim plot again\n");
+		fprintf(stderr,
+			"mxsim: plot: gnuplot not found; install it (Debian: apt-get install "
+			"gnuplot-nox) and run mxsim plot again\n");
 		return -1;
 	}
 	if (!script_dir && !(script_dir = find_scripts())) {
@@ -99,7 +100,8 @@ static void name_of(char id[64], const char *fmt, va_list ap)
 	int n = vsnprintf(id, 64, fmt, ap);
 	bool ok = n > 0 && n < 64 && (id[0] == '_' || (id[0] >= 'a' && id[0] <= 'z'));
 	for (int i = 1; ok && i < n; i++)
-		ok = id[i] == '_' || (id[i] >= 'a' && id[i] <= 'z') || (id[i] >= '0' && id[i] <= '9');
+		ok = id[i] == '_' || (id[i] >= 'a' && id[i] <= 'z') ||
+		     (id[i] >= '0' && id[i] <= '9');
 	if (!ok) {
 		fprintf(stderr, "mxsim: internal error: bad gnuplot variable name '%s'\n", id);
 		abort();
@@ -180,7 +182,8 @@ int gp_run(gp_vars *v, const char *dir, const char *script)
 	char vars[4096], *common = NULL, *sp = NULL;
 	int rc = -1, st;
 	if (vars_file(v, vars, sizeof vars)) {
-		fprintf(stderr, "mxsim: plot: cannot write a temporary file: %s\n", strerror(errno));
+		fprintf(stderr, "mxsim: plot: cannot write a temporary file: %s\n",
+			strerror(errno));
 		gp_free(v);
 		return -1;
 	}

@@ -41,7 +41,8 @@ static int series_count(int n)
 static char *shown(const rs_scn *s)
 {
 	int n = s->agg.nrows;
-	return n > MAX_SERIES ? xasprintf(" (%d of %d study points shown)", MAX_SERIES, n) : xstrdup("");
+	return n > MAX_SERIES ? xasprintf(" (%d of %d study points shown)", MAX_SERIES, n)
+			      : xstrdup("");
 }
 
 /* Whether some row of the column reaches min in absolute value. */
@@ -141,7 +142,8 @@ static void words_close(words *w)
 
 static int propagation(rs_scn *s, double t1)
 {
-	int ptc = rt_col(&s->srv, "point"), sc = rt_col(&s->srv, "server"), pc = rt_col(&s->srv, "provider");
+	int ptc = rt_col(&s->srv, "point"), sc = rt_col(&s->srv, "server"),
+	    pc = rt_col(&s->srv, "provider");
 	double cut = rt_num(&s->pts, 0, rt_col(&s->pts, "cutover_h"));
 	const char *newp = rt_str(&s->pts, 0, rt_col(&s->pts, "new_provider"));
 	if (isnan(cut))
@@ -167,7 +169,8 @@ static int propagation(rs_scn *s, double t1)
 	gp_num(v, b < t1 ? b : t1, "t1");
 	free(old.text);
 	int rc = gp_run(v, s->dir, "propagation.gp");
-	char *more = shown(s), *cap = xasprintf("Propagation: old MX answers and mail to the old provider%s", more);
+	char *more = shown(s),
+	     *cap = xasprintf("Propagation: old MX answers and mail to the old provider%s", more);
 	rs_add_image(s, "propagation.png", cap);
 	free(more);
 	free(cap);
@@ -203,7 +206,8 @@ static int study_metrics(const rs_scn *s, gp_vars *v, words *metrics)
 		else if (row->scope == MET_PER_DEFER || row->scope == MET_PER_BOUNCE)
 			for (int i = 0; i < (row->scope == MET_PER_DEFER ? DEFER_N : BOUNCE_N); i++)
 				panel(s, v, metrics, &nm, row,
-				      row->scope == MET_PER_DEFER ? mdl_defer_names[i] : mdl_bounce_names[i]);
+				      row->scope == MET_PER_DEFER ? mdl_defer_names[i]
+								  : mdl_bounce_names[i]);
 		else if (row->scope == MET_PER_SERVER)
 			for (int r = 0; r < s->srv.nrows; r++)
 				if (rt_num(&s->srv, r, ptc) == 0)
@@ -240,7 +244,8 @@ static int study_plot(rs_scn *s, double t1)
 		size_t len;
 		FILE *m = xmemstream(&lab, &len);
 		for (int a = 1; a < ax; a++)
-			fprintf(m, "%s%s=%s", a > 1 ? " " : "", s->agg.head[a], rt_str(&s->agg, g * nlast, a));
+			fprintf(m, "%s%s=%s", a > 1 ? " " : "", s->agg.head[a],
+				rt_str(&s->agg, g * nlast, a));
 		fclose(m);
 		gp_str(v, lab, "glabel%d", g);
 		free(lab);
@@ -314,7 +319,8 @@ static int plot_scenario(rs_scn *s)
 	double t1 = span_h(s);
 	int rc = propagation(s, t1) | study_plot(s, t1);
 	rc |= gp_run(base_vars(s, t1), s->dir, "latency.gp");
-	char *more = shown(s), *cap = xasprintf("Delivery latency (cumulative distribution)%s", more);
+	char *more = shown(s),
+	     *cap = xasprintf("Delivery latency (cumulative distribution)%s", more);
 	rs_add_image(s, "latency.png", cap);
 	free(more);
 	free(cap);

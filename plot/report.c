@@ -115,7 +115,8 @@ char *report_verdict(const rs_scn *s)
 		if (!strcmp(a, b))
 			fprintf(m, ", %s %% delivered to the old provider after the switch", a);
 		else
-			fprintf(m, ", %s to %s %% delivered to the old provider after the switch", a, b);
+			fprintf(m, ", %s to %s %% delivered to the old provider after the switch",
+				a, b);
 	}
 	if (qhi >= 1)
 		fprintf(m, ", up to %.0f still queued at the end", qhi);
@@ -144,8 +145,8 @@ static void cell(FILE *f, const rs_scn *s, int p, const char *metric)
 }
 
 /* A table: a row per study point, a column "mean ± half" per metric. */
-static void table(FILE *f, const rs_scn *s, const char *const *metric,
-		  const char *const *label, int n)
+static void table(FILE *f, const rs_scn *s, const char *const *metric, const char *const *label,
+		  int n)
 {
 	fprintf(f, "<div style=\"overflow-x:auto\"><table><tr><th class=\"l\">point</th>");
 	for (int c = 0; c < n; c++) {
@@ -200,9 +201,11 @@ static void detail_table(FILE *f, const rs_scn *s)
 		bool want = false;
 		for (int m = 0; m < met_count; m++)
 			want |= met_table[m].scope != MET_ONE &&
-				!strncmp(h, met_table[m].name, strlen(met_table[m].name)) && strcmp(h, "delivered_mean");
+				!strncmp(h, met_table[m].name, strlen(met_table[m].name)) &&
+				strcmp(h, "delivered_mean");
 		for (int m = 0; m < met_count; m++)
-			if (met_table[m].scope == MET_ONE && !strncmp(h, met_table[m].name, l - 5) &&
+			if (met_table[m].scope == MET_ONE &&
+			    !strncmp(h, met_table[m].name, l - 5) &&
 			    strlen(met_table[m].name) == l - 5)
 				want = false;
 		if (!want || l < 6 || strcmp(h + l - 5, "_mean"))
@@ -245,7 +248,8 @@ int report_write(const rs_scn *s)
 		return -1;
 	fprintf(f, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>mxsim: ");
 	esc(f, s->name);
-	fprintf(f, "</title>%s</head><body>\n<p><a href=\"../index.html\">all scenarios</a></p>\n<h1>",
+	fprintf(f,
+		"</title>%s</head><body>\n<p><a href=\"../index.html\">all scenarios</a></p>\n<h1>",
 		style);
 	esc(f, s->name);
 	fprintf(f, "</h1>\n<pre>");
@@ -254,8 +258,9 @@ int report_write(const rs_scn *s)
 	char *v = report_verdict(s);
 	esc(f, v);
 	free(v);
-	fprintf(f, "</p>\n<h2>Key figures</h2>\n<p>Mean over the replications &plusmn; half-width of "
-		   "the Student-t 95 %% confidence interval.</p>\n");
+	fprintf(f,
+		"</p>\n<h2>Key figures</h2>\n<p>Mean over the replications &plusmn; half-width of "
+		"the Student-t 95 %% confidence interval.</p>\n");
 	const char *key[met_count], *key_label[met_count];
 	int nk = 0;
 	for (int m = 0; m < met_count; m++)
@@ -272,8 +277,8 @@ int report_write(const rs_scn *s)
 	for (int i = 0; i < RS_NFILES; i++) {
 		char *p = xasprintf("%s/%s", s->dir, rs_files[i].name);
 		if (rs_files[i].by != RS_BY_PLOT && access(p, R_OK) == 0)
-			fprintf(f, "<a href=\"%s\" title=\"%s\">%s</a> ", rs_files[i].name, rs_files[i].what,
-				rs_files[i].name);
+			fprintf(f, "<a href=\"%s\" title=\"%s\">%s</a> ", rs_files[i].name,
+				rs_files[i].what, rs_files[i].name);
 		free(p);
 	}
 	fprintf(f, "</p>\n<h2>Run</h2>\n<pre>");
@@ -288,9 +293,11 @@ int report_index(const char *root, const rs_scn *s, int n)
 	FILE *f = open_page(root, "index.html", &path);
 	if (!f)
 		return -1;
-	fprintf(f, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>mxsim results</title>%s"
-		   "</head><body>\n<h1>mxsim results</h1>\n<table><tr><th class=\"l\">scenario</th>"
-		   "<th class=\"l\">verdict</th></tr>\n",
+	fprintf(f,
+		"<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>mxsim "
+		"results</title>%s"
+		"</head><body>\n<h1>mxsim results</h1>\n<table><tr><th class=\"l\">scenario</th>"
+		"<th class=\"l\">verdict</th></tr>\n",
 		style);
 	for (int i = 0; i < n; i++) {
 		char *v = report_verdict(&s[i]);

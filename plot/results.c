@@ -16,8 +16,10 @@ enum { TEXT_MAX = 1 << 20 };
 
 const rs_file rs_files[RS_NFILES] = {
 	[RS_SUMMARY] = {"summary.csv", RS_BY_RUN, "one row per run: every metric"},
-	[RS_AGGREGATE] = {"aggregate.csv", RS_BY_RUN, "per study point: mean and 95 % CI half-width"},
-	[RS_TIMESERIES] = {"timeseries.csv", RS_BY_RUN, "per point and bucket: means over replications"},
+	[RS_AGGREGATE] = {"aggregate.csv", RS_BY_RUN,
+			  "per study point: mean and 95 % CI half-width"},
+	[RS_TIMESERIES] = {"timeseries.csv", RS_BY_RUN,
+			   "per point and bucket: means over replications"},
 	[RS_LATENCY] = {"latency.csv", RS_BY_RUN, "per point: delivery latency distribution"},
 	[RS_POINTS] = {"points.csv", RS_BY_RUN, "per point: cutover time, TTL, new provider"},
 	[RS_SERVERS] = {"servers.csv", RS_BY_RUN, "per point: servers, providers, capacity"},
@@ -54,7 +56,8 @@ static char *read_text(const char *path, bool comments_only)
 	while (f && getline(&line, &cap, f) > 0) {
 		const char *t = line;
 		if (comments_only) {
-			if ((line[0] != ';' && line[0] != '#') || strstr(line, "resolved scenario:"))
+			if ((line[0] != ';' && line[0] != '#') ||
+			    strstr(line, "resolved scenario:"))
 				break;
 			t = line + 1 + (line[1] == ' ');
 		}
@@ -82,7 +85,8 @@ static int need(const rs_scn *s, const rtable *t, const char *file, const char *
 {
 	for (; *cols; cols++)
 		if (rt_col(t, *cols) < 0) {
-			fprintf(stderr, "mxsim: plot: %s/%s:1: expected a column '%s'\n", s->dir, file, *cols);
+			fprintf(stderr, "mxsim: plot: %s/%s:1: expected a column '%s'\n", s->dir,
+				file, *cols);
 			return -1;
 		}
 	return 0;
@@ -98,8 +102,11 @@ static int check_servers(const rs_scn *s)
 		for (int k = 0; k < 2; k++) {
 			const char *v = rt_str(&s->srv, r, k ? pc : sc);
 			if (!name_ok(v)) {
-				fprintf(stderr, "mxsim: plot: %s/servers.csv:%d: %s name '%.80s': expected %s\n",
-					s->dir, s->srv.line[r], k ? "provider" : "server", v, NAME_RULE);
+				fprintf(stderr,
+					"mxsim: plot: %s/servers.csv:%d: %s name '%.80s': expected "
+					"%s\n",
+					s->dir, s->srv.line[r], k ? "provider" : "server", v,
+					NAME_RULE);
 				return -1;
 			}
 		}
@@ -118,8 +125,10 @@ static int check_agg(rs_scn *s)
 	for (int r = 0; r < s->agg.nrows; r++)
 		for (int a = 1; a <= s->naxes; a++)
 			if (strchr(rt_str(&s->agg, r, a), '"')) {
-				fprintf(stderr, "mxsim: plot: %s/aggregate.csv:%d: a study value holds '\"', which "
-						"mxsim never writes there\n",
+				fprintf(stderr,
+					"mxsim: plot: %s/aggregate.csv:%d: a study value holds "
+					"'\"', which "
+					"mxsim never writes there\n",
 					s->dir, s->agg.line[r]);
 				return -1;
 			}
@@ -142,13 +151,15 @@ int rs_load(rs_scn *s, const char *dir)
 	int ok = access(p, F_OK) == 0;
 	free(p);
 	if (!ok) {
-		fprintf(stderr, "mxsim: plot: %s: no results here (aggregate.csv missing; run mxsim run first)\n",
+		fprintf(stderr,
+			"mxsim: plot: %s: no results here (aggregate.csv missing; run mxsim run "
+			"first)\n",
 			dir);
 		return -1;
 	}
-	if (load_csv(&s->agg, s, "aggregate.csv") || check_agg(s) || load_csv(&s->pts, s, "points.csv") ||
-	    need(s, &s->pts, "points.csv", pcols) || load_csv(&s->srv, s, "servers.csv") ||
-	    check_servers(s))
+	if (load_csv(&s->agg, s, "aggregate.csv") || check_agg(s) ||
+	    load_csv(&s->pts, s, "points.csv") || need(s, &s->pts, "points.csv", pcols) ||
+	    load_csv(&s->srv, s, "servers.csv") || check_servers(s))
 		return -1;
 	p = xasprintf("%s/scenario.ini", dir);
 	s->desc = read_text(p, true);

@@ -18,8 +18,17 @@
 /* The files of a scenario's results folder: the one list that writing,
  * cleaning up, refusing to replace foreign files, and the report use. */
 typedef enum {
-	RS_SUMMARY, RS_AGGREGATE, RS_TIMESERIES, RS_LATENCY, RS_POINTS, RS_SERVERS, RS_TRACE,
-	RS_SCENARIO, RS_MANIFEST, RS_REPORT, RS_NFILES
+	RS_SUMMARY,
+	RS_AGGREGATE,
+	RS_TIMESERIES,
+	RS_LATENCY,
+	RS_POINTS,
+	RS_SERVERS,
+	RS_TRACE,
+	RS_SCENARIO,
+	RS_MANIFEST,
+	RS_REPORT,
+	RS_NFILES
 } rs_file_id;
 
 typedef enum { RS_BY_RUN, RS_BY_RUN_TRACE, RS_BY_PLOT } rs_origin;
@@ -41,11 +50,11 @@ typedef struct {
 } rs_image;
 
 typedef struct {
-	char *dir, *name;  /* the folder, and its last component */
+	char *dir, *name; /* the folder, and its last component */
 	rtable agg, pts, srv;
-	int naxes;         /* study axes: aggregate.csv columns 1..naxes */
-	char *desc;        /* the scenario file's leading comment */
-	char *manifest;    /* manifest.ini as text */
+	int naxes;      /* study axes: aggregate.csv columns 1..naxes */
+	char *desc;     /* the scenario file's leading comment */
+	char *manifest; /* manifest.ini as text */
 	rs_image *image;
 	int nimages;
 } rs_scn;

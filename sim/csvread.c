@@ -63,7 +63,8 @@ int csvread_file(const char *path, int (*row)(void *ctx, int line, int nf, char 
 		for (size_t i = 0; i < n && !r.failed; i++) {
 			if (buf[i] != '\n')
 				continue;
-			if (csv_parse(&p, buf + start, i + 1 - start, field, record, &r) != i + 1 - start) {
+			if (csv_parse(&p, buf + start, i + 1 - start, field, record, &r) !=
+			    i + 1 - start) {
 				snprintf(r.msg, sizeof r.msg, "%s", csv_strerror(csv_error(&p)));
 				r.failed = r.line;
 			}

@@ -67,7 +67,8 @@ double dist_mean(const dist *d)
 		if (a <= 1)
 			return INFINITY;
 		double body = exp(mu + s * s / 2) * gsl_cdf_ugaussian_P((log(c) - mu - s * s) / s);
-		return body + dist_tail(&(dist){.kind = DIST_LOGNORMAL, .p = {p[0], s}}, c) * a * c / (a - 1);
+		return body + dist_tail(&(dist){.kind = DIST_LOGNORMAL, .p = {p[0], s}}, c) * a *
+				      c / (a - 1);
 	}
 	case DIST_EMPIRICAL: {
 		double m = 0;
@@ -139,4 +140,3 @@ void dist_clear(dist *d)
 		d->table = NULL;
 	}
 }
-

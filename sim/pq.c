@@ -39,7 +39,7 @@ typedef struct {
 	size_t nb, cur, cap;
 	struct {
 		uint32_t head, count; /* list of nodes, NIL-terminated; length */
-	} *b;
+	} * b;
 } rung;
 
 #define NIL UINT32_MAX
@@ -50,7 +50,7 @@ struct pq {
 			   nodes: a list is walked in this dense array, then
 			   its nodes are read independently, in parallel */
 	uint32_t nnodes, ncap, free_node;
-	uint32_t top;  /* list */
+	uint32_t top; /* list */
 	size_t ntop;
 	int64_t top_min, top_max, top_start;
 	rung r[MAX_RUNGS];

@@ -73,7 +73,8 @@ static void worker(int fd, long njobs, long *counter, run_job_fn job, void *ctx)
 	_exit(0);
 }
 
-static int run_serial(long njobs, run_job_fn job, run_done_fn done, run_progress_fn progress, void *ctx)
+static int run_serial(long njobs, run_job_fn job, run_done_fn done, run_progress_fn progress,
+		      void *ctx)
 {
 	for (long i = 0; i < njobs; i++) {
 		double *out = NULL;
@@ -215,7 +216,8 @@ int run_jobs(long njobs, int workers, run_job_fn job, run_done_fn done, run_prog
 		workers = (int)(njobs ? njobs : 1);
 	if (workers <= 1)
 		return run_serial(njobs, job, done, progress, ctx);
-	long *counter = mmap(NULL, sizeof *counter, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	long *counter = mmap(NULL, sizeof *counter, PROT_READ | PROT_WRITE,
+			     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (counter == MAP_FAILED) {
 		perror("mxsim: mmap");
 		return -1;

@@ -64,7 +64,6 @@ void st_hist_add(st_hist *s, double x)
 		s->max = x;
 }
 
-
 double st_hist_quantile(const st_hist *s, double q)
 {
 	if (!s->n)

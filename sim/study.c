@@ -28,7 +28,8 @@ static char *dup_trim(const char *s, size_t n)
 static void add_value(study_axis *a, char *v)
 {
 	if ((a->nvalues & (a->nvalues - 1)) == 0) /* at 0 and powers of two */
-		a->values = xrealloc(a->values, (size_t)(a->nvalues ? 2 * a->nvalues : 1) * sizeof *a->values);
+		a->values = xrealloc(a->values,
+				     (size_t)(a->nvalues ? 2 * a->nvalues : 1) * sizeof *a->values);
 	a->values[a->nvalues++] = v;
 }
 
@@ -68,7 +69,8 @@ static int range(study_axis *a, const char *body, char *err)
 	}
 	return 0;
 bad:
-	snprintf(err, STUDY_ERR, "expected ${from..to} or ${from..to step s} with from <= to, step > 0");
+	snprintf(err, STUDY_ERR,
+		 "expected ${from..to} or ${from..to step s} with from <= to, step > 0");
 	return -1;
 }
 

@@ -19,7 +19,7 @@
 enum { STUDY_ERR = 256, STUDY_MAX_AXES = 64, STUDY_MAX_POINTS = 10000 };
 
 typedef struct {
-	char *name;     /* given, or "section.key" */
+	char *name; /* given, or "section.key" */
 	int nvalues;
 	char **values;
 	int line;

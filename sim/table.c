@@ -82,5 +82,3 @@ void tab_prefetch(const tab *t, uint64_t key)
 {
 	__builtin_prefetch(key_at(t, (size_t)rng_mix(key + 1) & (t->cap - 1)));
 }
-
-

@@ -48,7 +48,8 @@ int unit_int(const char *s, long lo, long hi, long *out, char *err)
 		return -1;
 	}
 	if (v < lo || v > hi) {
-		snprintf(err, UNIT_ERR, "expected a whole number from %ld to %ld, got %ld", lo, hi, v);
+		snprintf(err, UNIT_ERR, "expected a whole number from %ld to %ld, got %ld", lo, hi,
+			 v);
 		return -1;
 	}
 	*out = v;
@@ -77,7 +78,11 @@ int unit_duration(const char *s, sim_time *out, char *err)
 			mul = 60;
 			p += 3;
 		} else if (*p == 's' || *p == 'm' || *p == 'h' || *p == 'd' || *p == 'w') {
-			mul = *p == 's' ? 1 : *p == 'm' ? 60 : *p == 'h' ? 3600 : *p == 'd' ? 86400 : 604800;
+			mul = *p == 's'   ? 1
+			      : *p == 'm' ? 60
+			      : *p == 'h' ? 3600
+			      : *p == 'd' ? 86400
+					  : 604800;
 			p++;
 		} else if (terms || (*skip(p) && *skip(p) != '+')) {
 			goto bad;
@@ -91,13 +96,15 @@ int unit_duration(const char *s, sim_time *out, char *err)
 	if (!terms)
 		goto bad;
 	if (total * 1e6 > (double)SIM_HORIZON) {
-		snprintf(err, UNIT_ERR, "expected a duration of at most 100 years (36525d), got '%s'", s);
+		snprintf(err, UNIT_ERR,
+			 "expected a duration of at most 100 years (36525d), got '%s'", s);
 		return -1;
 	}
 	*out = (sim_time)llround(total * 1e6);
 	return 0;
 bad:
-	snprintf(err, UNIT_ERR, "expected a duration like 90s, 15m, 2h, 3d, 1w or 2d10h, got '%s'", s);
+	snprintf(err, UNIT_ERR, "expected a duration like 90s, 15m, 2h, 3d, 1w or 2d10h, got '%s'",
+		 s);
 	return -1;
 }
 
@@ -111,8 +118,8 @@ int unit_size(const char *s, double *out, char *err)
 	static const struct {
 		const char *name;
 		double mul;
-	} units[] = {{"", 1},	   {"B", 1},	     {"KB", 1e3},	{"MB", 1e6},
-		     {"GB", 1e9},  {"KiB", 1024.0},   {"MiB", 1048576.0}, {"GiB", 1073741824.0}};
+	} units[] = {{"", 1},     {"B", 1},        {"KB", 1e3},        {"MB", 1e6},
+		     {"GB", 1e9}, {"KiB", 1024.0}, {"MiB", 1048576.0}, {"GiB", 1073741824.0}};
 	for (size_t i = 0; i < sizeof units / sizeof *units; i++) {
 		size_t n = strlen(units[i].name);
 		if (!strncmp(u, units[i].name, n) && trailing_space_only(u + n) &&
@@ -153,7 +160,6 @@ bad:
 	return -1;
 }
 
-
 static int scale(const char *s, unit_kind k, double *out, char *err)
 {
 	if (k == UNIT_TIME) {
@@ -192,10 +198,11 @@ static int table_row(void *ctx, int line, int nf, char **f, char *err)
 	/* a header line of names is allowed first */
 	if (line == 1 && nf <= 2 && header_field(f[0]) && (nf == 1 || header_field(f[1])))
 		return 0;
-	if (nf < 1 || nf > 2 || unit_number(f[0], &v, err) || (nf == 2 && unit_number(f[1], &w, err)) ||
-	    v < 0 || w < 0) {
-		snprintf(err, UNIT_ERR, "expected 'value' or 'value,weight' with value and weight >= 0 (or a "
-					"header of names on line 1)");
+	if (nf < 1 || nf > 2 || unit_number(f[0], &v, err) ||
+	    (nf == 2 && unit_number(f[1], &w, err)) || v < 0 || w < 0) {
+		snprintf(err, UNIT_ERR,
+			 "expected 'value' or 'value,weight' with value and weight >= 0 (or a "
+			 "header of names on line 1)");
 		return -1;
 	}
 	if (t->n == t->cap) {
@@ -208,9 +215,9 @@ static int table_row(void *ctx, int line, int nf, char **f, char *err)
 	return 0;
 }
 
-#define DIST_EXPECTED                                                                              \
-	"expected a distribution: const(v), exp(mean), uniform(a, b), lognormal(median, sigma), "     \
-	"weibull(scale, shape), pareto(xm, alpha), lnpareto(median, sigma, cut, alpha) or "          \
+#define DIST_EXPECTED                                                                             \
+	"expected a distribution: const(v), exp(mean), uniform(a, b), lognormal(median, sigma), " \
+	"weibull(scale, shape), pareto(xm, alpha), lnpareto(median, sigma, cut, alpha) or "       \
 	"empirical(file.csv)"
 
 static const struct {
@@ -242,7 +249,8 @@ static int empirical(const char *args, const char *dir, dist *out, char *err)
 	table_rows t = {0};
 	int rc = csvread_file(path, table_row, &t, err);
 	if (!rc && dist_empirical(out, t.v, t.w, t.n)) {
-		snprintf(err, UNIT_ERR, "%.300s: expected at least one row with a positive weight", path);
+		snprintf(err, UNIT_ERR, "%.300s: expected at least one row with a positive weight",
+			 path);
 		rc = -1;
 	}
 	free(t.v);
@@ -320,7 +328,8 @@ static int parametric(const char *s, const char *p, size_t nlen, char *args, uni
 			ok = q[0] > 0 && q[1] > 0;
 		}
 		if (!ok) {
-			snprintf(err, UNIT_ERR, "parameters of '%.200s' out of range (must be positive)", s);
+			snprintf(err, UNIT_ERR,
+				 "parameters of '%.200s' out of range (must be positive)", s);
 			return -1;
 		}
 		return 0;

@@ -46,13 +46,15 @@ static dns_answer mx1(int host, sim_time ttl)
 
 static dns_answer mx2(int h1, int h2, sim_time ttl)
 {
-	return (dns_answer){.kind = DNS_MX, .n = 2, .mx = {{10, (uint32_t)h1}, {20, (uint32_t)h2}},
-			    .ttl = ttl};
+	return (dns_answer){
+		.kind = DNS_MX, .n = 2, .mx = {{10, (uint32_t)h1}, {20, (uint32_t)h2}}, .ttl = ttl};
 }
 
 static mdl_server server(const char *name, int provider, int host, int sessions)
 {
-	mdl_server s = {.provider = provider, .host = host, .sessions = sessions,
+	mdl_server s = {.provider = provider,
+			.host = host,
+			.sessions = sessions,
 			.session_time = dist_const(1)};
 	strcpy(s.name, name);
 	return s;
@@ -334,7 +336,8 @@ static void capacity_matches_erlang_b(void **state)
 	}
 	double m, h, want = erlang_b(c, rate * hold);
 	ci(x, REPS, &m, &h);
-	print_message("Erlang B(%d, %.1f) = %.4f, simulated %.4f +- %.4f\n", c, rate * hold, want, m, h);
+	print_message("Erlang B(%d, %.1f) = %.4f, simulated %.4f +- %.4f\n", c, rate * hold, want,
+		      m, h);
 	assert_true(fabs(m - want) < fmax(2 * h, 0.003));
 }
 
@@ -449,7 +452,9 @@ static void retry_schedule_postfix(void **state)
 	 * every 4000-4300 s */
 	for (int i = 1; i < o.n; i++) {
 		sim_time age = o.at[i - 1] - o.birth;
-		sim_time b = age < 300 * SIM_SEC ? 300 * SIM_SEC : age > 4000 * SIM_SEC ? 4000 * SIM_SEC : age;
+		sim_time b = age < 300 * SIM_SEC    ? 300 * SIM_SEC
+			     : age > 4000 * SIM_SEC ? 4000 * SIM_SEC
+						    : age;
 		sim_time slack = o.at[i] - (o.at[i - 1] + b);
 		assert_true(slack >= 0 && slack < 300 * SIM_SEC);
 		if (i > 1)
@@ -518,9 +523,11 @@ static void deleted_mx_uses_implicit_mx(void **state)
 	fixture_init(&f, 100, 1000, 0.5, 5 * SIM_MIN);
 	sim_time t0 = SIM_DAY;
 	f.c.duration = 2 * SIM_DAY;
-	add_event(&f, (mdl_event){.at = t0, .kind = EV_MX,
+	add_event(&f, (mdl_event){.at = t0,
+				  .kind = EV_MX,
 				  .answer = {.kind = DNS_NODATA, .ttl = SIM_HOUR}});
-	add_event(&f, (mdl_event){.at = t0 + 10 * SIM_MIN, .kind = EV_MX,
+	add_event(&f, (mdl_event){.at = t0 + 10 * SIM_MIN,
+				  .kind = EV_MX,
 				  .answer = mx1(H_OLD, 5 * SIM_MIN)});
 	mdl_result r;
 	assert_int_equal(run(&f, 0, &r), 0);
@@ -535,7 +542,6 @@ static void deleted_mx_uses_implicit_mx(void **state)
 	assert_true(last > 86400 + 600 + 1800 && last <= 86400 + 600 + 3600 + 300);
 	mdl_result_free(&r);
 }
-
 
 static void trace_min_latency(void *ctx, const mdl_trace *t)
 {
@@ -580,8 +586,8 @@ static void rate_limit_caps_throughput(void **state)
 	mdl_result r;
 	assert_int_equal(run(&f, 0, &r), 0);
 	double want = 0.25 * 86400 + 15;
-	print_message("rate limit: delivered %llu, limit allows %.0f\n", (unsigned long long)r.delivered,
-		      want);
+	print_message("rate limit: delivered %llu, limit allows %.0f\n",
+		      (unsigned long long)r.delivered, want);
 	assert_true(r.delivered <= want && r.delivered > 0.95 * want);
 	assert_true(r.deferrals[DEFER_RATE] > 0);
 	assert_int_equal(r.bounced, 0);
@@ -640,7 +646,8 @@ static void arrivals_follow_hourly_table(void **state)
 	fixture_init(&f, 10, 100, 2, SIM_HOUR);
 	f.c.pattern = PATTERN_TABLE;
 	for (int h = 0; h < 168; h++)
-		f.c.hourly[h] = 0.25 + (h % 24 >= 8 && h % 24 < 18 ? 1.5 : 0) + (h / 24 >= 5 ? -0.2 : 0);
+		f.c.hourly[h] =
+			0.25 + (h % 24 >= 8 && h % 24 < 18 ? 1.5 : 0) + (h / 24 >= 5 ? -0.2 : 0);
 	double mean = 0;
 	for (int h = 0; h < 168; h++)
 		mean += f.c.hourly[h] / 168;
@@ -702,7 +709,9 @@ static void address_change_follows_address_ttl(void **state)
 	fixture_init(&f, (int)nres, 5000, rate, SIM_DAY);
 	f.hosts[H_OLD].ttl = T;
 	f.c.duration = t0 + 3 * T;
-	add_event(&f, (mdl_event){.at = t0, .kind = EV_ADDRESS, .host = H_OLD,
+	add_event(&f, (mdl_event){.at = t0,
+				  .kind = EV_ADDRESS,
+				  .host = H_OLD,
 				  .address = {HOST_SERVER, S_NEW, T, T}});
 	add_event(&f, (mdl_event){.at = t0, .kind = EV_REJECT, .domain = 0, .server = S_OLD});
 	double x[REPS];
@@ -728,7 +737,9 @@ static void created_host_is_negatively_cached(void **state)
 	f.hosts[H_TYPO_NX].neg_ttl = N;
 	f.c.duration = t0 + 2 * N;
 	f.c.bucket = 5 * SIM_MIN;
-	add_event(&f, (mdl_event){.at = t0, .kind = EV_ADDRESS, .host = H_TYPO_NX,
+	add_event(&f, (mdl_event){.at = t0,
+				  .kind = EV_ADDRESS,
+				  .host = H_TYPO_NX,
 				  .address = {HOST_SERVER, S_NEW, SIM_HOUR, N}});
 	double x[REPS];
 	for (int k = 0; k < REPS; k++) {
@@ -743,7 +754,8 @@ static void created_host_is_negatively_cached(void **state)
 	}
 	double Ns = 1800, want = rate * Ns * Ns / (2 * (Ns + nres / rate)), m, h;
 	ci(x, REPS, &m, &h);
-	print_message("created host: bounced after creation %.0f +- %.0f, expected %.0f\n", m, h, want);
+	print_message("created host: bounced after creation %.0f +- %.0f, expected %.0f\n", m, h,
+		      want);
 	assert_true(fabs(m - want) < fmax(2 * h, 0.06 * want));
 }
 

@@ -23,10 +23,18 @@ static void durations(void **state)
 	struct {
 		const char *s;
 		sim_time want;
-	} ok[] = {{"90s", 90 * SIM_SEC}, {"15m", 15 * SIM_MIN}, {"15min", 15 * SIM_MIN},
-		  {"2h", 2 * SIM_HOUR},	 {"3d", 3 * SIM_DAY},	{"1w", SIM_WEEK},
-		  {"2d10h", 2 * SIM_DAY + 10 * SIM_HOUR},	{"1d+2h", SIM_DAY + 2 * SIM_HOUR},
-		  {"1.5h", 90 * SIM_MIN}, {"300", 300 * SIM_SEC}, {"250ms", 250000}, {"0", 0}};
+	} ok[] = {{"90s", 90 * SIM_SEC},
+		  {"15m", 15 * SIM_MIN},
+		  {"15min", 15 * SIM_MIN},
+		  {"2h", 2 * SIM_HOUR},
+		  {"3d", 3 * SIM_DAY},
+		  {"1w", SIM_WEEK},
+		  {"2d10h", 2 * SIM_DAY + 10 * SIM_HOUR},
+		  {"1d+2h", SIM_DAY + 2 * SIM_HOUR},
+		  {"1.5h", 90 * SIM_MIN},
+		  {"300", 300 * SIM_SEC},
+		  {"250ms", 250000},
+		  {"0", 0}};
 	for (size_t i = 0; i < sizeof ok / sizeof *ok; i++) {
 		assert_int_equal(unit_duration(ok[i].s, &t, err), 0);
 		assert_int_equal(t, ok[i].want);
@@ -104,8 +112,9 @@ static void distributions_parse(void **state)
 static void studies_expand_in_order(void **state)
 {
 	(void)state;
-	const char *text = "[run]\nduration = ${d=1d, 2d}\n[server x]\nsessions = ${10..30 step 10}\n"
-			   "[domain a]\nmx = ${10 a, 20 b | 10 a}\n";
+	const char *text =
+		"[run]\nduration = ${d=1d, 2d}\n[server x]\nsessions = ${10..30 step 10}\n"
+		"[domain a]\nmx = ${10 a, 20 b | 10 a}\n";
 	study st;
 	char err[STUDY_ERR];
 	assert_int_equal(study_parse(text, &st, err), 0);
@@ -193,10 +202,8 @@ static void scenario_to_config(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(durations),
-		cmocka_unit_test(sizes_and_rates),
-		cmocka_unit_test(distributions_parse),
-		cmocka_unit_test(studies_expand_in_order),
+		cmocka_unit_test(durations),           cmocka_unit_test(sizes_and_rates),
+		cmocka_unit_test(distributions_parse), cmocka_unit_test(studies_expand_in_order),
 		cmocka_unit_test(scenario_to_config),
 	};
 	return cmocka_run_group_tests_name("scenario", tests, NULL, NULL);

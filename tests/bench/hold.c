@@ -81,8 +81,8 @@ static void bh_push(bh_entry *h, size_t *n, bh_entry e)
 	h[i] = e;
 }
 
-static void bh_schedule(bh *h, int64_t t, void (*action)(bh *, void *, void *),
-			void *subject, void *object)
+static void bh_schedule(bh *h, int64_t t, void (*action)(bh *, void *, void *), void *subject,
+			void *object)
 {
 	bh_push(h->e, &h->n, (bh_entry){t, h->seq++, action, subject, object});
 }
@@ -133,7 +133,8 @@ int main(int argc, char **argv)
 		else if (o == 'r')
 			rounds = atol(optarg);
 		else {
-			fprintf(stderr, "usage: hold --pending N --holds M [--seed S] [--rounds R]\n");
+			fprintf(stderr,
+				"usage: hold --pending N --holds M [--seed S] [--rounds R]\n");
 			return 2;
 		}
 	}
@@ -185,8 +186,8 @@ int main(int argc, char **argv)
 			(long long)end_engine, (long long)now);
 		return 1;
 	}
-	printf("pending=%ld holds=%ld seed=%llu end_time_us=%lld\n", n, m,
-	       (unsigned long long)seed, (long long)now);
+	printf("pending=%ld holds=%ld seed=%llu end_time_us=%lld\n", n, m, (unsigned long long)seed,
+	       (long long)now);
 	printf("baseline_holds_per_sec=%.0f\n", (double)m / tb);
 	printf("ratio=%.2f\n", tb / te);
 	printf("holds_per_sec=%.0f\n", (double)m / te);

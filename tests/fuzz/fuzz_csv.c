@@ -14,7 +14,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *dir = fuzz_tmpdir();
 	if (fuzz_write(dir, "t.csv", data, size))
 		return 0;
-	char err[UNIT_ERR], *path = xasprintf("%s/t.csv", dir), *spec = xasprintf("empirical(%s)", path);
+	char err[UNIT_ERR], *path = xasprintf("%s/t.csv", dir),
+			    *spec = xasprintf("empirical(%s)", path);
 	rtable t;
 	if (rt_load(&t, path, err) == 0) {
 		for (int r = 0; r < t.nrows; r++)
