@@ -3,10 +3,7 @@
  * each (point, replication) job, and the writers that turn them into the
  * CSV files of its results folder.
  *
- * A job's output is a flat array of doubles: the summary values (nsum),
- * the time series (nbuckets x nts), the latency bins (nbins), the latency
- * count, sum and max, then the trace (a count of doubles, then rows of
- * TRACE_COLS). batch_result_at gives the offsets; only write.c reads it.
+ * A job's result is packed and viewed by jobres.h.
  */
 #ifndef MX_BATCH_H
 #define MX_BATCH_H
@@ -26,8 +23,7 @@ typedef struct {
 	char name[NAME_MAX_LEN + 1];
 	int nsum, nts, nbuckets, nbins;
 	char **sum_names, **ts_names;
-	double **res; /* [npoints * reps] job outputs */
-	size_t *nres;
+	double **res; /* [npoints * reps] job results (jobres.h) */
 	long job0, done;
 	sim_time bucket;
 } batch;

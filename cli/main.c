@@ -14,6 +14,7 @@
 #include "../sim/units.h"
 #include "../sim/xalloc.h"
 #include "batch.h"
+#include "jobres.h"
 #include "publish.h"
 #include "version.h"
 
@@ -129,26 +130,15 @@ static int job(long i, void *vc, double **out, size_t *n)
 		cfg.trace = on_trace;
 		cfg.trace_ctx = &tb;
 	}
-	mdl_result out_r;
-	int rc = mdl_run(&cfg, &out_r);
-	size_t nts = (size_t)out_r.nbuckets * (size_t)out_r.ncols;
-	size_t nbins = out_r.latency.h->n;
-	size_t len = (size_t)b->nsum + nts + nbins + 3 + 1 + tb.n;
-	double *v = xmalloc(len * sizeof *v);
-	met_summary_values(s, &out_r, v);
-	memcpy(v + b->nsum, out_r.ts, nts * sizeof *v);
-	memcpy(v + b->nsum + nts, out_r.latency.h->bin, nbins * sizeof *v);
-	double *tail = v + b->nsum + nts + nbins;
-	tail[0] = (double)out_r.latency.n;
-	tail[1] = out_r.latency.sum;
-	tail[2] = out_r.latency.max;
-	tail[3] = (double)tb.n;
-	if (tb.n)
-		memcpy(tail + 4, tb.rows, tb.n * sizeof *v);
+	mdl_result mr;
+	int rc = mdl_run(&cfg, &mr);
+	double *summary = xmalloc((size_t)b->nsum * sizeof *summary);
+	met_summary_values(s, &mr, summary);
+	jobres j = {summary, mr.ts, mr.latency.h->bin, tb.rows, tb.n};
+	*out = jobres_pack(b, &j, n);
+	free(summary);
 	free(tb.rows);
-	mdl_result_free(&out_r);
-	*out = v;
-	*n = len;
+	mdl_result_free(&mr);
 	return rc;
 }
 
@@ -160,8 +150,8 @@ static void job_done(long i, void *vc, double *out, size_t n)
 	long p;
 	unsigned r;
 	batch *b = locate(c, i, &p, &r);
+	(void)n;
 	b->res[p * b->reps + r] = out;
-	b->nres[p * b->reps + r] = n;
 	c->simulated += scn_config(b->pt[p], r)->duration;
 	batch_run run = {c->trace, c->argc, c->argv, now_sec() - c->t0};
 	if (++b->done == b->npoints * (long)b->reps && pub_publish(b, &run))
@@ -193,7 +183,6 @@ static void batch_free(batch *b)
 	for (long i = 0; b->res && i < b->npoints * (long)b->reps; i++)
 		free(b->res[i]);
 	free(b->res);
-	free(b->nres);
 	for (int i = 0; b->sum_names && i < b->nsum; i++)
 		free(b->sum_names[i]);
 	free(b->sum_names);
@@ -380,7 +369,6 @@ static int run_all(batch *b, int nfiles, const opts *o, int argc, char **argv)
 		b[i].job0 = c.njobs;
 		c.njobs += b[i].npoints * (long)b[i].reps;
 		b[i].res = xcalloc((size_t)(b[i].npoints * (long)b[i].reps), sizeof *b[i].res);
-		b[i].nres = xcalloc((size_t)(b[i].npoints * (long)b[i].reps), sizeof *b[i].nres);
 	}
 	pub_catch_signals();
 	if (run_jobs(c.njobs, (int)o->jobs, job, job_done, progress, &c) || c.failed)

@@ -6,6 +6,7 @@
 #include "../models/mail.h"
 #include "../sim/csvw.h"
 #include "../plot/results.h"
+#include "jobres.h"
 #include "../sim/stats.h"
 #include "../sim/xalloc.h"
 
@@ -46,9 +47,9 @@ static void head(csvw *w, const study *st, const char *const *cols)
 		csvw_str(w, *cols);
 }
 
-static const double *result(const batch *b, long p, unsigned r)
+static jobres result(const batch *b, long p, unsigned r)
 {
-	return b->res[p * b->reps + r];
+	return jobres_view(b, b->res[p * b->reps + r]);
 }
 
 static void write_summary(const batch *b, const study *st, csvw *w)
@@ -69,7 +70,7 @@ static void write_summary(const batch *b, const study *st, csvw *w)
 			csvw_str(w, sd);
 			axes_values(w, st, p);
 			for (int m = 0; m < b->nsum; m++)
-				csvw_num(w, result(b, p, r)[m]);
+				csvw_num(w, result(b, p, r).summary[m]);
 			csvw_end(w);
 		}
 }
@@ -93,8 +94,8 @@ static void write_aggregate(const batch *b, const study *st, csvw *w)
 		for (int m = 0; m < b->nsum; m++) {
 			int n = 0;
 			for (unsigned r = 0; r < b->reps; r++)
-				if (!isnan(result(b, p, r)[m]))
-					x[n++] = result(b, p, r)[m];
+				if (!isnan(result(b, p, r).summary[m]))
+					x[n++] = result(b, p, r).summary[m];
 			double mean, half;
 			st_ci95(x, n, &mean, &half);
 			csvw_num(w, mean);
@@ -116,12 +117,12 @@ static void write_timeseries(const batch *b, const study *st, csvw *w)
 			csvw_int(w, p);
 			axes_values(w, st, p);
 			csvw_num(w, (double)(k * b->bucket) / SIM_HOUR);
-			size_t at = (size_t)b->nsum + (size_t)k * (size_t)b->nts;
+			size_t at = (size_t)k * (size_t)b->nts;
 			for (int m = 0; m < b->nts; m++) {
 				double sum = 0;
 				int n = 0;
 				for (unsigned r = 0; r < b->reps; r++) {
-					double v = result(b, p, r)[at + (size_t)m];
+					double v = result(b, p, r).ts[at + (size_t)m];
 					if (!isnan(v)) {
 						sum += v;
 						n++;
@@ -133,25 +134,18 @@ static void write_timeseries(const batch *b, const study *st, csvw *w)
 		}
 }
 
-/* Where the latency bins start in a job's output. */
-static size_t latency_at(const batch *b)
-{
-	return (size_t)b->nsum + (size_t)b->nbuckets * (size_t)b->nts;
-}
-
 static void write_latency(const batch *b, const study *st, csvw *w)
 {
 	head(w, st, (const char *const[]){"latency_s", "cdf", NULL});
 	csvw_end(w);
 	st_hist h;
 	st_hist_init(&h, MDL_LATENCY_LO, MDL_LATENCY_HI, MDL_LATENCY_BINS);
-	size_t off = latency_at(b);
 	for (long p = 0; p < b->npoints; p++) {
 		double total = 0, cum = 0;
 		for (int k = 0; k < b->nbins; k++) {
 			double c = 0;
 			for (unsigned r = 0; r < b->reps; r++)
-				c += result(b, p, r)[off + (size_t)k];
+				c += result(b, p, r).latency[k];
 			h.h->bin[k] = c;
 			total += c;
 		}
@@ -218,9 +212,9 @@ static void write_trace(const batch *b, const study *st, csvw *w)
 	csvw_end(w);
 	for (long p = 0; p < b->npoints; p++)
 		for (unsigned r = 0; r < b->reps; r++) {
-			const double *v = result(b, p, r) + latency_at(b) + (size_t)b->nbins + 3;
-			for (size_t k = 0; k < (size_t)v[0]; k += TRACE_COLS) {
-				const double *row = v + 1 + k;
+			jobres j = result(b, p, r);
+			for (size_t k = 0; k < j.ntrace; k += TRACE_COLS) {
+				const double *row = j.trace + k;
 				csvw_int(w, p);
 				csvw_int(w, r);
 				csvw_int(w, (int64_t)row[0]);

@@ -1,0 +1,30 @@
+/*
+ * jobres.h - the result of one job (one replication of one study point)
+ * as the job pool carries it between processes: a single array of
+ * doubles, laid out here and read through jobres_view only:
+ *
+ *   summary [nsum] | time series [nbuckets x nts] | latency bins [nbins]
+ *   | trace length [1] | trace rows [trace length / TRACE_COLS x TRACE_COLS]
+ */
+#ifndef MX_JOBRES_H
+#define MX_JOBRES_H
+
+#include "batch.h"
+
+#include <stddef.h>
+
+typedef struct {
+	const double *summary; /* [nsum], in metrics.c's column order */
+	const double *ts;      /* [nbuckets * nts], bucket by bucket */
+	const double *latency; /* [nbins] counts */
+	const double *trace;   /* [ntrace]: rows of TRACE_COLS */
+	size_t ntrace;
+} jobres;
+
+/* Packs the parts (sizes as in b) into a new array (caller frees); *len
+ * gets its length. */
+double *jobres_pack(const batch *b, const jobres *j, size_t *len);
+/* The parts of a packed array of batch b. */
+jobres jobres_view(const batch *b, const double *packed);
+
+#endif
