@@ -5,7 +5,10 @@
 #include <stddef.h>
 #include <cmocka.h>
 
+#include "../models/budget.h"
+#include "../models/metrics.h"
 #include "../models/scenario.h"
+#include "../sim/names.h"
 #include "../sim/study.h"
 #include "../sim/units.h"
 
@@ -199,12 +202,84 @@ static void scenario_to_config(void **state)
 	unlink(path);
 }
 
+/* Only keys and values hold studies: not comment lines, not inline
+ * comments (';' after white space, as inih reads them). */
+static void studies_ignore_comments(void **state)
+{
+	(void)state;
+	study st;
+	char err[STUDY_ERR];
+	const char *text = "; a description ${a, b}\n# ${c, d}\n[x]\nk = 1 ; try ${5m, 1h}\n"
+			   "j = ${1, 2}\nv = a;${not, a comment}\n";
+	assert_int_equal(study_parse(text, &st, err), 0);
+	assert_int_equal(st.naxes, 2);
+	assert_string_equal(st.axes[0].name, "x.j");
+	assert_int_equal(st.npoints, 4);
+	study_free(&st);
+	assert_int_equal(study_parse("[x]\nk = ${1,, 2}\n", &st, err), -1);
+	assert_non_null(strstr(err, "no empty value"));
+}
+
+/* The name rule, by its definition in names.h. */
+static void names_follow_the_rule(void **state)
+{
+	(void)state;
+	static const char *const good[] = {"mx", "new-provider_2", "a.b", "X"};
+	static const char *const bad[] = {"", ".hidden", "a b", "a`b", "a/b", "a\"b", "a$b", "é"};
+	for (size_t i = 0; i < sizeof good / sizeof *good; i++)
+		assert_true(name_ok(good[i]));
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+		assert_false(name_ok(bad[i]));
+	char n63[64], n64[65];
+	memset(n63, 'a', 63), n63[63] = '\0';
+	memset(n64, 'a', 64), n64[64] = '\0';
+	assert_true(name_ok(n63));
+	assert_false(name_ok(n64));
+}
+
+/* The estimate by hand: 1/s for 1000 s is 1000 messages, each counted as
+ * queued at once (360 B), three events each. */
+static void budget_by_hand(void **state)
+{
+	(void)state;
+	mdl_config c;
+	memset(&c, 0, sizeof c);
+	c.duration = 1000 * SIM_SEC;
+	c.bucket = 100 * SIM_SEC;
+	c.rate = 1;
+	bgt_estimate e;
+	bgt_estimate_run(&c, &e);
+	assert_true(fabs(e.messages - 1000) < 1e-9);
+	assert_true(e.bytes >= 1000 * 360.0 && e.bytes < 1000 * 360.0 + (40 << 20));
+	assert_true(fabs(e.events - (3000 + 11)) < 1e-9);
+	assert_int_equal(e.events_by, BGT_RATE);
+}
+
+/* Every metric name is unique, and a summary row has as many values as
+ * names. */
+static void metrics_table_is_consistent(void **state)
+{
+	(void)state;
+	for (int a = 0; a < met_count; a++)
+		for (int b = a + 1; b < met_count; b++)
+			assert_true(strcmp(met_table[a].name, met_table[b].name) ||
+				    met_table[a].scope != met_table[b].scope);
+	for (int a = 0; a < met_count; a++)
+		assert_true(met_table[a].value && met_table[a].help && *met_table[a].help);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(durations),           cmocka_unit_test(sizes_and_rates),
-		cmocka_unit_test(distributions_parse), cmocka_unit_test(studies_expand_in_order),
+		cmocka_unit_test(durations),
+		cmocka_unit_test(sizes_and_rates),
+		cmocka_unit_test(distributions_parse),
+		cmocka_unit_test(studies_expand_in_order),
 		cmocka_unit_test(scenario_to_config),
+		cmocka_unit_test(studies_ignore_comments),
+		cmocka_unit_test(names_follow_the_rule),
+		cmocka_unit_test(budget_by_hand),
+		cmocka_unit_test(metrics_table_is_consistent),
 	};
 	return cmocka_run_group_tests_name("scenario", tests, NULL, NULL);
 }
