@@ -6,6 +6,7 @@
  * (kind, preferences, hosts) are the same.
  */
 #include "dns.h"
+#include "../sim/names.h"
 #include "../sim/xalloc.h"
 
 #include <stdio.h>
@@ -100,14 +101,5 @@ bool dns_reachable(const dns *d, int domain)
 
 bool dns_name_ok(const char *name)
 {
-	size_t n = strlen(name);
-	if (n == 0 || n > DNS_NAME_MAX || name[0] == '.')
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		char c = name[i];
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		      c == '-' || c == '_' || c == '.'))
-			return false;
-	}
-	return true;
+	return name_ok_len(name, DNS_NAME_MAX);
 }

@@ -283,6 +283,10 @@ int scn_load_text(const char *path, const char *data, size_t len, char *const *s
 	for (size_t i = 0; i < len; i++)
 		f->file_lines += text[i] == '\n';
 	int rc = append_sets(&text, &len, sets, nsets, err);
+	f->line_at = xmalloc((len + 1) * sizeof *f->line_at);
+	for (size_t i = 0; i < len; i++)
+		if (i == 0 || text[i - 1] == '\n')
+			f->line_at[f->nlines++] = i;
 	f->text = text;
 	f->sets = sets;
 	f->nsets = nsets;
@@ -303,6 +307,7 @@ void scn_file_free(scn_file *f)
 	free(f->dir);
 	free(f->base);
 	free(f->text);
+	free(f->line_at);
 	free(f);
 }
 
@@ -404,6 +409,9 @@ void scn_free(scn *s)
 		free(s->sec[i].name);
 	}
 	free(s->sec);
+	nindex_free(s->sec_ix);
+	nindex_free(s->host_ix);
+	nindex_free(s->dom_ix);
 	mdl_config *c = &s->c;
 	for (int i = 0; i < c->nservers; i++)
 		dist_clear(&c->servers[i].session_time);

@@ -26,6 +26,9 @@ static void add_domain(scn *s, const char *name, const dns_answer *a, double wei
 		c->new_provider = xrealloc(c->new_provider, k * sizeof *c->new_provider);
 	}
 	s->domain_names[n - 1] = xstrdup(name);
+	if (!s->dom_ix)
+		s->dom_ix = nindex_new();
+	nindex_put(s->dom_ix, name, 0, n - 1);
 	c->initial[n - 1] = *a;
 	c->weight[n - 1] = weight;
 	c->self_host[n - 1] = self;

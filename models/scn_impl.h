@@ -69,7 +69,8 @@ typedef struct {
 
 struct scn_file {
 	char *path, *dir, *base, *text;
-	int file_lines;
+	size_t *line_at; /* [nlines]: where line n + 1 of text starts */
+	int nlines, file_lines;
 	char *const *sets;
 	int nsets;
 	study st;
@@ -102,9 +103,14 @@ struct scn {
 	const res_profile **res_mix;
 	double *mta_share;
 	const char **server_names, **provider_names; /* views of the above */
+	nindex *sec_ix, *host_ix, *dom_ix;           /* names to sec, hosts, domains */
+	int host_cap;
 	char *err;
 	int err_line;
 };
+
+/* A timeline has at most this many lines. */
+enum { SCN_MAX_TIMELINE = 10000 };
 
 /* Reads the point's text into s->sec (inih); 0 or -1 (scn_fail). */
 int scn_parse(scn *s, const char *text);

@@ -12,14 +12,41 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Looks name up in an index over n names (name_of(i)); -1 if absent. */
+static int lookup(nindex *x, const char *name, const char *(*name_of)(const scn *, int),
+		  const scn *s, int n)
+{
+	int i = x ? nindex_get(x, name, 0) : -1;
+	if (i < 0 || !strcmp(name_of(s, i), name))
+		return i;
+	for (i = 0; i < n; i++) /* a hash collision: rare */
+		if (!strcmp(name_of(s, i), name))
+			return i;
+	return -1;
+}
+
+static const char *host_name(const scn *s, int i)
+{
+	return s->hosts[i].name;
+}
+
+static const char *domain_name(const scn *s, int i)
+{
+	return s->domain_names[i];
+}
+
 int scn_host_id(scn *s, const char *name, bool create)
 {
-	for (int i = 0; i < s->nhosts; i++)
-		if (!strcmp(s->hosts[i].name, name))
-			return i;
-	if (!create)
-		return -1;
-	s->hosts = xrealloc(s->hosts, (size_t)(s->nhosts + 1) * sizeof *s->hosts);
+	int i = lookup(s->host_ix, name, host_name, s, s->nhosts);
+	if (i >= 0 || !create)
+		return i;
+	if (s->nhosts == s->host_cap) {
+		s->host_cap = s->host_cap ? 2 * s->host_cap : 16;
+		s->hosts = xrealloc(s->hosts, (size_t)s->host_cap * sizeof *s->hosts);
+	}
+	if (!s->host_ix)
+		s->host_ix = nindex_new();
+	nindex_put(s->host_ix, name, 0, s->nhosts);
 	host_rec *h = &s->hosts[s->nhosts];
 	memset(h, 0, sizeof *h);
 	h->name = xstrdup(name);
@@ -49,10 +76,7 @@ int scn_server_id(const scn *s, const char *name)
 
 int scn_domain_id(const scn *s, const char *name)
 {
-	for (int i = 0; i < s->c.ndomains; i++)
-		if (!strcmp(s->domain_names[i], name))
-			return i;
-	return -1;
+	return lookup(s->dom_ix, name, domain_name, s, s->c.ndomains);
 }
 
 /* "10 mx.a, 20 mx.b" | none | null | nxdomain */

@@ -125,10 +125,18 @@ typedef struct {
 	reader *r;
 } parse_ctx;
 
+static bool is_section(const section *sc, sec_type t, const char *name)
+{
+	return sc->type == t && !strcmp(sc->name, name);
+}
+
 section *scn_find_section(scn *s, sec_type t, const char *name)
 {
-	for (int i = 0; i < s->nsec; i++)
-		if (s->sec[i].type == t && !strcmp(s->sec[i].name, name))
+	int i = s->sec_ix ? nindex_get(s->sec_ix, name, t) : -1;
+	if (i < 0 || is_section(&s->sec[i], t, name))
+		return i < 0 ? NULL : &s->sec[i];
+	for (i = 0; i < s->nsec; i++) /* a hash collision: rare */
+		if (is_section(&s->sec[i], t, name))
 			return &s->sec[i];
 	return NULL;
 }
@@ -198,6 +206,9 @@ static int store(scn *s, char *text, const char *key, const char *value, int lin
 			s->seccap = s->seccap ? 2 * s->seccap : 16;
 			s->sec = xrealloc(s->sec, (size_t)s->seccap * sizeof *s->sec);
 		}
+		if (!s->sec_ix)
+			s->sec_ix = nindex_new();
+		nindex_put(s->sec_ix, name, (unsigned)t, s->nsec);
 		sc = &s->sec[s->nsec++];
 		*sc = (section){(sec_type)t, xstrdup(name), sline, NULL, 0, 0};
 	}

@@ -13,14 +13,7 @@
  * trimmed, then a newline. */
 static void src_line(const scn_file *f, int n, FILE *out)
 {
-	const char *p = f->text;
-	for (int i = 1; i < n && p; i++) {
-		p = strchr(p, '\n');
-		if (p)
-			p++;
-	}
-	if (!p)
-		p = "";
+	const char *p = n >= 1 && n <= f->nlines ? f->text + f->line_at[n - 1] : "";
 	size_t len = strcspn(p, "\n");
 	while (len && isspace((unsigned char)*p))
 		p++, len--;

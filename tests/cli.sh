@@ -5,12 +5,7 @@
 set -u
 cd "$(dirname "$0")/.."
 MX=${1:-${MXSIM:-build/mxsim}}
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-check() { local what=$1; shift; if "$@"; then ok; else bad "$what"; fi; }
+. tests/lib.sh
 
 # summary.csv balances: submitted = delivered + bounced + queued, row by row
 balances() {
@@ -34,7 +29,6 @@ check "sim/ has no main and no word of mail" \
 	sh -c "! grep -nwiE 'main|mail|smtp|mx' sim/*.c sim/*.h | grep -v '^sim/[a-z]*\.[ch]:[0-9]*: \*'"
 
 # --- README's generated tables are those the program prints ------------
-readme_section() { sed -n "/^<!-- $1: /,/^<!-- \/$1 -->/p" README.md | sed '1d;$d'; }
 same_as_readme() { test -n "$("$MX" help "$1")" && diff <("$MX" help "$1") <(readme_section "$1") >/dev/null; }
 check "README's metrics table = mxsim help metrics" same_as_readme metrics
 check "README's key tables = mxsim help keys" same_as_readme keys
@@ -203,5 +197,4 @@ mxabs=$(cd "$(dirname "$MX")" && pwd)/$(basename "$MX")
 PATH=/nonexistent "$mxabs" plot "$T/pl" 2>"$T/err"; rc=$?
 check "plot without gnuplot fails clearly" sh -c "test $rc -eq 1 && grep -q 'gnuplot not found' '$T/err'"
 
-echo "$pass passed, $fail failed"
-[ $fail -eq 0 ]
+finish

@@ -8,12 +8,7 @@
 # Usage: tests/extend.sh   Last line: "N passed, N failed".
 set -u
 cd "$(dirname "$0")/.."
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-check() { local what=$1; shift; if "$@"; then ok; else bad "$what"; fi; }
+. tests/lib.sh
 
 git ls-files | grep -v '^tests/fuzz/corpus/' | tar -cf - -T - | tar -xf - -C "$T"
 cd "$T"
@@ -52,8 +47,6 @@ sys.exit(0 if 0 < share < 1 and int(float(r["bounced_relay_denied"])) > 0 else 1
 PY
 sed -i 's/3h = drain mx/3h = drian mx/' one.ini
 check "the new action is suggested" sh -c "$MX check one.ini 2>&1 | grep -q \"did you mean 'drain'\""
-readme_section() { sed -n "/^<!-- $1: /,/^<!-- \/$1 -->/p" README.md | sed '1d;$d'; }
 new_rows() { diff <("$MX" help "$1") <(readme_section "$1") | grep -c '^<'; }
 check "the README check names exactly the new rows" test "$(new_rows keys) $(new_rows metrics)" = "2 1"
-echo "$pass passed, $fail failed"
-[ $fail -eq 0 ]
+finish

@@ -7,12 +7,7 @@ set -u
 cd "$(dirname "$0")/.."
 MX=${1:-build/mxsim}
 MX=$(cd "$(dirname "$MX")" && pwd)/$(basename "$MX")
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-check() { local what=$1; shift; if "$@"; then ok; else bad "$what"; fi; }
+. tests/lib.sh
 # exit status and first line of stderr of a command
 run() { "$@" >"$T/out" 2>"$T/err"; echo $? >"$T/rc"; }
 rc() { cat "$T/rc"; }
@@ -149,6 +144,17 @@ tiny "" | sed 's/^\[domain example.com\]/[population]\ncount = 10000000\nmx = 10
 run timeout 120 "$MX" run -q -o res --set run.max_memory=1GB pop.ini
 check "a 10^7-domain population over max_memory: exit 2 with file:line" sh -c "test $(rc) = 2 && grep -q 'pop.ini:11: count: 10000000 domains need' '$T/err'"
 
+python3 -c "
+print('[server mx]\nhost = mx.example')
+for i in range(100000): print(f'[domain d{i}.example]\nmx = 10 mx{i}.example')" >sections.ini
+run timeout 30 "$MX" check sections.ini
+check "100,000 sections are read in linear time" test "$(rc)" = 0
+python3 -c "
+print('[server mx]\nhost = mx.example\n[domain a.example]\nmx = 10 mx.example\n[timeline]')
+for i in range(20000): print(f'{i % 100}m = ttl a.example {i}s')" >timeline.ini
+run timeout 30 "$MX" check timeline.ini
+check "a timeline of 20,000 lines is refused with file:line" sh -c "test $(rc) = 2 && grep -q '^timeline.ini:10006: more than 10000 timeline lines' '$T/err'"
+
 # --- names and values are never cut or wrapped ------------------------------------
 n40=server-with-a-name-of-forty-characters-1
 tiny "" | sed "s/^\[server mx\]/[server ${n40}x]\nhost = mx2.example\n[server ${n40}]/" >n41.ini
@@ -212,5 +218,4 @@ else
 	echo "skipped: the full-disk case needs root and tmpfs"
 fi
 
-echo "$pass passed, $fail failed"
-[ $fail -eq 0 ]
+finish
