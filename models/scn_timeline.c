@@ -227,7 +227,8 @@ int scn_build_timeline(scn *s)
 	section *sc = scn_single(s, SEC_TIMELINE);
 	if (sc && sc->n > SCN_MAX_TIMELINE)
 		return scn_fail(s, sc->kv[SCN_MAX_TIMELINE].line,
-				"more than %d timeline lines (each MX change looks back over the earlier ones)",
+				"more than %d timeline lines (each MX change looks back over the "
+				"earlier ones)",
 				SCN_MAX_TIMELINE);
 	for (int i = 0; sc && i < sc->n; i++) {
 		char *buf = xstrdup(sc->kv[i].value);

@@ -383,32 +383,47 @@ static char *index_root(const char *arg)
 	return root;
 }
 
+/* index.html of root over every scenario folder in it that has a report
+ * (plotted now or before), so plotting one scenario keeps the others. */
+static int write_index(const char *root)
+{
+	char **dirs;
+	int n = scenario_dirs(root, &dirs), nd = 0, rc = 0;
+	if (n <= 0)
+		return 0;
+	rs_scn *s = xcalloc((size_t)n, sizeof *s);
+	for (int k = 0; k < n; k++) {
+		if (has(dirs[k], NULL, "report.html") && rs_load(&s[nd], dirs[k]) == 0)
+			nd++;
+		free(dirs[k]);
+	}
+	if (nd && report_index(root, s, nd))
+		rc = 1;
+	for (int k = 0; k < nd; k++)
+		rs_free(&s[k]);
+	free(s);
+	free(dirs);
+	return rc;
+}
+
 static int plot_root(const char *arg)
 {
 	char **dirs;
-	int n = scenario_dirs(arg, &dirs), nd = 0, rc = 0;
+	int n = scenario_dirs(arg, &dirs), rc = 0;
 	if (n <= 0) {
 		fprintf(stderr, "mxsim: plot: %s: no scenario results found\n", arg);
 		return 1;
 	}
-	rs_scn *done = xcalloc((size_t)n, sizeof *done);
 	for (int k = 0; k < n; k++) {
-		rs_scn *s = &done[nd];
-		if (rs_load(s, dirs[k]) || plot_scenario(s) || report_write(s)) {
+		rs_scn s;
+		if (rs_load(&s, dirs[k]) || plot_scenario(&s) || report_write(&s))
 			rc = 1;
-			rs_free(s);
-		} else {
-			nd++;
-		}
+		rs_free(&s);
 		free(dirs[k]);
 	}
-	char *root = index_root(arg);
-	if (nd && report_index(root, done, nd))
-		rc = 1;
-	for (int k = 0; k < nd; k++)
-		rs_free(&done[k]);
-	free(done);
 	free(dirs);
+	char *root = index_root(arg);
+	rc |= write_index(root);
 	free(root);
 	return rc;
 }

@@ -190,6 +190,8 @@ ok &= os.path.exists(os.path.join(root, "ttl-cutover", "propagation.png"))
 ok &= os.path.exists(os.path.join(root, "index.html"))
 sys.exit(0 if ok and pngs >= 10 else 1)
 PY
+"$MX" plot "$T/pl/ttl-cutover" 2>/dev/null
+check "plot on one scenario keeps the others in the index" test "$(grep -c 'report.html' "$T/pl/index.html")" = 2
 mkdir -p "$T/empty/nothing" && touch "$T/empty/nothing/manifest.ini"
 "$MX" plot "$T/empty" 2>"$T/err"; rc=$?
 check "plot of an empty result fails clearly" sh -c "test $rc -eq 1 && grep -q 'no results' '$T/err' && test ! -e '$T/empty/nothing/report.html'"
