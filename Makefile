@@ -34,7 +34,7 @@ ALL_CFLAGS = $(WARN) $(WERROR) $(CFLAGS)
 
 .SECONDARY: $(TEST_SRC:%.c=$(B)/%.o) $(B)/tests/bench/hold.o $(FUZZ:%=$(B)/tests/fuzz/fuzz_%.o) \
   $(B)/tests/fuzz/replay.o $(B)/tests/fuzz/common.o
-.PHONY: all deps test test-run bench demo fuzz format format-check install uninstall clean
+.PHONY: FORCE all deps test test-run bench demo fuzz format format-check install uninstall clean
 
 all: $(B)/mxsim
 
@@ -57,7 +57,14 @@ $(B)/.deps:
 
 $(B)/%.o: %.c | $(B)/.deps
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+	$(CC) $(CPPFLAGS) -I$(B) $(ALL_CFLAGS) -c -o $@ $<
+
+# What the manifest records of the build; rewritten only when it changes.
+BUILDINFO = \#define MXSIM_COMMIT "$(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)"\n\#define MXSIM_INIH "$(shell dpkg-query -W -f='$${Version}' libinih-dev 2>/dev/null || echo unknown)"
+$(B)/buildinfo.h: FORCE | $(B)/.deps
+	@printf '$(BUILDINFO)\n' >$@.new; cmp -s $@.new $@ && rm $@.new || mv $@.new $@
+$(CLI_OBJ): $(B)/buildinfo.h
+FORCE:
 
 $(B)/libmx.a: $(LIB_OBJ)
 	$(AR) rcs $@ $^

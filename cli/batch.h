@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 
 enum { TRACE_COLS = 9 };
 
@@ -33,7 +34,8 @@ typedef struct {
 	bool trace;
 	int argc;
 	char **argv;
-	double wall; /* seconds so far */
+	double wall;    /* seconds so far */
+	time_t started; /* when the command started */
 } batch_run;
 
 /* Writes every file of b's results into dir; returns 0, or -1 after

@@ -37,6 +37,7 @@ typedef struct {
 	int argc, failed;
 	char **argv;
 	sim_time simulated; /* by the runs done */
+	time_t started;     /* wall clock, for the manifest */
 } ctx;
 
 static double now_sec(void)
@@ -153,7 +154,7 @@ static void job_done(long i, void *vc, double *out, size_t n)
 	(void)n;
 	b->res[p * b->reps + r] = out;
 	c->simulated += scn_config(b->pt[p], r)->duration;
-	batch_run run = {c->trace, c->argc, c->argv, now_sec() - c->t0};
+	batch_run run = {c->trace, c->argc, c->argv, now_sec() - c->t0, c->started};
 	if (++b->done == b->npoints * (long)b->reps && pub_publish(b, &run))
 		c->failed = 1;
 }
@@ -363,8 +364,15 @@ static int run_all(batch *b, int nfiles, const opts *o, int argc, char **argv)
 	for (int i = 0; i < nfiles; i++)
 		if (!pub_replaceable(b[i].name))
 			return 2;
-	ctx c = {b,    nfiles, 0,    o->trace, !o->quiet && isatty(2), now_sec(), o->out,
-		 argc, 0,      argv, 0};
+	ctx c = {.b = b,
+		 .nb = nfiles,
+		 .trace = o->trace,
+		 .progress = !o->quiet && isatty(2),
+		 .t0 = now_sec(),
+		 .out = o->out,
+		 .argc = argc,
+		 .argv = argv,
+		 .started = time(NULL)};
 	for (int i = 0; i < nfiles; i++) {
 		b[i].job0 = c.njobs;
 		c.njobs += b[i].npoints * (long)b[i].reps;

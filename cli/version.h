@@ -4,4 +4,8 @@
 
 #define MXSIM_VERSION "0.2.0"
 
+/* From the build (Makefile: buildinfo.h): the git commit and the inih
+ * package's version, which its header does not carry. */
+#include "buildinfo.h"
+
 #endif

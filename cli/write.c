@@ -20,6 +20,10 @@
 
 #include "version.h"
 
+#include <csv.h>
+#include <gsl/gsl_version.h>
+#include <time.h>
+
 static void axes_header(csvw *w, const study *st)
 {
 	for (int a = 0; a < st->naxes; a++)
@@ -238,9 +242,27 @@ static void write_scenario(const batch *b, const batch_run *run, FILE *f)
 	scn_write(b->pt[0], f);
 }
 
+/* A UTC time as ISO 8601. */
+static void utc(FILE *f, const char *key, time_t t)
+{
+	char buf[32];
+	struct tm tm;
+	strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&t, &tm));
+	fprintf(f, "%s = %s\n", key, buf);
+}
+
 static void write_manifest(const batch *b, const batch_run *run, FILE *f)
 {
-	fprintf(f, "[mxsim]\nversion = %s\ncommand =", MXSIM_VERSION);
+	char host[256] = "";
+	gethostname(host, sizeof host - 1);
+	fprintf(f,
+		"[mxsim]\nversion = %s\nbuild_commit = %s\nlibraries = GSL %s, libcsv %d.%d, inih "
+		"%s\n",
+		MXSIM_VERSION, MXSIM_COMMIT, gsl_version, CSV_MAJOR, CSV_MINOR, MXSIM_INIH);
+	fprintf(f, "host = %s\n", host);
+	utc(f, "started_utc", run->started);
+	utc(f, "written_utc", time(NULL));
+	fprintf(f, "command =");
 	for (int i = 0; i < run->argc; i++)
 		fprintf(f, " %s", run->argv[i]);
 	fprintf(f, "\nscenario = %s\npoints = %ld\nreplications = %u\nseeds =", scn_file_path(b->f),
