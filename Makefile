@@ -34,7 +34,7 @@ ALL_CFLAGS = $(WARN) $(WERROR) $(CFLAGS)
 
 .SECONDARY: $(TEST_SRC:%.c=$(B)/%.o) $(B)/tests/bench/hold.o $(FUZZ:%=$(B)/tests/fuzz/fuzz_%.o) \
   $(B)/tests/fuzz/replay.o $(B)/tests/fuzz/common.o
-.PHONY: FORCE all deps test test-run bench demo fuzz format format-check install uninstall clean
+.PHONY: all deps test test-run bench demo fuzz format format-check install uninstall clean
 
 all: $(B)/mxsim
 
@@ -59,12 +59,12 @@ $(B)/%.o: %.c | $(B)/.deps
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) -I$(B) $(ALL_CFLAGS) -c -o $@ $<
 
-# What the manifest records of the build; rewritten only when it changes.
-BUILDINFO = \#define MXSIM_COMMIT "$(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)"\n\#define MXSIM_INIH "$(shell dpkg-query -W -f='$${Version}' libinih-dev 2>/dev/null || echo unknown)"
-$(B)/buildinfo.h: FORCE | $(B)/.deps
-	@printf '$(BUILDINFO)\n' >$@.new; cmp -s $@.new $@ && rm $@.new || mv $@.new $@
-$(CLI_OBJ): $(B)/buildinfo.h
-FORCE:
+# What the manifest records of the build, rewritten (at every make) only
+# when it changes, so a new commit rebuilds the program's objects only.
+BUILDINFO := \#define MXSIM_COMMIT "$(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)"\n\#define MXSIM_INIH "$(shell dpkg-query -W -f='$${Version}' libinih-dev 2>/dev/null || echo unknown)"\n
+$(shell mkdir -p $(B) && printf '$(BUILDINFO)' >$(B)/buildinfo.h.new && \
+  (cmp -s $(B)/buildinfo.h.new $(B)/buildinfo.h && rm $(B)/buildinfo.h.new || \
+   mv $(B)/buildinfo.h.new $(B)/buildinfo.h))
 
 $(B)/libmx.a: $(LIB_OBJ)
 	$(AR) rcs $@ $^

@@ -7,6 +7,7 @@
 #include "../sim/xalloc.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <math.h>
 #include <stdio.h>
@@ -169,12 +170,20 @@ static void table(FILE *f, const rs_scn *s, const char *const *metric, const cha
 }
 
 /* Opens dir/name for writing; NULL after printing why. */
+/* Opens dir/name for writing; never through a symbolic link (a shared
+ * results folder must not make mxsim write elsewhere). */
 static FILE *open_page(const char *dir, const char *name, char **path)
 {
 	*path = xasprintf("%s/%s", dir, name);
-	FILE *f = fopen(*path, "w");
-	if (!f)
-		fprintf(stderr, "mxsim: %s: %s\n", *path, strerror(errno));
+	int fd = open(*path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0666);
+	FILE *f = fd < 0 ? NULL : fdopen(fd, "w");
+	if (!f) {
+		fprintf(stderr, "mxsim: %s: %s\n", *path,
+			errno == ELOOP ? "is a symbolic link; mxsim does not write through one"
+				       : strerror(errno));
+		if (fd >= 0)
+			close(fd);
+	}
 	return f;
 }
 

@@ -6,7 +6,9 @@
 #include "../sim/names.h"
 #include "../sim/xalloc.h"
 
+#include <dirent.h>
 #include <math.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -135,6 +137,29 @@ static int check_agg(rs_scn *s)
 	return 0;
 }
 
+/* mxsim plot writes the files mxsim owns in dir: none may be a symbolic
+ * link, or a shared folder could make it overwrite any file. */
+static int no_links(const rs_scn *s)
+{
+	DIR *d = opendir(s->dir);
+	struct dirent *e;
+	int rc = 0;
+	while (d && rc == 0 && (e = readdir(d))) {
+		struct stat st;
+		char *p = xasprintf("%s/%s", s->dir, e->d_name);
+		if (rs_owned(e->d_name) && lstat(p, &st) == 0 && S_ISLNK(st.st_mode)) {
+			fprintf(stderr,
+				"mxsim: plot: %s is a symbolic link where mxsim writes; refused\n",
+				p);
+			rc = -1;
+		}
+		free(p);
+	}
+	if (d)
+		closedir(d);
+	return rc;
+}
+
 int rs_load(rs_scn *s, const char *dir)
 {
 	static const char *const pcols[] = {"point", "cutover_h", "ttl_h", "new_provider", NULL};
@@ -157,7 +182,7 @@ int rs_load(rs_scn *s, const char *dir)
 			dir);
 		return -1;
 	}
-	if (load_csv(&s->agg, s, "aggregate.csv") || check_agg(s) ||
+	if (no_links(s) || load_csv(&s->agg, s, "aggregate.csv") || check_agg(s) ||
 	    load_csv(&s->pts, s, "points.csv") || need(s, &s->pts, "points.csv", pcols) ||
 	    load_csv(&s->srv, s, "servers.csv") || check_servers(s))
 		return -1;

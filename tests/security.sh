@@ -85,6 +85,16 @@ PY
 run "$MX" plot no-col
 check "servers.csv without a server column: exit 1, named" sh -c "test $(rc) = 1 && grep -q \"servers.csv:1: expected a column 'server'\" '$T/err'"
 
+# symbolic links where mxsim plot writes must not make it write elsewhere
+echo precious >precious.txt
+cp -r res/inj-label links && ln -sf "$PWD/precious.txt" links/report.html
+run "$MX" plot links
+check "a report.html that is a symbolic link is refused" sh -c "test $(rc) = 1 && grep -q 'links/report.html is a symbolic link' '$T/err'"
+check "the link's target is untouched" grep -qx precious precious.txt
+mkdir -p lroot && cp -r res/inj-label lroot/one && ln -sf "$PWD/precious.txt" lroot/index.html
+run "$MX" plot lroot
+check "an index.html that is a symbolic link is not written through" sh -c "test $(rc) = 1 && grep -qx precious precious.txt"
+
 # --- memory errors in plot and report ----------------------------------------
 long=$(printf '0%.0s' $(seq 1 700))
 tiny "" | sed "s/^count = 20/count = \${a=${long}20, ${long}21}/; s/^count = 5/count = \${b=${long}5, ${long}6}/; s/^\[senders\]/[senders]\nzipf = \${c=${long}1, 0.5${long}}/" >long.ini
