@@ -355,7 +355,9 @@ static int scenario_dirs(const char *root, char ***out)
 		return -1;
 	struct dirent *e;
 	while ((e = readdir(d))) {
-		if (e->d_name[0] == '.' || !has(root, e->d_name, "manifest.ini"))
+		/* real folders only: a link could lead mxsim to write elsewhere */
+		if (e->d_name[0] == '.' || e->d_type == DT_LNK ||
+		    !has(root, e->d_name, "manifest.ini"))
 			continue;
 		*out = xrealloc(*out, (size_t)(n + 1) * sizeof **out);
 		(*out)[n++] = xasprintf("%s/%s", root, e->d_name);
