@@ -114,8 +114,9 @@ typedef struct {
 
 typedef struct {
 	sim_time duration, bucket;
-	uint64_t max_events; /* the work limit per run (0: none) */
-	uint64_t seed;       /* this replication's seed */
+	uint64_t max_events;  /* the work limit per run (0: none) */
+	sim_time week_offset; /* time 0 is this long after Monday 00:00 */
+	uint64_t seed;        /* this replication's seed */
 
 	int ndomains;
 	dns_answer *initial; /* [ndomains] MX answer at time 0 */

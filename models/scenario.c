@@ -115,6 +115,11 @@ static int run_keys(scn *s, const section *run)
 	    scn_p_long(s, run, SEC_RUN, "replications", 1, 100000, &reps))
 		return -1;
 	s->reps = (unsigned)reps;
+	const char *day = VALUE(run, SEC_RUN, "start", line);
+	if ((s->start_day = unit_weekday(day)) < 0)
+		return scn_fail(s, line,
+				"start: expected a day of the week (Mon ... Sun), got '%s'", day);
+	c->week_offset = s->start_day * SIM_DAY;
 	const char *sd = VALUE(run, SEC_RUN, "seed", line);
 	char *end;
 	errno = 0;

@@ -91,6 +91,7 @@ struct scn {
 	uint64_t seed;
 	unsigned reps;
 	double max_memory; /* bytes */
+	int start_day;     /* [run] start: 0 = Monday */
 	mdl_config c;
 	/* storage behind c */
 	char **domain_names;

@@ -38,7 +38,10 @@ const scn_section scn_sections[SEC_N] = {
 
 const scn_key scn_keys[] = {
 	{SEC_RUN, "name", "", "folder name under the output root (default: the file's name)"},
-	{SEC_RUN, "duration", "3d", "simulated time; time 0 is Monday 00:00"},
+	{SEC_RUN, "start", "Mon",
+	 "the day time 0 falls on, at 00:00 (the weekly traffic pattern and `Wed 10:00` times "
+	 "follow it)"},
+	{SEC_RUN, "duration", "3d", "simulated time"},
 	{SEC_RUN, "seed", "1", "base seed; replication r uses a seed derived from it"},
 	{SEC_RUN, "replications", "1", "independent runs per study point"},
 	{SEC_RUN, "bucket", "15m", "time-series bucket"},

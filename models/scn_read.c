@@ -88,7 +88,7 @@ const char *scn_suggest(const char *word, const char *const *names, int n, char 
 /* ---- reading ---------------------------------------------------------- */
 
 typedef struct {
-	const char *p;
+	const char *p, *raw; /* raw: the line being read, in the text */
 	int line, section_line;
 	bool too_long;
 	char *section; /* the last [section] line's text, whole (inih cuts it) */
@@ -108,6 +108,7 @@ static char *read_line(char *str, int num, void *stream)
 	}
 	memcpy(str, r->p, n);
 	str[n] = '\0';
+	r->raw = r->p;
 	const char *q = str;
 	while (*q == ' ' || *q == '\t')
 		q++;
@@ -230,6 +231,27 @@ static int store(scn *s, char *text, const char *key, const char *value, int lin
 	return 0;
 }
 
+/* inih splits "Wed 10:00 = mx ..." at the ':'; a timeline key runs to the
+ * first '=' of the raw line. Returns that key (allocated) and moves *value
+ * past the '=', or NULL when inih's split stands. */
+static char *timeline_key(const char *raw, const char *key, const char **value)
+{
+	const char *eq = strpbrk(raw, "=\n");
+	if (!eq || *eq != '=')
+		return NULL;
+	char *k = xstrndup(raw, (size_t)(eq - raw)), *t = scn_trim(k);
+	const char *v = strchr(*value, '=');
+	if (!strcmp(t, key) || !v) {
+		free(k);
+		return NULL;
+	}
+	memmove(k, t, strlen(t) + 1);
+	for (v++; *v == ' ' || *v == '\t';)
+		v++;
+	*value = v;
+	return k;
+}
+
 /* inih's callback. Its copy of the section name is cut at 50 bytes, so
  * the reader's whole copy is used. */
 static int handler(void *user, const char *secname, const char *key, const char *value)
@@ -239,9 +261,12 @@ static int handler(void *user, const char *secname, const char *key, const char 
 	(void)secname;
 	if (pc->r->too_long)
 		return scn_fail(s, pc->r->line, "line longer than 16383 characters"), 0;
-	char *text = xstrdup(pc->r->section ? pc->r->section : "");
-	int rc = store(s, text, key, value, pc->r->line, pc->r->section_line);
+	char *text = xstrdup(pc->r->section ? pc->r->section : ""), *tkey = NULL;
+	if (!strncmp(scn_trim(text), "timeline", 8))
+		tkey = timeline_key(pc->r->raw, key, &value);
+	int rc = store(s, text, tkey ? tkey : key, value, pc->r->line, pc->r->section_line);
 	free(text);
+	free(tkey);
 	return rc == 0;
 }
 
@@ -336,7 +361,7 @@ int scn_p_dist(scn *s, const section *sc, sec_type t, const char *key, unit_kind
 
 int scn_parse(scn *s, const char *text)
 {
-	reader r = {text, 0, 0, false, NULL};
+	reader r = {.p = text};
 	parse_ctx pc = {s, &r};
 	ini_allow_multiline = false;
 	ini_stop_on_first_error = true;

@@ -204,7 +204,9 @@ static int timeline_line(scn *s, const kv *e, char *buf)
 {
 	tl_line l = {.line = e->line};
 	char err[UNIT_ERR], *save;
-	if (unit_duration(e->key, &l.at, err))
+	if (!strcmp(e->key, "never"))
+		return 0; /* a line switched off, e.g. by a study: ${fix=2h, never} */
+	if (unit_when(e->key, s->start_day, &l.at, err))
 		return scn_fail(s, l.line, "timeline key: %s", err);
 	if (l.at > s->c.duration)
 		return scn_fail(s, l.line, "event at %s is after the end of the run", e->key);

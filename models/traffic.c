@@ -80,7 +80,7 @@ sim_time traffic_next(traffic *t, sim_time now)
 		now += sim_from_sec(gsl_ran_exponential(t->arrivals, 1 / (c->rate * t->peak))) + 1;
 		if (now >= c->duration)
 			return SIM_NEVER;
-		double m = t->mult[(now / SIM_HOUR) % 168];
+		double m = t->mult[((now + c->week_offset) / SIM_HOUR) % 168];
 		if (m >= t->peak || gsl_rng_uniform(t->arrivals) * t->peak < m)
 			return now;
 	}

@@ -127,10 +127,36 @@ static int values(study_axis *a, char *b, char *err)
 	return 0;
 }
 
+static void add_span(study *st, const char *text, const char *p, const char *close, int axis)
+{
+	if ((st->nspans & (st->nspans - 1)) == 0) /* at 0 and powers of two */
+		st->spans = xrealloc(st->spans,
+				     (size_t)(st->nspans ? 2 * st->nspans : 1) * sizeof *st->spans);
+	st->spans[st->nspans++] = (study_span){p - text, close + 1 - text, axis};
+}
+
+/* ${name} of a list written before: its index, or -1. */
+static int reference(const study *st, const char *p, const char *close)
+{
+	char *body = dup_trim(p + 2, (size_t)(close - p - 2));
+	int found = -1;
+	if (!strpbrk(body, "=,|"))
+		for (int i = 0; i < st->naxes && found < 0; i++)
+			if (!strcmp(st->axes[i].name, body))
+				found = i;
+	free(body);
+	return found;
+}
+
 /* The axis at p ("${" ... close) on line n; returns 0 or -1 (err set). */
 static int axis(study *st, const char *text, const char *p, const char *close, const char *line,
 		const char *section, int n, char *err)
 {
+	int ref = reference(st, p, close);
+	if (ref >= 0) {
+		add_span(st, text, p, close, ref);
+		return 0;
+	}
 	if (st->naxes == STUDY_MAX_AXES) {
 		snprintf(err, STUDY_ERR, "more than %d study lists", STUDY_MAX_AXES);
 		return -1;
@@ -140,6 +166,7 @@ static int axis(study *st, const char *text, const char *p, const char *close, c
 	a->line = n;
 	a->start = p - text;
 	a->end = close + 1 - text;
+	add_span(st, text, p, close, st->naxes - 1);
 	char *body = dup_trim(p + 2, (size_t)(close - p - 2)), *b = body;
 	char *eq = strchr(b, '='), *comma = strchr(b, ',');
 	if (eq && (!comma || eq < comma)) {
@@ -208,6 +235,7 @@ void study_free(study *st)
 		free(st->axes[i].name);
 	}
 	free(st->axes);
+	free(st->spans);
 	memset(st, 0, sizeof *st);
 }
 
@@ -218,19 +246,21 @@ char *study_expand(const study *st, const char *text, long p, int *idx)
 	for (int a = st->naxes - 1; a >= 0; a--) {
 		vi[a] = (int)(p % st->axes[a].nvalues);
 		p /= st->axes[a].nvalues;
-		cap += strlen(st->axes[a].values[vi[a]]);
-	}
-	char *out = xmalloc(cap), *o = out;
-	long at = 0;
-	for (int a = 0; a < st->naxes; a++) {
-		memcpy(o, text + at, (size_t)(st->axes[a].start - at));
-		o += st->axes[a].start - at;
-		const char *v = st->axes[a].values[vi[a]];
-		memcpy(o, v, strlen(v));
-		o += strlen(v);
-		at = st->axes[a].end;
 		if (idx)
 			idx[a] = vi[a];
+	}
+	for (int k = 0; k < st->nspans; k++)
+		cap += strlen(st->axes[st->spans[k].axis].values[vi[st->spans[k].axis]]);
+	char *out = xmalloc(cap), *o = out;
+	long at = 0;
+	for (int k = 0; k < st->nspans; k++) {
+		const study_span *sp = &st->spans[k];
+		memcpy(o, text + at, (size_t)(sp->start - at));
+		o += sp->start - at;
+		const char *v = st->axes[sp->axis].values[vi[sp->axis]];
+		memcpy(o, v, strlen(v));
+		o += strlen(v);
+		at = sp->end;
 	}
 	memcpy(o, text + at, len - (size_t)at);
 	o[len - (size_t)at] = '\0';

@@ -3,8 +3,9 @@
  *
  * Any value (or key) may be written ${a, b, c}, ${from..to} or
  * ${from..to step s}, optionally named ${name=...}; values that hold
- * commas are separated by '|' instead: ${10 a, 20 b | 10 a}. Each occurrence
- * is an axis; a study's points are the product of the axes, the first axis
+ * commas are separated by '|' instead: ${10 a, 20 b | 10 a}. ${name} alone
+ * stands for the value of the list of that name written earlier (one axis
+ * driving several lines). Each list is an axis; a study's points are the product of the axes, the first axis
  * varying slowest (as OMNeT++ iterates). Expansion substitutes text, so
  * line numbers stay those of the file.
  *
@@ -26,9 +27,17 @@ typedef struct {
 	long start, end; /* byte span of ${...} in the text */
 } study_axis;
 
+/* A place in the text where an axis's value goes: its list, or a
+ * ${name} reference to it. */
 typedef struct {
-	int naxes;
+	long start, end;
+	int axis;
+} study_span;
+
+typedef struct {
+	int naxes, nspans;
 	study_axis *axes;
+	study_span *spans; /* in text order */
 	long npoints;
 } study;
 

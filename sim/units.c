@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static const char *skip(const char *s)
 {
@@ -351,4 +352,43 @@ void unit_format_duration(sim_time t, char *buf, int len)
 			return;
 		}
 	snprintf(buf, (size_t)len, "%.6fs", (double)t / SIM_SEC);
+}
+
+int unit_weekday(const char *s)
+{
+	static const char *const names[] = {"monday", "tuesday",  "wednesday", "thursday",
+					    "friday", "saturday", "sunday"};
+	size_t n = strlen(s);
+	for (int d = 0; d < 7 && n >= 3; d++)
+		if (!strncasecmp(s, names[d], n) && (n == 3 || n == strlen(names[d])))
+			return d;
+	return -1;
+}
+
+int unit_when(const char *s, int start_day, sim_time *out, char *err)
+{
+	char day[16];
+	int h, m, sec = 0, used = 0;
+	const char *p = skip(s);
+	if (sscanf(p, "%15[A-Za-z] %d:%d%n:%d%n", day, &h, &m, &used, &sec, &used) >= 3 &&
+	    trailing_space_only(p + used)) {
+		int d = unit_weekday(day);
+		if (d < 0 || h < 0 || h > 23 || m < 0 || m > 59 || sec < 0 || sec > 59) {
+			snprintf(err, UNIT_ERR,
+				 "expected a time like 'Wed 10:00' (a day, 00:00 to 23:59), got "
+				 "'%s'",
+				 s);
+			return -1;
+		}
+		*out = ((d - start_day + 7) % 7) * SIM_DAY + h * SIM_HOUR + m * SIM_MIN +
+		       sec * SIM_SEC;
+		return 0;
+	}
+	if (unit_duration(s, out, err) == 0)
+		return 0;
+	snprintf(err, UNIT_ERR,
+		 "expected a time: a duration from the start like 2d10h, or a day and time like "
+		 "'Wed 10:00'; got '%s'",
+		 s);
+	return -1;
 }

@@ -31,6 +31,15 @@ int unit_rate(const char *s, double *per_sec, char *err);
  * error is reported as "file:line: ..." in err. */
 int unit_dist(const char *s, unit_kind k, const char *dir, dist *out, char *err);
 
+/* A day of the week: "Mon" ... "Sun" (or the full names, any case) to
+ * 0 ... 6; -1 if none. */
+int unit_weekday(const char *s);
+
+/* A time in a run whose time 0 falls on day start_day (0 = Monday) at
+ * 00:00: a duration from time 0 ("2d10h"), or a calendar time "Wed 10:00"
+ * (also "Wed 10:00:30"), the first such moment at or after time 0. */
+int unit_when(const char *s, int start_day, sim_time *out, char *err);
+
 /* Writes a duration in the largest exact unit ("90m", "2d"). */
 void unit_format_duration(sim_time t, char *buf, int len);
 

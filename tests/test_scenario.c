@@ -220,6 +220,52 @@ static void studies_ignore_comments(void **state)
 	assert_non_null(strstr(err, "no empty value"));
 }
 
+/* Calendar times: the first such moment at or after time 0, which falls
+ * on [run] start at 00:00. */
+static void calendar_times(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *s;
+		int start;
+		sim_time want;
+	} ok[] = {{"Wed 10:00", 0, 2 * SIM_DAY + 10 * SIM_HOUR},
+		  {"Sat 08:00", 0, 5 * SIM_DAY + 8 * SIM_HOUR},
+		  {"Mon 00:00", 0, 0},
+		  {"mon 00:00:30", 0, 30 * SIM_SEC},
+		  {"Wed 10:00", 2, 10 * SIM_HOUR},
+		  {"Mon 10:00", 2, 5 * SIM_DAY + 10 * SIM_HOUR},
+		  {"Sunday 23:59", 6, 23 * SIM_HOUR + 59 * SIM_MIN},
+		  {"2d10h", 3, 2 * SIM_DAY + 10 * SIM_HOUR}};
+	char err[UNIT_ERR];
+	for (size_t i = 0; i < sizeof ok / sizeof *ok; i++) {
+		sim_time t = -1;
+		assert_int_equal(unit_when(ok[i].s, ok[i].start, &t, err), 0);
+		assert_int_equal(t, ok[i].want);
+	}
+	static const char *const bad[] = {"Wed 24:00", "Wed 10:60", "Xyz 10:00", "Wed", "10:00"};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		sim_time t;
+		assert_int_equal(unit_when(bad[i], 0, &t, err), -1);
+	}
+}
+
+/* ${name} stands for the value of the list of that name. */
+static void study_references(void **state)
+{
+	(void)state;
+	study st;
+	char err[STUDY_ERR];
+	const char *text = "[a]\nk = ${t=5m, 1h}\n[b]\nj = ${t}\nx = ${1, 2}\n";
+	assert_int_equal(study_parse(text, &st, err), 0);
+	assert_int_equal(st.naxes, 2);
+	assert_int_equal(st.npoints, 4);
+	char *p3 = study_expand(&st, text, 3, NULL);
+	assert_string_equal(p3, "[a]\nk = 1h\n[b]\nj = 1h\nx = 2\n");
+	free(p3);
+	study_free(&st);
+}
+
 /* The name rule, by its definition in names.h. */
 static void names_follow_the_rule(void **state)
 {
@@ -280,6 +326,8 @@ int main(void)
 		cmocka_unit_test(names_follow_the_rule),
 		cmocka_unit_test(budget_by_hand),
 		cmocka_unit_test(metrics_table_is_consistent),
+		cmocka_unit_test(calendar_times),
+		cmocka_unit_test(study_references),
 	};
 	return cmocka_run_group_tests_name("scenario", tests, NULL, NULL);
 }
