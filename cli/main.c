@@ -38,6 +38,8 @@ typedef struct {
 	char **argv;
 	sim_time simulated; /* by the runs done */
 	time_t started;     /* wall clock, for the manifest */
+	double sim_total;   /* simulated time of all runs (sim_time units) */
+	double events;      /* events of the runs done */
 } ctx;
 
 static double now_sec(void)
@@ -104,6 +106,13 @@ static void on_trace(void *c, const mdl_trace *t)
 	b->n += TRACE_COLS;
 }
 
+/* Tells the job pool how far this run is. */
+static void on_progress(void *vc, sim_time now, uint64_t events)
+{
+	const mdl_config *cfg = vc;
+	run_report((double)now / SIM_SEC, (double)cfg->duration / SIM_SEC, (double)events);
+}
+
 /* The batch of job i, and the job's study point and replication in it. */
 static batch *locate(const ctx *c, long i, long *p, unsigned *r)
 {
@@ -131,6 +140,8 @@ static int job(long i, void *vc, double **out, size_t *n)
 		cfg.trace = on_trace;
 		cfg.trace_ctx = &tb;
 	}
+	cfg.progress = on_progress;
+	cfg.progress_ctx = &cfg;
 	mdl_result mr;
 	int rc = mdl_run(&cfg, &mr);
 	double *summary = xmalloc((size_t)b->nsum * sizeof *summary);
@@ -154,22 +165,35 @@ static void job_done(long i, void *vc, double *out, size_t n)
 	(void)n;
 	b->res[p * b->reps + r] = out;
 	c->simulated += scn_config(b->pt[p], r)->duration;
+	for (int m = 0; m < b->nsum; m++)
+		if (!strcmp(b->sum_names[m], "events"))
+			c->events += jobres_view(b, out).summary[m];
 	batch_run run = {c->trace, c->argc, c->argv, now_sec() - c->t0, c->started};
 	if (++b->done == b->npoints * (long)b->reps && pub_publish(b, &run))
 		c->failed = 1;
 }
 
-static void progress(long done, long total, void *vc)
+/* The progress line: runs done, simulated time (of the runs done and in
+ * progress), events per second, and the time left at the pace so far. */
+static void progress(long done, long total, const run_status *live, int nlive, void *vc)
 {
 	ctx *c = vc;
 	if (!c->progress)
 		return;
-	double el = now_sec() - c->t0;
-	double eta = done ? el / (double)done * (double)(total - done) : 0;
-	int w = 30, fill = (int)(w * done / (total ? total : 1));
-	fprintf(stderr, "\r[%.*s%*s] %ld/%ld runs  %.1f d simulated  %.0f s  ETA %.0f s ", fill,
-		"==============================", w - fill, "", done, total,
-		(double)c->simulated / SIM_DAY, el, eta);
+	double simd = (double)c->simulated / SIM_SEC, events = c->events;
+	for (int i = 0; i < nlive; i++)
+		if (live[i].total > 0) {
+			simd += live[i].done;
+			events += live[i].events;
+		}
+	double el = now_sec() - c->t0, all = c->sim_total / SIM_SEC;
+	double eta = simd > 0 ? el * (all - simd) / simd : 0;
+	int w = 24, fill = (int)(w * (all > 0 ? simd / all : 0));
+	fill = fill < 0 ? 0 : fill > w ? w : fill;
+	fprintf(stderr,
+		"\r[%.*s%*s] %ld/%ld runs  %.1f of %.1f d simulated  %.2g events/s  ETA %.0f s ",
+		fill, "========================", w - fill, "", done, total, simd / 86400,
+		all / 86400, el > 0 ? events / el : 0, eta);
 	if (done == total)
 		fprintf(stderr, "\n");
 }
@@ -376,6 +400,8 @@ static int run_all(batch *b, int nfiles, const opts *o, int argc, char **argv)
 	for (int i = 0; i < nfiles; i++) {
 		b[i].job0 = c.njobs;
 		c.njobs += b[i].npoints * (long)b[i].reps;
+		c.sim_total += (double)(b[i].npoints * (long)b[i].reps) *
+			       (double)scn_config(b[i].pt[0], 0)->duration;
 		b[i].res = xcalloc((size_t)(b[i].npoints * (long)b[i].reps), sizeof *b[i].res);
 	}
 	pub_catch_signals();

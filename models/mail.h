@@ -153,6 +153,9 @@ typedef struct {
 	 * (TRACE_QUEUED) for each message still queued when the run ends */
 	void (*trace)(void *ctx, const mdl_trace *t);
 	void *trace_ctx;
+	/* optional: called every 2^16 events with the simulated time */
+	void (*progress)(void *ctx, sim_time now, uint64_t events);
+	void *progress_ctx;
 } mdl_config;
 
 /* Time-series columns, per bucket; then bounces per reason (BOUNCE_N),

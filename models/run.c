@@ -114,6 +114,8 @@ int mdl_run(const mdl_config *c, mdl_result *r)
 	world w;
 	setup(&w, c, r);
 	sim_limit(w.s, c->max_events);
+	if (c->progress)
+		sim_watch(w.s, 1 << 16, c->progress, c->progress_ctx);
 	sim_run(w.s, c->duration);
 	/* the last (possibly partial) bucket */
 	mail_sample(w.s, &w, NULL);

@@ -21,7 +21,9 @@ enum { MAX_EVERY = 16 };
 
 struct sim {
 	pq *q;
-	uint64_t seq, events, pending, limit;
+	uint64_t seq, events, pending, limit, watch_every, watch_next;
+	void (*watch)(void *ctx, sim_time now, uint64_t events);
+	void *watch_ctx;
 	sim_time now;
 	bool stopped, limit_hit;
 	periodic every[MAX_EVERY]; /* fixed: their addresses are event subjects */
@@ -39,6 +41,7 @@ sim *sim_new(void)
 	sim *s = xcalloc(1, sizeof *s);
 	s->q = pq_new();
 	s->limit = UINT64_MAX;
+	s->watch_next = UINT64_MAX;
 	return s;
 }
 
@@ -119,6 +122,10 @@ uint64_t sim_run(sim *s, sim_time end)
 			s->limit_hit = true;
 			break;
 		}
+		if (s->events == s->watch_next) {
+			s->watch_next += s->watch_every;
+			s->watch(s->watch_ctx, s->now, s->events);
+		}
 		const pq_payload *p = pq_pop(s->q, &t);
 		if (!p)
 			break;
@@ -129,6 +136,15 @@ uint64_t sim_run(sim *s, sim_time end)
 		((sim_action)e.action)(s, e.subject, e.object);
 	}
 	return s->events - before;
+}
+
+void sim_watch(sim *s, uint64_t every, void (*fn)(void *ctx, sim_time now, uint64_t events),
+	       void *ctx)
+{
+	s->watch = fn;
+	s->watch_ctx = ctx;
+	s->watch_every = every ? every : 1;
+	s->watch_next = s->events + s->watch_every;
 }
 
 void sim_limit(sim *s, uint64_t max_events)

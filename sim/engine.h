@@ -67,6 +67,10 @@ void sim_every(sim *s, sim_time period, sim_action action, void *subject, void *
  * number of events executed. */
 uint64_t sim_run(sim *s, sim_time end);
 void sim_stop(sim *s);
+/* Calls fn(ctx, now, events so far) every `every` events in sim_run (a
+ * progress hook; it must not schedule or cancel events). */
+void sim_watch(sim *s, uint64_t every, void (*fn)(void *ctx, sim_time now, uint64_t events),
+	       void *ctx);
 /* A work limit: sim_run stops once this many events have run in all
  * (0: none); sim_limit_hit says whether it did. */
 void sim_limit(sim *s, uint64_t max_events);

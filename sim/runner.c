@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 static int write_all(int fd, const void *buf, size_t n)
@@ -52,12 +53,43 @@ static int read_all(int fd, void *buf, size_t n)
 	return 1;
 }
 
+/* Progress of the jobs in progress: a slot per worker, in memory shared
+ * with the parent (one slot of this process's own for serial runs). */
+static run_status *slots, serial_slot;
+static int my_slot = -1;
+static struct {
+	run_progress_fn fn;
+	void *ctx;
+	long done, total;
+	double last;
+} serial;
+
+static double now_mono(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+void run_report(double done, double total, double events)
+{
+	if (!slots || my_slot < 0)
+		return;
+	slots[my_slot] = (run_status){done, total, events};
+	double now;
+	if (serial.fn && (now = now_mono()) - serial.last >= 1) {
+		serial.last = now;
+		serial.fn(serial.done, serial.total, slots, 1, serial.ctx);
+	}
+}
+
 static void worker(int fd, long njobs, long *counter, run_job_fn job, void *ctx)
 {
 	for (;;) {
 		long i = __atomic_fetch_add(counter, 1, __ATOMIC_SEQ_CST);
 		if (i >= njobs)
 			break;
+		slots[my_slot] = (run_status){0, 0, 0};
 		double *out = NULL;
 		size_t n = 0;
 		int64_t hdr[2] = {i, -1};
@@ -67,6 +99,7 @@ static void worker(int fd, long njobs, long *counter, run_job_fn job, void *ctx)
 		    (hdr[1] > 0 && write_all(fd, out, n * sizeof *out)))
 			_exit(1);
 		free(out);
+		slots[my_slot] = (run_status){0, 0, 0};
 		if (hdr[1] < 0)
 			_exit(1);
 	}
@@ -76,16 +109,24 @@ static void worker(int fd, long njobs, long *counter, run_job_fn job, void *ctx)
 static int run_serial(long njobs, run_job_fn job, run_done_fn done, run_progress_fn progress,
 		      void *ctx)
 {
+	slots = &serial_slot;
+	my_slot = 0;
+	serial.fn = progress;
+	serial.ctx = ctx;
+	serial.total = njobs;
+	serial.last = now_mono();
 	for (long i = 0; i < njobs; i++) {
 		double *out = NULL;
 		size_t n = 0;
+		serial.done = i;
+		serial_slot = (run_status){0, 0, 0};
 		if (job(i, ctx, &out, &n)) {
 			free(out);
 			return -1;
 		}
 		done(i, ctx, out, n);
 		if (progress)
-			progress(i + 1, njobs, ctx);
+			progress(i + 1, njobs, slots, 0, ctx);
 	}
 	return 0;
 }
@@ -116,6 +157,7 @@ static int spawn(pool *p, int n, run_job_fn job, void *ctx)
 			return -1;
 		}
 		if (p->pid[w] == 0) {
+			my_slot = w;
 			signal(SIGINT, SIG_DFL);
 			signal(SIGTERM, SIG_DFL);
 			close(fds[0]);
@@ -156,7 +198,7 @@ static int take(pool *p, int w, run_done_fn done, run_progress_fn progress, void
 	done((long)hdr[0], ctx, out, n);
 	p->finished++;
 	if (progress)
-		progress(p->finished, p->njobs, ctx);
+		progress(p->finished, p->njobs, slots, p->live, ctx);
 	return 0;
 }
 
@@ -172,11 +214,15 @@ static int collect(pool *p, run_done_fn done, run_progress_fn progress, void *ct
 				pfd[m] = (struct pollfd){p->fd[w], POLLIN, 0};
 				map[m++] = w;
 			}
-		if (poll(pfd, (nfds_t)m, -1) < 0) {
-			if (errno == EINTR)
-				continue;
+		int r = poll(pfd, (nfds_t)m, 1000);
+		if (r < 0 && errno != EINTR) {
 			perror("mxsim: poll");
 			return -1;
+		}
+		if (r <= 0) { /* a second without a result: say how far the runs are */
+			if (progress)
+				progress(p->finished, p->njobs, slots, p->live, ctx);
+			continue;
 		}
 		for (int k = 0; k < m; k++)
 			if (pfd[k].revents && take(p, map[k], done, progress, ctx))
@@ -223,6 +269,15 @@ int run_jobs(long njobs, int workers, run_job_fn job, run_done_fn done, run_prog
 		return -1;
 	}
 	*counter = 0;
+	slots = mmap(NULL, (size_t)workers * sizeof *slots, PROT_READ | PROT_WRITE,
+		     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (slots == MAP_FAILED) {
+		perror("mxsim: mmap");
+		munmap(counter, sizeof *counter);
+		slots = NULL;
+		return -1;
+	}
+	memset(slots, 0, (size_t)workers * sizeof *slots);
 	fflush(NULL);
 	pid_t pid[workers];
 	int fd[workers];
@@ -232,5 +287,7 @@ int run_jobs(long njobs, int workers, run_job_fn job, run_done_fn done, run_prog
 		rc = collect(&p, done, progress, ctx);
 	rc = reap(&p, rc);
 	munmap(counter, sizeof *counter);
+	munmap(slots, (size_t)workers * sizeof *slots);
+	slots = NULL;
 	return rc;
 }
