@@ -136,15 +136,26 @@ demo: $(B)/mxsim
 	$(B)/mxsim plot results
 	@echo "mxsim: open results/index.html"
 
-install: $(B)/mxsim
+# The scenario reference, from the schema the program parses with.
+$(B)/mxsim-scenario.5: cli/mxsim-scenario.5.in $(B)/mxsim
+	{ cat cli/mxsim-scenario.5.in; $(B)/mxsim help keys --man; \
+	  printf '.SH FILES\n%s/share/mxsim/examples/*.ini\n.SH SEE ALSO\n.BR mxsim (1)\n' '$(PREFIX)'; } >$@
+
+install: $(B)/mxsim $(B)/mxsim-scenario.5
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
-	  $(DESTDIR)$(PREFIX)/share/mxsim/plot
+	  $(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/mxsim/plot \
+	  $(DESTDIR)$(PREFIX)/share/mxsim/examples $(DESTDIR)$(PREFIX)/share/bash-completion/completions
 	install -m 755 $(B)/mxsim $(DESTDIR)$(PREFIX)/bin/mxsim
-	install -m 644 mxsim.1 $(DESTDIR)$(PREFIX)/share/man/man1/mxsim.1
+	sed 's|@PREFIX@|$(PREFIX)|g' mxsim.1 >$(DESTDIR)$(PREFIX)/share/man/man1/mxsim.1
+	install -m 644 $(B)/mxsim-scenario.5 $(DESTDIR)$(PREFIX)/share/man/man5/mxsim-scenario.5
 	install -m 644 plot/*.gp $(DESTDIR)$(PREFIX)/share/mxsim/plot
+	install -m 644 scenarios/*.ini $(DESTDIR)$(PREFIX)/share/mxsim/examples
+	install -m 644 cli/mxsim.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/mxsim
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/mxsim $(DESTDIR)$(PREFIX)/share/man/man1/mxsim.1
+	rm -f $(DESTDIR)$(PREFIX)/bin/mxsim $(DESTDIR)$(PREFIX)/share/man/man1/mxsim.1 \
+	  $(DESTDIR)$(PREFIX)/share/man/man5/mxsim-scenario.5 \
+	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions/mxsim
 	rm -rf $(DESTDIR)$(PREFIX)/share/mxsim
 
 clean:

@@ -451,6 +451,15 @@ static int command(int argc, char **argv)
 		scn_print_keys(stdout);
 		return 0;
 	}
+	if (!strcmp(argv[1], "help") && argc == 4 && !strcmp(argv[2], "keys")) {
+		if (!strcmp(argv[3], "--man"))
+			scn_print_keys_man(stdout);
+		else if (!strcmp(argv[3], "--names"))
+			scn_print_key_names(stdout);
+		else
+			return usage(stderr), 2;
+		return 0;
+	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
 		usage(stdout);
 		return 0;

@@ -57,6 +57,10 @@ void scn_cutover(const scn *s, sim_time *at, sim_time *ttl, const char **provide
 /* The README's reference of sections, keys and timeline actions
  * (markdown), from the schema. */
 void scn_print_keys(FILE *out);
+/* The same as groff for mxsim-scenario(5), and as "section.key" lines
+ * for shell completion. */
+void scn_print_keys_man(FILE *out);
+void scn_print_key_names(FILE *out);
 
 /* Writes the fully resolved scenario (every key, defaults included),
  * after the file's leading comment (its description). */

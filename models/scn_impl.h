@@ -165,5 +165,6 @@ int scn_build_traffic(scn *s);
 int scn_build_timeline(scn *s);
 /* The timeline's actions as a markdown table. */
 void scn_print_actions(FILE *out);
+void scn_print_actions_man(FILE *out);
 
 #endif

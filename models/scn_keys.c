@@ -147,6 +147,48 @@ int scn_key_names(sec_type t, const char **names, int max)
 	return n;
 }
 
+/* Text for groff: a leading '.' or '\'' escaped, backslashes doubled,
+ * markdown backquotes dropped. */
+static void man_text(FILE *out, const char *s)
+{
+	if (*s == '.' || *s == '\'')
+		fputs("\\&", out);
+	for (; *s; s++)
+		if (*s == '\\')
+			fputs("\\e", out);
+		else if (*s != '`')
+			fputc(*s, out);
+}
+
+void scn_print_keys_man(FILE *out)
+{
+	for (int t = 0; t < SEC_N; t++) {
+		fprintf(out, ".SS [%s%s]\n", scn_sections[t].name,
+			scn_sections[t].named ? " NAME" : "");
+		man_text(out, scn_sections[t].help);
+		fputc('\n', out);
+		if (t == SEC_TIMELINE) {
+			scn_print_actions_man(out);
+			continue;
+		}
+		for (const scn_key *k = scn_keys; k->key; k++)
+			if (k->section == (sec_type)t) {
+				fprintf(out, ".TP\n.B %s\n(default: ", k->key);
+				man_text(out, k->def ? (*k->def ? k->def : "unset") : "required");
+				fputs(") ", out);
+				man_text(out, k->help);
+				fputc('\n', out);
+			}
+	}
+}
+
+void scn_print_key_names(FILE *out)
+{
+	for (const scn_key *k = scn_keys; k->key; k++)
+		fprintf(out, "%s%s.%s\n", scn_sections[k->section].name,
+			scn_sections[k->section].named ? " NAME" : "", k->key);
+}
+
 void scn_print_keys(FILE *out)
 {
 	for (int t = 0; t < SEC_N; t++) {

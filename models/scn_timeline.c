@@ -242,6 +242,13 @@ int scn_build_timeline(scn *s)
 	return 0;
 }
 
+void scn_print_actions_man(FILE *out)
+{
+	for (int i = 0; i < NACTIONS; i++)
+		fprintf(out, ".TP\n.B %s %s\n%s\n", actions[i].name, actions[i].args,
+			actions[i].help);
+}
+
 void scn_print_actions(FILE *out)
 {
 	fprintf(out, "| action | meaning |\n|---|---|\n");
