@@ -24,7 +24,8 @@ typedef struct {
 	char name[NAME_MAX_LEN + 1];
 	int nsum, nts, nbuckets, nbins;
 	char **sum_names, **ts_names;
-	double **res; /* [npoints * reps] job results (jobres.h) */
+	int nans, *ans; /* [report] answer: summary column indices */
+	double **res;   /* [npoints * reps] job results (jobres.h) */
 	long job0, done;
 	sim_time bucket;
 } batch;

@@ -211,10 +211,36 @@ static void batch_free(batch *b)
 	for (int i = 0; b->sum_names && i < b->nsum; i++)
 		free(b->sum_names[i]);
 	free(b->sum_names);
+	free(b->ans);
 	for (int i = 0; b->ts_names && i < b->nts; i++)
 		free(b->ts_names[i]);
 	free(b->ts_names);
 	scn_file_free(b->f);
+}
+
+/* [report] answer: names of summary columns, each checked; 0 or -1. */
+static int answers(batch *b)
+{
+	int line;
+	char *list = xstrdup(scn_answer(b->pt[0], &line)), *save, *tok;
+	int rc = 0;
+	for (tok = strtok_r(list, ", \t", &save); tok && !rc; tok = strtok_r(NULL, ", \t", &save)) {
+		int m = 0;
+		while (m < b->nsum && strcmp(b->sum_names[m], tok))
+			m++;
+		if (m == b->nsum) {
+			fprintf(stderr,
+				"%s:%d: answer: '%.80s' is no summary column of this scenario "
+				"(mxsim help metrics lists them)\n",
+				scn_file_path(b->f), line, tok);
+			rc = -1;
+		} else {
+			b->ans = xrealloc(b->ans, (size_t)(b->nans + 1) * sizeof *b->ans);
+			b->ans[b->nans++] = m;
+		}
+	}
+	free(list);
+	return rc;
 }
 
 /* Loads and validates every point of every file; returns 0 or -1. */
@@ -265,6 +291,8 @@ static int load_all(int nfiles, char **files, char **sets, int nsets, batch *b)
 		b[i].ts_names = xcalloc((size_t)b[i].nts, sizeof(char *));
 		met_summary_names(b[i].pt[0], b[i].sum_names);
 		met_ts_names(b[i].pt[0], b[i].ts_names);
+		if (answers(&b[i]))
+			return -1;
 		const mdl_config *c = scn_config(b[i].pt[0], 0);
 		b[i].bucket = c->bucket;
 		b[i].nbuckets = (int)((c->duration + c->bucket - 1) / c->bucket);

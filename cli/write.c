@@ -5,6 +5,7 @@
 #include "batch.h"
 #include "../models/mail.h"
 #include "../sim/csvw.h"
+#include "../models/metrics.h"
 #include "../plot/results.h"
 #include "jobres.h"
 #include "../sim/stats.h"
@@ -236,6 +237,34 @@ static void write_trace(const batch *b, const study *st, csvw *w)
 		}
 }
 
+/* Per point and answer figure: its words, unit, mean and 95 % CI. */
+static void write_answer(const batch *b, const study *st, csvw *w)
+{
+	head(w, st, (const char *const[]){"figure", "words", "unit", "mean", "ci95", NULL});
+	csvw_end(w);
+	double x[b->reps];
+	for (long p = 0; p < b->npoints; p++)
+		for (int a = 0; a < b->nans; a++) {
+			int m = b->ans[a], n = 0;
+			char *words = NULL;
+			const met_row *row = met_find(b->sum_names[m], &words);
+			for (unsigned r = 0; r < b->reps; r++)
+				if (!isnan(result(b, p, r).summary[m]))
+					x[n++] = result(b, p, r).summary[m];
+			double mean, half;
+			st_ci95(x, n, &mean, &half);
+			csvw_int(w, p);
+			axes_values(w, st, p);
+			csvw_str(w, b->sum_names[m]);
+			csvw_str(w, words ? words : b->sum_names[m]);
+			csvw_str(w, row ? row->unit : "");
+			csvw_num(w, mean);
+			csvw_num(w, half);
+			csvw_end(w);
+			free(words);
+		}
+}
+
 static void write_scenario(const batch *b, const batch_run *run, FILE *f)
 {
 	(void)run;
@@ -262,7 +291,7 @@ static void write_manifest(const batch *b, const batch_run *run, FILE *f)
 	fprintf(f, "host = %s\n", host);
 	utc(f, "started_utc", run->started);
 	utc(f, "written_utc", time(NULL));
-	fprintf(f, "command =");
+	fprintf(f, "question = %s\ncommand =", scn_question(b->pt[0]));
 	for (int i = 0; i < run->argc; i++)
 		fprintf(f, " %s", run->argv[i]);
 	fprintf(f, "\nscenario = %s\npoints = %ld\nreplications = %u\nseeds =", scn_file_path(b->f),
@@ -282,8 +311,8 @@ static const struct {
 	[RS_SUMMARY] = {write_summary, NULL},       [RS_AGGREGATE] = {write_aggregate, NULL},
 	[RS_TIMESERIES] = {write_timeseries, NULL}, [RS_LATENCY] = {write_latency, NULL},
 	[RS_POINTS] = {write_points, NULL},         [RS_SERVERS] = {write_servers, NULL},
-	[RS_TRACE] = {write_trace, NULL},           [RS_SCENARIO] = {NULL, write_scenario},
-	[RS_MANIFEST] = {NULL, write_manifest},
+	[RS_TRACE] = {write_trace, NULL},           [RS_ANSWER] = {write_answer, NULL},
+	[RS_SCENARIO] = {NULL, write_scenario},     [RS_MANIFEST] = {NULL, write_manifest},
 };
 
 static int write_csv(const batch *b, const char *path, int id)

@@ -6,6 +6,7 @@
 #include "../sim/xalloc.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -102,7 +103,7 @@ const met_row met_table[] = {
 	 "lifetime), `no_such_domain` (NXDOMAIN), `no_address` (no MX host resolves, 5.4.4), "
 	 "`null_mx` "
 	 "(RFC 7505), `loop` (backup with no better MX)",
-	 bounce, "", 0, NULL},
+	 bounce, "", 0, "bounced: "},
 	{"deferrals_", MET_PER_DEFER, "attempts",
 	 "deferrals by reason, per candidate tried: `refused`, `timeout`, `busy` (421, no session "
 	 "free), `rate_limit`, `greylist`, `dns` (SERVFAIL), `dead_host` (skipped, remembered "
@@ -225,6 +226,33 @@ int met_ts_names(const scn *s, char **names)
 	for (int m = 0; m < met_ts_count; m++)
 		name[m] = met_ts_table[m].name, scope[m] = met_ts_table[m].scope;
 	return expand(s, name, scope, met_ts_count, names);
+}
+
+const met_row *met_find(const char *column, char **words)
+{
+	const met_row *best = NULL; /* an exact name, or the longest stem */
+	for (int m = 0; m < met_count; m++) {
+		const met_row *r = &met_table[m];
+		size_t n = strlen(r->name);
+		bool hit = r->scope == MET_ONE ? !strcmp(column, r->name)
+					       : !strncmp(column, r->name, n) && column[n];
+		if (hit && (!best || r->scope == MET_ONE || n > strlen(best->name)))
+			best = r;
+		if (hit && r->scope == MET_ONE)
+			break;
+	}
+	if (!best)
+		return NULL;
+	const char *inst = column + strlen(best->name);
+	if (best->scope == MET_ONE)
+		*words = xstrdup(best->panel    ? best->panel
+				 : *best->label ? best->label
+						: best->help);
+	else if (best->panel)
+		*words = xasprintf("%s%s", best->panel, inst);
+	else
+		*words = xasprintf("%s: %s", best->help, inst);
+	return best;
 }
 
 static const char *const family[] = {"", "<reason>", "<reason>", "<server>", "<provider>"};

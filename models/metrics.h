@@ -25,7 +25,8 @@ typedef struct {
 	double (*value)(const mdl_result *r, int i); /* i: the instance of a family */
 	const char *label;                           /* key figure in the report ("": not one) */
 	double panel_min;  /* a study panel where some point reaches it (0: none) */
-	const char *panel; /* the panel's axis label (a family: + the instance) */
+	const char *panel; /* in words, for study panels and answers (a family:
+			    * + the instance) */
 } met_row;
 
 extern const met_row met_table[];
@@ -52,6 +53,11 @@ void met_summary_values(const scn *s, const mdl_result *r, double *v);
 
 /* Time-series columns (after point and time), like the above. */
 int met_ts_names(const scn *s, char **names);
+
+/* The row of a summary column (a family's for "queue_peak_backup") and
+ * the column's description in words ("peak queue at backup"); NULL if
+ * the column is none of the table's. */
+const met_row *met_find(const char *column, char **words);
 
 /* The README's tables of metrics and time-series columns (markdown). */
 void met_print_reference(FILE *out);

@@ -457,6 +457,17 @@ const mdl_config *scn_config(scn *s, unsigned r)
 	return &s->c;
 }
 
+const char *scn_question(const scn *s)
+{
+	int line;
+	return VALUE(scn_single((scn *)s, SEC_REPORT), SEC_REPORT, "question", line);
+}
+
+const char *scn_answer(const scn *s, int *line)
+{
+	return VALUE(scn_single((scn *)s, SEC_REPORT), SEC_REPORT, "answer", *line);
+}
+
 double scn_max_memory(const scn *s)
 {
 	return s->max_memory;

@@ -42,6 +42,10 @@ void scn_free(scn *s);
 const mdl_config *scn_config(scn *s, unsigned r);
 uint64_t scn_seed(const scn *s, unsigned r);
 unsigned scn_replications(const scn *s);
+/* [report] question, and answer with the line it stands on (0: the
+ * default, ""). */
+const char *scn_question(const scn *s);
+const char *scn_answer(const scn *s, int *line);
 /* [run] max_memory in bytes. */
 double scn_max_memory(const scn *s);
 const char *scn_name(const scn *s);

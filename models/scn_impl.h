@@ -30,6 +30,7 @@ typedef enum {
 	SEC_POPULATION,
 	SEC_SERVER,
 	SEC_HOST,
+	SEC_REPORT,
 	SEC_TIMELINE,
 	SEC_N
 } sec_type;

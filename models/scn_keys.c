@@ -32,6 +32,8 @@ const scn_section scn_sections[SEC_N] = {
 	[SEC_SERVER] = {"server", true, "a receiving server (final or backup MX)"},
 	[SEC_HOST] = {"host", true,
 		      "an MX host name that is no server's (or a server's host's TTLs)"},
+	[SEC_REPORT] = {"report", false,
+			"the question the scenario answers, and the figures that answer it"},
 	[SEC_TIMELINE] = {"timeline", false,
 			  "changes over time: TIME = ACTION ARGS (see the actions)"},
 };
@@ -127,6 +129,13 @@ const scn_key scn_keys[] = {
 	 "`refuse`, `timeout` or `nxdomain`; required for a host that is no server's"},
 	{SEC_HOST, "ttl", "1h", "TTL of its address record"},
 	{SEC_HOST, "neg_ttl", "1h", "negative TTL when it does not resolve"},
+	{SEC_REPORT, "question", "",
+	 "the question, in one line (the report and the index show it)"},
+	{SEC_REPORT, "answer", "",
+	 "the summary columns that answer it (`old_last_h, bounced_no_such_domain, "
+	 "queue_peak_backup`): "
+	 "the verdict, the index and the top of the report show exactly these, with their CIs; "
+	 "written to answer.csv"},
 	{SEC_N, NULL, NULL, NULL},
 };
 

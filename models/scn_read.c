@@ -152,14 +152,15 @@ static int section_type(scn *s, const char *text, const char *type, const char *
 			t = i;
 	if (t < 0) {
 		const char *names[SEC_N];
-		for (int i = 0; i < SEC_N; i++)
+		char sg[96], list[256] = "";
+		for (int i = 0; i < SEC_N; i++) {
 			names[i] = scn_sections[i].name;
-		char sg[96];
-		return scn_fail(s, sline,
-				"unknown section [%.100s]%s; expected run, traffic, senders, "
-				"resolvers, population, "
-				"timeline, or profile/resolver/domain/server/host NAME",
-				text, scn_suggest(type, names, SEC_N, sg, sizeof sg));
+			size_t n = strlen(list);
+			snprintf(list + n, sizeof list - n, "%s%s%s", i ? ", " : "", names[i],
+				 scn_sections[i].named ? " NAME" : "");
+		}
+		return scn_fail(s, sline, "unknown section [%.100s]%s; expected %s", text,
+				scn_suggest(type, names, SEC_N, sg, sizeof sg), list);
 	}
 	if (scn_sections[t].named && !*name)
 		return scn_fail(s, sline, "section [%s] needs a name: [%s NAME]", type, type);

@@ -96,31 +96,76 @@ static double queued(const rs_scn *s, int p)
 	return mean(s, p, "queued");
 }
 
-char *report_verdict(const rs_scn *s)
+/* A number with sensible digits. */
+static void num(FILE *m, double v)
+{
+	fprintf(m, fabs(v) >= 100 || v == floor(v) ? "%.0f" : fabs(v) >= 1 ? "%.2f" : "%.3g", v);
+}
+
+/* The declared answer: per figure, its mean over the points (a range
+ * when they differ) in its unit, and the widest 95 % CI half-width. */
+static void answer_words(FILE *m, const rs_scn *s)
+{
+	for (int a = 0; a < s->nans; a++) {
+		double lo = INFINITY, hi = -INFINITY, ci = 0;
+		for (int p = 0; p < s->agg.nrows; p++) {
+			double v = rs_mean(s, p, s->ans[a]), h = rs_ci95(s, p, s->ans[a]);
+			lo = v < lo ? v : lo;
+			hi = v > hi ? v : hi;
+			ci = h > ci ? h : ci;
+		}
+		fprintf(m, "%s%s: ", a ? "; " : "", s->ans_words[a]);
+		num(m, lo);
+		if (hi != lo)
+			fputs(" to ", m), num(m, hi);
+		fprintf(m, " %s", s->ans_unit[a]);
+		if (ci > 0)
+			fputs(" (95 % CI ± up to ", m), num(m, ci), fputs(")", m);
+	}
+}
+
+/* Without a declared answer: bounces by reason, mail to the old
+ * provider as a share of every message, what is still queued. */
+static void plain_words(FILE *m, const rs_scn *s)
 {
 	double blo, bhi, olo, ohi, qlo, qhi;
 	range(s, bounced, &blo, &bhi);
 	range(s, old_share, &olo, &ohi);
 	range(s, queued, &qlo, &qhi);
+	fputs("bounced: ", m);
+	num(m, blo);
+	if (bhi != blo)
+		fputs(" to ", m), num(m, bhi);
+	const char *sep = " (";
+	for (int c = 0; c < s->agg.ncols; c++) {
+		const char *h = s->agg.head[c];
+		size_t l = strlen(h);
+		if (strncmp(h, "bounced_", 8) || l < 14 || strcmp(h + l - 5, "_mean"))
+			continue;
+		double lo, hi = 0;
+		for (int p = 0; p < s->agg.nrows; p++)
+			lo = rt_num(&s->agg, p, c), hi = lo > hi ? lo : hi;
+		if (hi > 0)
+			fprintf(m, "%s%.*s", sep, (int)(l - 13), h + 8), sep = ", ";
+	}
+	fputs(*sep == ',' ? ")" : "", m);
+	if (isfinite(olo) && ohi >= 0.05)
+		fprintf(m,
+			"; to the old provider after the switch: %.1f to %.1f %% of all messages",
+			olo, ohi);
+	if (qhi >= 1)
+		fprintf(m, "; still queued at the end: up to %.0f", qhi);
+}
+
+char *report_verdict(const rs_scn *s)
+{
 	char *buf;
 	size_t len;
 	FILE *m = xmemstream(&buf, &len);
-	if (blo == bhi)
-		fprintf(m, "%.0f bounced", blo);
+	if (s->nans)
+		answer_words(m, s);
 	else
-		fprintf(m, "%.0f to %.0f bounced", blo, bhi);
-	if (isfinite(olo) && ohi >= 0.05) {
-		char a[32], b[32];
-		snprintf(a, sizeof a, "%.1f", olo);
-		snprintf(b, sizeof b, "%.1f", ohi);
-		if (!strcmp(a, b))
-			fprintf(m, ", %s %% delivered to the old provider after the switch", a);
-		else
-			fprintf(m, ", %s to %s %% delivered to the old provider after the switch",
-				a, b);
-	}
-	if (qhi >= 1)
-		fprintf(m, ", up to %.0f still queued at the end", qhi);
+		plain_words(m, s);
 	if (s->agg.nrows > 1)
 		fprintf(m, " (%d study points)", s->agg.nrows);
 	fclose(m);
@@ -249,6 +294,32 @@ static void images(FILE *f, const rs_scn *s)
 	}
 }
 
+/* The question and its answer at the top of the report: the declared
+ * figures per study point, mean and CI in their units; or, without one,
+ * the verdict. */
+static void answer(FILE *f, const rs_scn *s)
+{
+	if (*s->question) {
+		fprintf(f, "<p class=\"q\"><b>Question:</b> ");
+		esc(f, s->question);
+		fprintf(f, "</p>\n");
+	}
+	fprintf(f, "<p class=\"v\"><b>Answer:</b> ");
+	char *v = report_verdict(s);
+	esc(f, v);
+	free(v);
+	fprintf(f, "</p>\n");
+	if (!s->nans)
+		return;
+	const char *labels[s->nans];
+	char *owned[s->nans];
+	for (int a = 0; a < s->nans; a++)
+		labels[a] = owned[a] = xasprintf("%s (%s)", s->ans_words[a], s->ans_unit[a]);
+	table(f, s, (const char *const *)s->ans, labels, s->nans);
+	for (int a = 0; a < s->nans; a++)
+		free(owned[a]);
+}
+
 int report_write(const rs_scn *s)
 {
 	char *path;
@@ -261,15 +332,13 @@ int report_write(const rs_scn *s)
 		"</title>%s</head><body>\n<p><a href=\"../index.html\">all scenarios</a></p>\n<h1>",
 		style);
 	esc(f, s->name);
-	fprintf(f, "</h1>\n<pre>");
+	fprintf(f, "</h1>\n");
+	answer(f, s);
+	fprintf(f, "<pre>");
 	esc(f, s->desc);
-	fprintf(f, "</pre>\n<p class=\"v\"><b>Verdict:</b> ");
-	char *v = report_verdict(s);
-	esc(f, v);
-	free(v);
-	fprintf(f,
-		"</p>\n<h2>Key figures</h2>\n<p>Mean over the replications &plusmn; half-width of "
-		"the Student-t 95 %% confidence interval.</p>\n");
+	fprintf(f, "</pre>\n");
+	fprintf(f, "<h2>Key figures</h2>\n<p>Mean over the replications &plusmn; half-width of "
+		   "the Student-t 95 %% confidence interval.</p>\n");
 	const char *key[met_count], *key_label[met_count];
 	int nk = 0;
 	for (int m = 0; m < met_count; m++)
@@ -306,7 +375,8 @@ int report_index(const char *root, const rs_scn *s, int n)
 		"<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>mxsim "
 		"results</title>%s"
 		"</head><body>\n<h1>mxsim results</h1>\n<table><tr><th class=\"l\">scenario</th>"
-		"<th class=\"l\">verdict</th></tr>\n",
+		"<th class=\"l\">question</th><th class=\"l\">answer (range over the study "
+		"points; widest 95 %% CI)</th><th class=\"l\">data</th></tr>\n",
 		style);
 	for (int i = 0; i < n; i++) {
 		char *v = report_verdict(&s[i]);
@@ -315,7 +385,20 @@ int report_index(const char *root, const rs_scn *s, int n)
 		fprintf(f, "/report.html\">");
 		esc(f, s[i].name);
 		fprintf(f, "</a></td><td class=\"l\">");
+		esc(f, s[i].question);
+		fprintf(f, "</td><td class=\"l\">");
 		esc(f, v);
+		fprintf(f, "</td><td class=\"l\">");
+		static const char *const data[] = {"answer.csv", "aggregate.csv", "summary.csv"};
+		for (size_t k = 0; k < sizeof data / sizeof *data; k++) {
+			char *p = xasprintf("%s/%s", s[i].dir, data[k]);
+			if (access(p, R_OK) == 0) {
+				fprintf(f, "<a href=\"");
+				url_segment(f, s[i].name);
+				fprintf(f, "/%s\">%s</a> ", data[k], data[k]);
+			}
+			free(p);
+		}
 		fprintf(f, "</td></tr>\n");
 		free(v);
 	}

@@ -18,6 +18,9 @@ enum { TEXT_MAX = 1 << 20 };
 
 const rs_file rs_files[RS_NFILES] = {
 	[RS_SUMMARY] = {"summary.csv", RS_BY_RUN, "one row per run: every metric"},
+	[RS_ANSWER] = {"answer.csv", RS_BY_RUN,
+		       "per point: the answer figures ([report] answer) in words, "
+		       "mean and 95 % CI"},
 	[RS_AGGREGATE] = {"aggregate.csv", RS_BY_RUN,
 			  "per study point: mean and 95 % CI half-width"},
 	[RS_TIMESERIES] = {"timeseries.csv", RS_BY_RUN,
@@ -160,6 +163,47 @@ static int no_links(const rs_scn *s)
 	return rc;
 }
 
+/* The value of "key = value" in the manifest's text, or "". */
+static char *manifest_value(const char *text, const char *key)
+{
+	size_t n = strlen(key);
+	for (const char *l = text; *l;) {
+		if (!strncmp(l, key, n) && !strncmp(l + n, " = ", 3))
+			return xstrndup(l + n + 3, strcspn(l + n + 3, "\n"));
+		const char *nl = strchr(l, '\n');
+		if (!nl)
+			break;
+		l = nl + 1;
+	}
+	return xstrdup("");
+}
+
+/* The answer figures, in order, from answer.csv (absent: none). */
+static int load_answers(rs_scn *s)
+{
+	char *p = xasprintf("%s/answer.csv", s->dir), err[400];
+	rtable t;
+	int rc = access(p, F_OK) == 0 ? rt_load(&t, p, err) : 1;
+	if (rc < 0)
+		fprintf(stderr, "mxsim: plot: %s\n", err);
+	if (rc == 0) {
+		int fc = rt_col(&t, "figure"), wc = rt_col(&t, "words"), uc = rt_col(&t, "unit");
+		for (int r = 0; r < t.nrows && rt_num(&t, r, 0) == 0; r++) {
+			s->ans = xrealloc(s->ans, (size_t)(s->nans + 1) * sizeof *s->ans);
+			s->ans_words = xrealloc(s->ans_words,
+						(size_t)(s->nans + 1) * sizeof *s->ans_words);
+			s->ans_unit =
+				xrealloc(s->ans_unit, (size_t)(s->nans + 1) * sizeof *s->ans_unit);
+			s->ans[s->nans] = xstrdup(rt_str(&t, r, fc));
+			s->ans_words[s->nans] = xstrdup(rt_str(&t, r, wc));
+			s->ans_unit[s->nans++] = xstrdup(rt_str(&t, r, uc));
+		}
+		rt_free(&t);
+	}
+	free(p);
+	return rc < 0 ? -1 : 0;
+}
+
 int rs_load(rs_scn *s, const char *dir)
 {
 	static const char *const pcols[] = {"point", "cutover_h", "ttl_h", "new_provider", NULL};
@@ -192,7 +236,8 @@ int rs_load(rs_scn *s, const char *dir)
 	p = xasprintf("%s/manifest.ini", dir);
 	s->manifest = read_text(p, false);
 	free(p);
-	return 0;
+	s->question = manifest_value(s->manifest, "question");
+	return load_answers(s);
 }
 
 void rs_free(rs_scn *s)
@@ -209,6 +254,15 @@ void rs_free(rs_scn *s)
 	free(s->name);
 	free(s->desc);
 	free(s->manifest);
+	free(s->question);
+	for (int i = 0; i < s->nans; i++) {
+		free(s->ans[i]);
+		free(s->ans_words[i]);
+		free(s->ans_unit[i]);
+	}
+	free(s->ans);
+	free(s->ans_words);
+	free(s->ans_unit);
 	memset(s, 0, sizeof *s);
 }
 

@@ -19,6 +19,7 @@
  * cleaning up, refusing to replace foreign files, and the report use. */
 typedef enum {
 	RS_SUMMARY,
+	RS_ANSWER,
 	RS_AGGREGATE,
 	RS_TIMESERIES,
 	RS_LATENCY,
@@ -55,6 +56,9 @@ typedef struct {
 	int naxes;      /* study axes: aggregate.csv columns 1..naxes */
 	char *desc;     /* the scenario file's leading comment */
 	char *manifest; /* manifest.ini as text */
+	char *question; /* [report] question ("" if none) */
+	int nans;       /* [report] answer: the figures, from answer.csv */
+	char **ans, **ans_words, **ans_unit;
 	rs_image *image;
 	int nimages;
 } rs_scn;

@@ -190,6 +190,11 @@ ok &= os.path.exists(os.path.join(root, "ttl-cutover", "propagation.png"))
 ok &= os.path.exists(os.path.join(root, "index.html"))
 sys.exit(0 if ok and pngs >= 10 else 1)
 PY
+answer_row() { grep -F ">$1</a></td>" "$T/pl/index.html"; }
+check "the verdict names the declared answer figures (ttl-cutover)" sh -c "echo \"\$(grep -F '>ttl-cutover</a></td>' '$T/pl/index.html')\" | grep -q 'last delivery to old provider' && ! grep -F '>ttl-cutover</a></td>' '$T/pl/index.html' | grep -q 'bounced'"
+check "the verdict names the declared answer figures (backup-failover)" sh -c "grep -F '>backup-failover</a></td>' '$T/pl/index.html' | grep -q 'peak queue at backup'"
+check "the report opens with the question" grep -q 'Question:</b> After the MX switch' "$T/pl/ttl-cutover/report.html"
+check "answer.csv holds the declared figures" sh -c "test \$(grep -c '\"old_last_h\"' '$T/pl/ttl-cutover/answer.csv') = 3"
 "$MX" plot "$T/pl/ttl-cutover" 2>/dev/null
 check "plot on one scenario keeps the others in the index" test "$(grep -c 'report.html' "$T/pl/index.html")" = 2
 mkdir -p "$T/empty/nothing" && touch "$T/empty/nothing/manifest.ini"
