@@ -1,7 +1,8 @@
 /*
  * fuzz_results.c - what `mxsim plot` reads from a results folder, and the
  * report it writes from it. The input is split at lines "--" into
- * aggregate.csv, points.csv, servers.csv, scenario.ini and manifest.ini.
+ * aggregate.csv, points.csv, servers.csv, scenario.ini, manifest.ini and
+ * answer.csv.
  */
 #include "../../plot/report.h"
 #include "../../plot/results.h"
@@ -10,14 +11,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const files[] = {"aggregate.csv", "points.csv", "servers.csv", "scenario.ini",
-				    "manifest.ini"};
+static const char *const files[] = {"aggregate.csv", "points.csv",   "servers.csv",
+				    "scenario.ini",  "manifest.ini", "answer.csv"};
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *dir = fuzz_tmpdir();
 	size_t at = 0;
-	for (int i = 0; i < 5; i++) {
+	for (int i = 0; i < 6; i++) {
 		size_t end = at;
 		while (end < size && !(end + 4 <= size && !memcmp(data + end, "\n--\n", 4)))
 			end++;
