@@ -11,7 +11,7 @@ do for [fmt in "png svg"] {
     set yrange [0:100]
     set xlabel "latency (s, log scale; 60 = 1 min, 3600 = 1 h, 86400 = 1 d)"
     set ylabel "delivered within (%)"
-    set key bottom right
+    set key outside right top vertical
     plot for [i=1:words(series)] f using "latency_s":(column("point") == pt(i) ? 100 * column("cdf") : NaN) \
         with lines lw 2 lc i title pointlabel(pt(i))
     unset output

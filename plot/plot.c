@@ -9,6 +9,7 @@
 #include "../models/metrics.h"
 #include "../sim/csvread.h"
 #include "../sim/names.h"
+#include "../sim/units.h"
 #include "../sim/xalloc.h"
 #include "gnuplot.h"
 #include "report.h"
@@ -192,14 +193,26 @@ static void panel(const rs_scn *s, gp_vars *v, words *metrics, int *nm, const me
 	free(col);
 }
 
-/* Study panels: the metrics of met_table that have one, where some point
- * reaches their minimum (at most ten); returns how many. */
+/* Study panels: the scenario's answer figures first, then the metrics of
+ * met_table that have a panel, where some point reaches their minimum (at
+ * most ten in all); returns how many. */
 static int study_metrics(const rs_scn *s, gp_vars *v, words *metrics)
 {
 	int nm = 0, ptc = rt_col(&s->srv, "point"), sc = rt_col(&s->srv, "server");
+	for (int a = 0; a < s->nans && nm < 10; a++) {
+		if (!name_ok_len(s->ans[a], 200)) /* a column name, or no panel */
+			continue;
+		char *lab = xasprintf("%s (%s)", s->ans_words[a], s->ans_unit[a]);
+		words_add(metrics, "", s->ans[a]);
+		gp_str(v, lab, "mlabel%d", ++nm);
+		free(lab);
+	}
 	for (int m = 0; m < met_count; m++) {
 		const met_row *row = &met_table[m];
-		if (row->panel_min <= 0)
+		bool answered = false;
+		for (int a = 0; a < s->nans; a++)
+			answered |= !strncmp(s->ans[a], row->name, strlen(row->name));
+		if (row->panel_min <= 0 || answered)
 			continue;
 		if (row->scope == MET_ONE)
 			panel(s, v, metrics, &nm, row, "");
@@ -236,7 +249,17 @@ static int study_plot(rs_scn *s, double t1)
 	free(metrics.text);
 	gp_num(v, nlast, "nlast");
 	gp_str(v, last, "lastname");
-	gp_num(v, ax + 1, "lastcol");
+	bool joined = true;
+	for (int p = 0; p < nlast; p++) {
+		const char *x = rt_str(&s->agg, p, ax);
+		char err[UNIT_ERR];
+		double d;
+		sim_time t;
+		gp_str(v, x, "xl%d", p);
+		joined &= !unit_number(x, &d, err) || !unit_duration(x, &t, err) ||
+			  !unit_size(x, &d, err) || !unit_rate(x, &d, err);
+	}
+	gp_num(v, joined, "joined");
 	int ng = np / nlast < MAX_SERIES ? np / nlast : MAX_SERIES;
 	gp_num(v, ng, "ngroups");
 	for (int g = 0; g < ng && ax > 1; g++) {

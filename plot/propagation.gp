@@ -14,7 +14,7 @@ do for [fmt in "png svg"] {
     set yrange [0:105]
     set ylabel "old MX answers (% of lookups)"
     set xlabel "time (h from the start, Monday 00:00)"
-    set key top right
+    set key outside right top vertical
     unset arrow
     if (cutover_h == cutover_h) {
         set arrow 1 from cutover_h, graph 0 to cutover_h, graph 1 nohead lw 2 lc rgb "#444444"

@@ -1,26 +1,37 @@
 # study.gp - key metrics against the swept parameter, mean over the
 # replications with 95 % confidence intervals as error bars.
 # Variables: name, metrics (column stems), mlabel<i> (axis labels),
-# nlast (values of the last axis), lastname and lastcol (its name and
-# column in aggregate.csv), ngroups, glabel<g>.
+# nlast (values of the last axis), xl<i> (each value in full), joined (1
+# when they are quantities, so a line between them means something; else
+# points), lastname, ngroups, glabel<g> (the other axes' values).
 f = "aggregate.csv"
 nm = words(metrics)
-rows = (nm + 1) / 2
+# one column with the legend beside each panel when there are groups
+cols = ngroups > 1 ? 1 : 2
+rows = (nm + cols - 1) / cols
 glabel(g) = exists(sprintf("glabel%d", g)) ? value(sprintf("glabel%d", g)) : ""
 do for [fmt in "png svg"] {
-    eval term(fmt, 1000, 330 * rows)
+    eval term(fmt, cols == 1 ? 1200 : 1000, (cols == 1 ? 260 : 330) * rows)
     set output "study.".fmt
-    set multiplot layout rows,2 title name." - study over ".lastname." (95 % confidence intervals)" noenhanced
+    set multiplot layout rows,cols title name." - study over ".lastname." (95 % confidence intervals)" noenhanced
     set xrange [-0.5:nlast-0.5]
     set xlabel lastname
-    set key top left opaque
+    set xtics () rotate by -20
+    do for [i=0:nlast-1] { set xtics add (value(sprintf("xl%d", i)) i) }
+    if (ngroups > 1) { set key outside right top vertical } else { unset key }
     do for [i=1:nm] {
         m = word(metrics, i)
         set ylabel value(sprintf("mlabel%d", i))
         set yrange [0:*]
-        plot for [g=0:ngroups-1] f using (int(column("point")) % nlast):( \
+        if (joined) {
+            plot for [g=0:ngroups-1] f using (int(column("point")) % nlast):( \
                 int(column("point")) / nlast == g ? column(m."_mean") : NaN):(column(m."_ci95")) \
-                :xticlabels(stringcolumn(lastcol)) with yerrorlines lw 2 lc g+1 title glabel(g)
+                with yerrorlines lw 2 lc g+1 title glabel(g)
+        } else {
+            plot for [g=0:ngroups-1] f using (int(column("point")) % nlast):( \
+                int(column("point")) / nlast == g ? column(m."_mean") : NaN):(column(m."_ci95")) \
+                with yerrorbars pt 7 ps 1.2 lw 2 lc g+1 title glabel(g)
+        }
     }
     unset multiplot
     unset output
