@@ -20,12 +20,17 @@ typedef struct {
 	scn_file *f;
 	scn **pt;
 	long npoints;
-	unsigned reps;
+	unsigned reps;     /* replications so far (all runs in when published) */
+	unsigned rep0;     /* the first replication of the current round */
+	unsigned max_reps; /* [run] precision: at most (reps without it) */
+	double precision;  /* [run] precision: < 0 a share of the mean, > 0 a value, 0 none */
+	bool final;        /* no more rounds: published (or failed) */
 	char name[NAME_MAX_LEN + 1];
 	int nsum, nts, nbuckets, nbins;
 	char **sum_names, **ts_names;
 	int nans, *ans; /* [report] answer: summary column indices */
-	double **res;   /* [npoints * reps] job results (jobres.h) */
+	double **res;   /* [max_reps * npoints], replication by replication:
+			 * res[r * npoints + p] (jobres.h) */
 	long job0, done;
 	sim_time bucket;
 } batch;
@@ -38,6 +43,14 @@ typedef struct {
 	double wall;    /* seconds so far */
 	time_t started; /* when the command started */
 } batch_run;
+
+/* Whether the answer figures meet [run] precision with the replications
+ * so far; says on stderr (with the file) which do not, if loud. */
+bool batch_precise(const batch *b, bool loud);
+/* Says on stderr which answer figures have a 95 % CI half-width over
+ * BATCH_WIDE of their mean (the report flags them too). */
+#define BATCH_WIDE 0.2
+void batch_wide(const batch *b);
 
 /* Writes every file of b's results into dir; returns 0, or -1 after
  * printing why (with the system's reason). */

@@ -36,10 +36,12 @@ typedef struct {
 	const char *out;
 	int argc, failed;
 	char **argv;
-	sim_time simulated; /* by the runs done */
-	time_t started;     /* wall clock, for the manifest */
-	double sim_total;   /* simulated time of all runs (sim_time units) */
-	double events;      /* events of the runs done */
+	sim_time simulated;   /* by the runs done */
+	time_t started;       /* wall clock, for the manifest */
+	double sim_total;     /* simulated time of this round's runs (sim_time units) */
+	double round_t0;      /* when this round started */
+	int *active, nactive; /* the batches of this round */
+	double events;        /* events of the runs done */
 } ctx;
 
 static double now_sec(void)
@@ -113,16 +115,19 @@ static void on_progress(void *vc, sim_time now, uint64_t events)
 	run_report((double)now / SIM_SEC, (double)cfg->duration / SIM_SEC, (double)events);
 }
 
-/* The batch of job i, and the job's study point and replication in it. */
+/* The batch of job i of this round, and the job's study point and
+ * replication: a round runs replications rep0 .. reps-1 of every batch
+ * not final, replication by replication. */
 static batch *locate(const ctx *c, long i, long *p, unsigned *r)
 {
-	int j = 0;
-	while (j + 1 < c->nb && c->b[j + 1].job0 <= i)
-		j++;
-	long local = i - c->b[j].job0;
-	*p = local / c->b[j].reps;
-	*r = (unsigned)(local % c->b[j].reps);
-	return &c->b[j];
+	int k = 0;
+	while (k + 1 < c->nactive && c->b[c->active[k + 1]].job0 <= i)
+		k++;
+	batch *b = &c->b[c->active[k]];
+	long local = i - b->job0;
+	*p = local % b->npoints;
+	*r = b->rep0 + (unsigned)(local / b->npoints);
+	return b;
 }
 
 /* Output: summary values, time series, latency bins, then the trace
@@ -154,8 +159,9 @@ static int job(long i, void *vc, double **out, size_t *n)
 	return rc;
 }
 
-/* Stores job i's output; a scenario whose runs are all in is written out
- * at once, so an interruption later leaves it whole. */
+/* Stores job i's output; a scenario whose runs are all in, and that needs
+ * no more for [run] precision, is written out at once, so an interruption
+ * later leaves it whole. */
 static void job_done(long i, void *vc, double *out, size_t n)
 {
 	ctx *c = vc;
@@ -163,13 +169,20 @@ static void job_done(long i, void *vc, double *out, size_t n)
 	unsigned r;
 	batch *b = locate(c, i, &p, &r);
 	(void)n;
-	b->res[p * b->reps + r] = out;
+	b->res[(size_t)r * (size_t)b->npoints + (size_t)p] = out;
 	c->simulated += scn_config(b->pt[p], r)->duration;
 	for (int m = 0; m < b->nsum; m++)
 		if (!strcmp(b->sum_names[m], "events"))
 			c->events += jobres_view(b, out).summary[m];
 	batch_run run = {c->trace, c->argc, c->argv, now_sec() - c->t0, c->started};
-	if (++b->done == b->npoints * (long)b->reps && pub_publish(b, &run))
+	if (++b->done < b->npoints * (long)b->reps ||
+	    (b->reps < b->max_reps && !batch_precise(b, false)))
+		return;
+	b->final = true;
+	if (b->precision)
+		batch_precise(b, true);
+	batch_wide(b);
+	if (pub_publish(b, &run))
 		c->failed = 1;
 }
 
@@ -186,7 +199,7 @@ static void progress(long done, long total, const run_status *live, int nlive, v
 			simd += live[i].done;
 			events += live[i].events;
 		}
-	double el = now_sec() - c->t0, all = c->sim_total / SIM_SEC;
+	double el = now_sec() - c->round_t0, all = c->sim_total / SIM_SEC;
 	double eta = simd > 0 ? el * (all - simd) / simd : 0;
 	int w = 24, fill = (int)(w * (all > 0 ? simd / all : 0));
 	fill = fill < 0 ? 0 : fill > w ? w : fill;
@@ -205,7 +218,7 @@ static void batch_free(batch *b)
 	for (long p = 0; p < b->npoints; p++)
 		scn_free(b->pt[p]);
 	free(b->pt);
-	for (long i = 0; b->res && i < b->npoints * (long)b->reps; i++)
+	for (long i = 0; b->res && i < b->npoints * (long)b->max_reps; i++)
 		free(b->res[i]);
 	free(b->res);
 	for (int i = 0; b->sum_names && i < b->nsum; i++)
@@ -240,6 +253,14 @@ static int answers(batch *b)
 		}
 	}
 	free(list);
+	double prec = scn_precision(b->pt[0], &(unsigned){0});
+	if (!rc && prec && !b->nans) {
+		fprintf(stderr,
+			"%s: precision: it applies to the answer figures; name them in [report] "
+			"answer\n",
+			scn_file_path(b->f));
+		rc = -1;
+	}
 	return rc;
 }
 
@@ -271,6 +292,7 @@ static int load_all(int nfiles, char **files, char **sets, int nsets, batch *b)
 				return -1;
 			}
 		b[i].reps = scn_replications(b[i].pt[0]);
+		b[i].precision = scn_precision(b[i].pt[0], &b[i].max_reps);
 		b[i].nsum = met_summary_names(b[i].pt[0], NULL);
 		b[i].nts = met_ts_names(b[i].pt[0], NULL);
 		for (long p = 1; p < st->npoints; p++)
@@ -392,7 +414,7 @@ static int check_results_size(const batch *b, bool trace)
 	double per = 8.0 * ((double)b->nsum + (double)b->nbuckets * b->nts + b->nbins + 4);
 	if (trace)
 		per += 8.0 * TRACE_COLS * e.messages;
-	double all = per * (double)b->npoints * b->reps, limit = scn_max_memory(b->pt[0]);
+	double all = per * (double)b->npoints * b->max_reps, limit = scn_max_memory(b->pt[0]);
 	if (all <= limit)
 		return 0;
 	char need[32], have[32];
@@ -406,6 +428,34 @@ static int check_results_size(const batch *b, bool trace)
 }
 
 /* Runs every job of the batches and publishes each as it completes. */
+/* The next round: the first runs every batch's replications; each later
+ * one adds a batch of as many to the scenarios whose answers still miss
+ * [run] precision, up to max_replications. Returns the number of jobs. */
+static long plan_round(ctx *c, unsigned step)
+{
+	c->njobs = 0;
+	c->sim_total = 0;
+	c->nactive = 0;
+	for (int i = 0; i < c->nb; i++) {
+		batch *b = &c->b[i];
+		if (b->final)
+			continue;
+		c->active[c->nactive++] = i;
+		unsigned first = scn_replications(b->pt[0]);
+		b->rep0 = step ? b->reps : 0;
+		b->reps = step ? (b->reps + first < b->max_reps ? b->reps + first : b->max_reps)
+			       : first;
+		b->job0 = c->njobs;
+		c->njobs += b->npoints * (long)(b->reps - b->rep0);
+		c->sim_total += (double)(b->npoints * (long)(b->reps - b->rep0)) *
+				(double)scn_config(b->pt[0], 0)->duration;
+	}
+	c->simulated = 0;
+	c->events = 0;
+	c->round_t0 = now_sec();
+	return c->njobs;
+}
+
 static int run_all(batch *b, int nfiles, const opts *o, int argc, char **argv)
 {
 	for (int i = 0; i < nfiles; i++)
@@ -425,16 +475,14 @@ static int run_all(batch *b, int nfiles, const opts *o, int argc, char **argv)
 		 .argc = argc,
 		 .argv = argv,
 		 .started = time(NULL)};
-	for (int i = 0; i < nfiles; i++) {
-		b[i].job0 = c.njobs;
-		c.njobs += b[i].npoints * (long)b[i].reps;
-		c.sim_total += (double)(b[i].npoints * (long)b[i].reps) *
-			       (double)scn_config(b[i].pt[0], 0)->duration;
-		b[i].res = xcalloc((size_t)(b[i].npoints * (long)b[i].reps), sizeof *b[i].res);
-	}
+	for (int i = 0; i < nfiles; i++)
+		b[i].res = xcalloc((size_t)(b[i].npoints * (long)b[i].max_reps), sizeof *b[i].res);
+	int active[nfiles];
+	c.active = active;
 	pub_catch_signals();
-	if (run_jobs(c.njobs, (int)o->jobs, job, job_done, progress, &c) || c.failed)
-		return 1;
+	for (unsigned step = 0; plan_round(&c, step); step++)
+		if (run_jobs(c.njobs, (int)o->jobs, job, job_done, progress, &c) || c.failed)
+			return 1;
 	for (int i = 0; i < nfiles && !o->quiet; i++)
 		fprintf(stderr, "mxsim: %s: %ld point(s) x %u replication(s) -> %s/%s\n",
 			scn_file_path(b[i].f), b[i].npoints, b[i].reps, o->out, b[i].name);

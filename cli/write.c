@@ -54,7 +54,7 @@ static void head(csvw *w, const study *st, const char *const *cols)
 
 static jobres result(const batch *b, long p, unsigned r)
 {
-	return jobres_view(b, b->res[p * b->reps + r]);
+	return jobres_view(b, b->res[(size_t)r * (size_t)b->npoints + (size_t)p]);
 }
 
 static void write_summary(const batch *b, const study *st, csvw *w)
@@ -237,22 +237,29 @@ static void write_trace(const batch *b, const study *st, csvw *w)
 		}
 }
 
+/* The mean and 95 % CI half-width of summary column m at point p. */
+static void answer_ci(const batch *b, long p, int m, double *mean, double *half)
+{
+	double x[b->reps];
+	int n = 0;
+	for (unsigned r = 0; r < b->reps; r++)
+		if (!isnan(result(b, p, r).summary[m]))
+			x[n++] = result(b, p, r).summary[m];
+	st_ci95(x, n, mean, half);
+}
+
 /* Per point and answer figure: its words, unit, mean and 95 % CI. */
 static void write_answer(const batch *b, const study *st, csvw *w)
 {
 	head(w, st, (const char *const[]){"figure", "words", "unit", "mean", "ci95", NULL});
 	csvw_end(w);
-	double x[b->reps];
 	for (long p = 0; p < b->npoints; p++)
 		for (int a = 0; a < b->nans; a++) {
-			int m = b->ans[a], n = 0;
+			int m = b->ans[a];
 			char *words = NULL;
 			const met_row *row = met_find(b->sum_names[m], &words);
-			for (unsigned r = 0; r < b->reps; r++)
-				if (!isnan(result(b, p, r).summary[m]))
-					x[n++] = result(b, p, r).summary[m];
 			double mean, half;
-			st_ci95(x, n, &mean, &half);
+			answer_ci(b, p, m, &mean, &half);
 			csvw_int(w, p);
 			axes_values(w, st, p);
 			csvw_str(w, b->sum_names[m]);
@@ -291,7 +298,12 @@ static void write_manifest(const batch *b, const batch_run *run, FILE *f)
 	fprintf(f, "host = %s\n", host);
 	utc(f, "started_utc", run->started);
 	utc(f, "written_utc", time(NULL));
-	fprintf(f, "question = %s\ncommand =", scn_question(b->pt[0]));
+	fprintf(f, "question = %s\n", scn_question(b->pt[0]));
+	if (b->precision)
+		fprintf(f, "precision = %g%s\nprecision_met = %s\n",
+			b->precision < 0 ? -100 * b->precision : b->precision,
+			b->precision < 0 ? "%" : "", batch_precise(b, false) ? "yes" : "no");
+	fprintf(f, "command =");
 	for (int i = 0; i < run->argc; i++)
 		fprintf(f, " %s", run->argv[i]);
 	fprintf(f, "\nscenario = %s\npoints = %ld\nreplications = %u\nseeds =", scn_file_path(b->f),
@@ -344,6 +356,46 @@ static int write_text(const batch *b, const batch_run *run, const char *path, in
 	if (bad)
 		fprintf(stderr, "mxsim: writing %s failed: %s\n", path, strerror(bad));
 	return bad ? -1 : 0;
+}
+
+bool batch_precise(const batch *b, bool loud)
+{
+	bool ok = true;
+	for (long p = 0; p < b->npoints; p++)
+		for (int a = 0; a < b->nans && b->precision; a++) {
+			double mean, half;
+			answer_ci(b, p, b->ans[a], &mean, &half);
+			double want = b->precision > 0 ? b->precision : -b->precision * fabs(mean);
+			if (half <= want || isnan(half))
+				continue;
+			ok = false;
+			if (loud)
+				fprintf(stderr,
+					"mxsim: %s: point %ld: %s = %.4g, 95 %% CI half-width %.4g "
+					"is over the "
+					"precision asked for (%.4g) after %u replications ([run] "
+					"max_replications)\n",
+					scn_file_path(b->f), p, b->sum_names[b->ans[a]], mean, half,
+					want, b->reps);
+		}
+	return ok;
+}
+
+void batch_wide(const batch *b)
+{
+	for (int a = 0; a < b->nans; a++)
+		for (long p = 0; p < b->npoints; p++) {
+			double mean, half;
+			answer_ci(b, p, b->ans[a], &mean, &half);
+			if (half > BATCH_WIDE * fabs(mean))
+				fprintf(stderr,
+					"mxsim: %s: point %ld: %s = %.4g with a 95 %% CI "
+					"half-width of %.4g, "
+					"over %.0f %% of it: add replications or set [run] "
+					"precision\n",
+					scn_file_path(b->f), p, b->sum_names[b->ans[a]], mean, half,
+					100 * BATCH_WIDE);
+		}
 }
 
 int batch_write(const batch *b, const char *dir, const batch_run *run)

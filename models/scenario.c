@@ -98,6 +98,33 @@ static int check_budget(scn *s)
 	return 0;
 }
 
+/* [run] precision ("5%" or a value) and max_replications. */
+static int p_precision(scn *s, const section *run)
+{
+	int line;
+	long max;
+	const char *v = VALUE(run, SEC_RUN, "precision", line);
+	char *end;
+	if (*v) {
+		double x = strtod(v, &end);
+		bool share = *scn_trim(end) == '%';
+		if (end == v || !(x > 0) || (share ? *scn_trim(end + 1) : *scn_trim(end)))
+			return scn_fail(
+				s, line,
+				"precision: expected a share of the mean (5%%) or a value > 0, "
+				"got '%s'",
+				v);
+		s->precision = share ? -x / 100 : x;
+	}
+	if (scn_p_long(s, run, SEC_RUN, "max_replications", 2, 100000, &max))
+		return -1;
+	s->max_reps = (unsigned)max;
+	if (s->precision && s->max_reps < s->reps)
+		return scn_fail(s, (VALUE(run, SEC_RUN, "max_replications", line), line),
+				"max_replications: at least replications (%u)", s->reps);
+	return 0;
+}
+
 /* [run]: name, duration, bucket, replications, seed and limits. */
 static int run_keys(scn *s, const section *run)
 {
@@ -129,7 +156,7 @@ static int run_keys(scn *s, const section *run)
 	if (c->duration <= 0)
 		return scn_fail(s, (VALUE(run, SEC_RUN, "duration", line), line),
 				"duration: must be positive");
-	if (p_limits(s, run))
+	if (p_limits(s, run) || p_precision(s, run))
 		return -1;
 	if (c->bucket <= 0 || c->duration / c->bucket > 1000000)
 		return scn_fail(s, (VALUE(run, SEC_RUN, "bucket", line), line),
@@ -466,6 +493,12 @@ const char *scn_question(const scn *s)
 const char *scn_answer(const scn *s, int *line)
 {
 	return VALUE(scn_single((scn *)s, SEC_REPORT), SEC_REPORT, "answer", *line);
+}
+
+double scn_precision(const scn *s, unsigned *max_reps)
+{
+	*max_reps = s->precision ? s->max_reps : s->reps;
+	return s->precision;
 }
 
 double scn_max_memory(const scn *s)

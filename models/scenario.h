@@ -46,6 +46,10 @@ unsigned scn_replications(const scn *s);
  * default, ""). */
 const char *scn_question(const scn *s);
 const char *scn_answer(const scn *s, int *line);
+/* [run] precision: < 0 a share of the mean (-0.05 for 5%), > 0 a value,
+ * 0 none; *max_reps the most replications it may take (replications
+ * without precision). */
+double scn_precision(const scn *s, unsigned *max_reps);
 /* [run] max_memory in bytes. */
 double scn_max_memory(const scn *s);
 const char *scn_name(const scn *s);

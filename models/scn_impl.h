@@ -93,6 +93,8 @@ struct scn {
 	unsigned reps;
 	double max_memory; /* bytes */
 	int start_day;     /* [run] start: 0 = Monday */
+	double precision;  /* [run] precision: < 0 a share of the mean, > 0 a value, 0 none */
+	unsigned max_reps;
 	mdl_config c;
 	/* storage behind c */
 	char **domain_names;

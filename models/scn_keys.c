@@ -47,6 +47,12 @@ const scn_key scn_keys[] = {
 	{SEC_RUN, "seed", "1", "base seed; replication r uses a seed derived from it"},
 	{SEC_RUN, "replications", "1", "independent runs per study point"},
 	{SEC_RUN, "bucket", "15m", "time-series bucket"},
+	{SEC_RUN, "precision", "",
+	 "add replications (in batches of `replications`) until the 95 % CI half-width of every "
+	 "answer "
+	 "figure ([report] answer) is at most this: a share of its mean (`5%`) or a value in its "
+	 "unit"},
+	{SEC_RUN, "max_replications", "100", "with `precision`: replications at most"},
 	{SEC_RUN, "max_memory", "50%",
 	 "memory one run may need, as a size (`8GB`) or a share of this machine's memory"},
 	{SEC_RUN, "max_events", "1e9", "work limit: events one run may execute"},

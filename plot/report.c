@@ -60,7 +60,8 @@ static const char *style =
 	"table{border-collapse:collapse;margin:1em 0;font-size:90%}"
 	"td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}"
 	"th{background:#f3f3f3}td.l,th.l{text-align:left}img{max-width:100%;border:1px solid #eee}"
-	"pre{background:#f7f7f7;padding:8px;white-space:pre-wrap}.v{color:#555}</style>";
+	"pre{background:#f7f7f7;padding:8px;white-space:pre-wrap}.v{color:#555}.w{color:#a04000}</"
+	"style>";
 
 static double mean(const rs_scn *s, int p, const char *metric)
 {
@@ -294,6 +295,35 @@ static void images(FILE *f, const rs_scn *s)
 	}
 }
 
+/* Says where the answer is less precise than asked, or than a fifth of
+ * its mean (the same rule as mxsim run's warnings). */
+static void wide(FILE *f, const rs_scn *s)
+{
+	if (!strcmp(s->precision_met, "no")) {
+		fprintf(f, "<p class=\"w\"><b>Not as precise as asked:</b> [run] precision = ");
+		esc(f, s->precision);
+		fprintf(f, " was not met within [run] max_replications; the intervals below are "
+			   "wider.</p>\n");
+	}
+	for (int a = 0; a < s->nans; a++)
+		for (int p = 0; p < s->agg.nrows; p++) {
+			double m = rs_mean(s, p, s->ans[a]), h = rs_ci95(s, p, s->ans[a]);
+			if (!(h > 0.2 * fabs(m)))
+				continue;
+			char *lab = rs_label(s, p);
+			fprintf(f, "<p class=\"w\"><b>Wide interval:</b> ");
+			esc(f, s->ans_words[a]);
+			fprintf(f, " at ");
+			esc(f, lab);
+			fprintf(f,
+				": the 95 %% CI half-width is %.0f %% of the mean; more "
+				"replications or [run] "
+				"precision would narrow it.</p>\n",
+				100 * h / fabs(m));
+			free(lab);
+		}
+}
+
 /* The question and its answer at the top of the report: the declared
  * figures per study point, mean and CI in their units; or, without one,
  * the verdict. */
@@ -318,6 +348,7 @@ static void answer(FILE *f, const rs_scn *s)
 	table(f, s, (const char *const *)s->ans, labels, s->nans);
 	for (int a = 0; a < s->nans; a++)
 		free(owned[a]);
+	wide(f, s);
 }
 
 int report_write(const rs_scn *s)

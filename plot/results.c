@@ -237,6 +237,8 @@ int rs_load(rs_scn *s, const char *dir)
 	s->manifest = read_text(p, false);
 	free(p);
 	s->question = manifest_value(s->manifest, "question");
+	s->precision = manifest_value(s->manifest, "precision");
+	s->precision_met = manifest_value(s->manifest, "precision_met");
 	return load_answers(s);
 }
 
@@ -255,6 +257,8 @@ void rs_free(rs_scn *s)
 	free(s->desc);
 	free(s->manifest);
 	free(s->question);
+	free(s->precision);
+	free(s->precision_met);
 	for (int i = 0; i < s->nans; i++) {
 		free(s->ans[i]);
 		free(s->ans_words[i]);

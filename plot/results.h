@@ -53,11 +53,12 @@ typedef struct {
 typedef struct {
 	char *dir, *name; /* the folder, and its last component */
 	rtable agg, pts, srv;
-	int naxes;      /* study axes: aggregate.csv columns 1..naxes */
-	char *desc;     /* the scenario file's leading comment */
-	char *manifest; /* manifest.ini as text */
-	char *question; /* [report] question ("" if none) */
-	int nans;       /* [report] answer: the figures, from answer.csv */
+	int naxes;                       /* study axes: aggregate.csv columns 1..naxes */
+	char *desc;                      /* the scenario file's leading comment */
+	char *manifest;                  /* manifest.ini as text */
+	char *question;                  /* [report] question ("" if none) */
+	char *precision, *precision_met; /* [run] precision asked ("" if none), "yes"/"no" */
+	int nans;                        /* [report] answer: the figures, from answer.csv */
 	char **ans, **ans_words, **ans_unit;
 	rs_image *image;
 	int nimages;

@@ -133,6 +133,24 @@ PY
 check "--set shows in check" sh -c "'$MX' check --set run.duration=5d scenarios/size-limit.ini | grep -q '^duration = 5d'"
 check "range study" sh -c "'$MX' check --set 'server mx.sessions=\${10..30 step 10}' scenarios/size-limit.ini | grep -q 'study server mx.sessions = 10, 20, 30'"
 
+# --- precision on request: replications added until the answer's CI is tight
+"$MX" run -q -j 1 -o "$T/pr1" --set run.precision=10% --set run.max_replications=30 scenarios/size-limit.ini 2>/dev/null
+"$MX" run -q -j 2 -o "$T/pr2" --set run.precision=10% --set run.max_replications=30 scenarios/size-limit.ini 2>/dev/null
+for out in summary aggregate answer; do
+	check "precision: -j 1 = -j 2 ($out.csv)" cmp -s "$T/pr1/size-limit/$out.csv" "$T/pr2/size-limit/$out.csv"
+done
+python3 - "$T/pr1/size-limit" <<'PY'; check "precision: every answer within 10 % of its mean, with more replications" test $? -eq 0
+import csv, sys
+d = sys.argv[1]
+rows = list(csv.DictReader(open(d + "/answer.csv")))
+man = open(d + "/manifest.ini").read()
+reps = int(man.split("replications = ")[1].split()[0])
+ok = rows and all(float(r["ci95"]) <= 0.1 * abs(float(r["mean"])) for r in rows)
+sys.exit(0 if ok and reps > 5 and "precision_met = yes" in man else 1)
+PY
+"$MX" run -q -o "$T/pr3" --set run.precision=1% --set run.max_replications=10 scenarios/size-limit.ini 2>"$T/err"
+check "precision not met: said on stderr and in the manifest" sh -c "grep -q 'over the precision asked for' '$T/err' && grep -q 'precision_met = no' '$T/pr3/size-limit/manifest.ini' && grep -q '^replications = 10' '$T/pr3/size-limit/manifest.ini'"
+
 # --- trace ---------------------------------------------------------------------
 "$MX" run -q -r 1 --trace -o "$T/tr" scenarios/size-limit.ini
 python3 - "$T/tr/size-limit" <<'PY'; check "trace has one row per message" test $? -eq 0
