@@ -272,6 +272,24 @@ static void write_answer(const batch *b, const study *st, csvw *w)
 		}
 }
 
+/* Per point, the timeline's changes: when (hours from time 0) and what. */
+static void write_events(const batch *b, const study *st, csvw *w)
+{
+	head(w, st, (const char *const[]){"t_h", "what", NULL});
+	csvw_end(w);
+	for (long p = 0; p < b->npoints; p++) {
+		sim_time at;
+		const char *what;
+		for (int i = 0; scn_timeline(b->pt[p], i, &at, &what); i++) {
+			csvw_int(w, p);
+			axes_values(w, st, p);
+			csvw_num(w, (double)at / SIM_HOUR);
+			csvw_str(w, what);
+			csvw_end(w);
+		}
+	}
+}
+
 static void write_scenario(const batch *b, const batch_run *run, FILE *f)
 {
 	(void)run;
@@ -298,7 +316,9 @@ static void write_manifest(const batch *b, const batch_run *run, FILE *f)
 	fprintf(f, "host = %s\n", host);
 	utc(f, "started_utc", run->started);
 	utc(f, "written_utc", time(NULL));
-	fprintf(f, "question = %s\n", scn_question(b->pt[0]));
+	static const char *const day[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+	fprintf(f, "question = %s\nstart = %s\n", scn_question(b->pt[0]),
+		day[scn_start_day(b->pt[0])]);
 	if (b->precision)
 		fprintf(f, "precision = %g%s\nprecision_met = %s\n",
 			b->precision < 0 ? -100 * b->precision : b->precision,
@@ -324,7 +344,8 @@ static const struct {
 	[RS_TIMESERIES] = {write_timeseries, NULL}, [RS_LATENCY] = {write_latency, NULL},
 	[RS_POINTS] = {write_points, NULL},         [RS_SERVERS] = {write_servers, NULL},
 	[RS_TRACE] = {write_trace, NULL},           [RS_ANSWER] = {write_answer, NULL},
-	[RS_SCENARIO] = {NULL, write_scenario},     [RS_MANIFEST] = {NULL, write_manifest},
+	[RS_EVENTS] = {write_events, NULL},         [RS_SCENARIO] = {NULL, write_scenario},
+	[RS_MANIFEST] = {NULL, write_manifest},
 };
 
 static int write_csv(const batch *b, const char *path, int id)

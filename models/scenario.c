@@ -442,6 +442,8 @@ void scn_free(scn *s)
 	}
 	free(s->sec);
 	nindex_free(s->sec_ix);
+	free(s->tl_at);
+	free(s->tl_text);
 	nindex_free(s->host_ix);
 	nindex_free(s->dom_ix);
 	mdl_config *c = &s->c;
@@ -499,6 +501,20 @@ double scn_precision(const scn *s, unsigned *max_reps)
 {
 	*max_reps = s->precision ? s->max_reps : s->reps;
 	return s->precision;
+}
+
+int scn_timeline(const scn *s, int i, sim_time *at, const char **text)
+{
+	if (i < 0 || i >= s->ntl)
+		return 0;
+	*at = s->tl_at[i];
+	*text = s->tl_text[i];
+	return 1;
+}
+
+int scn_start_day(const scn *s)
+{
+	return s->start_day;
 }
 
 double scn_max_memory(const scn *s)

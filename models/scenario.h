@@ -50,6 +50,11 @@ const char *scn_answer(const scn *s, int *line);
  * 0 none; *max_reps the most replications it may take (replications
  * without precision). */
 double scn_precision(const scn *s, unsigned *max_reps);
+/* Line i of the timeline in force (0 past the last): its time and text
+ * ("mx example.com 10 mx.new"). */
+int scn_timeline(const scn *s, int i, sim_time *at, const char **text);
+/* [run] start: the day time 0 falls on (0 = Monday). */
+int scn_start_day(const scn *s);
 /* [run] max_memory in bytes. */
 double scn_max_memory(const scn *s);
 const char *scn_name(const scn *s);

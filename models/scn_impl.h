@@ -108,6 +108,9 @@ struct scn {
 	double *mta_share;
 	const char **server_names, **provider_names; /* views of the above */
 	nindex *sec_ix, *host_ix, *dom_ix;           /* names to sec, hosts, domains */
+	sim_time *tl_at;                             /* the timeline lines in force: their times */
+	const char **tl_text;                        /* and texts, for the plots */
+	int ntl, tlcap;
 	int host_cap;
 	char *err;
 	int err_line;

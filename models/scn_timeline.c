@@ -199,6 +199,18 @@ static int unknown_action(scn *s, const tl_line *l)
 			scn_suggest(l->act, names, NACTIONS, sg, sizeof sg), list);
 }
 
+/* Keeps a line's time and text for the plots (events.csv). */
+static void note(scn *s, sim_time at, const char *text)
+{
+	if (s->ntl == s->tlcap) {
+		s->tlcap = s->tlcap ? 2 * s->tlcap : 8;
+		s->tl_at = xrealloc(s->tl_at, (size_t)s->tlcap * sizeof *s->tl_at);
+		s->tl_text = xrealloc(s->tl_text, (size_t)s->tlcap * sizeof *s->tl_text);
+	}
+	s->tl_at[s->ntl] = at;
+	s->tl_text[s->ntl++] = text;
+}
+
 /* One timeline line e; buf is a copy of its value, modified. */
 static int timeline_line(scn *s, const kv *e, char *buf)
 {
@@ -217,6 +229,8 @@ static int timeline_line(scn *s, const kv *e, char *buf)
 		if (!strcmp(l.act, actions[i].name)) {
 			mdl_event ev = {.at = l.at};
 			int rc = actions[i].fn(s, &l, &ev);
+			if (rc >= 0)
+				note(s, l.at, e->value);
 			if (rc == 0)
 				scn_add_event(s, ev);
 			return rc < 0 ? -1 : 0;

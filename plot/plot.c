@@ -103,6 +103,8 @@ static gp_vars *base_vars(const rs_scn *s, double t1)
 	gp_str(v, s->name, "name");
 	gp_num(v, s->agg.nrows, "npoints");
 	gp_num(v, t1, "t1");
+	gp_num(v, s->start_day, "start");
+	gp_num(v, 0, "nev");
 	char *pts;
 	size_t len;
 	FILE *m = xmemstream(&pts, &len);
@@ -304,6 +306,25 @@ static char *reasons(const rs_scn *s)
 	return w.text;
 }
 
+/* The timeline's changes at point p: nev and evt<i> (hours) for the
+ * plot, and their list for its caption ("1 at 58.0 h: mx ..."). */
+static char *event_vars(const rs_scn *s, gp_vars *v, int p)
+{
+	int tc = rt_col(&s->ev, "t_h"), wc = rt_col(&s->ev, "what"), n = 0;
+	char *list;
+	size_t len;
+	FILE *m = xmemstream(&list, &len);
+	for (int r = 0; r < s->ev.nrows && n < 20; r++)
+		if (rt_num(&s->ev, r, 0) == p && !isnan(rt_num(&s->ev, r, tc))) {
+			gp_num(v, rt_num(&s->ev, r, tc), "evt%d", ++n);
+			fprintf(m, "%s%d at %.2f h: %s", n > 1 ? "; " : " - changes: ", n,
+				rt_num(&s->ev, r, tc), rt_str(&s->ev, r, wc));
+		}
+	gp_num(v, n, "nev");
+	fclose(m);
+	return list;
+}
+
 static int timelines(rs_scn *s, double t1)
 {
 	int rc = 0, ptc = rt_col(&s->srv, "point"), sc = rt_col(&s->srv, "server");
@@ -320,17 +341,19 @@ static int timelines(rs_scn *s, double t1)
 		char *lab = rs_label(s, p);
 		gp_str(v, lab, "label%d", p);
 		gp_num(v, p, "p");
+		char *changes = event_vars(s, v, p);
 		gp_str(v, servers.text, "servers");
 		gp_str(v, why, "reasons");
 		for (int r = 0, i = 0; r < s->srv.nrows; r++)
 			if (rt_num(&s->srv, r, ptc) == p)
 				gp_num(v, rt_num(&s->srv, r, cc), "cap%d", ++i);
 		rc |= gp_run(v, s->dir, "timeline.gp");
-		char file[64], *cap = xasprintf("Over time: %s", lab);
+		char file[64], *cap = xasprintf("Over time: %s%s", lab, changes);
 		snprintf(file, sizeof file, "timeline-%d.png", p);
 		rs_add_image(s, file, cap);
 		free(lab);
 		free(cap);
+		free(changes);
 	}
 	free(servers.text);
 	free(why);

@@ -11,9 +11,11 @@ do for [fmt in "png svg"] {
     set output "propagation.".fmt
     set multiplot layout 2,1 title name." - propagation of the MX change" noenhanced
     set xrange [t0:t1]
+    xa = t0
+    xb = t1
+    eval calendar
     set yrange [0:105]
     set ylabel "old MX answers (% of lookups)"
-    set xlabel "time (h from the start, Monday 00:00)"
     set key outside right top vertical
     unset arrow
     if (cutover_h == cutover_h) {

@@ -28,6 +28,7 @@ const rs_file rs_files[RS_NFILES] = {
 	[RS_LATENCY] = {"latency.csv", RS_BY_RUN, "per point: delivery latency distribution"},
 	[RS_POINTS] = {"points.csv", RS_BY_RUN, "per point: cutover time, TTL, new provider"},
 	[RS_SERVERS] = {"servers.csv", RS_BY_RUN, "per point: servers, providers, capacity"},
+	[RS_EVENTS] = {"events.csv", RS_BY_RUN, "per point: the timeline's changes, when and what"},
 	[RS_TRACE] = {"trace.csv", RS_BY_RUN_TRACE, "one row per message (--trace)"},
 	[RS_SCENARIO] = {"scenario.ini", RS_BY_RUN, "the resolved scenario; reproduces the run"},
 	[RS_MANIFEST] = {"manifest.ini", RS_BY_RUN, "command, seeds, timing"},
@@ -239,6 +240,20 @@ int rs_load(rs_scn *s, const char *dir)
 	s->question = manifest_value(s->manifest, "question");
 	s->precision = manifest_value(s->manifest, "precision");
 	s->precision_met = manifest_value(s->manifest, "precision_met");
+	char *day = manifest_value(s->manifest, "start");
+	static const char *const days[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+	for (int d = 0; d < 7; d++)
+		if (!strcmp(day, days[d]))
+			s->start_day = d;
+	free(day);
+	p = xasprintf("%s/events.csv", dir);
+	char err[400];
+	if (access(p, F_OK) == 0 && rt_load(&s->ev, p, err)) {
+		fprintf(stderr, "mxsim: plot: %s\n", err);
+		free(p);
+		return -1;
+	}
+	free(p);
 	return load_answers(s);
 }
 
@@ -247,6 +262,7 @@ void rs_free(rs_scn *s)
 	rt_free(&s->agg);
 	rt_free(&s->pts);
 	rt_free(&s->srv);
+	rt_free(&s->ev);
 	for (int i = 0; i < s->nimages; i++) {
 		free(s->image[i].file);
 		free(s->image[i].caption);

@@ -25,6 +25,7 @@ typedef enum {
 	RS_LATENCY,
 	RS_POINTS,
 	RS_SERVERS,
+	RS_EVENTS,
 	RS_TRACE,
 	RS_SCENARIO,
 	RS_MANIFEST,
@@ -58,6 +59,8 @@ typedef struct {
 	char *manifest;                  /* manifest.ini as text */
 	char *question;                  /* [report] question ("" if none) */
 	char *precision, *precision_met; /* [run] precision asked ("" if none), "yes"/"no" */
+	int start_day;                   /* [run] start: 0 = Monday */
+	rtable ev;                       /* events.csv (empty if absent) */
 	int nans;                        /* [report] answer: the figures, from answer.csv */
 	char **ans, **ans_words, **ans_unit;
 	rs_image *image;

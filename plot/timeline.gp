@@ -1,7 +1,8 @@
 # timeline.gp - one study point over time: deliveries per server and
 # bounces per reason (stacked), sessions against capacity, queues.
 # Variables: name, p (point), label<p>, servers (names), cap<i>
-# (sessions of server i), reasons (bounce reasons seen), t1 (hours).
+# (sessions of server i), reasons (bounce reasons seen), t1 (hours),
+# start (the day of time 0), nev, evt<i>, evl<i> (the timeline's changes).
 f = "timeseries.csv"
 ns = words(servers)
 nr = words(reasons)
@@ -15,11 +16,18 @@ do for [fmt in "png svg"] {
     set lmargin 10
     set rmargin 24
     set xrange [0:t1]
-    set xlabel "time (h from the start, Monday 00:00)"
+    xa = 0
+    xb = t1
+    eval calendar
+    eval marks
+    eval marknames
+    set tmargin 4
     set ylabel "delivered per bucket"
     set yrange [0:*]
     plot for [i=ns:1:-1] f using "t_h":(column("point") == p ? sum [k=1:i] column(dcol(k)) : NaN) \
         with fillsteps lc i title word(servers, i)
+    eval unmarknames
+    set tmargin
     set ylabel "bounced per bucket"
     if (nr > 0) {
         plot for [i=nr:1:-1] f using "t_h":(column("point") == p ? sum [k=1:i] column(bcol(k)) : NaN) \
