@@ -204,7 +204,9 @@ static int study_metrics(const rs_scn *s, gp_vars *v, words *metrics)
 	for (int a = 0; a < s->nans && nm < 10; a++) {
 		if (!name_ok_len(s->ans[a], 200)) /* a column name, or no panel */
 			continue;
-		char *lab = xasprintf("%s (%s)", s->ans_words[a], s->ans_unit[a]);
+		char *lab = strchr(s->ans_words[a], '(')
+				    ? xstrdup(s->ans_words[a])
+				    : xasprintf("%s (%s)", s->ans_words[a], s->ans_unit[a]);
 		words_add(metrics, "", s->ans[a]);
 		gp_str(v, lab, "mlabel%d", ++nm);
 		free(lab);
@@ -231,6 +233,71 @@ static int study_metrics(const rs_scn *s, gp_vars *v, words *metrics)
 	return nm;
 }
 
+/* The study's axes for gnuplot: the last axis's values xl<i> (whether
+ * they are quantities: joined), lastname, and the combinations of the
+ * other axes glabel<g> (at most maxg); returns how many. */
+static int axis_vars(const rs_scn *s, gp_vars *v, int nlast, int maxg)
+{
+	int np = s->agg.nrows, ax = s->naxes;
+	gp_num(v, nlast, "nlast");
+	gp_str(v, s->agg.head[ax], "lastname");
+	bool joined = true;
+	for (int p = 0; p < nlast; p++) {
+		const char *x = rt_str(&s->agg, p, ax);
+		char err[UNIT_ERR];
+		double d;
+		sim_time t;
+		gp_str(v, x, "xl%d", p);
+		joined &= !unit_number(x, &d, err) || !unit_duration(x, &t, err) ||
+			  !unit_size(x, &d, err) || !unit_rate(x, &d, err);
+	}
+	gp_num(v, joined, "joined");
+	int ng = np / nlast < maxg ? np / nlast : maxg;
+	gp_num(v, ng, "ngroups");
+	for (int g = 0; g < ng && ax > 1; g++) {
+		char *lab;
+		size_t len;
+		FILE *m = xmemstream(&lab, &len);
+		for (int a = 1; a < ax; a++)
+			fprintf(m, "%s%s=%s", a > 1 ? " " : "", s->agg.head[a],
+				rt_str(&s->agg, g * nlast, a));
+		fclose(m);
+		gp_str(v, lab, "glabel%d", g);
+		free(lab);
+	}
+	return ng;
+}
+
+/* A study over two or more axes as a heat map of each answer figure (or,
+ * without a declared answer, of the first four study panels). */
+static int heatmap(rs_scn *s, double t1, int nlast)
+{
+	gp_vars *v = base_vars(s, t1);
+	words metrics;
+	words_open(&metrics);
+	int nm = study_metrics(s, v, &metrics);
+	words_close(&metrics);
+	if (s->nans || nm > 4) {
+		/* the first few words only: answers come first */
+		int keep = s->nans ? s->nans : 4, n = 0;
+		char *p = metrics.text;
+		while (*p && n < keep)
+			n += *p++ == ' ';
+		if (n == keep)
+			p[-1] = '\0';
+	}
+	gp_str(v, metrics.text, "metrics");
+	free(metrics.text);
+	axis_vars(s, v, nlast, 40);
+	if (!nm) {
+		gp_free(v);
+		return 0;
+	}
+	int rc = gp_run(v, s->dir, "heatmap.gp");
+	rs_add_image(s, "heatmap.png", "Study: every point of the study, as a heat map");
+	return rc;
+}
+
 static int study_plot(rs_scn *s, double t1)
 {
 	if (s->naxes == 0)
@@ -249,32 +316,7 @@ static int study_plot(rs_scn *s, double t1)
 	words_close(&metrics);
 	gp_str(v, metrics.text, "metrics");
 	free(metrics.text);
-	gp_num(v, nlast, "nlast");
-	gp_str(v, last, "lastname");
-	bool joined = true;
-	for (int p = 0; p < nlast; p++) {
-		const char *x = rt_str(&s->agg, p, ax);
-		char err[UNIT_ERR];
-		double d;
-		sim_time t;
-		gp_str(v, x, "xl%d", p);
-		joined &= !unit_number(x, &d, err) || !unit_duration(x, &t, err) ||
-			  !unit_size(x, &d, err) || !unit_rate(x, &d, err);
-	}
-	gp_num(v, joined, "joined");
-	int ng = np / nlast < MAX_SERIES ? np / nlast : MAX_SERIES;
-	gp_num(v, ng, "ngroups");
-	for (int g = 0; g < ng && ax > 1; g++) {
-		char *lab;
-		size_t len;
-		FILE *m = xmemstream(&lab, &len);
-		for (int a = 1; a < ax; a++)
-			fprintf(m, "%s%s=%s", a > 1 ? " " : "", s->agg.head[a],
-				rt_str(&s->agg, g * nlast, a));
-		fclose(m);
-		gp_str(v, lab, "glabel%d", g);
-		free(lab);
-	}
+	axis_vars(s, v, nlast, MAX_SERIES);
 	if (!nm) {
 		gp_free(v);
 		return 0;
@@ -283,7 +325,7 @@ static int study_plot(rs_scn *s, double t1)
 	char *cap = xasprintf("Study: key figures against %s", last);
 	rs_add_image(s, "study.png", cap);
 	free(cap);
-	return rc;
+	return rc | (ax > 1 ? heatmap(s, t1, nlast) : 0);
 }
 
 /* Bounce reasons seen anywhere: bounced_<reason>_mean columns not all 0. */

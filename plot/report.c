@@ -344,7 +344,10 @@ static void answer(FILE *f, const rs_scn *s)
 	const char *labels[s->nans];
 	char *owned[s->nans];
 	for (int a = 0; a < s->nans; a++)
-		labels[a] = owned[a] = xasprintf("%s (%s)", s->ans_words[a], s->ans_unit[a]);
+		labels[a] = owned[a] =
+			strchr(s->ans_words[a], '(')
+				? xstrdup(s->ans_words[a])
+				: xasprintf("%s (%s)", s->ans_words[a], s->ans_unit[a]);
 	table(f, s, (const char *const *)s->ans, labels, s->nans);
 	for (int a = 0; a < s->nans; a++)
 		free(owned[a]);

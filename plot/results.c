@@ -40,7 +40,7 @@ bool rs_owned(const char *name)
 	for (int i = 0; i < RS_NFILES; i++)
 		if (!strcmp(name, rs_files[i].name))
 			return true;
-	static const char *const img[] = {"propagation", "latency", "study"};
+	static const char *const img[] = {"propagation", "latency", "study", "heatmap"};
 	const char *dot = strrchr(name, '.');
 	if (!dot || (strcmp(dot, ".png") && strcmp(dot, ".svg")))
 		return false;

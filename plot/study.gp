@@ -22,7 +22,7 @@ do for [fmt in "png svg"] {
     do for [i=1:nm] {
         m = word(metrics, i)
         set ylabel value(sprintf("mlabel%d", i))
-        set yrange [0:*]
+        set yrange [*<0:*]  # includes 0, and whole error bars below it
         if (joined) {
             plot for [g=0:ngroups-1] f using (int(column("point")) % nlast):( \
                 int(column("point")) / nlast == g ? column(m."_mean") : NaN):(column(m."_ci95")) \

@@ -1,0 +1,34 @@
+# heatmap.gp - a study over two or more axes: one panel per figure, the
+# last axis across, the other axes' combinations down, the colour the mean
+# over the replications (the value written in each cell, with its CI).
+# Variables: name, metrics (column stems), mlabel<i>, nlast, xl<i> (last
+# axis values), lastname, ngroups, glabel<g> (the other axes' values).
+f = "aggregate.csv"
+nm = words(metrics)
+set palette defined (0 "#fff5eb", 0.5 "#fd8d3c", 1 "#7f2704")
+do for [fmt in "png svg"] {
+    eval term(fmt, 1000, 120 + (70 + 28 * ngroups) * nm)
+    set output "heatmap.".fmt
+    set multiplot layout nm,1 title name." - every study point (mean; 95 % CI in brackets)" noenhanced
+    set xrange [-0.5:nlast-0.5]
+    set yrange [ngroups-0.5:-0.5]
+    set xtics () scale 0
+    do for [i=0:nlast-1] { set xtics add (value(sprintf("xl%d", i)) i) }
+    set ytics () scale 0
+    do for [g=0:ngroups-1] { set ytics add (value(sprintf("glabel%d", g)) g) }
+    set xlabel lastname
+    unset key
+    unset colorbox
+    unset grid
+    do for [i=1:nm] {
+        m = word(metrics, i)
+        set title value(sprintf("mlabel%d", i)) noenhanced
+        set cblabel ""
+        plot f using (int(column("point")) % nlast):(int(column("point")) / nlast):(column(m."_mean")) \
+                with image, \
+            f using (int(column("point")) % nlast):(int(column("point")) / nlast): \
+                (sprintf("%.5g [%.3g]", column(m."_mean"), column(m."_ci95"))) with labels font ",8"
+    }
+    unset multiplot
+    unset output
+}
