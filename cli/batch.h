@@ -40,8 +40,9 @@ typedef struct {
 	bool trace;
 	int argc;
 	char **argv;
-	double wall;    /* seconds so far */
-	time_t started; /* when the command started */
+	double wall;         /* seconds so far */
+	time_t started;      /* when the command started */
+	const char *gnuplot; /* its version, for the manifest */
 } batch_run;
 
 /* Whether the answer figures meet [run] precision with the replications

@@ -9,6 +9,7 @@
 #include "../models/budget.h"
 #include "../models/metrics.h"
 #include "../models/scenario.h"
+#include "../plot/gnuplot.h"
 #include "../plot/plot.h"
 #include "../sim/runner.h"
 #include "../sim/units.h"
@@ -38,6 +39,7 @@ typedef struct {
 	char **argv;
 	sim_time simulated;   /* by the runs done */
 	time_t started;       /* wall clock, for the manifest */
+	char *gnuplot;        /* its version, for the manifest */
 	double sim_total;     /* simulated time of this round's runs (sim_time units) */
 	double round_t0;      /* when this round started */
 	int *active, nactive; /* the batches of this round */
@@ -174,7 +176,7 @@ static void job_done(long i, void *vc, double *out, size_t n)
 	for (int m = 0; m < b->nsum; m++)
 		if (!strcmp(b->sum_names[m], "events"))
 			c->events += jobres_view(b, out).summary[m];
-	batch_run run = {c->trace, c->argc, c->argv, now_sec() - c->t0, c->started};
+	batch_run run = {c->trace, c->argc, c->argv, now_sec() - c->t0, c->started, c->gnuplot};
 	if (++b->done < b->npoints * (long)b->reps ||
 	    (b->reps < b->max_reps && !batch_precise(b, false)))
 		return;
@@ -477,12 +479,16 @@ static int run_all(batch *b, int nfiles, const opts *o, int argc, char **argv)
 		 .started = time(NULL)};
 	for (int i = 0; i < nfiles; i++)
 		b[i].res = xcalloc((size_t)(b[i].npoints * (long)b[i].max_reps), sizeof *b[i].res);
-	int active[nfiles];
+	int active[nfiles], rc = 0;
 	c.active = active;
+	c.gnuplot = gp_version();
 	pub_catch_signals();
-	for (unsigned step = 0; plan_round(&c, step); step++)
+	for (unsigned step = 0; rc == 0 && plan_round(&c, step); step++)
 		if (run_jobs(c.njobs, (int)o->jobs, job, job_done, progress, &c) || c.failed)
-			return 1;
+			rc = 1;
+	free(c.gnuplot);
+	if (rc)
+		return rc;
 	for (int i = 0; i < nfiles && !o->quiet; i++)
 		fprintf(stderr, "mxsim: %s: %ld point(s) x %u replication(s) -> %s/%s\n",
 			scn_file_path(b[i].f), b[i].npoints, b[i].reps, o->out, b[i].name);

@@ -313,7 +313,7 @@ static void write_manifest(const batch *b, const batch_run *run, FILE *f)
 		"[mxsim]\nversion = %s\nbuild_commit = %s\nlibraries = GSL %s, libcsv %d.%d, inih "
 		"%s\n",
 		MXSIM_VERSION, MXSIM_COMMIT, gsl_version, CSV_MAJOR, CSV_MINOR, MXSIM_INIH);
-	fprintf(f, "host = %s\n", host);
+	fprintf(f, "host = %s\nplots_by = %s\n", host, run->gnuplot);
 	utc(f, "started_utc", run->started);
 	utc(f, "written_utc", time(NULL));
 	static const char *const day[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};

@@ -216,3 +216,29 @@ done:
 	free(sp);
 	return rc;
 }
+
+char *gp_version(void)
+{
+	int fd[2];
+	char buf[128] = "";
+	if (!on_path("gnuplot") || pipe(fd))
+		return xstrdup("not found");
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid == 0) {
+		dup2(fd[1], 1);
+		close(fd[0]);
+		close(fd[1]);
+		execlp("gnuplot", "gnuplot", "--version", (char *)NULL);
+		_exit(127);
+	}
+	close(fd[1]);
+	ssize_t n = pid > 0 ? read(fd[0], buf, sizeof buf - 1) : -1;
+	close(fd[0]);
+	int st;
+	while (pid > 0 && waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	buf[n > 0 ? n : 0] = '\0';
+	buf[strcspn(buf, "\r\n")] = '\0';
+	return xstrdup(*buf ? buf : "not found");
+}

@@ -23,6 +23,10 @@ typedef struct gp_vars gp_vars;
  * -1 when either is missing. */
 int gp_init(void);
 
+/* gnuplot's version line ("gnuplot 5.4 patchlevel 4"), or "not found";
+ * allocated. gnuplot runs with no shell and no data. */
+char *gp_version(void);
+
 /* A new, empty set of variables; freed by gp_run. */
 gp_vars *gp_new(void);
 /* name: an identifier written in mxsim's own code, [a-z_][a-z0-9_]*;
