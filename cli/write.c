@@ -9,6 +9,7 @@
 #include "../plot/results.h"
 #include "jobres.h"
 #include "../sim/stats.h"
+#include "../sim/units.h"
 #include "../sim/xalloc.h"
 
 #include <errno.h>
@@ -25,10 +26,55 @@
 #include <gsl/gsl_version.h>
 #include <time.h>
 
+/* A study axis whose every value is a quantity with a unit gets a column
+ * of the values as numbers in base units beside its text. */
+typedef enum { Q_NONE, Q_SECONDS, Q_BYTES, Q_PER_SECOND } qty;
+static const char *const qty_suffix[] = {"", "_s", "_bytes", "_per_s"};
+
+/* v in base units as quantity q; NaN if it is none. */
+static double qty_value(qty q, const char *v)
+{
+	char err[UNIT_ERR];
+	sim_time t;
+	double d;
+	if (q == Q_SECONDS)
+		return unit_duration(v, &t, err) ? NAN : (double)t / SIM_SEC;
+	if (q == Q_BYTES)
+		return unit_size(v, &d, err) ? NAN : d;
+	return unit_rate(v, &d, err) ? NAN : d;
+}
+
+/* The kind of quantity every value of axis a is (Q_NONE when they are
+ * plain numbers already, or not all quantities of one kind). */
+static qty axis_qty(const study_axis *a)
+{
+	char err[UNIT_ERR];
+	bool plain = true;
+	for (int i = 0; i < a->nvalues; i++) {
+		double d;
+		plain &= unit_number(a->values[i], &d, err) == 0;
+	}
+	for (qty q = Q_SECONDS; !plain && q <= Q_PER_SECOND; q++) {
+		bool all = true;
+		for (int i = 0; i < a->nvalues && all; i++)
+			all = !isnan(qty_value(q, a->values[i]));
+		if (all)
+			return q;
+	}
+	return Q_NONE;
+}
+
 static void axes_header(csvw *w, const study *st)
 {
-	for (int a = 0; a < st->naxes; a++)
+	for (int a = 0; a < st->naxes; a++) {
 		csvw_str(w, st->axes[a].name);
+		qty q = axis_qty(&st->axes[a]);
+		if (q != Q_NONE) {
+			char *n = xasprintf("%s%s", st->axes[a].name, qty_suffix[q]);
+			csvw_str(w, n);
+			free(n);
+		}
+	}
 }
 
 static void axes_values(csvw *w, const study *st, long p)
@@ -39,8 +85,12 @@ static void axes_values(csvw *w, const study *st, long p)
 		idx[a] = (int)(q % st->axes[a].nvalues);
 		q /= st->axes[a].nvalues;
 	}
-	for (int a = 0; a < st->naxes; a++)
+	for (int a = 0; a < st->naxes; a++) {
 		csvw_str(w, st->axes[a].values[idx[a]]);
+		qty kind = axis_qty(&st->axes[a]);
+		if (kind != Q_NONE)
+			csvw_num(w, qty_value(kind, st->axes[a].values[idx[a]]));
+	}
 }
 
 /* "point", the study axes, then the given columns. */

@@ -24,7 +24,7 @@
 
 /* Curves per plot at most: with more study points, an even selection
  * (first and last included) is drawn, and the caption says so. */
-enum { MAX_TIMELINES = 24, MAX_SERIES = 12 };
+enum { MAX_TIMELINES = 24, MAX_SERIES = 8 };
 
 /* The i-th of the points drawn when there are n. */
 static int series_point(int i, int n)
@@ -38,7 +38,7 @@ static int series_count(int n)
 	return n < MAX_SERIES ? n : MAX_SERIES;
 }
 
-/* " (12 of 2000 study points shown)", or "" */
+/* " (8 of 2000 study points shown)", or "" */
 static char *shown(const rs_scn *s)
 {
 	int n = s->agg.nrows;

@@ -119,8 +119,37 @@ static int check_servers(const rs_scn *s)
 	return 0;
 }
 
+/* Drops the columns of study values in base units ("ttl_s" beside
+ * "ttl"): the plots and the report label points by the text. */
+static void drop_value_columns(rtable *t, int reps)
+{
+	static const char *const suffix[] = {"_s", "_bytes", "_per_s"};
+	int keep = 0;
+	for (int c = 0; c < t->ncols; c++) {
+		bool value = false;
+		for (size_t k = 0; c > 1 && c < reps && k < 3 && keep > 0; k++) {
+			const char *prev = t->head[keep - 1];
+			size_t n = strlen(prev);
+			value |=
+				!strncmp(t->head[c], prev, n) && !strcmp(t->head[c] + n, suffix[k]);
+		}
+		if (value) {
+			free(t->head[c]);
+			for (int r = 0; r < t->nrows; r++)
+				free(t->cell[r][c]);
+			continue;
+		}
+		t->head[keep] = t->head[c];
+		for (int r = 0; r < t->nrows; r++)
+			t->cell[r][keep] = t->cell[r][c];
+		keep++;
+	}
+	t->ncols = keep;
+}
+
 static int check_agg(rs_scn *s)
 {
+	drop_value_columns(&s->agg, rt_col(&s->agg, "replications"));
 	int reps = rt_col(&s->agg, "replications");
 	if (s->agg.nrows == 0 || reps < 1 || rt_col(&s->agg, "point") != 0) {
 		fprintf(stderr, "mxsim: plot: %s: aggregate.csv holds no results\n", s->dir);

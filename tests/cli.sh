@@ -108,6 +108,29 @@ for f in scenarios/*.ini; do
 	check "$n: scenario.ini reproduces summary.csv" cmp -s "$T/all/$n/summary.csv" "$T/again/$n/summary.csv"
 done
 
+# every bundled scenario declares its question and answer, and answer.csv
+# holds exactly the declared figures
+python3 - "$T/all" <<'PY'; check "bundled scenarios: answer.csv = the declared answer" test $? -eq 0
+import csv, glob, os, re, sys
+ok = True
+for f in sorted(glob.glob("scenarios/*.ini")):
+    text = open(f).read()
+    q = re.search(r"^question = (.+)$", text, re.M)
+    a = re.search(r"^answer = (.+)$", text, re.M)
+    name = os.path.basename(f)[:-4]
+    if not q or not a:
+        print("no [report] in", f); ok = False; continue
+    want = [x for x in re.split(r"[,\s]+", a.group(1)) if x]
+    rows = list(csv.DictReader(open(f"{sys.argv[1]}/{name}/answer.csv")))
+    got = []
+    for r in rows:
+        if r["figure"] not in got:
+            got.append(r["figure"])
+    if got != want:
+        print(name, "answers", got, "declared", want); ok = False
+sys.exit(0 if ok else 1)
+PY
+
 # --- same results for any -j, and for the same seed --------------------------
 "$MX" run -q -j 1 -r 2 -o "$T/j1" scenarios/typo-mx.ini scenarios/backup-failover.ini
 "$MX" run -q -j 2 -r 2 -o "$T/j2" scenarios/typo-mx.ini scenarios/backup-failover.ini
