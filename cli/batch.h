@@ -29,6 +29,7 @@ typedef struct {
 	int nsum, nts, nbuckets, nbins;
 	char **sum_names, **ts_names;
 	int nans, *ans; /* [report] answer: summary column indices */
+	int events_col; /* the summary column "events" (-1: none) */
 	double **res;   /* [max_reps * npoints], replication by replication:
 			 * res[r * npoints + p] (jobres.h) */
 	long job0, done;

@@ -173,9 +173,8 @@ static void job_done(long i, void *vc, double *out, size_t n)
 	(void)n;
 	b->res[(size_t)r * (size_t)b->npoints + (size_t)p] = out;
 	c->simulated += scn_config(b->pt[p], r)->duration;
-	for (int m = 0; m < b->nsum; m++)
-		if (!strcmp(b->sum_names[m], "events"))
-			c->events += jobres_view(b, out).summary[m];
+	if (b->events_col >= 0)
+		c->events += jobres_view(b, out).summary[b->events_col];
 	batch_run run = {c->trace, c->argc, c->argv, now_sec() - c->t0, c->started, c->gnuplot};
 	if (++b->done < b->npoints * (long)b->reps ||
 	    (b->reps < b->max_reps && !batch_precise(b, false)))
@@ -317,6 +316,10 @@ static int load_all(int nfiles, char **files, char **sets, int nsets, batch *b)
 		met_ts_names(b[i].pt[0], b[i].ts_names);
 		if (answers(&b[i]))
 			return -1;
+		b[i].events_col = -1;
+		for (int m = 0; m < b[i].nsum; m++)
+			if (!strcmp(b[i].sum_names[m], "events"))
+				b[i].events_col = m;
 		const mdl_config *c = scn_config(b[i].pt[0], 0);
 		b[i].bucket = c->bucket;
 		b[i].nbuckets = (int)((c->duration + c->bucket - 1) / c->bucket);

@@ -366,9 +366,8 @@ static void write_manifest(const batch *b, const batch_run *run, FILE *f)
 	fprintf(f, "host = %s\nplots_by = %s\n", host, run->gnuplot);
 	utc(f, "started_utc", run->started);
 	utc(f, "written_utc", time(NULL));
-	static const char *const day[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
 	fprintf(f, "question = %s\nstart = %s\n", scn_question(b->pt[0]),
-		day[scn_start_day(b->pt[0])]);
+		unit_weekday_name(scn_start_day(b->pt[0])));
 	if (b->precision)
 		fprintf(f, "precision = %g%s\nprecision_met = %s\n",
 			b->precision < 0 ? -100 * b->precision : b->precision,

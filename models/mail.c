@@ -46,10 +46,6 @@ const char *const mdl_bounce_names[BOUNCE_N] = {
 	"relay_denied", "too_large", "expired", "no_such_domain", "no_address", "null_mx", "loop"};
 const char *const mdl_defer_names[DEFER_N] = {"refused",  "timeout", "busy",     "rate_limit",
 					      "greylist", "dns",     "dead_host"};
-const char *const mdl_ts_names[TS_N] = {"arrivals",    "delivered",      "bounced",
-					"deferred",    "queued_senders", "queued_backups",
-					"old_mx_share"};
-
 static msg *msg_new(world *w)
 {
 	if (!w->free_msgs) {

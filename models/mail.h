@@ -170,7 +170,6 @@ typedef enum {
 	TS_OLD_MX_SHARE,
 	TS_N
 } mdl_ts;
-extern const char *const mdl_ts_names[TS_N];
 
 /* The latency histogram: log bins from 10 ms to 1e8 s, 20 a decade. */
 #define MDL_LATENCY_LO 0.01

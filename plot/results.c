@@ -4,6 +4,7 @@
 #include "results.h"
 #include "../sim/infile.h"
 #include "../sim/names.h"
+#include "../sim/units.h"
 #include "../sim/xalloc.h"
 
 #include <dirent.h>
@@ -270,10 +271,7 @@ int rs_load(rs_scn *s, const char *dir)
 	s->precision = manifest_value(s->manifest, "precision");
 	s->precision_met = manifest_value(s->manifest, "precision_met");
 	char *day = manifest_value(s->manifest, "start");
-	static const char *const days[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
-	for (int d = 0; d < 7; d++)
-		if (!strcmp(day, days[d]))
-			s->start_day = d;
+	s->start_day = unit_weekday(day) < 0 ? 0 : unit_weekday(day);
 	free(day);
 	p = xasprintf("%s/events.csv", dir);
 	char err[400];

@@ -22,6 +22,7 @@ enum { MAX_EVERY = 16 };
 struct sim {
 	pq *q;
 	uint64_t seq, events, pending, limit, watch_every, watch_next;
+	uint64_t check_at; /* min(limit, watch_next): one compare per event */
 	void (*watch)(void *ctx, sim_time now, uint64_t events);
 	void *watch_ctx;
 	sim_time now;
@@ -42,6 +43,7 @@ sim *sim_new(void)
 	s->q = pq_new();
 	s->limit = UINT64_MAX;
 	s->watch_next = UINT64_MAX;
+	s->check_at = UINT64_MAX;
 	return s;
 }
 
@@ -111,6 +113,26 @@ void sim_stop(sim *s)
 	s->stopped = true;
 }
 
+static void set_check(sim *s)
+{
+	s->check_at = s->limit < s->watch_next ? s->limit : s->watch_next;
+}
+
+/* At check_at events: the work limit (true: stop) or the watch hook. */
+static bool check(sim *s)
+{
+	if (s->events == s->limit) {
+		s->limit_hit = true;
+		return true;
+	}
+	if (s->events == s->watch_next) {
+		s->watch_next += s->watch_every;
+		s->watch(s->watch_ctx, s->now, s->events);
+	}
+	set_check(s);
+	return false;
+}
+
 uint64_t sim_run(sim *s, sim_time end)
 {
 	uint64_t before = s->events;
@@ -118,14 +140,8 @@ uint64_t sim_run(sim *s, sim_time end)
 	sim_at(s, end, end_of_run, NULL, NULL);
 	while (!s->stopped) {
 		int64_t t;
-		if (s->events == s->limit) {
-			s->limit_hit = true;
+		if (s->events == s->check_at && check(s))
 			break;
-		}
-		if (s->events == s->watch_next) {
-			s->watch_next += s->watch_every;
-			s->watch(s->watch_ctx, s->now, s->events);
-		}
 		const pq_payload *p = pq_pop(s->q, &t);
 		if (!p)
 			break;
@@ -145,11 +161,13 @@ void sim_watch(sim *s, uint64_t every, void (*fn)(void *ctx, sim_time now, uint6
 	s->watch_ctx = ctx;
 	s->watch_every = every ? every : 1;
 	s->watch_next = s->events + s->watch_every;
+	set_check(s);
 }
 
 void sim_limit(sim *s, uint64_t max_events)
 {
 	s->limit = max_events ? max_events : UINT64_MAX;
+	set_check(s);
 }
 
 bool sim_limit_hit(const sim *s)

@@ -365,6 +365,12 @@ int unit_weekday(const char *s)
 	return -1;
 }
 
+const char *unit_weekday_name(int d)
+{
+	static const char *const names[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+	return names[((d % 7) + 7) % 7];
+}
+
 int unit_when(const char *s, int start_day, sim_time *out, char *err)
 {
 	char day[16];

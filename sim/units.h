@@ -34,6 +34,8 @@ int unit_dist(const char *s, unit_kind k, const char *dir, dist *out, char *err)
 /* A day of the week: "Mon" ... "Sun" (or the full names, any case) to
  * 0 ... 6; -1 if none. */
 int unit_weekday(const char *s);
+/* "Mon" ... "Sun" for 0 ... 6. */
+const char *unit_weekday_name(int d);
 
 /* A time in a run whose time 0 falls on day start_day (0 = Monday) at
  * 00:00: a duration from time 0 ("2d10h"), or a calendar time "Wed 10:00"
