@@ -266,6 +266,29 @@ static int answers(batch *b)
 }
 
 /* Loads and validates every point of every file; returns 0 or -1. */
+/* Whether two points have the same summary and time-series columns. */
+static bool same_columns(const scn *a, const scn *b)
+{
+	int (*names[])(const scn *, char **) = {met_summary_names, met_ts_names};
+	bool same = true;
+	for (int k = 0; k < 2; k++) {
+		int n = names[k](a, NULL);
+		if (names[k](b, NULL) != n)
+			return false;
+		char **x = xcalloc((size_t)n, sizeof *x), **y = xcalloc((size_t)n, sizeof *y);
+		names[k](a, x);
+		names[k](b, y);
+		for (int i = 0; i < n; i++) {
+			same &= !strcmp(x[i], y[i]);
+			free(x[i]);
+			free(y[i]);
+		}
+		free(x);
+		free(y);
+	}
+	return same;
+}
+
 static int load_all(int nfiles, char **files, char **sets, int nsets, batch *b)
 {
 	for (int i = 0; i < nfiles; i++) {
@@ -297,16 +320,16 @@ static int load_all(int nfiles, char **files, char **sets, int nsets, batch *b)
 		b[i].nsum = met_summary_names(b[i].pt[0], NULL);
 		b[i].nts = met_ts_names(b[i].pt[0], NULL);
 		for (long p = 1; p < st->npoints; p++)
-			if (met_summary_names(b[i].pt[p], NULL) != b[i].nsum ||
+			if (!same_columns(b[i].pt[0], b[i].pt[p]) ||
 			    scn_config(b[i].pt[p], 0)->duration !=
 				    scn_config(b[i].pt[0], 0)->duration ||
 			    scn_config(b[i].pt[p], 0)->bucket !=
 				    scn_config(b[i].pt[0], 0)->bucket ||
 			    scn_replications(b[i].pt[p]) != b[i].reps) {
 				fprintf(stderr,
-					"%s: a study may not change the servers, duration, bucket "
-					"or "
-					"replications between points\n",
+					"%s: a study may not change the servers, providers, "
+					"resolver profiles, duration, bucket or replications "
+					"between points\n",
 					files[i]);
 				return -1;
 			}

@@ -238,7 +238,8 @@ static void write_points(const batch *b, const study *st, csvw *w)
 static void write_servers(const batch *b, const study *st, csvw *w)
 {
 	(void)st;
-	static const char *const cols[] = {"point", "server", "provider", "kind", "sessions"};
+	static const char *const cols[] = {"point",    "server",      "provider",         "kind",
+					   "sessions", "queue_limit", "queue_bytes_limit"};
 	for (size_t i = 0; i < sizeof cols / sizeof *cols; i++)
 		csvw_str(w, cols[i]);
 	csvw_end(w);
@@ -250,6 +251,37 @@ static void write_servers(const batch *b, const study *st, csvw *w)
 			csvw_str(w, scn_provider_name(b->pt[p], c->servers[i].provider));
 			csvw_str(w, c->servers[i].backup ? "backup" : "final");
 			csvw_int(w, c->servers[i].sessions);
+			csvw_num(w, c->servers[i].queue_limit ? (double)c->servers[i].queue_limit
+							      : NAN);
+			csvw_num(w, c->servers[i].queue_bytes_limit > 0
+					    ? c->servers[i].queue_bytes_limit
+					    : NAN);
+			csvw_end(w);
+		}
+	}
+}
+
+static void write_resolvers(const batch *b, const study *st, csvw *w)
+{
+	(void)st;
+	static const char *const cols[] = {"point",   "class",  "share",   "honours_ttl", "cap_s",
+					   "floor_s", "extend", "fixed_s", "source"};
+	for (size_t i = 0; i < sizeof cols / sizeof *cols; i++)
+		csvw_str(w, cols[i]);
+	csvw_end(w);
+	for (long p = 0; p < b->npoints; p++) {
+		const mdl_config *c = scn_config(b->pt[p], 0);
+		for (int k = 0; k < c->nclasses; k++) {
+			const res_profile *r = mdl_class_profile(c, k);
+			csvw_int(w, p);
+			csvw_str(w, c->class_name[k]);
+			csvw_num(w, c->class_share[k]);
+			csvw_str(w, res_honours(r) ? "yes" : "no");
+			csvw_num(w, (double)r->cap / SIM_SEC);
+			csvw_num(w, (double)r->floor / SIM_SEC);
+			csvw_num(w, r->extend);
+			csvw_num(w, (double)r->fixed / SIM_SEC);
+			csvw_str(w, r->source ? r->source : "a [resolver] section of the scenario");
 			csvw_end(w);
 		}
 	}
@@ -393,8 +425,8 @@ static const struct {
 	[RS_TIMESERIES] = {write_timeseries, NULL}, [RS_LATENCY] = {write_latency, NULL},
 	[RS_POINTS] = {write_points, NULL},         [RS_SERVERS] = {write_servers, NULL},
 	[RS_TRACE] = {write_trace, NULL},           [RS_ANSWER] = {write_answer, NULL},
-	[RS_EVENTS] = {write_events, NULL},         [RS_SCENARIO] = {NULL, write_scenario},
-	[RS_MANIFEST] = {NULL, write_manifest},
+	[RS_EVENTS] = {write_events, NULL},         [RS_RESOLVERS] = {write_resolvers, NULL},
+	[RS_SCENARIO] = {NULL, write_scenario},     [RS_MANIFEST] = {NULL, write_manifest},
 };
 
 static int write_csv(const batch *b, const char *path, int id)

@@ -3,8 +3,9 @@
  *
  * Bytes per item are upper bounds of the structures in mail.c, resolver.c,
  * server.c and the engine's pools (x86-64), rounded up: a message with its
- * candidates (200 B), two pending events (2 x 48 B) and a resolver cache
- * entry (hash slot at half load, 64 B).
+ * candidates (200 B), two pending events (2 x 48 B), a resolver cache
+ * entry (hash slot at half load, 64 B) and, in slots.c, a destination
+ * queue (hash slot at half load, 96 B) with its cleanup event (48 B).
  */
 #include "budget.h"
 
@@ -12,7 +13,7 @@
 
 enum {
 	BASE_BYTES = 32 << 20, /* GSL streams, pools, histograms */
-	MSG_BYTES = 360,
+	MSG_BYTES = 520,
 	SENDER_BYTES = 64,
 	RATE_TOKEN_BYTES = 16, /* per server with a rate limit, per sender */
 	RESOLVER_BYTES = 64,
@@ -33,7 +34,7 @@ void bgt_estimate_run(const mdl_config *c, bgt_estimate *e)
 {
 	double dur = (double)c->duration / SIM_SEC;
 	double buckets = (double)(c->duration / (c->bucket > 0 ? c->bucket : 1) + 1);
-	double cols = TS_N + BOUNCE_N + 3.0 * c->nservers;
+	double cols = TS_N + BOUNCE_N + (double)MDL_TS_PER_SERVER * c->nservers;
 	double holders = (double)c->nsenders + c->nservers;
 	int rated = 0;
 	for (int i = 0; i < c->nservers; i++)

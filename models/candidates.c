@@ -127,6 +127,7 @@ bool mail_candidates(world *w, msg *m)
 	w->b_lookups++;
 	if (ra.fail) {
 		w->r->deferrals[DEFER_DNS]++;
+		m->site_fail = true;
 		m->ncand = m->ci = 0;
 		mail_defer(w, m);
 		return false;

@@ -1,32 +1,32 @@
 /*
  * mail.c - the life of a message (see mail.h): from the traffic
- * (traffic.c) through delivery attempts to the servers RFC 5321 section
- * 5.1 names (candidates.c), the receiving servers' replies (server.c),
- * retries on the sender's schedule (mta.c) and backup MX relaying, to its
- * one end: delivered, bounced, or still queued when the run ends.
+ * (traffic.c) through its holder's delivery slots (slots.c) and delivery
+ * attempts to the servers RFC 5321 section 5.1 names (candidates.c), the
+ * receiving servers' replies (server.c), retries on the sender's schedule
+ * (mta.c) and backup MX relaying, to its one end: delivered, bounced, or
+ * still queued when the run ends.
  *
  * Invariant: a live message is in exactly one state below and counted in
  * exactly one holder's queue (a sender, or a backup relaying it) until it
  * ends; run.c checks submitted = delivered + bounced + queued. Debug
  * builds (MXSIM_DEBUG, on in `make SAN=1`) assert every transition.
  *
- *  draw_message()       arrival()          attempt(), retry()
- *  ------------> AHEAD ----------> QUEUED -------------------------+
- *                                   ^  |                           |
- *                                   |  | attempt(): a backup with  |
- *                                   |  | no free relay slot        |
- *                                   |  v                           v
- *                                   | SLOT_WAIT --relay_go()--> ATTEMPTING <-----------+
- *                                   |                           | | |   walk_resume()  |
- *           mail_defer(): no one    |                           | | +-- walk(): ---> CONNECTING
- *           took it; retry later    +---------------------------+ |     timeout
- *                                   |                             | walk(): accepted
- *           session_end() at a      |                             v
- *           backup: a new hop       +------------------------- SESSION
- *                                                                 | session_end() at a
- *                 mail_bounce(): NXDOMAIN, null MX, no address,   | final server:
- *                 loop, 554 relay denied, 552 too large, expired  | deliver()
- *      ATTEMPTING -------------------------------------------> FREE <---+
+ *  draw_message()       arrival()           attempt(): slots taken,
+ *  ------------> AHEAD ----------> QUEUED -------------------------------+
+ *                                   ^ ^  |                               |
+ *      mail_suspend(): destination  | |  | attempt(): no free slot       |
+ *      throttled, deferred untried  | |  v                               v
+ *                  (from QUEUED too)| +- SLOT_WAIT --mail_slot_go()--> ATTEMPTING <-----------+
+ *                                   |                               | | |   walk_resume():  |
+ *           mail_defer(): no one    |                               | | |   timeout expired |
+ *           took it; retry later    +-------------------------------+ | +-- walk(): --> CONNECTING
+ *                                   |                                 | walk(): accepted
+ *           session_end() at a      |                                 v
+ *           backup: a new hop       +----------------------------- SESSION
+ *                                                                     | session_end() at a
+ *             mail_bounce(): NXDOMAIN, null MX, no address, loop,     | final server:
+ *             554 relay denied, 552 too large, expired (at a backup:  | deliver()
+ *      ATTEMPTING  backup_expired) -------------------------------> FREE <---+
  */
 #include "mail_impl.h"
 #include "../sim/xalloc.h"
@@ -43,9 +43,11 @@
 #endif
 
 const char *const mdl_bounce_names[BOUNCE_N] = {
-	"relay_denied", "too_large", "expired", "no_such_domain", "no_address", "null_mx", "loop"};
-const char *const mdl_defer_names[DEFER_N] = {"refused",  "timeout", "busy",     "rate_limit",
-					      "greylist", "dns",     "dead_host"};
+	"relay_denied",   "too_large",  "expired", "backup_expired",
+	"no_such_domain", "no_address", "null_mx", "loop"};
+const char *const mdl_defer_names[DEFER_N] = {"refused",    "timeout",   "busy",
+					      "rate_limit", "greylist",  "storage",
+					      "dns",        "dead_host", "throttled"};
 static msg *msg_new(world *w)
 {
 	if (!w->free_msgs) {
@@ -107,31 +109,11 @@ static void leave_holder(world *w, msg *m)
 {
 	relay *rl = relay_of(w, m->holder);
 	if (rl) {
-		rl->queued--;
+		srv_unstore(w->srv, rl->server, m->size);
 		w->live_backups--;
 	} else {
 		w->live_senders--;
 	}
-}
-
-static void relay_go(sim *s, void *subject, void *object);
-
-/* Frees m's relay slot at its holder, handing it to the longest waiter
- * (started as an event now, not nested in this call). */
-static void release_slot(world *w, msg *m)
-{
-	relay *h = relay_of(w, m->holder);
-	if (!h)
-		return;
-	if (!h->wait_head) {
-		h->active--;
-		return;
-	}
-	msg *n = h->wait_head;
-	h->wait_head = n->next;
-	if (!h->wait_head)
-		h->wait_tail = NULL;
-	sim_at(w->s, sim_now(w->s), relay_go, w, n);
 }
 
 static void msg_free(world *w, msg *m)
@@ -159,8 +141,23 @@ void mail_bounce(world *w, msg *m, mdl_bounce why)
 	w->b_bounced++;
 	w->b_bounces[why]++;
 	leave_holder(w, m);
-	release_slot(w, m);
+	slot_release(w, m);
 	msg_free(w, m);
+}
+
+/* Where the answer that sent m to the old provider came from: the class
+ * of the resolver of the holder that delivered it. */
+static void old_after(world *w, const msg *m, sim_time since_cut)
+{
+	mdl_result *r = w->r;
+	int k = w->c->res_class[w->mtas[m->holder].resolver];
+	double h = sec(since_cut);
+	r->delivered_old_after++;
+	r->class_old_after[k]++;
+	if (h > r->old_last)
+		r->old_last = h;
+	if (h > r->class_old_last[k])
+		r->class_old_last[k] = h;
 }
 
 static void deliver(world *w, msg *m, int server)
@@ -176,14 +173,14 @@ static void deliver(world *w, msg *m, int server)
 	int p = c->servers[server].provider;
 	r->provider_delivered[p]++;
 	st_hist_add(&r->latency, sec(now - m->birth));
+	r->slot_wait_s += sec(m->waited);
+	if (sec(m->waited) > r->slot_wait_max_s)
+		r->slot_wait_max_s = sec(m->waited);
 	sim_time cut = c->cutover ? c->cutover[m->domain] : SIM_NEVER;
-	if (now >= cut && c->new_provider[m->domain] >= 0 && p != c->new_provider[m->domain]) {
-		r->delivered_old_after++;
-		if (sec(now - cut) > r->old_last)
-			r->old_last = sec(now - cut);
-	}
+	if (now >= cut && c->new_provider[m->domain] >= 0 && p != c->new_provider[m->domain])
+		old_after(w, m, now - cut);
 	leave_holder(w, m);
-	release_slot(w, m);
+	slot_release(w, m);
 	msg_free(w, m);
 }
 
@@ -204,45 +201,82 @@ void mail_defer(world *w, msg *m)
 	if (!m->first_fail)
 		m->first_fail = now;
 	if (mta_expired(p, m->hop_birth, m->first_fail, now)) {
-		mail_bounce(w, m, BOUNCE_EXPIRED);
+		mail_bounce(w, m, relay_of(w, m->holder) ? BOUNCE_BACKUP_EXPIRED : BOUNCE_EXPIRED);
 		return;
 	}
-	release_slot(w, m);
+	slot_release(w, m);
 	TO(m, S(MSG_ATTEMPTING), MSG_QUEUED);
-	sim_time next = mta_next_retry(p, m->hop_birth, m->first_fail, m->attempts, now, h->phase);
+	sim_time next = mta_next_retry(p, m->hop_birth, m->first_fail, m->attempts, now,
+				       (sim_time)h->phase_ms * 1000);
 	sim_at(w->s, next > now ? next : now + 1, retry, w, m);
+}
+
+void mail_suspend(world *w, msg *m)
+{
+	TO(m, S(MSG_QUEUED) | S(MSG_SLOT_WAIT), MSG_ATTEMPTING);
+	w->r->deferrals[DEFER_THROTTLED]++;
+	m->attempts++; /* the schedule moves on as after a failed attempt */
+	mail_defer(w, m);
 }
 
 /* ---- delivery attempt ------------------------------------------------ */
 
-static bool is_dead(const mta *h, int host, sim_time now)
+/* ---- failure memory per host (MEMORY_HOST: Exim's retry records) ---- */
+
+static int record_of(const mta *h, int host)
 {
 	for (int i = 0; i < 2; i++)
-		if (h->dead_host[i] == (uint32_t)host + 1 &&
-		    (sim_time)h->dead_until[i] * SIM_SEC > now)
-			return true;
-	return false;
+		if (h->dead_host[i] == (uint32_t)host + 1)
+			return i;
+	return -1;
 }
 
+static bool is_dead(const world *w, const mta *h, int host, sim_time now)
+{
+	if (w->c->profiles[h->profile].memory != MEMORY_HOST)
+		return false;
+	int i = record_of(h, host);
+	return i >= 0 && (sim_time)h->dead_until[i] * SIM_SEC > now;
+}
+
+/* host failed at now: its record gets the next retry time (kept from its
+ * first failure on); the older of two records makes room. */
 static void mark_dead(world *w, mta *h, int host)
 {
 	const mta_profile *p = &w->c->profiles[h->profile];
-	if (!p->dead_time)
+	if (p->memory != MEMORY_HOST)
 		return;
-	int i = h->dead_until[0] <= h->dead_until[1] ? 0 : 1;
-	h->dead_host[i] = (uint32_t)host + 1;
-	/* whole seconds, rounded up */
-	h->dead_until[i] = (uint32_t)((sim_now(w->s) + p->dead_time + SIM_SEC - 1) / SIM_SEC);
+	sim_time now = sim_now(w->s);
+	int i = record_of(h, host);
+	if (i < 0) {
+		i = h->dead_until[0] <= h->dead_until[1] ? 0 : 1;
+		h->dead_host[i] = (uint32_t)host + 1;
+		h->dead_first[i] = (uint32_t)(now / SIM_SEC);
+	}
+	sim_time until = mta_host_retry(p, (sim_time)h->dead_first[i] * SIM_SEC, now);
+	h->dead_until[i] = (uint32_t)((until + SIM_SEC - 1) / SIM_SEC); /* rounded up */
+}
+
+/* host took a message: its record goes (Exim deletes it on success). */
+static void mark_alive(mta *h, int host)
+{
+	int i = record_of(h, host);
+	if (i >= 0)
+		h->dead_host[i] = h->dead_until[i] = h->dead_first[i] = 0;
 }
 
 static void walk(world *w, msg *m);
 
+/* The connect timeout of m's current candidate expired: only now is the
+ * host known to be dead. */
 static void walk_resume(sim *s, void *subject, void *object)
 {
 	(void)s;
+	world *w = subject;
 	msg *m = object;
 	TO(m, S(MSG_CONNECTING), MSG_ATTEMPTING);
-	walk(subject, m);
+	mark_dead(w, &w->mtas[m->holder], m->cand[m->ci - 1].host);
+	walk(w, m);
 }
 
 static void session_end(sim *s, void *subject, void *object)
@@ -256,67 +290,71 @@ static void session_end(sim *s, void *subject, void *object)
 		deliver(w, m, sv);
 		return;
 	}
-	/* the backup takes over: a new hop with its own queue and schedule */
+	/* the backup takes over (its storage was taken at connect): a new hop
+	 * with its own queue, slots and schedule */
 	TO(m, S(MSG_SESSION), MSG_QUEUED);
 	leave_holder(w, m);
-	release_slot(w, m);
+	slot_release(w, m);
 	int b = w->c->nsenders;
 	for (int i = 0; i < sv; i++)
 		b += w->c->servers[i].backup;
-	relay *h = relay_of(w, b);
 	m->holder = b;
-	h->queued++;
 	w->live_backups++;
-	if (h->queued > w->r->server[sv].peak_queue)
-		w->r->server[sv].peak_queue = h->queued;
 	m->hop_birth = sim_now(s);
 	m->first_fail = 0;
 	m->attempts = 0;
 	attempt(w, m);
 }
 
+/* A soft reply that sends the walk on to the next candidate: what it
+ * counts as, whether it fails the site (smtp_trouble.c: connection and
+ * greeting failures do; 451 at RCPT and 452 at MAIL FROM do not) and
+ * whether a host-memory MTA remembers the host as failed. */
+static const struct {
+	mdl_defer why;
+	bool site, host;
+} soft[] = {
+	[SRV_REFUSED] = {DEFER_REFUSED, true, true},
+	[SRV_BUSY] = {DEFER_BUSY, true, true},
+	[SRV_RATE] = {DEFER_RATE, true, true},
+	[SRV_GREYLISTED] = {DEFER_GREYLIST, false, false},
+	[SRV_STORAGE] = {DEFER_STORAGE, false, false},
+};
+
+static srv_reply connect_to(world *w, msg *m, int sv, sim_time now)
+{
+	if (sv == TO_REFUSE)
+		return SRV_REFUSED;
+	if (sv == TO_TIMEOUT)
+		return SRV_TIMEOUT;
+	return srv_connect(w->srv, sv, m->holder, relay_of(w, m->holder) != NULL, m->domain,
+			   m->size, &m->grey, m->first && m->ci == 1, now);
+}
+
 /* Tries the candidates from m->ci on; ends in a session, a mail_bounce, a
  * connect-timeout wait, or a deferral. */
 static void walk(world *w, msg *m)
 {
-	const mdl_config *c = w->c;
 	mta *h = &w->mtas[m->holder];
 	sim_time now = sim_now(w->s);
 	mdl_result *r = w->r;
 	while (m->ci < m->ncand) {
 		int host = m->cand[m->ci].host, sv = m->cand[m->ci].to;
 		m->ci++;
-		bool first = m->first && m->ci == 1;
-		if (is_dead(h, host, now)) {
+		if (is_dead(w, h, host, now)) {
 			r->deferrals[DEFER_DEAD]++;
+			m->site_fail = true;
 			continue;
 		}
-		srv_reply rep =
-			sv == TO_REFUSE ? SRV_REFUSED
-			: sv == TO_TIMEOUT
-				? SRV_TIMEOUT
-				: srv_connect(w->srv, sv, m->holder, relay_of(w, m->holder) != NULL,
-					      m->domain, m->size, &m->grey, first, now);
+		srv_reply rep = connect_to(w, m, sv, now);
 		switch (rep) {
-		case SRV_REFUSED:
-			r->deferrals[DEFER_REFUSED]++;
-			mark_dead(w, h, host);
-			continue;
-		case SRV_TIMEOUT:
+		case SRV_TIMEOUT: /* known only when the timeout expires */
 			r->deferrals[DEFER_TIMEOUT]++;
-			mark_dead(w, h, host);
+			m->site_fail = true;
 			TO(m, S(MSG_ATTEMPTING), MSG_CONNECTING);
-			sim_after(w->s, c->profiles[h->profile].connect_timeout, walk_resume, w, m);
+			sim_after(w->s, w->c->profiles[h->profile].connect_timeout, walk_resume, w,
+				  m);
 			return;
-		case SRV_BUSY:
-			r->deferrals[DEFER_BUSY]++;
-			continue;
-		case SRV_RATE:
-			r->deferrals[DEFER_RATE]++;
-			continue;
-		case SRV_GREYLISTED:
-			r->deferrals[DEFER_GREYLIST]++;
-			continue;
 		case SRV_RELAY_DENIED:
 			mail_bounce(w, m, BOUNCE_RELAY_DENIED);
 			return;
@@ -325,11 +363,19 @@ static void walk(world *w, msg *m)
 			return;
 		case SRV_ACCEPT:
 			TO(m, S(MSG_ATTEMPTING), MSG_SESSION);
+			mark_alive(h, host);
+			m->site_fail = false;
 			m->server = sv;
 			sim_after(w->s,
 				  srv_session_time(w->srv, sv, m->size, w->rng[STREAM_SERVICE]),
 				  session_end, w, m);
 			return;
+		default:
+			r->deferrals[soft[rep].why]++;
+			m->site_fail = soft[rep].site;
+			if (soft[rep].host)
+				mark_dead(w, h, host);
+			continue;
 		}
 	}
 	mail_defer(w, m);
@@ -340,35 +386,38 @@ static void attempt_now(world *w, msg *m)
 	TO(m, S(MSG_QUEUED) | S(MSG_SLOT_WAIT), MSG_ATTEMPTING);
 	m->attempts++;
 	m->first = m->attempts == 1 && !relay_of(w, m->holder);
+	m->site_fail = false;
 	w->r->attempts++;
 	mail_trace(w, m, TRACE_ATTEMPT, -1, 0);
 	if (mail_candidates(w, m))
 		walk(w, m);
 }
 
-static void relay_go(sim *s, void *subject, void *object)
+static void slot_go(sim *s, void *subject, void *object)
 {
 	(void)s;
 	attempt_now(subject, object);
 }
 
+void mail_slot_go(world *w, msg *m)
+{
+	sim_at(w->s, sim_now(w->s), slot_go, w, m);
+}
+
+/* m (QUEUED) asks its holder for a delivery slot. */
 static void attempt(world *w, msg *m)
 {
-	relay *h = relay_of(w, m->holder);
-	if (h) {
-		if (h->active >= h->slots) {
-			TO(m, S(MSG_QUEUED), MSG_SLOT_WAIT);
-			m->next = NULL;
-			if (h->wait_tail)
-				h->wait_tail->next = m;
-			else
-				h->wait_head = m;
-			h->wait_tail = m;
-			return;
-		}
-		h->active++;
+	switch (slot_take(w, m)) {
+	case SLOT_GO:
+		attempt_now(w, m);
+		break;
+	case SLOT_WAITING:
+		TO(m, S(MSG_QUEUED), MSG_SLOT_WAIT);
+		break;
+	case SLOT_THROTTLED:
+		mail_suspend(w, m);
+		break;
 	}
-	attempt_now(w, m);
 }
 
 static void arrival(sim *s, void *subject, void *object)

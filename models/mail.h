@@ -24,25 +24,28 @@
 #include <stdint.h>
 
 typedef enum {
-	BOUNCE_RELAY_DENIED, /* 554/550 5.7.1: server does not take the domain */
-	BOUNCE_TOO_LARGE,    /* 552 5.3.4 */
-	BOUNCE_EXPIRED,      /* queue lifetime passed */
-	BOUNCE_NO_DOMAIN,    /* MX lookup NXDOMAIN */
-	BOUNCE_NO_ADDRESS,   /* no MX target has an address (5.4.4) */
-	BOUNCE_NULL_MX,      /* RFC 7505, 556 5.1.10 */
-	BOUNCE_LOOP,         /* backup MX with no better MX left */
+	BOUNCE_RELAY_DENIED,   /* 554/550 5.7.1: server does not take the domain */
+	BOUNCE_TOO_LARGE,      /* 552 5.3.4 */
+	BOUNCE_EXPIRED,        /* queue lifetime passed at a sender */
+	BOUNCE_BACKUP_EXPIRED, /* queue lifetime passed at a backup MX */
+	BOUNCE_NO_DOMAIN,      /* MX lookup NXDOMAIN */
+	BOUNCE_NO_ADDRESS,     /* no MX target has an address (5.4.4) */
+	BOUNCE_NULL_MX,        /* RFC 7505, 556 5.1.10 */
+	BOUNCE_LOOP,           /* backup MX with no better MX left */
 	BOUNCE_N
 } mdl_bounce;
 extern const char *const mdl_bounce_names[BOUNCE_N];
 
 typedef enum {
-	DEFER_REFUSED,  /* connection refused */
-	DEFER_TIMEOUT,  /* connect timeout */
-	DEFER_BUSY,     /* 421: all sessions in use */
-	DEFER_RATE,     /* 421/451: per-sender rate limit */
-	DEFER_GREYLIST, /* 451 greylisted */
-	DEFER_DNS,      /* SERVFAIL: temporary DNS failure */
-	DEFER_DEAD,     /* host skipped: remembered dead */
+	DEFER_REFUSED,   /* connection refused */
+	DEFER_TIMEOUT,   /* connect timeout */
+	DEFER_BUSY,      /* 421: all sessions in use */
+	DEFER_RATE,      /* 421/451: per-sender rate limit */
+	DEFER_GREYLIST,  /* 451 greylisted */
+	DEFER_STORAGE,   /* 452 4.3.1: a backup's queue is full */
+	DEFER_DNS,       /* SERVFAIL: temporary DNS failure */
+	DEFER_DEAD,      /* host skipped: remembered dead (host memory) */
+	DEFER_THROTTLED, /* not tried: the destination is throttled */
 	DEFER_N
 } mdl_defer;
 extern const char *const mdl_defer_names[DEFER_N];
@@ -57,19 +60,21 @@ typedef struct {
 typedef struct {
 	char name[NAME_MAX_LEN + 1];
 	int provider;
-	bool backup;         /* accepts, queues and relays to better MX hosts */
-	int host;            /* the MX host name it answers as */
-	int sessions;        /* concurrent sessions; full => 421 */
-	dist session_time;   /* seconds, plus size / bandwidth */
-	double bandwidth;    /* bytes/s; 0: size adds nothing */
-	double size_limit;   /* bytes; 0: none */
-	double rate, burst;  /* per-sender token bucket (msg/s, msgs); 0: none */
-	sim_time greylist;   /* 0: off */
-	sim_time mtbf, mttr; /* random outages; 0: none */
-	bool down_refuses;   /* down: refused (else: packets dropped) */
-	int relay_profile;   /* backup: MTA profile index for relaying */
-	int relay_resolver;  /* backup: resolver it uses */
-	int relay_sessions;  /* backup: concurrent relay deliveries */
+	bool backup;              /* accepts, queues and relays to better MX hosts */
+	int host;                 /* the MX host name it answers as */
+	int sessions;             /* concurrent sessions; full => 421 */
+	dist session_time;        /* seconds, plus size / bandwidth */
+	double bandwidth;         /* bytes/s; 0: size adds nothing */
+	double size_limit;        /* bytes; 0: none */
+	double rate, burst;       /* per-sender token bucket (msg/s, msgs); 0: none */
+	sim_time greylist;        /* 0: off */
+	sim_time mtbf, mttr;      /* random outages; 0: none */
+	bool down_refuses;        /* down: refused (else: packets dropped) */
+	int relay_profile;        /* backup: MTA profile index for relaying */
+	int relay_resolver;       /* backup: resolver it uses */
+	int relay_sessions;       /* backup: concurrent relay deliveries */
+	uint64_t queue_limit;     /* backup: messages stored at most (0: none) */
+	double queue_bytes_limit; /* backup: bytes stored at most (0: none) */
 } mdl_server;
 
 typedef enum {
@@ -131,9 +136,19 @@ typedef struct {
 	mdl_server *servers;
 	bool *accepts; /* [nservers * ndomains]: initially takes the domain */
 
-	int nresolvers;
+	int nresolvers; /* the senders', then one per backup */
+	int nsender_resolvers;
 	const res_profile **resolver; /* [nresolvers] */
 	double resolver_zipf;         /* senders' share over resolvers */
+	res_start cache_start;        /* where caches are at time 0 */
+	double cache_age;             /* RES_START_AGE: share of the lifetime lived */
+	/* Resolver classes (the mix's profiles, then backups' own): a sender
+	 * uses class k with probability class_share[k] (weighted by its
+	 * traffic), then one of the class's resolvers by Zipf rank. */
+	int nclasses;
+	const char **class_name; /* [nclasses] */
+	double *class_share;     /* [nclasses]; 0 for backups' classes */
+	int *res_class;          /* [nresolvers] */
 
 	int nsenders;
 	double sender_zipf; /* traffic share over senders: rank^-s */
@@ -141,7 +156,9 @@ typedef struct {
 	mta_profile *profiles; /* [nprofiles] */
 	double *profile_share; /* [nprofiles] share of senders */
 
-	double rate; /* mean messages per second, all domains */
+	double rate;                          /* mean messages per second, all domains */
+	sim_time traffic_start, traffic_stop; /* arrivals only in [start, stop) */
+	bool fixed_arrivals;                  /* one every 1/rate, not Poisson */
 	mdl_pattern pattern;
 	double hourly[168]; /* PATTERN_TABLE: relative rate per hour of week */
 	dist size;          /* bytes */
@@ -159,7 +176,9 @@ typedef struct {
 } mdl_config;
 
 /* Time-series columns, per bucket; then bounces per reason (BOUNCE_N),
- * then per server: delivered, mean and peak sessions. */
+ * then per server (MDL_TS_PER_SERVER): delivered, mean and peak sessions,
+ * a backup's stored messages and bytes at the bucket's end. */
+#define MDL_TS_PER_SERVER 5
 typedef enum {
 	TS_ARRIVALS,
 	TS_DELIVERED,
@@ -179,7 +198,9 @@ typedef enum {
 typedef struct {
 	uint64_t delivered, offered, busy, first_offered, first_busy;
 	double peak_sessions, mean_sessions;
-	uint64_t peak_queue; /* backups */
+	uint64_t peak_queue;     /* backups: messages stored (received or receiving) */
+	double peak_queue_bytes; /* backups */
+	uint64_t storage_full;   /* backups: 452 replies */
 } mdl_server_result;
 
 typedef struct {
@@ -188,14 +209,23 @@ typedef struct {
 	uint64_t attempts, deferred_attempts, lookups, stale_lookups;
 	uint64_t delivered_old_after; /* to a provider other than the new one, after the cutover */
 	double old_last;              /* seconds after the cutover of the last such delivery */
+	uint64_t *class_old_after;    /* [nclasses] of those, by the deliverer's resolver class */
+	double *class_old_last;       /* [nclasses] s */
+	double slot_wait_s;           /* delivered messages' total wait for a slot */
+	double slot_wait_max_s;       /* the longest one message waited */
+	uint64_t old_after_nonhonouring; /* delivered_old_after via classes that stretch TTLs */
+	double old_last_honouring;       /* s: old_last via the classes that honour them */
 	uint64_t peak_queue_senders;
 	uint64_t events;
 	mdl_server_result *server;    /* [nservers] */
 	uint64_t *provider_delivered; /* [nproviders] */
 	st_hist latency;              /* seconds, delivered messages */
-	int nbuckets, ncols;          /* ncols = TS_N + BOUNCE_N + 3 * nservers */
+	int nbuckets, ncols;          /* TS_N + BOUNCE_N + MDL_TS_PER_SERVER * nservers */
 	double *ts;                   /* [nbuckets * ncols] */
 } mdl_result;
+
+/* The resolver profile of class k (its first resolver's). */
+const res_profile *mdl_class_profile(const mdl_config *c, int k);
 
 /* Runs one replication. Returns 0, or -1 if the counts did not balance
  * (a bug: message printed). The result is filled either way. */

@@ -6,6 +6,7 @@
 #ifndef MX_MAIL_IMPL_H
 #define MX_MAIL_IMPL_H
 
+#include "../sim/table.h"
 #include "mail.h"
 #include "server.h"
 #include "traffic.h"
@@ -37,7 +38,7 @@ typedef enum {
 	MSG_FREE,       /* in the pool */
 	MSG_AHEAD,      /* drawn ahead, not arrived yet */
 	MSG_QUEUED,     /* at its holder, waiting for its next attempt */
-	MSG_SLOT_WAIT,  /* at a backup, waiting for a relay slot */
+	MSG_SLOT_WAIT,  /* at its holder, waiting for a delivery slot */
 	MSG_ATTEMPTING, /* resolving and trying candidates */
 	MSG_CONNECTING, /* waiting out a connect timeout */
 	MSG_SESSION     /* in an SMTP session with m->server */
@@ -46,18 +47,18 @@ typedef enum {
 /* A sending MTA: a sender, or a backup server relaying onward. Kept small:
  * a million of them are touched at random. */
 typedef struct {
-	sim_time phase; /* of its queue-run grid */
+	uint32_t phase_ms; /* of its queue-run grid */
 	uint32_t resolver;
-	uint32_t dead_host[2]; /* host + 1 remembered dead, until (s) */
-	uint32_t dead_until[2];
+	uint32_t dead_host[2];                 /* MEMORY_HOST: host + 1 remembered dead */
+	uint32_t dead_until[2], dead_first[2]; /* s, rounded up; s */
+	uint32_t active;                       /* deliveries holding a slot */
 	uint8_t profile;
+	uint8_t listed; /* slots.c: its wait list (slots_total full) exists */
 } mta;
 
-/* What a backup server needs besides: relay slots and its queue. */
+/* What a backup server needs besides. */
 typedef struct {
-	int server, slots, active;
-	msg *wait_head, *wait_tail;
-	uint64_t queued;
+	int server;
 } relay;
 
 struct msg {
@@ -74,8 +75,11 @@ struct msg {
 	} cand[DNS_MAX_MX];
 	int server; /* in session with */
 	bool first, live;
-	uint8_t state; /* msg_state */
+	bool slotted;   /* holds a delivery slot at its holder (slots.c) */
+	bool site_fail; /* the attempt's last failure was the site's (Postfix) */
+	uint8_t state;  /* msg_state */
 	srv_grey grey;
+	sim_time wait_since, waited; /* for a delivery slot, this hop */
 };
 
 typedef struct world {
@@ -88,6 +92,7 @@ typedef struct world {
 	mta *mtas;     /* senders, then one per backup server */
 	relay *relays; /* [holder - nsenders] for backups */
 	int nmtas;
+	tab *dests; /* slots.c: destination queues and holders' wait lists */
 	servers *srv;
 	bool *host_static; /* [nhosts]: its address never changes */
 	traffic *traffic;
@@ -113,14 +118,34 @@ static inline relay *relay_of(world *w, int holder)
 	return holder >= w->c->nsenders ? &w->relays[holder - w->c->nsenders] : NULL;
 }
 
+static inline const mta_profile *profile_of(const world *w, int holder)
+{
+	return &w->c->profiles[w->mtas[holder].profile];
+}
+
 /* mail.c: the life cycle */
 void mail_start(world *w);
 void mail_bounce(world *w, msg *m, mdl_bounce why);
 void mail_defer(world *w, msg *m);
+/* m (QUEUED or SLOT_WAIT) is deferred without trying: its destination is
+ * throttled */
+void mail_suspend(world *w, msg *m);
+/* m (SLOT_WAIT) got its slots: attempts now, as an event */
+void mail_slot_go(world *w, msg *m);
 void mail_trace(world *w, const msg *m, mdl_trace_kind k, int server, mdl_bounce why);
 /* candidates.c: RFC 5321 section 5.1; false if the message ended or
  * deferred */
 bool mail_candidates(world *w, msg *m);
+/* slots.c: delivery slots and destination throttling (Postfix qmgr) */
+typedef enum { SLOT_GO, SLOT_WAITING, SLOT_THROTTLED } slot_verdict;
+void slot_init(world *w);
+void slot_free(world *w);
+/* m (QUEUED or SLOT_WAIT) asks for its slots: SLOT_GO (taken), SLOT_WAITING
+ * (put in a wait list) or SLOT_THROTTLED (the caller defers it) */
+slot_verdict slot_take(world *w, msg *m);
+/* m's attempt ended (m->site_fail: with a failure of the site): its slots
+ * go to waiters; a full failed cohort throttles the destination */
+void slot_release(world *w, msg *m);
 /* timeline.c */
 dns_answer mail_host_answer(const mdl_host *h);
 void mail_schedule_changes(world *w);

@@ -56,7 +56,22 @@ static double srv_first_busy(const mdl_result *r, int i)
 	return x->first_offered ? U(x->first_busy) / U(x->first_offered) : NAN;
 }
 static double srv_queue(const mdl_result *r, int i) { return U(r->server[i].peak_queue); }
+static double srv_queue_bytes(const mdl_result *r, int i) { return r->server[i].peak_queue_bytes; }
+static double srv_storage(const mdl_result *r, int i) { return U(r->server[i].storage_full); }
 static double prov_delivered(const mdl_result *r, int i) { return U(r->provider_delivered[i]); }
+static double class_after(const mdl_result *r, int i) { return U(r->class_old_after[i]); }
+static double class_last(const mdl_result *r, int i) { return r->class_old_last[i] / 3600; }
+static double nonhon_share(const mdl_result *r, int i)
+{
+	return (void)i, r->delivered_old_after ? U(r->old_after_nonhonouring) / U(r->delivered_old_after) : NAN;
+}
+static double hon_last(const mdl_result *r, int i) { return (void)i, r->old_last_honouring / 3600; }
+static double wait_max(const mdl_result *r, int i) { return (void)i, r->slot_wait_max_s; }
+static double wait_share(const mdl_result *r, int i)
+{
+	double total = st_hist_mean(&r->latency) * U(r->latency.n);
+	return (void)i, total > 0 ? r->slot_wait_s / total : NAN;
+}
 /* clang-format on */
 
 const met_row met_table[] = {
@@ -87,6 +102,14 @@ const met_row met_table[] = {
 	 old_after, "to old provider after switch", 10, "delivered to old provider after switch"},
 	{"old_last_h", MET_ONE, "h", "hours after the cutover of the last such delivery", old_last,
 	 "last to old (h after switch)", 0.1, "last delivery to old provider (h after switch)"},
+	{"old_after_nonhonouring_share", MET_ONE, "share",
+	 "of those, the share whose sender's resolver keeps answers longer than their TTL (floors "
+	 "or "
+	 "stretches them: an assumed share of resolvers, see resolvers.csv)",
+	 nonhon_share, "", 0, NULL},
+	{"old_last_honouring_h", MET_ONE, "h",
+	 "hours after the cutover of the last such delivery through a resolver that honours TTLs",
+	 hon_last, "", 0, NULL},
 	{"latency_mean_s", MET_ONE, "s", "delivery latency (arrival to delivery): mean", lat_mean,
 	 "", 0, NULL},
 	{"latency_p50_s", MET_ONE, "s", "median", lat_p50, "latency p50 (s)", 1e-300,
@@ -95,19 +118,28 @@ const met_row met_table[] = {
 	{"latency_p99_s", MET_ONE, "s", "99th percentile", lat_p99, "latency p99 (s)", 1e-300,
 	 "latency, 99th percentile (s)"},
 	{"latency_max_s", MET_ONE, "s", "maximum", lat_max, "", 0, NULL},
+	{"slot_wait_max_s", MET_ONE, "s",
+	 "the longest a delivered message waited for a delivery slot (per destination or in all) "
+	 "at its senders",
+	 wait_max, "longest wait for a sender's slot (s)", 1,
+	 "longest wait for a delivery slot (s)"},
+	{"slot_wait_share", MET_ONE, "share",
+	 "share of delivered messages' total latency spent waiting for a delivery slot", wait_share,
+	 "", 0, NULL},
 	{"peak_queue_senders", MET_ONE, "messages", "most messages queued at senders at once",
 	 peak_queue, "peak queue at senders", 1, "peak messages queued at senders"},
 	{"events", MET_ONE, "events", "events executed", events, "", 0, NULL},
 	{"bounced_", MET_PER_BOUNCE, "messages",
-	 "bounced by reason: `relay_denied` (554/550 5.7.1), `too_large` (552), `expired` (queue "
-	 "lifetime), `no_such_domain` (NXDOMAIN), `no_address` (no MX host resolves, 5.4.4), "
-	 "`null_mx` "
-	 "(RFC 7505), `loop` (backup with no better MX)",
+	 "bounced by reason: `relay_denied` (554/550 5.7.1), `too_large` (552), `expired` (a "
+	 "sender's queue lifetime), `backup_expired` (a backup's queue lifetime), `no_such_domain` "
+	 "(NXDOMAIN), `no_address` (no MX host resolves, 5.4.4), `null_mx` (RFC 7505), `loop` "
+	 "(backup with no better MX)",
 	 bounce, "", 0, "bounced: "},
 	{"deferrals_", MET_PER_DEFER, "attempts",
 	 "deferrals by reason, per candidate tried: `refused`, `timeout`, `busy` (421, no session "
-	 "free), `rate_limit`, `greylist`, `dns` (SERVFAIL), `dead_host` (skipped, remembered "
-	 "dead)",
+	 "free), `rate_limit`, `greylist`, `storage` (452, a backup full), `dns` (SERVFAIL), "
+	 "`dead_host` (skipped: a host retry record), `throttled` (not tried: the destination is "
+	 "throttled)",
 	 deferral, "", 1, "deferrals: "},
 	{"delivered_", MET_PER_SERVER, "messages", "delivered by server", srv_delivered, "", 0,
 	 NULL},
@@ -121,8 +153,17 @@ const met_row met_table[] = {
 	 srv_first_busy, "", 0, NULL},
 	{"queue_peak_", MET_PER_SERVER, "messages", "a backup's peak queue", srv_queue, "", 1e-300,
 	 "peak queue at "},
+	{"queue_peak_bytes_", MET_PER_SERVER, "bytes", "a backup's peak queue in bytes",
+	 srv_queue_bytes, "", 1e-300, "peak queue (bytes) at "},
+	{"storage452_", MET_PER_SERVER, "replies", "452 4.3.1 replies: a backup's queue full",
+	 srv_storage, "", 1e-300, "452 storage-full replies at "},
 	{"delivered_provider_", MET_PER_PROVIDER, "messages", "delivered by provider",
 	 prov_delivered, "", 0, NULL},
+	{"old_after_via_", MET_PER_CLASS, "messages",
+	 "delivered to the old provider after the switch, by the class of the deliverer's resolver",
+	 class_after, "", 0, NULL},
+	{"old_last_h_via_", MET_PER_CLASS, "h", "the last of those, hours after the switch",
+	 class_last, "", 0, NULL},
 };
 const int met_count = (int)(sizeof met_table / sizeof *met_table);
 
@@ -140,6 +181,8 @@ const met_ts_row met_ts_table[] = {
 	{"delivered_", MET_PER_SERVER, "delivered by server"},
 	{"sessions_", MET_PER_SERVER, "time-average sessions"},
 	{"sessions_peak_", MET_PER_SERVER, "peak sessions"},
+	{"queue_", MET_PER_SERVER, "messages a backup stores at the bucket's end"},
+	{"queue_bytes_", MET_PER_SERVER, "bytes a backup stores at the bucket's end"},
 };
 const int met_ts_count = (int)(sizeof met_ts_table / sizeof *met_ts_table);
 
@@ -159,6 +202,9 @@ int met_instances(const scn *s, met_scope scope, const char *const **names)
 	case MET_PER_PROVIDER:
 		*names = scn_provider_names(s);
 		return c->nproviders;
+	case MET_PER_CLASS:
+		*names = c->class_name;
+		return c->nclasses;
 	default:
 		*names = NULL;
 		return 1;
@@ -255,7 +301,8 @@ const met_row *met_find(const char *column, char **words)
 	return best;
 }
 
-static const char *const family[] = {"", "<reason>", "<reason>", "<server>", "<provider>"};
+static const char *const family[] = {"",         "<reason>",   "<reason>",
+				     "<server>", "<provider>", "<resolver>"};
 
 void met_print_reference(FILE *out)
 {

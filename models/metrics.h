@@ -5,7 +5,7 @@
  * Adding a metric is one row in metrics.c (and its value in mdl_result).
  *
  * A row is one figure, or a family (one per bounce reason, deferral
- * reason, server or provider) named stem + instance. The names depend only
+ * reason, server, provider or resolver class) named stem + instance. The names depend only
  * on the scenario's structure (servers, providers), so every point and
  * replication of a scenario has the same columns.
  */
@@ -15,7 +15,14 @@
 #include "mail.h"
 #include "scenario.h"
 
-typedef enum { MET_ONE, MET_PER_BOUNCE, MET_PER_DEFER, MET_PER_SERVER, MET_PER_PROVIDER } met_scope;
+typedef enum {
+	MET_ONE,
+	MET_PER_BOUNCE,
+	MET_PER_DEFER,
+	MET_PER_SERVER,
+	MET_PER_PROVIDER,
+	MET_PER_CLASS /* resolver class */
+} met_scope;
 
 typedef struct {
 	const char *name; /* the column, or the stem of a family */

@@ -4,22 +4,34 @@
  * Defaults and their sources: Postfix, postconf(5): minimal_backoff_time
  * 300 s, maximal_backoff_time 4000 s, queue_run_delay 300 s,
  * maximal_queue_lifetime 5 d, smtp_connect_timeout 30 s,
- * smtp_mx_address_limit 5; a dead destination is kept for
- * minimal_backoff_time (src/qmgr/qmgr_queue.c). Exim, The Exim
- * Specification, ch. "Retry configuration": default rule
- * "F,2h,15m; G,16h,1h,1.5; F,4d,6h", retry state per host; smtp transport
- * connect_timeout 5 m, hosts_max_try 5. Sendmail, Installation and
- * Operation Guide: Timeout.queuereturn 5 d, queue run interval set by -q
- * (30 min assumed; commonly 15 min to 1 h). Exchange Server, Microsoft
- * Learn "Message retry, resubmit, and expiration intervals": 6 transient
- * retries 5 min apart, then MessageRetryInterval 15 min,
- * MessageExpirationTimeout 2 d. Exchange Online 15 -> 60 min, 24 h and
- * Gmail 48 h with a doubling 5 min -> 2 h schedule: assumptions (no
- * published schedule). qmail, qmail-send(8) and qmail-control(5): retry at
- * birth + n^2 s, queuelifetime 7 d. OpenSMTPD: 400 s * step^2 and 4 d
+ * smtp_mx_address_limit 5; initial_destination_concurrency 5,
+ * default_destination_concurrency_limit 20, default_process_limit 100,
+ * positive and negative feedback 1, failed cohort limit 1
+ * (src/global/mail_params.h); a throttled destination is unthrottled
+ * after minimal_backoff_time (src/qmgr/qmgr_queue.c, qmgr_queue_throttle).
+ * Exim, The Exim Specification, ch. "Retry configuration": default rule
+ * "F,2h,15m; G,16h,1h,1.5; F,4d,6h", retry records per host (hosts whose
+ * retry time has not come are skipped); smtp transport connect_timeout
+ * 5 m, hosts_max_try 5; no per-destination limit (remote_max_parallel is
+ * per message). Sendmail, Installation and Operation Guide:
+ * Timeout.queuereturn 5 d, host status kept Timeout.hoststatus 30 m, queue
+ * run interval set by -q (30 min assumed; commonly 15 min to 1 h).
+ * Exchange Server, Microsoft Learn "Message retry, resubmit, and
+ * expiration intervals": 6 transient retries 5 min apart, then
+ * MessageRetryInterval 15 min, MessageExpirationTimeout 2 d; a next-hop
+ * queue in Retry after a connection failure
+ * (OutboundConnectionFailureRetryInterval 10 min); "Message throttling":
+ * MaxPerDomainOutboundConnections 20, MaxOutboundConnections 1000.
+ * Exchange Online 15 -> 60 min and 24 h, taken to queue per destination
+ * as Exchange Server, and Gmail 48 h with a doubling 5 min -> 2 h schedule
+ * and no failure memory: assumptions (nothing published). qmail,
+ * qmail-send(8) and qmail-control(5): retry at birth + n^2 s,
+ * queuelifetime 7 d, concurrencyremote 20; qmail-tcpto(8) remembers hosts
+ * that time out (1 h assumed). OpenSMTPD: 400 s * step^2 and 4 d
  * (smtpd.conf(5) default expiry; the step rule from its scheduler source,
- * uncertain). Connect timeouts other than Postfix's and Exim's, and the
- * address limits of the others, are assumptions (30 s; 5 addresses).
+ * uncertain), no failure memory assumed. Connect timeouts other than
+ * Postfix's and Exim's, and the address limits of the others, are
+ * assumptions (30 s; 5 addresses).
  */
 #include "mta.h"
 
@@ -41,7 +53,11 @@ static const mta_profile builtins[] = {
 	 .lifetime = 5 * D,
 	 .connect_timeout = 30 * S,
 	 .mx_limit = 5,
-	 .dead_time = 300 * S},
+	 .memory = MEMORY_DESTINATION,
+	 .dead_time = 300 * S,
+	 .slots_initial = 5,
+	 .slots_max = 20,
+	 .slots_total = 100},
 	{.name = "exim",
 	 .sched = SCHED_EXIM,
 	 .min_backoff = 15 * M,
@@ -50,27 +66,39 @@ static const mta_profile builtins[] = {
 	 .lifetime_from_fail = true,
 	 .connect_timeout = 5 * M,
 	 .mx_limit = 5,
-	 .dead_time = 15 * M},
+	 .memory = MEMORY_HOST},
 	{.name = "sendmail",
 	 .sched = SCHED_QUEUE_RUN,
 	 .queue_run = 30 * M,
 	 .lifetime = 5 * D,
 	 .connect_timeout = 30 * S,
-	 .mx_limit = 5},
+	 .mx_limit = 5,
+	 .memory = MEMORY_HOST,
+	 .dead_time = 30 * M},
 	{.name = "exchange",
 	 .sched = SCHED_EXCHANGE,
 	 .min_backoff = 5 * M,
 	 .max_backoff = 15 * M,
 	 .lifetime = 2 * D,
 	 .connect_timeout = 30 * S,
-	 .mx_limit = 5},
+	 .mx_limit = 5,
+	 .memory = MEMORY_DESTINATION,
+	 .dead_time = 10 * M,
+	 .slots_initial = 20,
+	 .slots_max = 20,
+	 .slots_total = 1000},
 	{.name = "exchange-online",
 	 .sched = SCHED_LINEAR,
 	 .min_backoff = 15 * M,
 	 .max_backoff = 60 * M,
 	 .lifetime = 1 * D,
 	 .connect_timeout = 30 * S,
-	 .mx_limit = 5},
+	 .mx_limit = 5,
+	 .memory = MEMORY_DESTINATION,
+	 .dead_time = 10 * M,
+	 .slots_initial = 20,
+	 .slots_max = 20,
+	 .slots_total = 1000},
 	{.name = "gmail",
 	 .sched = SCHED_DOUBLING,
 	 .min_backoff = 5 * M,
@@ -82,7 +110,10 @@ static const mta_profile builtins[] = {
 	 .sched = SCHED_QMAIL,
 	 .lifetime = 7 * D,
 	 .connect_timeout = 60 * S,
-	 .mx_limit = 5},
+	 .mx_limit = 5,
+	 .memory = MEMORY_HOST,
+	 .dead_time = 1 * H,
+	 .slots_total = 20},
 	{.name = "opensmtpd",
 	 .sched = SCHED_SQUARE,
 	 .min_backoff = 400 * S,
@@ -90,6 +121,8 @@ static const mta_profile builtins[] = {
 	 .connect_timeout = 30 * S,
 	 .mx_limit = 5},
 };
+
+const char *const mta_memory_names[3] = {"none", "destination", "host"};
 
 int mta_builtin_count(void)
 {
@@ -173,6 +206,13 @@ sim_time mta_next_retry(const mta_profile *p, sim_time birth, sim_time first_fai
 		return birth + p->min_backoff * attempts * attempts;
 	}
 	return now + p->min_backoff;
+}
+
+sim_time mta_host_retry(const mta_profile *p, sim_time first_fail, sim_time now)
+{
+	if (p->sched == SCHED_EXIM)
+		return first_fail + exim_offset(now - first_fail);
+	return now + p->dead_time;
 }
 
 bool mta_expired(const mta_profile *p, sim_time birth, sim_time first_fail, sim_time now)

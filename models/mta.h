@@ -1,6 +1,9 @@
 /*
  * mta.h - sending MTA profiles: retry schedules, queue lifetime, connect
- * timeout, how many MX addresses an attempt tries, dead-host memory.
+ * timeout, how many MX addresses an attempt tries, what the MTA remembers
+ * of failures (per destination as Postfix, per host as Exim, or nothing)
+ * and its delivery slots (per destination, with Postfix's slow start, and
+ * in all).
  *
  * A message that keeps failing is retried at mta_next_retry and bounces as
  * expired at the first failed attempt at or after its queue lifetime
@@ -25,6 +28,13 @@ typedef enum {
 	SCHED_SQUARE     /* creation + 400 s * step^2 (OpenSMTPD) */
 } mta_sched;
 
+/* What an MTA remembers of a failure, beyond the message's own retry. */
+typedef enum {
+	MEMORY_NONE,        /* nothing: each message tries every host */
+	MEMORY_DESTINATION, /* Postfix qmgr: a failed cohort throttles the domain */
+	MEMORY_HOST         /* Exim retry database: a failed host is skipped */
+} mta_memory;
+
 typedef struct {
 	char name[NAME_MAX_LEN + 1];
 	mta_sched sched;
@@ -33,8 +43,15 @@ typedef struct {
 	bool lifetime_from_fail;  /* Exim: counted from the first failure */
 	sim_time connect_timeout; /* cost of a host that drops packets */
 	int mx_limit;             /* addresses tried per attempt */
-	sim_time dead_time;       /* a failed host is skipped this long */
+	mta_memory memory;
+	sim_time dead_time; /* a throttled destination or failed host is skipped
+			      * this long (Exim: its retry rule instead) */
+	int slots_initial;  /* per destination at first (0: no limit) */
+	int slots_max;      /* per destination at most, reached by slow start */
+	int slots_total;    /* deliveries at once in all (0: no limit) */
 } mta_profile;
+
+extern const char *const mta_memory_names[3];
 
 /* Built-in profile by name (postfix, exim, sendmail, exchange,
  * exchange-online, gmail, qmail, opensmtpd), or NULL. */
@@ -48,6 +65,11 @@ const mta_profile *mta_builtin_at(int i);
  * places the sender's queue-run grid. */
 sim_time mta_next_retry(const mta_profile *p, sim_time birth, sim_time first_fail, int attempts,
 			sim_time now, sim_time phase);
+
+/* Until when a host that failed at now, failing since first_fail, is
+ * skipped (MEMORY_HOST): Exim's retry rule from the host's first failure,
+ * else now + dead_time. */
+sim_time mta_host_retry(const mta_profile *p, sim_time first_fail, sim_time now);
 
 /* Whether a message failing at now has reached its queue lifetime. */
 bool mta_expired(const mta_profile *p, sim_time birth, sim_time first_fail, sim_time now);

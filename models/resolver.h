@@ -3,9 +3,10 @@
  *
  * A cache entry per (resolver, domain) remembers the answer version it was
  * given and when it expires. Expiry is lazy: checked at lookup, never an
- * event. At time 0 caches are in steady state: a pair met for the first
- * time is taken to hold the initial answer until a point drawn uniformly
- * over one lifetime (a pure function of seed, resolver and domain).
+ * event. At time 0 caches are in steady state by default: a pair met for
+ * the first time is taken to hold the initial answer until a point drawn
+ * uniformly over one lifetime (a pure function of seed, resolver and
+ * domain); or empty; or pinned at a share of the lifetime lived.
  */
 #ifndef MX_RESOLVER_H
 #define MX_RESOLVER_H
@@ -16,20 +17,33 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Where a cache entry is in its lifetime at time 0. */
+typedef enum {
+	RES_START_STEADY, /* uniform over one lifetime (steady state) */
+	RES_START_EMPTY,  /* not cached: the first lookup fetches */
+	RES_START_AGE     /* a given share of its lifetime lived */
+} res_start;
+
 /* How a resolver turns a TTL into a cache lifetime. Times in sim_time;
  * 0 means "not set" for cap, neg_cap, fixed and stale. */
 typedef struct {
 	const char *name;
-	sim_time cap;     /* positive TTL cap (max-cache-ttl) */
-	sim_time floor;   /* minimum lifetime (cache-min-ttl) */
-	sim_time neg_cap; /* negative TTL cap (max-ncache-ttl) */
-	sim_time fixed;   /* ignores TTL: fixed lifetime (Java-style) */
-	double extend;    /* multiplies TTLs (violators); 1 = honour */
-	sim_time stale;   /* serve-stale: max staleness while authority fails */
+	sim_time cap;       /* positive TTL cap (max-cache-ttl) */
+	sim_time floor;     /* minimum lifetime (cache-min-ttl) */
+	sim_time neg_cap;   /* negative TTL cap (max-ncache-ttl) */
+	sim_time fixed;     /* ignores TTL: fixed lifetime (Java-style) */
+	double extend;      /* multiplies TTLs (violators); 1 = honour */
+	sim_time stale;     /* serve-stale: max staleness while authority fails */
+	const char *source; /* where the behaviour comes from (built-ins) */
 } res_profile;
 
+/* Whether p keeps answers no longer than their TTL (caps and a floor or
+ * fixed lifetime of at most a minute aside): false for resolvers that
+ * stretch or floor TTLs. */
+bool res_honours(const res_profile *p);
+
 /* Built-in profile by name (honour, bind, unbound, powerdns, knot,
- * systemd, google, quad9, java, violator), or NULL. */
+ * systemd, google, quad9, java, floor-10m, floor-1h, violator), or NULL. */
 const res_profile *res_builtin(const char *name);
 /* The built-ins in order: 0 <= i < res_builtin_count(). */
 int res_builtin_count(void);
@@ -42,7 +56,7 @@ typedef struct res res;
 
 /* n resolvers; profile[i] is resolver i's (the array is borrowed and must
  * outlive the res). */
-res *res_new(int n, const res_profile *const *profile, uint64_t seed);
+res *res_new(int n, const res_profile *const *profile, uint64_t seed, res_start start, double age);
 void res_free(res *r);
 
 typedef struct {

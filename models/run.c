@@ -11,12 +11,68 @@
 #include "../sim/zipf.h"
 
 #include <gsl/gsl_randist.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* The senders (profile by share, resolver by Zipf rank, queue-run phase)
- * and one holder per backup server, with its relay slots. */
+/* Each sender's resolver class, by traffic: senders in rank order (the
+ * traffic's Zipf weights) go to the class furthest below its share of the
+ * traffic so far, so each class carries its share of the mail up to one
+ * sender's weight - the same in every replication. */
+static void assign_classes(const mdl_config *c, int *cls)
+{
+	double *got = xcalloc((size_t)c->nclasses, sizeof *got), sum = 0;
+	for (int i = 0; i < c->nsenders; i++) {
+		double wt = pow(i + 1, -c->sender_zipf);
+		sum += wt;
+		int best = -1;
+		for (int k = 0; k < c->nclasses; k++)
+			if (c->class_share[k] > 0 &&
+			    (best < 0 || c->class_share[k] * sum - got[k] >
+						 c->class_share[best] * sum - got[best]))
+				best = k;
+		got[best] += wt;
+		cls[i] = best;
+	}
+	free(got);
+}
+
+/* A resolver of class k for each sender: the class's members by Zipf rank
+ * (a few big shared resolvers, many small ones). */
+static void pick_resolvers(world *w, const int *cls)
+{
+	const mdl_config *c = w->c;
+	int *members = xcalloc((size_t)c->nresolvers, sizeof *members);
+	int *start = xcalloc((size_t)c->nclasses + 1, sizeof *start);
+	for (int i = 0; i < c->nsender_resolvers; i++)
+		start[c->res_class[i] + 1]++;
+	for (int k = 0; k < c->nclasses; k++)
+		start[k + 1] += start[k];
+	int *fill = xcalloc((size_t)c->nclasses, sizeof *fill);
+	for (int i = 0; i < c->nsender_resolvers; i++) {
+		int k = c->res_class[i];
+		members[start[k] + fill[k]++] = i;
+	}
+	for (int i = 0; i < c->nsenders; i++) {
+		int k = cls[i];
+		zipf z;
+		zipf_init(&z, (unsigned long)(start[k + 1] - start[k]), c->resolver_zipf);
+		w->mtas[i].resolver =
+			(uint32_t)members[start[k] + (int)zipf_draw(&z, w->rng[STREAM_SETUP])];
+	}
+	free(fill);
+	free(start);
+	free(members);
+}
+
+static uint32_t phase_ms(const mta_profile *p, gsl_rng *g)
+{
+	return p->queue_run ? (uint32_t)(gsl_rng_uniform(g) * (double)(p->queue_run / 1000)) : 0;
+}
+
+/* The senders (profile by share, resolver by class and Zipf rank,
+ * queue-run phase) and one holder per backup server. */
 static void init_holders(world *w)
 {
 	const mdl_config *c = w->c;
@@ -27,29 +83,26 @@ static void init_holders(world *w)
 	w->mtas = xcalloc((size_t)w->nmtas, sizeof *w->mtas);
 	w->relays = xcalloc((size_t)nbackups, sizeof *w->relays);
 	gsl_rng *g = w->rng[STREAM_SETUP];
-	zipf pr;
-	zipf_init(&pr, (unsigned long)c->nresolvers, c->resolver_zipf);
 	gsl_ran_discrete_t *pp = gsl_ran_discrete_preproc((size_t)c->nprofiles, c->profile_share);
 	for (int i = 0; i < c->nsenders; i++) {
 		mta *h = &w->mtas[i];
 		h->profile = (uint8_t)gsl_ran_discrete(g, pp);
-		h->resolver = (uint32_t)zipf_draw(&pr, g);
-		const mta_profile *p = &c->profiles[h->profile];
-		h->phase = p->queue_run ? (sim_time)(gsl_rng_uniform(g) * (double)p->queue_run) : 0;
+		h->phase_ms = phase_ms(&c->profiles[h->profile], g);
 	}
+	gsl_ran_discrete_free(pp);
+	int *cls = xcalloc((size_t)c->nsenders, sizeof *cls);
+	assign_classes(c, cls);
+	pick_resolvers(w, cls);
+	free(cls);
 	for (int i = 0, b = c->nsenders; i < c->nservers; i++) {
 		if (!c->servers[i].backup)
 			continue;
 		mta *h = &w->mtas[b];
 		h->profile = (uint8_t)c->servers[i].relay_profile;
 		h->resolver = (uint32_t)c->servers[i].relay_resolver;
-		const mta_profile *p = &c->profiles[h->profile];
-		h->phase = p->queue_run ? (sim_time)(gsl_rng_uniform(g) * (double)p->queue_run) : 0;
-		relay *rl = &w->relays[b++ - c->nsenders];
-		rl->server = i;
-		rl->slots = c->servers[i].relay_sessions;
+		h->phase_ms = phase_ms(&c->profiles[h->profile], g);
+		w->relays[b++ - c->nsenders].server = i;
 	}
-	gsl_ran_discrete_free(pp);
 }
 
 static void setup(world *w, const mdl_config *c, mdl_result *r)
@@ -72,7 +125,8 @@ static void setup(world *w, const mdl_config *c, mdl_result *r)
 	for (int i = 0; i < c->nevents; i++)
 		if (c->events[i].kind == EV_ADDRESS)
 			w->host_static[c->events[i].host] = false;
-	w->res = res_new(c->nresolvers, c->resolver, c->seed);
+	w->res = res_new(c->nresolvers, c->resolver, c->seed, c->cache_start, c->cache_age);
+	slot_init(w);
 
 	init_holders(w);
 	w->traffic = traffic_new(c, w->rng[STREAM_ARRIVAL], w->rng[STREAM_DOMAIN],
@@ -81,9 +135,11 @@ static void setup(world *w, const mdl_config *c, mdl_result *r)
 	memset(r, 0, sizeof *r);
 	r->server = xcalloc((size_t)c->nservers, sizeof *r->server);
 	r->provider_delivered = xcalloc((size_t)c->nproviders, sizeof *r->provider_delivered);
+	r->class_old_after = xcalloc((size_t)c->nclasses, sizeof *r->class_old_after);
+	r->class_old_last = xcalloc((size_t)c->nclasses, sizeof *r->class_old_last);
 	st_hist_init(&r->latency, MDL_LATENCY_LO, MDL_LATENCY_HI, MDL_LATENCY_BINS);
 	r->nbuckets = (int)((c->duration + c->bucket - 1) / c->bucket);
-	r->ncols = TS_N + BOUNCE_N + 3 * c->nservers;
+	r->ncols = TS_N + BOUNCE_N + MDL_TS_PER_SERVER * c->nservers;
 	r->ts = xcalloc((size_t)r->nbuckets * (size_t)r->ncols, sizeof *r->ts);
 	w->srv = srv_new(c, w->nmtas, r);
 
@@ -104,9 +160,30 @@ static void teardown(world *w)
 	free(w->host_static);
 	free(w->mtas);
 	free(w->relays);
+	slot_free(w);
 	res_free(w->res);
 	dns_free(w->d);
 	sim_free(w->s);
+}
+
+const res_profile *mdl_class_profile(const mdl_config *c, int k)
+{
+	int i = 0;
+	while (c->res_class[i] != k)
+		i++;
+	return c->resolver[i];
+}
+
+/* How much of the mail to the old provider after a change came through
+ * resolvers that keep answers longer than their TTL. */
+static void attribute(const mdl_config *c, mdl_result *r)
+{
+	for (int k = 0; k < c->nclasses; k++) {
+		if (!res_honours(mdl_class_profile(c, k)))
+			r->old_after_nonhonouring += r->class_old_after[k];
+		else if (r->class_old_last[k] > r->old_last_honouring)
+			r->old_last_honouring = r->class_old_last[k];
+	}
 }
 
 int mdl_run(const mdl_config *c, mdl_result *r)
@@ -126,6 +203,7 @@ int mdl_run(const mdl_config *c, mdl_result *r)
 			for (int k = 0; k < BLOCK; k++)
 				if (w.blocks[i][k].live)
 					mail_trace(&w, &w.blocks[i][k], TRACE_QUEUED, -1, 0);
+	attribute(c, r);
 	r->queued_senders = w.live_senders;
 	r->queued_backups = w.live_backups;
 	r->events = sim_events(w.s);
@@ -161,6 +239,8 @@ void mdl_result_free(mdl_result *r)
 {
 	free(r->server);
 	free(r->provider_delivered);
+	free(r->class_old_after);
+	free(r->class_old_last);
 	free(r->ts);
 	st_hist_free(&r->latency);
 	memset(r, 0, sizeof *r);

@@ -470,6 +470,9 @@ void scn_free(scn *s)
 	free(s->res_custom);
 	free(s->res_mix);
 	free(s->mta_share);
+	free(s->class_name);
+	free(s->class_share);
+	free(s->res_class);
 	free(s->server_names);
 	free(s->provider_names);
 	free(s);

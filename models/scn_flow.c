@@ -8,6 +8,7 @@
 #include "../sim/xalloc.h"
 
 #include <gsl/gsl_randist.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,6 +44,29 @@ static int senders(scn *s)
 	return 0;
 }
 
+/* [resolvers] cache: where cache entries are at time 0. */
+static int cache_start(scn *s, const section *sc)
+{
+	mdl_config *c = &s->c;
+	int line;
+	const char *v = VALUE(sc, SEC_RESOLVERS, "cache", line);
+	char *end;
+	if (!strcmp(v, "steady")) {
+		c->cache_start = RES_START_STEADY;
+	} else if (!strcmp(v, "empty")) {
+		c->cache_start = RES_START_EMPTY;
+	} else {
+		c->cache_start = RES_START_AGE;
+		c->cache_age = strtod(v, &end);
+		if (end == v || *end || !(c->cache_age >= 0 && c->cache_age < 1))
+			return scn_fail(s, line,
+					"cache: expected steady, empty or the share of each "
+					"entry's lifetime lived at time 0 (0 to below 1), got '%s'",
+					v);
+	}
+	return 0;
+}
+
 static int unknown_resolver(scn *s, int line, const char *name)
 {
 	char sg[96];
@@ -56,8 +80,46 @@ static int unknown_resolver(scn *s, int line, const char *name)
 			scn_suggest(name, names, n, sg, sizeof sg));
 }
 
-/* [resolvers]: profiles assigned by share, the same for every
- * replication; then one resolver of its own per backup server. */
+/* The class named name (a resolver profile), added with share 0 if new. */
+static int class_of(scn *s, const char *name)
+{
+	mdl_config *c = &s->c;
+	for (int k = 0; k < c->nclasses; k++)
+		if (!strcmp(s->class_name[k], name))
+			return k;
+	s->class_name = xrealloc(s->class_name, (size_t)(c->nclasses + 1) * sizeof *s->class_name);
+	s->class_share =
+		xrealloc(s->class_share, (size_t)(c->nclasses + 1) * sizeof *s->class_share);
+	s->class_name[c->nclasses] = name;
+	s->class_share[c->nclasses] = 0;
+	return c->nclasses++;
+}
+
+/* About n resolvers over the classes by share, at least one each (so a
+ * class of a small share exists even among few resolvers); returns how
+ * many. The senders' traffic is split by share in run.c. */
+static int class_members(scn *s, long n, int nbackup)
+{
+	mdl_config *c = &s->c;
+	int k = c->nclasses, *count = xcalloc((size_t)k, sizeof *count), total = 0;
+	for (int i = 0; i < k; i++) {
+		count[i] = (int)lround((double)n * s->class_share[i]);
+		total += count[i] = count[i] < 1 ? 1 : count[i];
+	}
+	s->res_mix = xcalloc((size_t)total + (size_t)nbackup, sizeof *s->res_mix);
+	s->res_class = xcalloc((size_t)total + (size_t)nbackup, sizeof *s->res_class);
+	for (int i = 0, r = 0; i < k; i++)
+		for (int j = 0; j < count[i]; j++, r++) {
+			s->res_class[r] = i;
+			s->res_mix[r] = scn_res_by_name(s, s->class_name[i]);
+		}
+	free(count);
+	return total;
+}
+
+/* [resolvers]: the mix's profiles are the classes; each class gets
+ * resolvers in proportion to its share; then one resolver of its own per
+ * backup server, in the class of its profile. */
 static int resolvers(scn *s)
 {
 	mdl_config *c = &s->c;
@@ -65,43 +127,68 @@ static int resolvers(scn *s)
 	long n;
 	int line, nm;
 	mix_item mix[64];
-	const res_profile *prof[64];
-	double share[64];
 	if (scn_p_long(s, sc, SEC_RESOLVERS, "count", 1, 10000000, &n) ||
 	    scn_p_number(s, sc, SEC_RESOLVERS, "zipf", 0, &c->resolver_zipf) ||
 	    scn_p_mix(s, VALUE(sc, SEC_RESOLVERS, "profiles", line), line, mix, 64, &nm))
 		return -1;
 	for (int i = 0; i < nm; i++) {
-		if (!(prof[i] = scn_res_by_name(s, mix[i].name)))
+		const res_profile *p = scn_res_by_name(s, mix[i].name);
+		if (!p)
 			return unknown_resolver(s, line, mix[i].name);
-		share[i] = mix[i].share;
+		int k = class_of(s, p->name); /* may move class_share */
+		s->class_share[k] += mix[i].share;
 	}
+	double sum = 0;
+	for (int k = 0; k < c->nclasses; k++)
+		sum += s->class_share[k];
+	for (int k = 0; k < c->nclasses; k++)
+		s->class_share[k] /= sum;
 	int nbackup = 0;
 	for (int i = 0; i < c->nservers; i++)
 		nbackup += c->servers[i].backup;
-	s->res_mix = xcalloc((size_t)n + (size_t)nbackup, sizeof *s->res_mix);
-	gsl_rng *g = rng_stream(s->seed, 1001);
-	gsl_ran_discrete_t *t = gsl_ran_discrete_preproc((size_t)nm, share);
-	for (long i = 0; i < n; i++)
-		s->res_mix[i] = prof[gsl_ran_discrete(g, t)];
-	gsl_ran_discrete_free(t);
-	gsl_rng_free(g);
-	c->nresolvers = (int)n;
+	c->nresolvers = c->nsender_resolvers = class_members(s, n, nbackup);
 	for (int i = 0; i < c->nservers; i++) {
 		if (!c->servers[i].backup)
 			continue;
 		const section *ss = scn_find_section(s, SEC_SERVER, c->servers[i].name);
-		s->res_mix[c->nresolvers] =
+		const res_profile *p =
 			scn_res_by_name(s, VALUE(ss, SEC_SERVER, "relay_resolver", line));
+		s->res_mix[c->nresolvers] = p;
+		s->res_class[c->nresolvers] = class_of(s, p->name);
 		c->servers[i].relay_resolver = c->nresolvers++;
 	}
 	c->resolver = s->res_mix;
-	return 0;
+	c->res_class = s->res_class;
+	c->class_name = s->class_name;
+	c->class_share = s->class_share;
+	return cache_start(s, sc);
 }
 
 int scn_build_senders(scn *s)
 {
 	return senders(s) || resolvers(s) ? -1 : 0;
+}
+
+/* [traffic] start and stop (calendar times allowed), and the arrivals. */
+static int traffic_window(scn *s, const section *sc)
+{
+	mdl_config *c = &s->c;
+	int line;
+	char err[UNIT_ERR];
+	const char *v = VALUE(sc, SEC_TRAFFIC, "start", line);
+	if (unit_when(v, s->start_day, &c->traffic_start, err))
+		return scn_fail(s, line, "start: %s", err);
+	v = VALUE(sc, SEC_TRAFFIC, "stop", line);
+	c->traffic_stop = SIM_NEVER;
+	if (strcmp(v, "never") && unit_when(v, s->start_day, &c->traffic_stop, err))
+		return scn_fail(s, line, "stop: %s (or `never`)", err);
+	if (c->traffic_stop <= c->traffic_start)
+		return scn_fail(s, line, "stop: must come after start");
+	v = VALUE(sc, SEC_TRAFFIC, "arrivals", line);
+	if (strcmp(v, "poisson") && strcmp(v, "fixed"))
+		return scn_fail(s, line, "arrivals: expected poisson or fixed, got '%s'", v);
+	c->fixed_arrivals = !strcmp(v, "fixed");
+	return 0;
 }
 
 int scn_build_traffic(scn *s)
@@ -110,7 +197,7 @@ int scn_build_traffic(scn *s)
 	section *sc = scn_single(s, SEC_TRAFFIC);
 	int line;
 	if (scn_p_rate(s, sc, SEC_TRAFFIC, "rate", &c->rate) ||
-	    scn_p_dist(s, sc, SEC_TRAFFIC, "size", UNIT_SIZE, &c->size))
+	    scn_p_dist(s, sc, SEC_TRAFFIC, "size", UNIT_SIZE, &c->size) || traffic_window(s, sc))
 		return -1;
 	const char *pat = VALUE(sc, SEC_TRAFFIC, "pattern", line);
 	if (!strcmp(pat, "flat"))

@@ -106,6 +106,9 @@ struct scn {
 	int nres_custom;
 	const res_profile **res_mix;
 	double *mta_share;
+	const char **class_name; /* resolver classes (mdl_config) */
+	double *class_share;
+	int *res_class;
 	const char **server_names, **provider_names; /* views of the above */
 	nindex *sec_ix, *host_ix, *dom_ix;           /* names to sec, hosts, domains */
 	sim_time *tl_at;                             /* the timeline lines in force: their times */
@@ -136,6 +139,10 @@ const char *scn_get(const section *sc, sec_type t, const char *key, int *line);
 int scn_p_duration(scn *s, const section *sc, sec_type t, const char *key, sim_time *out);
 int scn_p_long(scn *s, const section *sc, sec_type t, const char *key, long lo, long hi, long *out);
 int scn_p_number(scn *s, const section *sc, sec_type t, const char *key, double lo, double *out);
+/* A count limit: `none` (0) or an integer in [1, hi]; a size limit: `none`
+ * (0) or at least 1 B. */
+int scn_p_limit(scn *s, const section *sc, sec_type t, const char *key, long hi, long *out);
+int scn_p_size_limit(scn *s, const section *sc, sec_type t, const char *key, double *out);
 int scn_p_size(scn *s, const section *sc, sec_type t, const char *key, double *out);
 int scn_p_rate(scn *s, const section *sc, sec_type t, const char *key, double *out);
 int scn_p_dist(scn *s, const section *sc, sec_type t, const char *key, unit_kind k, dist *out);

@@ -15,7 +15,7 @@
 	"qmail:0.025, opensmtpd:0.025"
 #define RES_MIX                                                                           \
 	"google:0.25, unbound:0.25, bind:0.20, powerdns:0.10, quad9:0.05, systemd:0.04, " \
-	"knot:0.0226, violator:0.0874"
+	"knot:0.0226, floor-10m:0.0607, floor-1h:0.0267"
 
 const scn_section scn_sections[SEC_N] = {
 	[SEC_RUN] = {"run", false, "the run: length, seeds, replications, limits"},
@@ -66,14 +66,25 @@ const scn_key scn_keys[] = {
 	 "`rate`)"},
 	{SEC_TRAFFIC, "size", "lnpareto(4KB, 1.2, 32KB, 1.3)",
 	 "message size in bytes (a distribution)"},
+	{SEC_TRAFFIC, "arrivals", "poisson",
+	 "`poisson`, or `fixed`: one message every 1 / rate (following the pattern)"},
+	{SEC_TRAFFIC, "start", "0", "mail arrives from this time on (a duration or `Wed 10:00`)"},
+	{SEC_TRAFFIC, "stop", "never", "and stops at this time"},
 	{SEC_SENDERS, "count", "1000", "sending MTAs"},
 	{SEC_SENDERS, "zipf", "1",
 	 "share of traffic of the k-th sender is proportional to k^-zipf"},
 	{SEC_SENDERS, "profiles", MTA_MIX,
 	 "MTA profile mix (`name:share`), built-in or [profile] names"},
-	{SEC_RESOLVERS, "count", "100", "caching resolvers shared by the senders"},
+	{SEC_RESOLVERS, "count", "100",
+	 "caching resolvers shared by the senders (about: each profile of the mix gets its share, "
+	 "at least one)"},
 	{SEC_RESOLVERS, "zipf", "1", "senders per resolver is proportional to k^-zipf"},
-	{SEC_RESOLVERS, "profiles", RES_MIX, "resolver profile mix, built-in or [resolver] names"},
+	{SEC_RESOLVERS, "profiles", RES_MIX,
+	 "resolver profile mix, built-in or [resolver] names: each profile's share of the "
+	 "senders' mail (by traffic); the default is sourced in models/README.md"},
+	{SEC_RESOLVERS, "cache", "steady",
+	 "where cache entries are at time 0: `steady` (a random point of their lifetime), "
+	 "`empty`, or the share of the lifetime already lived (`0.5`)"},
 	{SEC_PROFILE, "based_on", "postfix", "the profile it starts from"},
 	{SEC_PROFILE, "min_backoff", "", "shortest retry interval"},
 	{SEC_PROFILE, "max_backoff", "", "longest retry interval"},
@@ -81,7 +92,18 @@ const scn_key scn_keys[] = {
 	{SEC_PROFILE, "lifetime", "", "give up (bounce as expired) after"},
 	{SEC_PROFILE, "connect_timeout", "", "cost of a host that drops packets"},
 	{SEC_PROFILE, "mx_limit", "", "addresses tried per attempt (1-8)"},
-	{SEC_PROFILE, "dead_time", "", "a failed host is skipped this long"},
+	{SEC_PROFILE, "memory", "",
+	 "what it remembers of failures: `destination` (Postfix: a failed cohort throttles the "
+	 "domain for `dead_time`), `host` (Exim: a failed host is skipped until its retry time; "
+	 "others: for `dead_time`) or `none`"},
+	{SEC_PROFILE, "dead_time", "",
+	 "how long a throttled destination or failed host is skipped"},
+	{SEC_PROFILE, "slots_initial", "",
+	 "deliveries at once per destination at first (`none`: no limit)"},
+	{SEC_PROFILE, "slots_max", "",
+	 "per destination at most, reached by slow start: +1 per delivery without a site "
+	 "failure, -1 per site failure"},
+	{SEC_PROFILE, "slots_total", "", "deliveries at once in all (`none`: no limit)"},
 	{SEC_RESOLVER, "based_on", "honour", "the profile it starts from"},
 	{SEC_RESOLVER, "cap", "", "positive TTL cap"},
 	{SEC_RESOLVER, "floor", "", "minimum cache lifetime"},
@@ -129,7 +151,12 @@ const scn_key scn_keys[] = {
 	{SEC_SERVER, "accepts", "all",
 	 "domains taken: `all`, `none`, or names; others get 554 relay denied (bounce)"},
 	{SEC_SERVER, "relay_profile", "postfix", "backup: MTA profile for relaying"},
-	{SEC_SERVER, "relay_sessions", "20", "backup: concurrent relay deliveries"},
+	{SEC_SERVER, "relay_sessions", "20",
+	 "backup: concurrent relay deliveries (its slots in all)"},
+	{SEC_SERVER, "queue_limit", "none",
+	 "backup: messages it stores at most; when full: 452 4.3.1"},
+	{SEC_SERVER, "queue_bytes_limit", "none",
+	 "backup: bytes it stores at most; when full: 452 4.3.1"},
 	{SEC_SERVER, "relay_resolver", "unbound", "backup: resolver profile it relays through"},
 	{SEC_HOST, "address", "",
 	 "`refuse`, `timeout` or `nxdomain`; required for a host that is no server's"},

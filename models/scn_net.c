@@ -182,6 +182,49 @@ int scn_p_mix(scn *s, const char *v, int line, mix_item *out, int max, int *n)
 
 /* ---- sections to configuration --------------------------------------- */
 
+/* A [profile]'s failure memory and delivery slots (unset keys keep the
+ * base profile's). */
+static int profile_failures(scn *s, const section *sc, mta_profile *p)
+{
+	static const struct {
+		const char *key;
+		size_t off;
+	} slots[] = {{"slots_initial", offsetof(mta_profile, slots_initial)},
+		     {"slots_max", offsetof(mta_profile, slots_max)},
+		     {"slots_total", offsetof(mta_profile, slots_total)}};
+	int line;
+	long v;
+	for (size_t k = 0; k < sizeof slots / sizeof *slots; k++) {
+		if (!*VALUE(sc, SEC_PROFILE, slots[k].key, line))
+			continue;
+		if (scn_p_limit(s, sc, SEC_PROFILE, slots[k].key, 65535, &v))
+			return -1;
+		*(int *)((char *)p + slots[k].off) = (int)v;
+	}
+	const char *mem = VALUE(sc, SEC_PROFILE, "memory", line);
+	if (*mem) {
+		int i = 0;
+		while (i < 3 && strcmp(mem, mta_memory_names[i]))
+			i++;
+		if (i == 3)
+			return scn_fail(s, line,
+					"memory: expected none, destination or host, got '%s'",
+					mem);
+		p->memory = (mta_memory)i;
+	}
+	if (!p->slots_initial != !p->slots_max || p->slots_max < p->slots_initial)
+		return scn_fail(s, sc->line,
+				"profile '%s': slots_max (%d) must be `none` with slots_initial, "
+				"else at least slots_initial (%d)",
+				sc->name, p->slots_max, p->slots_initial);
+	if (p->memory == MEMORY_DESTINATION && !p->slots_initial)
+		return scn_fail(s, sc->line,
+				"profile '%s': memory = destination needs slots_initial (the "
+				"window its failed cohorts are counted in)",
+				sc->name);
+	return 0;
+}
+
 /* A [profile NAME]: a built-in or earlier profile with keys changed. */
 static int build_mta_profile(scn *s, const section *sc)
 {
@@ -215,6 +258,8 @@ static int build_mta_profile(scn *s, const section *sc)
 			return -1;
 		p.mx_limit = (int)v;
 	}
+	if (profile_failures(s, sc, &p))
+		return -1;
 	if (scn_mta_by_name(s, p.name) >= 0)
 		return scn_fail(s, sc->line, "profile '%s' is already defined", p.name);
 	if (c->nprofiles == 255)
@@ -354,6 +399,16 @@ static int server_relay(scn *s, const section *sc, mdl_server *v)
 	if (scn_p_long(s, sc, SEC_SERVER, "relay_sessions", 1, 1000000, &n))
 		return -1;
 	v->relay_sessions = (int)n;
+	if (scn_p_limit(s, sc, SEC_SERVER, "queue_limit", 1000000000, &n) ||
+	    scn_p_size_limit(s, sc, SEC_SERVER, "queue_bytes_limit", &v->queue_bytes_limit))
+		return -1;
+	v->queue_limit = (uint64_t)n;
+	if (v->queue_bytes_limit > 0 && v->size_limit > v->queue_bytes_limit)
+		fprintf(stderr,
+			"mxsim: %s:%d: warning: backup '%s' stores %.0f bytes, less than one "
+			"message of its size_limit (%.0f): such messages always get 452\n",
+			s->f->path, (VALUE(sc, SEC_SERVER, "queue_bytes_limit", line), line),
+			sc->name, v->queue_bytes_limit, v->size_limit);
 	const char *rr = VALUE(sc, SEC_SERVER, "relay_resolver", line);
 	if (!scn_res_by_name(s, rr))
 		return scn_fail(s, line, "relay_resolver: unknown resolver profile '%s'", rr);

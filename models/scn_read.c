@@ -316,6 +316,35 @@ int scn_p_long(scn *s, const section *sc, sec_type t, const char *key, long lo, 
 	return 0;
 }
 
+int scn_p_limit(scn *s, const section *sc, sec_type t, const char *key, long hi, long *out)
+{
+	int line;
+	const char *v = VALUE(sc, t, key, line);
+	char err[UNIT_ERR];
+	*out = 0;
+	if (strcmp(v, "none") && unit_int(v, 1, hi, out, err))
+		return scn_fail(s, line,
+				"%s: expected `none` or a whole number from 1 to %ld, got '%s'",
+				key, hi, v);
+	return 0;
+}
+
+int scn_p_size_limit(scn *s, const section *sc, sec_type t, const char *key, double *out)
+{
+	int line;
+	const char *v = VALUE(sc, t, key, line);
+	if (!strcmp(v, "none")) {
+		*out = 0;
+		return 0;
+	}
+	if (scn_p_size(s, sc, t, key, out))
+		return -1;
+	if (!(*out >= 1))
+		return scn_fail(s, line, "%s: expected `none` or a size of at least 1 B, got '%s'",
+				key, v);
+	return 0;
+}
+
 int scn_p_number(scn *s, const section *sc, sec_type t, const char *key, double lo, double *out)
 {
 	int line;

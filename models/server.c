@@ -17,6 +17,8 @@ typedef struct {
 typedef struct {
 	int busy;
 	bool down;
+	uint64_t stored; /* backups: messages in its queue or being received */
+	double stored_bytes;
 	st_tw sessions, bucket_sessions;
 	uint64_t bucket_delivered;
 	int bucket_peak;
@@ -85,6 +87,23 @@ static bool rate_ok(servers *v, int sv, int holder, sim_time now)
 	return true;
 }
 
+/* Room in a backup's queue for one more message of size bytes: taken. */
+static bool store(state *st, const mdl_server *cs, mdl_server_result *r, uint32_t size)
+{
+	if ((cs->queue_limit && st->stored + 1 > cs->queue_limit) ||
+	    (cs->queue_bytes_limit > 0 && st->stored_bytes + size > cs->queue_bytes_limit)) {
+		r->storage_full++;
+		return false;
+	}
+	st->stored++;
+	st->stored_bytes += size;
+	if (st->stored > r->peak_queue)
+		r->peak_queue = st->stored;
+	if (st->stored_bytes > r->peak_queue_bytes)
+		r->peak_queue_bytes = st->stored_bytes;
+	return true;
+}
+
 srv_reply srv_connect(servers *v, int sv, int holder, bool trusted, int domain, uint32_t size,
 		      srv_grey *grey, bool first, sim_time now)
 {
@@ -115,6 +134,8 @@ srv_reply srv_connect(servers *v, int sv, int holder, bool trusted, int domain, 
 		if (now - grey->seen < cs->greylist)
 			return SRV_GREYLISTED;
 	}
+	if (cs->backup && !store(st, cs, r, size))
+		return SRV_STORAGE;
 	st->busy++;
 	st_tw_set(&st->sessions, sec(now), st->busy);
 	st_tw_set(&st->bucket_sessions, sec(now), st->busy);
@@ -147,6 +168,12 @@ void srv_delivered(servers *v, int sv)
 	v->st[sv].bucket_delivered++;
 }
 
+void srv_unstore(servers *v, int sv, uint32_t size)
+{
+	v->st[sv].stored--;
+	v->st[sv].stored_bytes -= size;
+}
+
 void srv_set_down(servers *v, int sv, bool down)
 {
 	v->st[sv].down = down;
@@ -169,12 +196,14 @@ void srv_prefetch(const servers *v, int holder)
 			__builtin_prefetch(&v->rate[i][holder]);
 }
 
-void srv_sample(servers *v, int sv, sim_time now, double col[3])
+void srv_sample(servers *v, int sv, sim_time now, double col[MDL_TS_PER_SERVER])
 {
 	state *st = &v->st[sv];
 	col[0] = (double)st->bucket_delivered;
 	col[1] = st_tw_mean(&st->bucket_sessions, sec(now));
 	col[2] = st->bucket_peak;
+	col[3] = (double)st->stored;
+	col[4] = st->stored_bytes;
 	st->bucket_delivered = 0;
 	st->bucket_peak = st->busy;
 	st_tw_init(&st->bucket_sessions, sec(now), st->busy);

@@ -5,10 +5,14 @@
  * give: 421 when no session is free (Postfix anvil, RFC 5321 4.2.3),
  * 552 5.3.4 over the size limit (RFC 1870), 554 5.7.1 relay denied for a
  * domain it does not take (Postfix smtpd_relay_restrictions), 451 while
- * greylisted (postgrey's 300 s), refused or dropped connections when down.
+ * greylisted (postgrey's 300 s), refused or dropped connections when down,
+ * and at a backup whose queue is full 452 4.3.1 insufficient system
+ * storage (Postfix smtpd's answer when queue_minfree is not met).
  *
  * Invariant: a server's open sessions never exceed its capacity; each
- * accepted connection is one open session until srv_close.
+ * accepted connection is one open session until srv_close. A backup's
+ * stored messages and bytes (taken when a session opens, given back by
+ * srv_unstore when the message leaves its queue) never exceed its limits.
  */
 #ifndef MX_SERVER_H
 #define MX_SERVER_H
@@ -26,7 +30,8 @@ typedef enum {
 	SRV_RATE,         /* 421 4.7.0: the sender is over its rate */
 	SRV_GREYLISTED,   /* 451 4.7.1 */
 	SRV_RELAY_DENIED, /* 554 5.7.1: the domain is not taken here */
-	SRV_TOO_LARGE     /* 552 5.3.4 */
+	SRV_TOO_LARGE,    /* 552 5.3.4 */
+	SRV_STORAGE       /* 452 4.3.1: a backup's queue is full */
 } srv_reply;
 
 /* A message's greylisting state: the server (+1) that saw it first, when. */
@@ -54,6 +59,8 @@ srv_reply srv_connect(servers *v, int sv, int holder, bool trusted, int domain, 
 sim_time srv_session_time(const servers *v, int sv, uint32_t size, gsl_rng *r);
 void srv_close(servers *v, int sv, sim_time now);
 void srv_delivered(servers *v, int sv);
+/* A message of size bytes left backup sv's queue. */
+void srv_unstore(servers *v, int sv, uint32_t size);
 
 void srv_set_down(servers *v, int sv, bool down);
 bool srv_is_down(const servers *v, int sv);
@@ -63,8 +70,9 @@ void srv_set_accept(servers *v, int sv, int domain, bool yes);
 void srv_prefetch(const servers *v, int holder);
 
 /* Server sv's time-series columns of the bucket ending now (delivered,
- * mean sessions, peak sessions); starts the next bucket. */
-void srv_sample(servers *v, int sv, sim_time now, double col[3]);
+ * mean sessions, peak sessions, stored messages and bytes); starts the
+ * next bucket. */
+void srv_sample(servers *v, int sv, sim_time now, double col[MDL_TS_PER_SERVER]);
 double srv_mean_sessions(const servers *v, int sv, sim_time end);
 
 #endif

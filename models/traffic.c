@@ -1,8 +1,10 @@
 /*
  * traffic.c - arrivals and message attributes (see traffic.h).
  *
- * Thinning: candidate arrivals come at the peak rate; one at hour h of the
- * week is kept with probability mult[h] / peak.
+ * Poisson arrivals by thinning: candidate arrivals come at the peak rate;
+ * one at hour h of the week is kept with probability mult[h] / peak. Fixed
+ * arrivals: the k-th comes when the rate integrated from the start reaches
+ * k - 1 (one every 1 / rate when flat). Both only in [start, stop).
  */
 #include "traffic.h"
 #include "../sim/xalloc.h"
@@ -18,6 +20,7 @@ struct traffic {
 	gsl_ran_discrete_t *pick_domain;
 	zipf pick_sender;
 	double mult[168], peak;
+	bool started; /* fixed arrivals: the first one (at start) is out */
 };
 
 /* Weekdays: low at night, a business-hours plateau; weekends at 0.3. */
@@ -71,16 +74,50 @@ void traffic_free(traffic *t)
 	free(t);
 }
 
+static double mult_at(const traffic *t, sim_time at)
+{
+	return t->mult[((at + t->c->week_offset) / SIM_HOUR) % 168];
+}
+
+/* Where one more message's worth of rate has been integrated from now,
+ * hour by hour of the pattern. */
+static sim_time fixed_next(traffic *t, sim_time now)
+{
+	const mdl_config *c = t->c;
+	if (!t->started) {
+		t->started = true;
+		return now;
+	}
+	double left = 1; /* messages still to integrate */
+	while (now < c->duration) {
+		sim_time hour_end =
+			((now + c->week_offset) / SIM_HOUR + 1) * SIM_HOUR - c->week_offset;
+		double r = c->rate * mult_at(t, now), span = (double)(hour_end - now) / SIM_SEC;
+		if (r * span >= left)
+			return now + sim_from_sec(left / r) + (left / r < 1e-6);
+		left -= r * span;
+		now = hour_end;
+	}
+	return SIM_NEVER;
+}
+
 sim_time traffic_next(traffic *t, sim_time now)
 {
 	const mdl_config *c = t->c;
 	if (c->rate <= 0)
 		return SIM_NEVER;
+	if (now < c->traffic_start)
+		now = c->traffic_start;
+	sim_time end = c->duration < c->traffic_stop ? c->duration : c->traffic_stop;
+	if (c->fixed_arrivals) {
+		now = fixed_next(t, now);
+		return now < end ? now : SIM_NEVER;
+	}
 	for (;;) {
 		now += sim_from_sec(gsl_ran_exponential(t->arrivals, 1 / (c->rate * t->peak))) + 1;
-		if (now >= c->duration)
+		if (now >= end)
 			return SIM_NEVER;
-		double m = t->mult[((now + c->week_offset) / SIM_HOUR) % 168];
+		double m = mult_at(t, now);
 		if (m >= t->peak || gsl_rng_uniform(t->arrivals) * t->peak < m)
 			return now;
 	}

@@ -367,6 +367,26 @@ static char *event_vars(const rs_scn *s, gp_vars *v, int p)
 	return list;
 }
 
+/* The backup servers that stored mail at point p. */
+static char *backups(const rs_scn *s, int p)
+{
+	int ptc = rt_col(&s->srv, "point"), sc = rt_col(&s->srv, "server"),
+	    kc = rt_col(&s->srv, "kind");
+	words w;
+	words_open(&w);
+	for (int r = 0; kc >= 0 && r < s->srv.nrows; r++) {
+		const char *name = rt_str(&s->srv, r, sc);
+		if (rt_num(&s->srv, r, ptc) != p || strcmp(rt_str(&s->srv, r, kc), "backup"))
+			continue;
+		char *col = xasprintf("queue_peak_%s", name);
+		if (rs_mean(s, p, col) > 0)
+			words_add(&w, "", name);
+		free(col);
+	}
+	words_close(&w);
+	return w.text;
+}
+
 static int timelines(rs_scn *s, double t1)
 {
 	int rc = 0, ptc = rt_col(&s->srv, "point"), sc = rt_col(&s->srv, "server");
@@ -385,6 +405,9 @@ static int timelines(rs_scn *s, double t1)
 		gp_num(v, p, "p");
 		char *changes = event_vars(s, v, p);
 		gp_str(v, servers.text, "servers");
+		char *stored = backups(s, p);
+		gp_str(v, stored, "backups");
+		free(stored);
 		gp_str(v, why, "reasons");
 		for (int r = 0, i = 0; r < s->srv.nrows; r++)
 			if (rt_num(&s->srv, r, ptc) == p)

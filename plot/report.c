@@ -354,6 +354,45 @@ static void answer(FILE *f, const rs_scn *s)
 	wide(f, s);
 }
 
+/* How much of the mail that reached the old provider after the switch
+ * rests on resolvers that keep answers longer than their TTL - an assumed
+ * share of them, named with its source (resolvers.csv). */
+static void assumption(FILE *f, const rs_scn *s)
+{
+	int cc = rt_col(&s->res, "class"), sc = rt_col(&s->res, "share"),
+	    hc = rt_col(&s->res, "honours_ttl"), src = rt_col(&s->res, "source");
+	double most = 0;
+	for (int p = 0; p < s->agg.nrows; p++)
+		most = fmax(most, rs_mean(s, p, "delivered_old_after_cutover"));
+	if (!(most > 0) || cc < 0 || sc < 0 || hc < 0 || src < 0)
+		return;
+	fprintf(f, "<h2>How much of it rests on resolvers that stretch TTLs</h2>\n<p>Mail "
+		   "reaching the old provider after the switch, by the resolver that answered "
+		   "its sender. Resolvers that keep answers longer than their TTL (an assumed "
+		   "share of the senders' mail):");
+	const char *sep = " ", *said = "";
+	for (int r = 0; r < s->res.nrows; r++)
+		if (rt_num(&s->res, r, 0) == 0 && !strcmp(rt_str(&s->res, r, hc), "no")) {
+			fprintf(f, "%s<b>", sep);
+			esc(f, rt_str(&s->res, r, cc));
+			fprintf(f, "</b> %.2f %%", 100 * rt_num(&s->res, r, sc));
+			if (strcmp(said, rt_str(&s->res, r, src))) { /* a source once */
+				fputs(" (", f);
+				esc(f, said = rt_str(&s->res, r, src));
+				fputs(")", f);
+			}
+			sep = "; ";
+		}
+	fprintf(f, "%s.</p>\n", *sep == ' ' ? " none" : "");
+	static const char *const metric[] = {"delivered_old_after_cutover",
+					     "old_after_nonhonouring_share", "old_last_h",
+					     "old_last_honouring_h"};
+	static const char *const label[] = {
+		"to old provider after switch", "of which via non-honouring resolvers (share)",
+		"last to old (h after switch)", "last via TTL-honouring resolvers (h)"};
+	table(f, s, metric, label, 4);
+}
+
 int report_write(const rs_scn *s)
 {
 	char *path;
@@ -368,6 +407,7 @@ int report_write(const rs_scn *s)
 	esc(f, s->name);
 	fprintf(f, "</h1>\n");
 	answer(f, s);
+	assumption(f, s);
 	fprintf(f, "<pre>");
 	esc(f, s->desc);
 	fprintf(f, "</pre>\n");

@@ -30,6 +30,10 @@ const rs_file rs_files[RS_NFILES] = {
 	[RS_POINTS] = {"points.csv", RS_BY_RUN, "per point: cutover time, TTL, new provider"},
 	[RS_SERVERS] = {"servers.csv", RS_BY_RUN, "per point: servers, providers, capacity"},
 	[RS_EVENTS] = {"events.csv", RS_BY_RUN, "per point: the timeline's changes, when and what"},
+	[RS_RESOLVERS] =
+		{"resolvers.csv", RS_BY_RUN,
+		 "per point: the resolver classes, their share of the senders' mail, whether "
+		 "they honour TTLs, and the source of each"},
 	[RS_TRACE] = {"trace.csv", RS_BY_RUN_TRACE, "one row per message (--trace)"},
 	[RS_SCENARIO] = {"scenario.ini", RS_BY_RUN, "the resolved scenario; reproduces the run"},
 	[RS_MANIFEST] = {"manifest.ini", RS_BY_RUN, "command, seeds, timing"},
@@ -235,6 +239,20 @@ static int load_answers(rs_scn *s)
 	return rc < 0 ? -1 : 0;
 }
 
+/* dir/file into t if it exists (else t stays empty); -1 after a message
+ * if it cannot be read. */
+static int load_optional(rtable *t, const char *dir, const char *file)
+{
+	char *p = xasprintf("%s/%s", dir, file), err[400];
+	int rc = 0;
+	if (access(p, F_OK) == 0 && rt_load(t, p, err)) {
+		fprintf(stderr, "mxsim: plot: %s\n", err);
+		rc = -1;
+	}
+	free(p);
+	return rc;
+}
+
 int rs_load(rs_scn *s, const char *dir)
 {
 	static const char *const pcols[] = {"point", "cutover_h", "ttl_h", "new_provider", NULL};
@@ -273,14 +291,9 @@ int rs_load(rs_scn *s, const char *dir)
 	char *day = manifest_value(s->manifest, "start");
 	s->start_day = unit_weekday(day) < 0 ? 0 : unit_weekday(day);
 	free(day);
-	p = xasprintf("%s/events.csv", dir);
-	char err[400];
-	if (access(p, F_OK) == 0 && rt_load(&s->ev, p, err)) {
-		fprintf(stderr, "mxsim: plot: %s\n", err);
-		free(p);
+	if (load_optional(&s->ev, dir, "events.csv") ||
+	    load_optional(&s->res, dir, "resolvers.csv"))
 		return -1;
-	}
-	free(p);
 	return load_answers(s);
 }
 
@@ -290,6 +303,7 @@ void rs_free(rs_scn *s)
 	rt_free(&s->pts);
 	rt_free(&s->srv);
 	rt_free(&s->ev);
+	rt_free(&s->res);
 	for (int i = 0; i < s->nimages; i++) {
 		free(s->image[i].file);
 		free(s->image[i].caption);

@@ -26,6 +26,7 @@ typedef enum {
 	RS_POINTS,
 	RS_SERVERS,
 	RS_EVENTS,
+	RS_RESOLVERS,
 	RS_TRACE,
 	RS_SCENARIO,
 	RS_MANIFEST,
@@ -61,6 +62,7 @@ typedef struct {
 	char *precision, *precision_met; /* [run] precision asked ("" if none), "yes"/"no" */
 	int start_day;                   /* [run] start: 0 = Monday */
 	rtable ev;                       /* events.csv (empty if absent) */
+	rtable res;                      /* resolvers.csv (empty if absent) */
 	int nans;                        /* [report] answer: the figures, from answer.csv */
 	char **ans, **ans_words, **ans_unit;
 	rs_image *image;

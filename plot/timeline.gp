@@ -1,11 +1,13 @@
 # timeline.gp - one study point over time: deliveries per server and
 # bounces per reason (stacked), sessions against capacity, queues.
-# Variables: name, p (point), label<p>, servers (names), cap<i>
+# Variables: name, p (point), label<p>, servers (names), backups (the
+# backup servers' names), cap<i>
 # (sessions of server i), reasons (bounce reasons seen), t1 (hours),
 # start (the day of time 0), nev, evt<i>, evl<i> (the timeline's changes).
 f = "timeseries.csv"
 ns = words(servers)
 nr = words(reasons)
+nb = words(backups)
 dcol(i) = "delivered_".word(servers, i)
 bcol(i) = "bounced_".word(reasons, i)
 do for [fmt in "png svg"] {
@@ -44,10 +46,27 @@ do for [fmt in "png svg"] {
         for [i=1:ns] value(sprintf("cap%d", i)) with lines dt 2 lw 1.5 lc i title word(servers, i)." capacity"
     set offsets 0, 0, 0, 0
     set ylabel "messages queued"
-    plot f using "t_h":(column("point") == p ? column("queued_senders") : NaN) with steps lw 2 lc 1 \
-            title "at senders", \
-        f using "t_h":(column("point") == p ? column("queued_backups") : NaN) with steps lw 2 lc 2 \
-            title "at backup MX"
+    set yrange [0:1<*]
+    if (nb == 0) {
+        plot f using "t_h":(column("point") == p ? column("queued_senders") : NaN) \
+            with steps lw 2 lc 1 title "at senders"
+    } else {
+        set y2label "MB (dashed)" offset -1, 0
+        set y2tics
+        set y2range [0:*]
+        set key inside left top
+        plot f using "t_h":(column("point") == p ? column("queued_senders") : NaN) \
+                with steps lw 2 lc 1 title "at senders", \
+            for [i=1:nb] f using "t_h":(column("point") == p ? \
+                column("queue_".word(backups, i)) : NaN) \
+                with steps lw 2 lc i+1 title "at ".word(backups, i), \
+            for [i=1:nb] f using "t_h":(column("point") == p ? \
+                column("queue_bytes_".word(backups, i)) / 1e6 : NaN) axes x1y2 \
+                with steps lw 1.5 dt 2 lc i+1 title word(backups, i)." MB"
+        unset y2tics
+        unset y2label
+        set key outside right top vertical
+    }
     unset multiplot
     unset output
 }

@@ -78,6 +78,34 @@ void *tab_get(tab *t, uint64_t key, bool *created)
 	return key_at(t, i) + 1;
 }
 
+void *tab_find(tab *t, uint64_t key)
+{
+	size_t i = find(t, key + 1);
+	return *key_at(t, i) ? key_at(t, i) + 1 : NULL;
+}
+
+void tab_del(tab *t, uint64_t key)
+{
+	size_t m = t->cap - 1, i = find(t, key + 1);
+	if (!*key_at(t, i))
+		return;
+	/* backward-shift deletion (Knuth vol. 3, 6.4, Algorithm R) */
+	for (size_t j = (i + 1) & m;; j = (j + 1) & m) {
+		uint64_t k = *key_at(t, j);
+		if (!k)
+			break;
+		size_t home = (size_t)rng_mix(k) & m;
+		/* j's entry may move to the hole at i unless its home lies
+		 * cyclically in (i, j] */
+		if ((j > i && (home <= i || home > j)) || (j < i && home <= i && home > j)) {
+			memcpy(key_at(t, i), key_at(t, j), t->slot);
+			i = j;
+		}
+	}
+	memset(key_at(t, i), 0, t->slot);
+	t->n--;
+}
+
 void tab_prefetch(const tab *t, uint64_t key)
 {
 	__builtin_prefetch(key_at(t, (size_t)rng_mix(key + 1) & (t->cap - 1)));

@@ -4,7 +4,7 @@
  *
  * Invariant: load stays at most 1/2 (the table doubles before); lookups are
  * O(1) expected. Values are zeroed when created; pointers returned stay
- * valid until the next insertion.
+ * valid until the next insertion or deletion.
  */
 #ifndef MX_TABLE_H
 #define MX_TABLE_H
@@ -22,6 +22,13 @@ void tab_free(tab *t);
 /* Finds key's value, creating a zeroed one (and setting *created) if
  * absent. Aborts when out of memory. */
 void *tab_get(tab *t, uint64_t key, bool *created);
+
+/* key's value, or NULL if absent. */
+void *tab_find(tab *t, uint64_t key);
+
+/* Removes key (if present), shifting later entries of its probe run back
+ * so no tombstone is left. */
+void tab_del(tab *t, uint64_t key);
 
 /* Starts fetching key's slot into the CPU cache (a hint; no effect on
  * results). */

@@ -57,6 +57,12 @@ for f in tests/bad/*.ini; do
 	else bad "$f: want exit 2 and '$want', got $rc: $(head -1 "$T/err")"; fi
 done
 
+# --- a backup smaller than one message: a warning, and the run goes on
+printf '[run]\nduration = 1h\n[domain example.com]\nmx = 10 a.example, 20 b.example\n[server a]\nhost = a.example\n[server b]\nhost = b.example\nkind = backup\nqueue_bytes_limit = 1MB\n' >"$T/tiny.ini"
+"$MX" run -q -o "$T/tiny" "$T/tiny.ini" 2>"$T/err"; rc=$?
+check "a backup smaller than one message: warning with file:line, run goes on" \
+	sh -c "test $rc -eq 0 && grep -q 'tiny.ini:10: warning: backup .b. stores 1000000 bytes' '$T/err' && test -s '$T/tiny/tiny/summary.csv'"
+
 # --- mutated scenarios: a message and exit 2, or a valid scenario; never a crash
 python3 - "$MX" "$T" <<'PY'; check "100 mutated scenarios: exit 0 or 2, no crash" test $? -eq 0
 import glob, random, subprocess, sys

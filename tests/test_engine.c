@@ -7,6 +7,7 @@
 #include "../sim/engine.h"
 #include "../sim/pq.h"
 #include "../sim/rng.h"
+#include "../sim/table.h"
 
 #include <stdlib.h>
 
@@ -217,6 +218,42 @@ static void end_of_run_is_an_event(void **state)
 }
 
 static int samples;
+/* Random insertions and deletions over a small key space (long probe
+ * runs, wrapping at the table's end) against a plain array. */
+static void table_matches_reference(void **state)
+{
+	(void)state;
+	enum { KEYS = 3000, OPS = 200000 };
+	static long ref[KEYS]; /* 0: absent, else the value */
+	tab *t = tab_new(sizeof(long));
+	uint64_t x = 12345;
+	for (int op = 0; op < OPS; op++) {
+		x = rng_mix(x);
+		uint64_t k = x % KEYS;
+		bool created;
+		if ((x >> 32) % 3 == 0) {
+			tab_del(t, k);
+			ref[k] = 0;
+		} else {
+			long *v = tab_get(t, k, &created);
+			assert_int_equal(created, ref[k] == 0);
+			if (created)
+				*v = ref[k] = op + 1;
+			assert_int_equal(*v, ref[k]);
+		}
+		if (op % 1000 == 0)
+			for (uint64_t j = 0; j < KEYS; j++) {
+				long *v = tab_get(t, j, &created);
+				assert_int_equal(created, ref[j] == 0);
+				if (created)
+					tab_del(t, j);
+				else
+					assert_int_equal(*v, ref[j]);
+			}
+	}
+	tab_free(t);
+}
+
 static void sample(sim *s, void *subject, void *object)
 {
 	(void)subject;
@@ -243,6 +280,7 @@ int main(void)
 		cmocka_unit_test(ties_run_fifo),
 		cmocka_unit_test(order_is_time_then_sequence),
 		cmocka_unit_test(pq_matches_reference),
+		cmocka_unit_test(table_matches_reference),
 		cmocka_unit_test(cancel_removes_event),
 		cmocka_unit_test(clock_is_exact_over_weeks),
 		cmocka_unit_test(end_of_run_is_an_event),

@@ -34,8 +34,11 @@ typedef struct {
 	mdl_server servers[NSERVERS];
 	bool accepts[NSERVERS];
 	const res_profile *resolver[2000];
-	mta_profile profiles[1];
-	double share[1];
+	int res_class[2000];
+	const char *class_name[2];
+	double class_share[2];
+	mta_profile profiles[2];
+	double share[2];
 	mdl_event events[8];
 } fixture;
 
@@ -102,10 +105,18 @@ static void fixture_init(fixture *f, int nresolvers, int nsenders, double rate, 
 	for (int i = 0; i < NSERVERS; i++)
 		f->accepts[i] = true;
 	c->accepts = f->accepts;
-	for (int i = 0; i < nresolvers; i++)
+	for (int i = 0; i < nresolvers + 1; i++) /* + 1: the backup's */
 		f->resolver[i] = res_builtin("honour");
-	c->nresolvers = nresolvers;
+	c->nresolvers = nresolvers + 1;
+	c->nsender_resolvers = nresolvers;
+	f->servers[S_BACKUP].relay_resolver = nresolvers;
 	c->resolver = f->resolver;
+	f->class_name[0] = "honour";
+	f->class_share[0] = 1;
+	c->nclasses = 1;
+	c->class_name = f->class_name;
+	c->class_share = f->class_share;
+	c->res_class = f->res_class;
 	c->resolver_zipf = 0;
 	c->nsenders = nsenders;
 	c->sender_zipf = 0;
@@ -115,6 +126,7 @@ static void fixture_init(fixture *f, int nresolvers, int nsenders, double rate, 
 	f->share[0] = 1;
 	c->profile_share = f->share;
 	c->rate = rate;
+	c->traffic_stop = SIM_NEVER;
 	c->size = dist_const(10000);
 	c->events = f->events;
 }
@@ -759,6 +771,311 @@ static void created_host_is_negatively_cached(void **state)
 	assert_true(fabs(m - want) < fmax(2 * h, 0.06 * want));
 }
 
+/* ---- failure semantics (issue: senders fail as real MTAs do) --------- */
+
+/* What a run's trace shows: deliveries (when, to which server, born when)
+ * and attempts (when). */
+typedef struct {
+	int nd, na;
+	struct {
+		sim_time at, birth;
+		int server;
+	} d[20000];
+	sim_time a[20000];
+} log_t;
+
+static void trace_log(void *ctx, const mdl_trace *t)
+{
+	log_t *l = ctx;
+	if (t->kind == TRACE_DELIVERED && l->nd < 20000) {
+		l->d[l->nd].at = t->now;
+		l->d[l->nd].birth = t->birth;
+		l->d[l->nd++].server = t->server;
+	}
+	if (t->kind == TRACE_ATTEMPT && l->na < 20000)
+		l->a[l->na++] = t->now;
+}
+
+static log_t the_log;
+
+/* The primary (MX 10) drops packets from t0 to t1; a second final server
+ * is MX 20. One sender of the given profile. */
+static void primary_drops(fixture *f, const char *profile, sim_time t0, sim_time t1)
+{
+	fixture_init(f, 1, 1, 0.2, SIM_HOUR);
+	f->initial[0] = mx2(H_OLD, H_SECOND, SIM_HOUR);
+	f->profiles[0] = *mta_builtin(profile);
+	f->c.duration = t1 + 2 * SIM_HOUR;
+	add_event(f, (mdl_event){.at = t0, .kind = EV_DOWN, .server = S_OLD});
+	add_event(f, (mdl_event){.at = t1, .kind = EV_UP, .server = S_OLD});
+	memset(&the_log, 0, sizeof the_log);
+	f->c.trace = trace_log;
+	f->c.trace_ctx = &the_log;
+}
+
+/* A connect timeout is known only when it expires: no mail reaches the
+ * second MX before t0 + smtp_connect_timeout (Postfix 30 s, Exim 5 min). */
+static void timeout_takes_its_time(void **state)
+{
+	(void)state;
+	const char *prof[] = {"postfix", "exim"};
+	for (int k = 0; k < 2; k++) {
+		fixture f;
+		sim_time t0 = SIM_HOUR, t1 = 2 * SIM_HOUR;
+		primary_drops(&f, prof[k], t0, t1);
+		mdl_result r;
+		assert_int_equal(run(&f, 1, &r), 0);
+		sim_time first = SIM_NEVER;
+		for (int i = 0; i < the_log.nd; i++)
+			if (the_log.d[i].server == S_SECOND && the_log.d[i].at < first)
+				first = the_log.d[i].at;
+		sim_time want = t0 + mta_builtin(prof[k])->connect_timeout;
+		print_message("%s: first delivery to MX 20 at t0 + %.1f s (timeout %.0f s)\n",
+			      prof[k], (double)(first - t0) / SIM_SEC,
+			      (double)(want - t0) / SIM_SEC);
+		assert_true(first >= want && first < t1);
+		assert_int_equal(r.bounced, 0);
+		mdl_result_free(&r);
+	}
+}
+
+/* Postfix keeps no per-host memory: the first message after the primary
+ * returns goes to the primary. Exim's retry record for the host makes it
+ * skip the primary until the host's retry time. */
+static void failure_memory_by_profile(void **state)
+{
+	(void)state;
+	for (int exim = 0; exim < 2; exim++) {
+		fixture f;
+		sim_time t0 = SIM_HOUR, t1 = 2 * SIM_HOUR;
+		primary_drops(&f, exim ? "exim" : "postfix", t0, t1);
+		mdl_result r;
+		assert_int_equal(run(&f, 2, &r), 0);
+		int after_second = 0, after = 0;
+		for (int i = 0; i < the_log.nd; i++)
+			if (the_log.d[i].birth > t1) {
+				after++;
+				after_second += the_log.d[i].server == S_SECOND;
+			}
+		print_message("%s: %d of %d messages born after the return went to MX 20\n",
+			      exim ? "exim" : "postfix", after_second, after);
+		assert_true(after > 100);
+		if (exim)
+			assert_true(after_second > 0 && r.deferrals[DEFER_DEAD] > 0);
+		else
+			assert_int_equal(after_second, 0);
+		mdl_result_free(&r);
+	}
+}
+
+/* Postfix throttles a destination after a failed cohort: the queue run's
+ * batch fails at once (refused), the destination is skipped for
+ * minimal_backoff_time (mail deferred untried), and the backlog is
+ * delivered at a queue run (the sender's 300 s grid) once it has passed. */
+static void throttle_resumes_on_grid(void **state)
+{
+	(void)state;
+	fixture f;
+	fixture_init(&f, 1, 1, 0.05, SIM_HOUR);
+	f.servers[S_OLD].down_refuses = true;
+	sim_time t0 = 2 * SIM_HOUR, t1 = 4 * SIM_HOUR + 7 * SIM_MIN, grid = 300 * SIM_SEC;
+	f.c.duration = 8 * SIM_HOUR;
+	add_event(&f, (mdl_event){.at = t0, .kind = EV_DOWN, .server = S_OLD});
+	add_event(&f, (mdl_event){.at = t1, .kind = EV_UP, .server = S_OLD});
+	memset(&the_log, 0, sizeof the_log);
+	f.c.trace = trace_log;
+	f.c.trace_ctx = &the_log;
+	mdl_result r;
+	assert_int_equal(run(&f, 4, &r), 0);
+	assert_true(r.deferrals[DEFER_THROTTLED] > 0);
+	/* a batch (>= 4 attempts at one instant) in the outage throttles:
+	 * no attempt for the next 300 s */
+	sim_time last_batch = -1;
+	for (int i = 0; i + 3 < the_log.na; i++) {
+		sim_time t = the_log.a[i];
+		if (t < t0 || t >= t1 || the_log.a[i + 3] != t || (i && the_log.a[i - 1] == t))
+			continue;
+		last_batch = t;
+		for (int j = i + 4; j < the_log.na && the_log.a[j] < t + grid; j++)
+			assert_true(the_log.a[j] == t);
+	}
+	assert_true(last_batch >= t0);
+	/* the backlog (mail born in the outage, all of it retried): from a
+	 * queue run on (then as its slots free), none before the throttle
+	 * ended */
+	sim_time first = SIM_NEVER;
+	int n = 0;
+	for (int i = 0; i < the_log.nd; i++) {
+		sim_time at = the_log.d[i].at - SIM_SEC - 1; /* its session: 1 s */
+		if (the_log.d[i].birth < t0 || the_log.d[i].birth >= t1)
+			continue;
+		n++;
+		first = at < first ? at : first;
+		assert_true(at >= t1 && at >= last_batch + grid);
+	}
+	assert_int_equal((first - last_batch) % grid, 0);
+	print_message("last throttling batch at %.0f s; %d of the backlog delivered from %.0f s\n",
+		      (double)last_batch / SIM_SEC, n, (double)first / SIM_SEC);
+	assert_true(n > 300);
+	assert_int_equal(r.bounced, 0);
+	mdl_result_free(&r);
+}
+
+/* Deliveries in progress never exceed a destination's slots (Postfix: 20
+ * after slow start from 5) or a sender's total. */
+static void slots_bound_deliveries(void **state)
+{
+	(void)state;
+	for (int total = 0; total < 2; total++) {
+		fixture f;
+		fixture_init(&f, 1, 1, 2, SIM_HOUR); /* 2/s x 60 s: 120 wanted */
+		f.servers[S_OLD].session_time = dist_const(60);
+		f.servers[S_OLD].bandwidth = 0;
+		if (total)
+			f.profiles[0].slots_total = 7;
+		f.c.duration = 6 * SIM_HOUR;
+		mdl_result r;
+		assert_int_equal(run(&f, 5, &r), 0);
+		double want = total ? 7 : 20;
+		print_message("peak sessions %g (slots %g), longest slot wait %.0f s\n",
+			      r.server[S_OLD].peak_sessions, want, r.slot_wait_max_s);
+		assert_true(r.server[S_OLD].peak_sessions == want);
+		assert_true(r.slot_wait_max_s > 0 && r.slot_wait_s > 0);
+		mdl_result_free(&r);
+	}
+}
+
+/* A backup whose queue is full answers 452: the senders keep the rest;
+ * nothing is lost and the backup's peak is exactly its limit, in
+ * messages and bytes. */
+static void full_backup_answers_452(void **state)
+{
+	(void)state;
+	fixture f;
+	fixture_init(&f, 20, 200, 0.1, SIM_HOUR);
+	f.initial[0] = mx2(H_OLD, H_BACKUP, SIM_HOUR);
+	f.servers[S_BACKUP].queue_limit = 300;
+	sim_time t0 = 2 * SIM_HOUR;
+	add_event(&f, (mdl_event){.at = t0, .kind = EV_DOWN, .server = S_OLD});
+	add_event(&f, (mdl_event){.at = t0 + 4 * SIM_HOUR, .kind = EV_UP, .server = S_OLD});
+	mdl_result r;
+	assert_int_equal(run(&f, 6, &r), 0);
+	print_message("452 replies %llu, backup peak %llu messages, %.0f bytes\n",
+		      (unsigned long long)r.server[S_BACKUP].storage_full,
+		      (unsigned long long)r.server[S_BACKUP].peak_queue,
+		      r.server[S_BACKUP].peak_queue_bytes);
+	assert_true(r.server[S_BACKUP].storage_full > 0);
+	assert_int_equal(r.server[S_BACKUP].peak_queue, 300);
+	assert_true(r.server[S_BACKUP].peak_queue_bytes == 300 * 10000.0);
+	assert_true(r.deferrals[DEFER_STORAGE] > 0);
+	assert_int_equal(r.bounced, 0);
+	assert_int_equal(r.queued_senders + r.queued_backups, 0);
+	assert_int_equal(r.delivered, r.submitted);
+	mdl_result_free(&r);
+}
+
+/* A backup that cannot relay within its own queue lifetime bounces, and
+ * those bounces are counted apart from the senders' expiries. */
+static void backup_lifetime_bounces_apart(void **state)
+{
+	(void)state;
+	fixture f;
+	fixture_init(&f, 20, 200, 0.05, SIM_HOUR);
+	f.initial[0] = mx2(H_OLD, H_BACKUP, SIM_HOUR);
+	f.profiles[1] = *mta_builtin("postfix");
+	f.profiles[1].lifetime = SIM_HOUR;
+	f.c.nprofiles = 2;
+	f.servers[S_BACKUP].relay_profile = 1;
+	add_event(&f, (mdl_event){.at = SIM_HOUR, .kind = EV_DOWN, .server = S_OLD});
+	add_event(&f, (mdl_event){.at = 6 * SIM_HOUR, .kind = EV_UP, .server = S_OLD});
+	mdl_result r;
+	assert_int_equal(run(&f, 7, &r), 0);
+	assert_true(r.bounces[BOUNCE_BACKUP_EXPIRED] > 0);
+	assert_int_equal(r.bounces[BOUNCE_EXPIRED], 0);
+	mdl_result_free(&r);
+}
+
+/* Fixed arrivals between start and stop: exactly rate x (stop - start),
+ * evenly spaced. */
+static void fixed_arrivals_in_window(void **state)
+{
+	(void)state;
+	fixture f;
+	fixture_init(&f, 1, 1, 0.1, SIM_HOUR);
+	f.c.fixed_arrivals = true;
+	f.c.traffic_start = SIM_HOUR;
+	f.c.traffic_stop = 3 * SIM_HOUR;
+	f.c.duration = 4 * SIM_HOUR;
+	memset(&the_log, 0, sizeof the_log);
+	f.c.trace = trace_log;
+	f.c.trace_ctx = &the_log;
+	mdl_result r;
+	assert_int_equal(run(&f, 8, &r), 0);
+	assert_int_equal(r.submitted, 720);
+	for (int i = 0; i < the_log.na; i++)
+		assert_int_equal(the_log.a[i], SIM_HOUR + i * 10 * SIM_SEC);
+	mdl_result_free(&r);
+}
+
+/* Caches pinned at half their lifetime at time 0: every resolver holds
+ * the old MX for exactly TTL / 2, then the new one. */
+static void cache_pinned_switches_at_once(void **state)
+{
+	(void)state;
+	fixture f;
+	fixture_init(&f, 50, 500, 5, 20 * SIM_MIN);
+	f.c.cache_start = RES_START_AGE;
+	f.c.cache_age = 0.5;
+	f.c.bucket = SIM_MIN;
+	f.c.duration = SIM_HOUR;
+	add_event(&f, (mdl_event){.at = 1, .kind = EV_MX, .answer = mx1(H_NEW, 20 * SIM_MIN)});
+	mdl_result r;
+	assert_int_equal(run(&f, 9, &r), 0);
+	for (int b = 0; b < 20; b++)
+		assert_true(col(&r, b, TS_OLD_MX_SHARE) == (b < 10 ? 1 : 0));
+	mdl_result_free(&r);
+	f.c.cache_start = RES_START_EMPTY; /* every first lookup fetches */
+	assert_int_equal(run(&f, 9, &r), 0);
+	assert_true(col(&r, 0, TS_OLD_MX_SHARE) < 0.01);
+	mdl_result_free(&r);
+}
+
+/* Mail to the old provider after a change is attributed to the class of
+ * the resolver that answered: honouring resolvers stop at the TTL, a 1 h
+ * floor carries on for up to an hour. */
+static void old_mail_attributed_to_resolvers(void **state)
+{
+	(void)state;
+	fixture f;
+	int nres = 100;
+	fixture_init(&f, nres, 1000, 2, 5 * SIM_MIN);
+	f.class_name[1] = "floor-1h";
+	f.class_share[0] = f.class_share[1] = 0.5;
+	f.c.nclasses = 2;
+	for (int i = nres / 2; i < nres; i++) {
+		f.resolver[i] = res_builtin("floor-1h");
+		f.res_class[i] = 1;
+	}
+	sim_time t0 = 2 * SIM_HOUR;
+	f.c.duration = t0 + 2 * SIM_HOUR;
+	f.cutover[0] = t0;
+	add_event(&f, (mdl_event){.at = t0, .kind = EV_MX, .answer = mx1(H_NEW, 5 * SIM_MIN)});
+	mdl_result r;
+	assert_int_equal(run(&f, 10, &r), 0);
+	print_message("old after: honour %llu (last %.0f s), floor-1h %llu (last %.0f s)\n",
+		      (unsigned long long)r.class_old_after[0], r.class_old_last[0],
+		      (unsigned long long)r.class_old_after[1], r.class_old_last[1]);
+	assert_true(r.class_old_last[0] <= 300 + 60);
+	assert_true(r.class_old_last[1] > 45 * 60 && r.class_old_last[1] <= 3600 + 60);
+	assert_int_equal(r.class_old_after[0] + r.class_old_after[1], r.delivered_old_after);
+	assert_int_equal(r.old_after_nonhonouring, r.class_old_after[1]);
+	assert_true(r.old_last_honouring == r.class_old_last[0]);
+	/* the floor's share: about (1 h / 2) / (5 min / 2 + 1 h / 2) */
+	double share = (double)r.class_old_after[1] / (double)r.delivered_old_after;
+	assert_true(share > 0.85 && share < 0.97);
+	mdl_result_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -784,6 +1101,15 @@ int main(void)
 		cmocka_unit_test(random_outages_match_availability),
 		cmocka_unit_test(address_change_follows_address_ttl),
 		cmocka_unit_test(created_host_is_negatively_cached),
+		cmocka_unit_test(timeout_takes_its_time),
+		cmocka_unit_test(failure_memory_by_profile),
+		cmocka_unit_test(throttle_resumes_on_grid),
+		cmocka_unit_test(slots_bound_deliveries),
+		cmocka_unit_test(full_backup_answers_452),
+		cmocka_unit_test(backup_lifetime_bounces_apart),
+		cmocka_unit_test(fixed_arrivals_in_window),
+		cmocka_unit_test(cache_pinned_switches_at_once),
+		cmocka_unit_test(old_mail_attributed_to_resolvers),
 	};
 	return cmocka_run_group_tests_name("model", tests, NULL, NULL);
 }

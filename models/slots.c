@@ -1,0 +1,271 @@
+/*
+ * slots.c - a sending MTA's delivery slots, and what it remembers of a
+ * destination, as Postfix's queue manager keeps them (src/qmgr/
+ * qmgr_queue.c, qmgr_deliver.c; defaults in src/global/mail_params.h).
+ *
+ * Per (holder, domain) a destination queue has a concurrency window: it
+ * starts at slots_initial, grows by one per delivery that ends without a
+ * failure of the site (while below slots_max and below the deliveries in
+ * progress + slots_initial: qmgr_queue_unthrottle) and shrinks by one,
+ * not below 1, per delivery deferred for the site (connection refused or
+ * timed out, 421, temporary DNS failure: smtp_trouble.c's site failures;
+ * qmgr_queue_throttle). With MEMORY_DESTINATION each such failure also adds
+ * 1/window to a failed-cohort count that a success resets; a full cohort
+ * throttles the destination for dead_time (minimal_backoff_time): its
+ * waiting mail is deferred at once (qmgr_defer_todo) and new mail deferred
+ * without trying until the time passes or a delivery in progress succeeds.
+ * A destination queue lives while mail is in progress or waiting for it,
+ * or while it is throttled, as Postfix frees an empty in-core queue: so a
+ * trickle of single failing messages is each tried. An emptied queue lasts
+ * to the end of the instant (a cleanup event then): retries of one queue
+ * run come at one instant and, as in Postfix's active queue, form one
+ * cohort even where each attempt fails at once (a refused connection). On top, a holder runs
+ * at most slots_total deliveries at once (default_process_limit; a backup:
+ * relay_sessions). Profiles with neither window nor throttle skip the
+ * destination queue.
+ *
+ * The throttle's timer is read lazily (at the next use of the queue),
+ * which is what the timer would have done: reset window and count.
+ *
+ * Invariant: a holder's (and a destination's) active count is the number
+ * of its messages with m->slotted; a waiting message (SLOT_WAIT) is in
+ * exactly one wait list: its destination's (window full) or its holder's
+ * (slots_total full; h->listed while that list may be non-empty).
+ *
+ *            slot_take(): room            slot_release()
+ *   QUEUED ------------------> slotted ----------------> a waiter slotted,
+ *     |                                                   mail_slot_go()
+ *     | slot_take(): window or holder full
+ *     +--------------------------------> SLOT_WAIT --wake()--> slotted
+ *     | slot_take(): throttled               | throttle()
+ *     +--> mail_suspend(): deferred <--------+
+ */
+#include "mail_impl.h"
+
+#include <stdint.h>
+
+typedef struct {
+	msg *head, *tail;         /* waiting, first come first served */
+	sim_time throttled_until; /* 0: not throttled */
+	float fail_cohorts;
+	uint32_t active;
+	uint16_t window;
+	uint8_t idle; /* emptied this instant: a cleanup is scheduled */
+} dest;
+
+_Static_assert(sizeof(uintptr_t) >= sizeof(uint64_t), "a queue's key travels as an event's object");
+
+#define HOLDER_LIST 0xffffffffu /* the key's domain part of a holder's list */
+
+static uint64_t key(int holder, uint32_t domain)
+{
+	return (uint64_t)(uint32_t)holder << 32 | domain;
+}
+
+void slot_init(world *w)
+{
+	w->dests = tab_new(sizeof(dest));
+}
+
+void slot_free(world *w)
+{
+	tab_free(w->dests);
+}
+
+static bool uses_dest(const mta_profile *p)
+{
+	return p->slots_initial > 0 || p->memory == MEMORY_DESTINATION;
+}
+
+static uint32_t total_of(const world *w, int holder)
+{
+	const relay *rl = relay_of((world *)w, holder);
+	return rl ? (uint32_t)w->c->servers[rl->server].relay_sessions
+		  : (uint32_t)profile_of(w, holder)->slots_total;
+}
+
+static void push(dest *d, msg *m, sim_time now)
+{
+	m->next = NULL;
+	if (d->tail)
+		d->tail->next = m;
+	else
+		d->head = m;
+	d->tail = m;
+	m->wait_since = now;
+}
+
+static msg *pop(dest *d, sim_time now)
+{
+	msg *m = d->head;
+	d->head = m->next;
+	if (!d->head)
+		d->tail = NULL;
+	m->waited += now - m->wait_since;
+	return m;
+}
+
+/* The throttle's timer, read lazily (qmgr_queue_unthrottle_wrapper). */
+static void timer(dest *d, const mta_profile *p, sim_time now)
+{
+	if (d->throttled_until && now >= d->throttled_until) {
+		d->throttled_until = 0;
+		d->fail_cohorts = 0;
+		d->window = (uint16_t)(d->active ? d->active : (uint32_t)p->slots_initial);
+	}
+}
+
+/* The end of the instant a queue emptied in: it goes unless used again.
+ * The object is the queue's key (not a pointer: queues move). */
+static void cleanup(sim *s, void *subject, void *object)
+{
+	(void)s;
+	world *w = subject;
+	uint64_t k = (uint64_t)(uintptr_t)object;
+	dest *d = tab_find(w->dests, k);
+	if (d && d->idle && !d->active && !d->head && !d->throttled_until)
+		tab_del(w->dests, k);
+}
+
+static void schedule_cleanup(world *w, dest *d, uint64_t k)
+{
+	if (d->idle)
+		return;
+	d->idle = 1;
+	sim_at(w->s, sim_now(w->s), cleanup, w, (void *)(uintptr_t)k);
+}
+
+static dest *dest_get(world *w, const msg *m, const mta_profile *p, sim_time now)
+{
+	bool created;
+	dest *d = tab_get(w->dests, key(m->holder, (uint32_t)m->domain), &created);
+	if (created)
+		d->window = (uint16_t)p->slots_initial;
+	d->idle = 0;
+	timer(d, p, now);
+	return d;
+}
+
+slot_verdict slot_take(world *w, msg *m)
+{
+	const mta_profile *p = profile_of(w, m->holder);
+	sim_time now = sim_now(w->s);
+	dest *d = NULL;
+	if (uses_dest(p)) {
+		d = dest_get(w, m, p, now);
+		if (d->throttled_until)
+			return SLOT_THROTTLED;
+		if (p->slots_initial && d->active >= d->window) {
+			push(d, m, now);
+			return SLOT_WAITING;
+		}
+	}
+	mta *h = &w->mtas[m->holder];
+	uint32_t total = total_of(w, m->holder);
+	if (total && h->active >= total) {
+		bool created; /* d is not used after this insertion */
+		push(tab_get(w->dests, key(m->holder, HOLDER_LIST), &created), m, now);
+		h->listed = 1;
+		return SLOT_WAITING;
+	}
+	if (d)
+		d->active++;
+	h->active++;
+	m->slotted = true;
+	return SLOT_GO;
+}
+
+/* Feedback of a delivery that ended (qmgr_queue_unthrottle on success,
+ * qmgr_queue_throttle on a site failure); true if it throttled d. */
+static bool feedback(dest *d, const mta_profile *p, bool site_fail, sim_time now)
+{
+	if (!site_fail) {
+		d->fail_cohorts = 0;
+		if (d->throttled_until) { /* back from the almost grave */
+			d->throttled_until = 0;
+			d->window = (uint16_t)(d->active ? d->active : (uint32_t)p->slots_initial);
+		} else if (d->window < p->slots_max &&
+			   d->window < d->active + (uint32_t)p->slots_initial) {
+			d->window++;
+		}
+		return false;
+	}
+	if (d->throttled_until || !p->slots_initial)
+		return false;
+	d->fail_cohorts += 1.0f / (float)d->window;
+	if (p->memory == MEMORY_DESTINATION && d->fail_cohorts >= 1) {
+		d->throttled_until = now + p->dead_time;
+		return true;
+	}
+	if (d->window > 1)
+		d->window--;
+	return false;
+}
+
+/* Hands freed slots to waiters: the destination's first (if its window
+ * has room), then the holder's in order. */
+static void wake(world *w, int holder, int domain, sim_time now)
+{
+	mta *h = &w->mtas[holder];
+	uint32_t total = total_of(w, holder);
+	bool created;
+	if (domain >= 0) {
+		dest *d = tab_get(w->dests, key(holder, (uint32_t)domain), &created);
+		if (d->head && d->active < d->window && (!total || h->active < total)) {
+			msg *m = pop(d, now);
+			d->active++;
+			h->active++;
+			m->slotted = true;
+			mail_slot_go(w, m);
+		}
+		if (!d->active && !d->head && !d->throttled_until)
+			schedule_cleanup(w, d, key(holder, (uint32_t)domain));
+	}
+	while (h->listed && h->active < total) {
+		dest *hl = tab_get(w->dests, key(holder, HOLDER_LIST), &created);
+		if (!hl->head) {
+			tab_del(w->dests, key(holder, HOLDER_LIST));
+			h->listed = 0;
+			return;
+		}
+		msg *m = pop(hl, now);
+		switch (slot_take(w, m)) {
+		case SLOT_GO:
+			mail_slot_go(w, m);
+			break;
+		case SLOT_THROTTLED:
+			mail_suspend(w, m);
+			break;
+		case SLOT_WAITING:
+			break;
+		}
+	}
+}
+
+void slot_release(world *w, msg *m)
+{
+	if (!m->slotted)
+		return;
+	m->slotted = false;
+	const mta_profile *p = profile_of(w, m->holder);
+	sim_time now = sim_now(w->s);
+	w->mtas[m->holder].active--;
+	msg *suspended = NULL;
+	if (uses_dest(p)) {
+		dest *d = dest_get(w, m, p, now);
+		bool throttled = feedback(d, p, m->site_fail, now);
+		d->active--;
+		if (throttled) { /* qmgr_defer_todo */
+			suspended = d->head;
+			for (msg *x = d->head; x; x = x->next)
+				x->waited += now - x->wait_since;
+			d->head = d->tail = NULL;
+		}
+	}
+	wake(w, m->holder, uses_dest(p) ? m->domain : -1, now);
+	while (suspended) {
+		msg *x = suspended;
+		suspended = x->next;
+		mail_suspend(w, x);
+	}
+}
