@@ -8,7 +8,6 @@
 #include "mail_impl.h"
 #include "../sim/rng.h"
 #include "../sim/xalloc.h"
-#include "../sim/zipf.h"
 
 #include <gsl/gsl_randist.h>
 #include <math.h>
@@ -38,31 +37,32 @@ static void assign_classes(const mdl_config *c, int *cls)
 	free(got);
 }
 
-/* A resolver of class k for each sender: the class's members by Zipf rank
- * (a few big shared resolvers, many small ones). */
+/* A resolver of its class for each sender: among the class's resolvers
+ * by their Zipf weight (rank r: r^-zipf over all resolvers), so the big
+ * shared resolvers serve many senders, as without classes. */
 static void pick_resolvers(world *w, const int *cls)
 {
 	const mdl_config *c = w->c;
-	int *members = xcalloc((size_t)c->nresolvers, sizeof *members);
-	int *start = xcalloc((size_t)c->nclasses + 1, sizeof *start);
-	for (int i = 0; i < c->nsender_resolvers; i++)
-		start[c->res_class[i] + 1]++;
-	for (int k = 0; k < c->nclasses; k++)
-		start[k + 1] += start[k];
-	int *fill = xcalloc((size_t)c->nclasses, sizeof *fill);
-	for (int i = 0; i < c->nsender_resolvers; i++) {
-		int k = c->res_class[i];
-		members[start[k] + fill[k]++] = i;
+	int n = c->nsender_resolvers;
+	int *members = xcalloc((size_t)n, sizeof *members);
+	double *wt = xcalloc((size_t)n, sizeof *wt);
+	for (int k = 0; k < c->nclasses; k++) {
+		int m = 0;
+		for (int r = 0; r < n; r++)
+			if (c->res_class[r] == k) {
+				members[m] = r;
+				wt[m++] = pow(r + 1, -c->resolver_zipf);
+			}
+		if (!m)
+			continue;
+		gsl_ran_discrete_t *t = gsl_ran_discrete_preproc((size_t)m, wt);
+		for (int i = 0; i < c->nsenders; i++)
+			if (cls[i] == k)
+				w->mtas[i].resolver = (uint32_t)
+					members[gsl_ran_discrete(w->rng[STREAM_SETUP], t)];
+		gsl_ran_discrete_free(t);
 	}
-	for (int i = 0; i < c->nsenders; i++) {
-		int k = cls[i];
-		zipf z;
-		zipf_init(&z, (unsigned long)(start[k + 1] - start[k]), c->resolver_zipf);
-		w->mtas[i].resolver =
-			(uint32_t)members[start[k] + (int)zipf_draw(&z, w->rng[STREAM_SETUP])];
-	}
-	free(fill);
-	free(start);
+	free(wt);
 	free(members);
 }
 

@@ -95,25 +95,35 @@ static int class_of(scn *s, const char *name)
 	return c->nclasses++;
 }
 
-/* About n resolvers over the classes by share, at least one each (so a
- * class of a small share exists even among few resolvers); returns how
- * many. The senders' traffic is split by share in run.c. */
+/* n resolvers in rank order (rank r carries r^-zipf of the senders) over
+ * the classes: each to the class furthest below its share of the weight
+ * so far, so the big shared resolvers go to the big classes and every
+ * class's resolvers carry its share; a class left without one gets one
+ * more at the end. Returns how many. */
 static int class_members(scn *s, long n, int nbackup)
 {
 	mdl_config *c = &s->c;
-	int k = c->nclasses, *count = xcalloc((size_t)k, sizeof *count), total = 0;
-	for (int i = 0; i < k; i++) {
-		count[i] = (int)lround((double)n * s->class_share[i]);
-		total += count[i] = count[i] < 1 ? 1 : count[i];
+	int k = c->nclasses, total = (int)n;
+	double *got = xcalloc((size_t)k, sizeof *got), sum = 0;
+	s->res_mix = xcalloc((size_t)(n + k + nbackup), sizeof *s->res_mix);
+	s->res_class = xcalloc((size_t)(n + k + nbackup), sizeof *s->res_class);
+	for (long r = 0; r < n; r++) {
+		double wt = pow((double)r + 1, -c->resolver_zipf);
+		sum += wt;
+		int best = 0;
+		for (int i = 1; i < k; i++)
+			if (s->class_share[i] * sum - got[i] >
+			    s->class_share[best] * sum - got[best])
+				best = i;
+		got[best] += wt;
+		s->res_class[r] = best;
 	}
-	s->res_mix = xcalloc((size_t)total + (size_t)nbackup, sizeof *s->res_mix);
-	s->res_class = xcalloc((size_t)total + (size_t)nbackup, sizeof *s->res_class);
-	for (int i = 0, r = 0; i < k; i++)
-		for (int j = 0; j < count[i]; j++, r++) {
-			s->res_class[r] = i;
-			s->res_mix[r] = scn_res_by_name(s, s->class_name[i]);
-		}
-	free(count);
+	for (int i = 0; i < k; i++)
+		if (got[i] == 0)
+			s->res_class[total++] = i;
+	for (int r = 0; r < total; r++)
+		s->res_mix[r] = scn_res_by_name(s, s->class_name[s->res_class[r]]);
+	free(got);
 	return total;
 }
 

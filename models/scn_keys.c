@@ -76,8 +76,8 @@ const scn_key scn_keys[] = {
 	{SEC_SENDERS, "profiles", MTA_MIX,
 	 "MTA profile mix (`name:share`), built-in or [profile] names"},
 	{SEC_RESOLVERS, "count", "100",
-	 "caching resolvers shared by the senders (about: each profile of the mix gets its share, "
-	 "at least one)"},
+	 "caching resolvers shared by the senders (a profile of the mix left without one gets one "
+	 "more)"},
 	{SEC_RESOLVERS, "zipf", "1", "senders per resolver is proportional to k^-zipf"},
 	{SEC_RESOLVERS, "profiles", RES_MIX,
 	 "resolver profile mix, built-in or [resolver] names: each profile's share of the "
