@@ -9,7 +9,12 @@
  * systemd-resolved, a 2 h cap on cached entries (CACHE_TTL_MAX_USEC in
  * src/resolve/resolved-dns-cache.c); Google Public DNS 6 h and Quad9 12 h:
  * observed caps (measurements, not documentation); Java, the JDK's
- * networkaddress.cache.ttl default of 30 s (java.security).
+ * networkaddress.cache.ttl default of 30 s (java.security). Unbound counts
+ * TTLs in whole seconds of its clock and, before 1.24, served an answer
+ * through the second its TTL reached 0 (TTL_IS_EXPIRED, "ttl < now", in
+ * util/data/msgparse.h; made "<=" in 2025): an answer lives TTL + 1 s
+ * less the part of the second it was fetched in (Debian 12 has 1.17; the
+ * validation testbed shows it with a 20 s TTL).
  *
  * Resolvers that extend TTLs: 8.74 % of 8,524 resolvers measured
  * (Bhowmick et al., "TTL Violation of DNS Resolvers in the Wild", PAM
@@ -46,7 +51,9 @@ static const res_profile builtins[] = {
 	 .cap = SIM_DAY,
 	 .neg_cap = SIM_HOUR,
 	 .extend = 1,
-	 .source = "unbound.conf(5): cache-max-ttl 1 d, cache-max-negative-ttl 1 h"},
+	 .whole_seconds = true,
+	 .source = "unbound.conf(5): cache-max-ttl 1 d, cache-max-negative-ttl 1 h; "
+		   "util/data/msgparse.h: TTL 0 served (1.17)"},
 	{.name = "powerdns",
 	 .cap = SIM_DAY,
 	 .neg_cap = SIM_HOUR,
@@ -187,5 +194,11 @@ res_answer res_lookup(res *r, int resolver, const dns *d, int domain, sim_time n
 	uint32_t v = dns_current(d, domain);
 	e->version = v;
 	e->expires = now + res_lifetime(p, dns_version(d, domain, v));
+	if (p->whole_seconds) {
+		/* from the start of the second of its clock (its own phase) */
+		sim_time phase = (sim_time)(rng_hash_unit(r->seed, (uint64_t)resolver, UINT64_MAX) *
+					    SIM_SEC);
+		e->expires += SIM_SEC - (now + phase) % SIM_SEC;
+	}
 	return (res_answer){false, v};
 }

@@ -34,6 +34,8 @@ typedef struct {
 	sim_time fixed;     /* ignores TTL: fixed lifetime (Java-style) */
 	double extend;      /* multiplies TTLs (violators); 1 = honour */
 	sim_time stale;     /* serve-stale: max staleness while authority fails */
+	bool whole_seconds; /* its clock counts whole seconds and an answer is
+			     * served through the second its TTL reaches 0 */
 	const char *source; /* where the behaviour comes from (built-ins) */
 } res_profile;
 

@@ -111,6 +111,9 @@ const scn_key scn_keys[] = {
 	{SEC_RESOLVER, "fixed", "", "ignores TTLs: a fixed lifetime"},
 	{SEC_RESOLVER, "extend", "", "TTL multiplier"},
 	{SEC_RESOLVER, "stale", "", "serve-stale: longest staleness while the authorities fail"},
+	{SEC_RESOLVER, "whole_seconds", "",
+	 "`yes`: its clock counts whole seconds and an answer is served through the second its TTL "
+	 "reaches 0 (Unbound before 1.24; the built-in `unbound` does)"},
 	{SEC_DOMAIN, "mx", NULL,
 	 "`10 mx1.example, 20 mx2.example`, or `none` (NODATA), `null` (null MX, RFC 7505), "
 	 "`nxdomain`"},

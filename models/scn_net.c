@@ -295,6 +295,11 @@ static int build_res_profile(scn *s, const section *sc)
 	if (*VALUE(sc, SEC_RESOLVER, "extend", line) &&
 	    scn_p_number(s, sc, SEC_RESOLVER, "extend", 0, &p.extend))
 		return -1;
+	const char *ws = VALUE(sc, SEC_RESOLVER, "whole_seconds", line);
+	if (*ws && strcmp(ws, "yes") && strcmp(ws, "no"))
+		return scn_fail(s, line, "whole_seconds: expected yes or no, got '%s'", ws);
+	if (*ws)
+		p.whole_seconds = !strcmp(ws, "yes");
 	s->res_custom =
 		xrealloc(s->res_custom, (size_t)(s->nres_custom + 1) * sizeof *s->res_custom);
 	s->res_custom[s->nres_custom++] = p;

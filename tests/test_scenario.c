@@ -322,28 +322,36 @@ static void metrics_table_is_consistent(void **state)
 static void default_mix_matches_published_switchover(void **state)
 {
 	(void)state;
-	const char *path = write_file("[run]\nduration = 2h\nbucket = 15s\n"
-				      "[traffic]\nrate = 100/s\n[senders]\ncount = 20000\n"
-				      "[resolvers]\ncount = 2000\n"
-				      "[domain example.com]\nmx = 10 mx.a\nmx_ttl = 20s\n"
-				      "[server a]\nhost = mx.a\nsessions = 100000\n"
-				      "[server b]\nhost = mx.b\nsessions = 100000\n"
-				      "[timeline]\n1h = mx example.com 10 mx.b\n");
+	const char *path =
+		write_file("[run]\nduration = 2h\nbucket = 15s\n"
+			   "[traffic]\nrate = 100/s\n[senders]\ncount = 20000\nzipf = 0\n"
+			   "[resolvers]\ncount = 2000\nzipf = 0\n"
+			   "[domain example.com]\nmx = 10 mx.a\nmx_ttl = 20s\n"
+			   "[server a]\nhost = mx.a\nsessions = 100000\n"
+			   "[server b]\nhost = mx.b\nsessions = 100000\n"
+			   "[timeline]\n1h = mx example.com 10 mx.b\n");
 	scn_file *f;
 	scn *s;
 	char err[SCN_ERR];
 	assert_int_equal(scn_load(path, NULL, 0, &f, err), 0);
 	assert_int_equal(scn_point(f, 0, &s, err), 0);
-	mdl_result r;
-	assert_int_equal(mdl_run(scn_config(s, 0), &r), 0);
-	/* buckets of 15 s: 60-75 s and 900-915 s after the change */
-	double at60 = r.ts[(size_t)(240 + 4) * (size_t)r.ncols + TS_OLD_MX_SHARE];
-	double at900 = r.ts[(size_t)(240 + 60) * (size_t)r.ncols + TS_OLD_MX_SHARE];
+	/* many senders and resolvers evenly loaded, as in a measurement over
+	 * many clients (with Zipf loads one run rests on where a few big
+	 * resolvers happen to be in their cycle), and the mean of a few runs */
+	enum { REPS = 4 };
+	double at60 = 0, at900 = 0;
+	for (int k = 0; k < REPS; k++) {
+		mdl_result r;
+		assert_int_equal(mdl_run(scn_config(s, k), &r), 0);
+		/* buckets of 15 s: 60-75 s and 900-915 s after the change */
+		at60 += r.ts[(size_t)(240 + 4) * (size_t)r.ncols + TS_OLD_MX_SHARE] / REPS;
+		at900 += r.ts[(size_t)(240 + 60) * (size_t)r.ncols + TS_OLD_MX_SHARE] / REPS;
+		mdl_result_free(&r);
+	}
 	print_message("switched 60-75 s after: %.1f %%; stale 900-915 s after: %.2f %%\n",
 		      100 * (1 - at60), 100 * at900);
 	assert_true(1 - at60 >= 0.85 && 1 - at60 <= 0.95);
 	assert_true(at900 >= 0.015 && at900 <= 0.025);
-	mdl_result_free(&r);
 	scn_free(s);
 	scn_file_free(f);
 	unlink(path);

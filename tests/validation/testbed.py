@@ -1,0 +1,468 @@
+#!/usr/bin/python3
+"""testbed.py - one validation case on real mail software, run as PID 1 of
+private namespaces (unshare --net --mount --pid): nsd serves the case's
+zone, Unbound resolves through it, Postfix relays injected messages, and
+SMTP sinks (aiosmtpd) play the case's servers. The case is the mxsim
+scenario itself (tests/validation/CASE.ini): its domain, servers, hosts,
+traffic, timeline and the [profile testbed] that becomes Postfix's main.cf.
+
+Usage (by tests/validation/run only): testbed.py CASE.ini OUTDIR
+Writes OUTDIR/messages.csv (one row per message), OUTDIR/logs/ (every
+service's log) and OUTDIR/status ("ok" or "error: ..."). Everything it
+starts lives in this PID namespace and ends with it; /etc/resolv.conf,
+/etc/postfix and Postfix's spool are bind-mounted over in this mount
+namespace only.
+"""
+import asyncio
+import configparser
+import csv
+import os
+import re
+import shutil
+import signal
+import smtplib
+import subprocess
+import sys
+import threading
+import time
+
+from aiosmtpd.controller import Controller
+
+UNITS = {"us": 1e-6, "ms": 1e-3, "s": 1, "m": 60, "min": 60, "h": 3600, "d": 86400}
+SIZES = {"B": 1, "KB": 1e3, "MB": 1e6, "GB": 1e9}
+
+
+def seconds(v):
+    """A duration of the scenario language ("45s", "1m30s", "2h")."""
+    total, pos = 0.0, 0
+    for m in re.finditer(r"([0-9.]+)\s*([a-z]+)", v.strip()):
+        total += float(m.group(1)) * UNITS[m.group(2)]
+        pos = m.end()
+    if pos != len(v.strip()):
+        raise ValueError(f"duration '{v}' is not in the subset the testbed reads")
+    return total
+
+
+def rate(v):
+    n, per = v.split("/")
+    return float(n) / seconds("1" + per if per[0].isalpha() else per)
+
+
+class Case:
+    """The subset of a scenario the testbed plays."""
+
+    def __init__(self, path):
+        cp = configparser.ConfigParser(inline_comment_prefixes=(";",), comment_prefixes=(";",),
+                                       interpolation=None, strict=False)
+        cp.optionxform = str
+        with open(path) as f:
+            cp.read_file(f)
+        self.cp = cp
+        self.duration = seconds(cp.get("run", "duration"))
+        self.rate = rate(cp.get("traffic", "rate"))
+        self.stop = seconds(cp.get("traffic", "stop", fallback="1h"))
+        self.domain = next(s.split(None, 1)[1] for s in cp.sections() if s.startswith("domain "))
+        d = cp["domain " + self.domain]
+        self.mx = d.get("mx")
+        self.mx_ttl = int(seconds(d.get("mx_ttl", "1h")))
+        self.neg_ttl = int(seconds(d.get("neg_ttl", "1h")))
+        self.servers = {}  # name -> {host, ip, kind, down, accepts}
+        n = 0
+        for s in cp.sections():
+            if s.startswith("server "):
+                n += 1
+                name, sec = s.split(None, 1)[1], cp[s]
+                self.servers[name] = dict(host=sec.get("host", name), ip=f"127.0.1.{n}",
+                                          down=sec.get("down", "timeout"),
+                                          accepts=sec.get("accepts", "all") != "none")
+        self.hosts = {}  # name -> (ip or None, "refuse" | "timeout" | "nxdomain")
+        n = 0
+        for s in cp.sections():
+            if s.startswith("host "):
+                n += 1
+                name, addr = s.split(None, 1)[1], cp[s].get("address")
+                self.hosts[name] = (f"127.0.2.{n}" if addr != "nxdomain" else None, addr)
+        self.profile = cp["profile testbed"]
+        self.timeline = []
+        if cp.has_section("timeline"):
+            for k, v in cp.items("timeline"):
+                self.timeline.append((seconds(k), v.split()))
+        self.timeline.sort(key=lambda e: e[0])
+
+
+def run(cmd, **kw):
+    r = subprocess.run(cmd, capture_output=True, text=True, **kw)
+    if r.returncode:
+        raise RuntimeError(f"{' '.join(cmd)} failed: {(r.stderr or r.stdout).strip()[-800:]}")
+    return r
+
+
+def write(path, text, mode=0o644):
+    with open(path, "w") as f:
+        f.write(text)
+    os.chmod(path, mode)
+
+
+class Testbed:
+    def __init__(self, case, out):
+        self.case, self.out = case, out
+        self.root = os.path.join(out, "root")
+        self.logs = os.path.join(out, "logs")
+        os.makedirs(self.logs, exist_ok=True)
+        os.makedirs(self.root, exist_ok=True)
+        self.mx = case.mx
+        self.down = set()
+        self.rejecting = {n for n, s in case.servers.items() if not s["accepts"]}
+        self.delivered = []  # (t, server, message-id)
+        self.lock = threading.Lock()
+        self.t0 = None
+        self.zone_serial = 1
+
+    def now(self):
+        return time.monotonic() - self.t0 if self.t0 is not None else 0.0
+
+    # ---- network ---------------------------------------------------------
+    def network(self):
+        run(["ip", "link", "set", "lo", "up"])
+        run(["ip", "addr", "add", "127.0.0.3/32", "dev", "lo"])  # Postfix's own
+        self.nft()
+
+    def nft(self):
+        """Drops or rejects SMTP to down servers and to timeout hosts."""
+        rules = []
+        for name, (ip, kind) in self.case.hosts.items():
+            if kind == "timeout":
+                rules.append(f"ip daddr {ip} tcp dport 25 drop")
+        for name in self.down:
+            s = self.case.servers[name]
+            verdict = "reject with tcp reset" if s["down"] == "refuse" else "drop"
+            rules.append(f"ip daddr {s['ip']} tcp dport 25 {verdict}")
+        text = "flush ruleset\ntable ip vt {\n chain out {\n  type filter hook output priority 0;\n"
+        text += "".join(f"  {r}\n" for r in rules) + " }\n}\n"
+        path = os.path.join(self.root, "rules.nft")
+        write(path, text)
+        run(["nft", "-f", path])
+
+    # ---- DNS -------------------------------------------------------------
+    def address(self, host):
+        for s in self.case.servers.values():
+            if s["host"] == host:
+                return s["ip"]
+        if host in self.case.hosts:
+            return self.case.hosts[host][0]
+        return None
+
+    def zone(self):
+        c, z = self.case, self.case.domain + "."
+        lines = [f"$ORIGIN {z}", f"$TTL {c.mx_ttl}",
+                 f"@ {c.mx_ttl} IN SOA ns.{z} hostmaster.{z} {self.zone_serial} 3600 600 86400 "
+                 f"{c.neg_ttl}", f"@ {c.mx_ttl} IN NS ns.{z}", f"ns 3600 IN A 127.0.0.2"]
+        if self.mx not in ("none", "nxdomain"):
+            for rec in self.mx.split(","):
+                pref, host = rec.split()
+                lines.append(f"@ {c.mx_ttl} IN MX {pref} {host}.")
+        names = {s["host"] for s in c.servers.values()} | set(c.hosts)
+        for host in sorted(names):
+            ip = self.address(host)
+            if ip and host.endswith(c.domain):
+                lines.append(f"{host}. {c.mx_ttl} IN A {ip}")
+        path = os.path.join(self.root, "zone")
+        write(path, "\n".join(lines) + "\n")
+        t = time.time() + self.zone_serial  # a later mtime at every change
+        os.utime(path, (t, t))
+        self.zone_serial += 1
+
+    def nsd(self):
+        r = self.root
+        self.zone()
+        write(os.path.join(r, "nsd.conf"), f"""server:
+  ip-address: 127.0.0.2
+  port: 53
+  username: ""
+  chroot: ""
+  zonesdir: "{r}"
+  database: ""
+  zonelistfile: "{r}/zone.list"
+  xfrdfile: "{r}/xfrd.state"
+  xfrdir: "{r}"
+  pidfile: "{r}/nsd.pid"
+  logfile: "{self.logs}/nsd.log"
+  verbosity: 2
+remote-control:
+  control-enable: no
+zone:
+  name: "{self.case.domain}."
+  zonefile: "{r}/zone"
+""")
+        self.nsd_proc = subprocess.Popen(["nsd", "-d", "-c", os.path.join(r, "nsd.conf")],
+                                         stdout=open(os.path.join(self.logs, "nsd.out"), "w"),
+                                         stderr=subprocess.STDOUT)
+
+    def unbound(self):
+        r = self.root
+        write(os.path.join(r, "unbound.conf"), f"""server:
+  interface: 127.0.0.1
+  port: 53
+  do-ip6: no
+  access-control: 127.0.0.0/8 allow
+  do-not-query-localhost: no
+  username: ""
+  chroot: ""
+  directory: "{r}"
+  pidfile: "{r}/unbound.pid"
+  logfile: "{self.logs}/unbound.log"
+  use-syslog: no
+  verbosity: 1
+  log-queries: yes
+  module-config: "iterator"
+  qname-minimisation: no
+  prefetch: no
+  serve-expired: no
+  cache-min-ttl: 0
+  cache-max-ttl: 86400
+  cache-max-negative-ttl: 3600
+  domain-insecure: "{self.case.domain}."
+  local-zone: "{self.case.domain}." nodefault
+remote-control:
+  control-enable: no
+stub-zone:
+  name: "{self.case.domain}."
+  stub-addr: 127.0.0.2
+""")
+        self.unbound_proc = subprocess.Popen(["unbound", "-d", "-c", os.path.join(r, "unbound.conf")],
+                                             stdout=open(os.path.join(self.logs, "unbound.out"), "w"),
+                                             stderr=subprocess.STDOUT)
+        resolv = os.path.join(r, "resolv.conf")
+        write(resolv, "nameserver 127.0.0.1\noptions attempts:1 timeout:2\n")
+        run(["mount", "--bind", resolv, "/etc/resolv.conf"])
+
+    # ---- Postfix ---------------------------------------------------------
+    def postfix(self):
+        r, p = self.root, self.case.profile
+        etc, spool, lib = (os.path.join(r, d) for d in ("etc", "spool", "lib"))
+        shutil.copytree("/etc/postfix", etc, dirs_exist_ok=True)  # the package's files
+        for d in (spool, lib):
+            os.makedirs(d, exist_ok=True)
+        write(os.path.join(etc, "main.cf"), f"""# the testbed's Postfix; the times are [profile testbed] of the case
+compatibility_level = 3.6
+myhostname = sender.validation
+mydomain = validation
+myorigin = validation
+mydestination = localhost
+local_transport = discard:
+inet_interfaces = 127.0.0.3
+inet_protocols = ipv4
+mynetworks = 127.0.0.0/8
+smtpd_relay_restrictions = permit_mynetworks, reject
+maillog_file = {self.logs}/maillog
+maillog_file_prefixes = {self.logs}
+queue_directory = /var/spool/postfix
+data_directory = /var/lib/postfix
+minimal_backoff_time = {int(seconds(p['min_backoff']))}s
+maximal_backoff_time = {int(seconds(p['max_backoff']))}s
+queue_run_delay = {int(seconds(p['queue_run']))}s
+maximal_queue_lifetime = {int(seconds(p['lifetime']))}s
+bounce_queue_lifetime = {int(seconds(p['lifetime']))}s
+smtp_connect_timeout = {int(seconds(p['connect_timeout']))}s
+smtp_connection_cache_on_demand = no
+smtp_tls_security_level = none
+smtpd_tls_security_level = none
+notify_classes =
+alias_maps =
+alias_database =
+biff = no
+""")
+        write(os.path.join(etc, "master.cf"), """smtp      inet  n       -       n       -       -       smtpd
+pickup    unix  n       -       n       60      1       pickup
+cleanup   unix  n       -       n       -       0       cleanup
+qmgr      unix  n       -       n       300     1       qmgr
+rewrite   unix  -       -       n       -       -       trivial-rewrite
+bounce    unix  -       -       n       -       0       bounce
+defer     unix  -       -       n       -       0       bounce
+trace     unix  -       -       n       -       0       bounce
+verify    unix  -       -       n       -       1       verify
+flush     unix  n       -       n       1000?   0       flush
+proxymap  unix  -       -       n       -       -       proxymap
+smtp      unix  -       -       n       -       -       smtp
+relay     unix  -       -       n       -       -       smtp
+showq     unix  n       -       n       -       -       showq
+error     unix  -       -       n       -       -       error
+retry     unix  -       -       n       -       -       error
+discard   unix  -       -       n       -       -       discard
+anvil     unix  -       -       n       -       1       anvil
+scache    unix  -       -       n       -       1       scache
+postlog   unix-dgram n  -       n       -       1       postlogd
+""")
+        run(["mount", "--bind", etc, "/etc/postfix"])
+        os.makedirs("/var/spool/postfix", exist_ok=True)
+        os.makedirs("/var/lib/postfix", exist_ok=True)
+        run(["mount", "--bind", spool, "/var/spool/postfix"])
+        run(["mount", "--bind", lib, "/var/lib/postfix"])
+        run(["postfix", "set-permissions"])
+        run(["postfix", "start"])
+
+    # ---- the servers -----------------------------------------------------
+    def sinks(self):
+        bed = self
+
+        class Sink:
+            def __init__(self, name):
+                self.name = name
+
+            async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+                if self.name in bed.rejecting:
+                    return "554 5.7.1 <%s>: Relay access denied" % address
+                envelope.rcpt_tos.append(address)
+                return "250 OK"
+
+            async def handle_DATA(self, server, session, envelope):
+                m = re.search(rb"(?im)^message-id:\s*<([^>]+)>", envelope.content)
+                with bed.lock:
+                    bed.delivered.append((bed.now(), self.name,
+                                          m.group(1).decode() if m else "?"))
+                return "250 2.0.0 Ok"
+
+        self.controllers = []
+        for name, s in self.case.servers.items():
+            c = Controller(Sink(name), hostname=s["ip"], port=25, ready_timeout=10)
+            c.start()
+            self.controllers.append(c)
+
+    # ---- the case --------------------------------------------------------
+    def apply(self, words):
+        act = words[0]
+        if act == "mx":
+            self.mx = " ".join(words[2:])
+            self.zone()
+            self.nsd_proc.send_signal(signal.SIGHUP)
+        elif act in ("down", "up"):
+            (self.down.add if act == "down" else self.down.discard)(words[1])
+            self.nft()
+        elif act == "outage":
+            self.down.add(words[1])
+            self.nft()
+            self.pending.append((self.now() + seconds(words[2]), ["up", words[1]]))
+            self.pending.sort(key=lambda e: e[0])
+        elif act in ("accept", "reject"):
+            (self.rejecting.discard if act == "accept" else self.rejecting.add)(words[1])
+        else:
+            raise ValueError(f"timeline action '{act}' is not in the subset the testbed plays")
+
+    def inject(self, k):
+        body = (f"From: s@validation\r\nTo: user@{self.case.domain}\r\nSubject: m{k}\r\n"
+                f"Message-ID: <m{k}@validation>\r\n\r\n" + "x" * 900 + "\r\n")
+        with smtplib.SMTP("127.0.0.3", 25, timeout=10) as s:
+            s.sendmail("s@validation", [f"user@{self.case.domain}"], body)
+        self.submitted[k] = self.now()
+
+    def wait_ready(self):
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                smtplib.SMTP("127.0.0.3", 25, timeout=2).quit()
+                out = run(["getent", "hosts", "ns." + self.case.domain]).stdout
+                if "127.0.0.2" in out:
+                    return
+            except Exception:
+                pass
+            time.sleep(0.2)
+        raise RuntimeError("the services did not come up in 20 s")
+
+    def play(self):
+        c = self.case
+        self.submitted, self.pending = {}, list(c.timeline)
+        n = int(c.stop * c.rate + 1e-9)
+        self.t0 = time.monotonic()
+        k = 0
+        while self.now() < c.duration:
+            t = self.now()
+            while self.pending and self.pending[0][0] <= t:
+                self.apply(self.pending.pop(0)[1])
+            if k < n and k / c.rate <= t:
+                k += 1
+                self.inject(k)
+                continue
+            if k == n and not self.pending and self.finished(n):
+                break
+            nxt = min([k / c.rate] if k < n else [c.duration] +
+                      ([self.pending[0][0]] if self.pending else []))
+            time.sleep(max(0.0, min(0.05, nxt - self.now())))
+
+    def outcomes(self):
+        """From Postfix's log: message number -> (deferred attempts, final
+        status, dsn) where final status is sent, bounced or None."""
+        log = os.path.join(self.logs, "maillog")
+        text = open(log, errors="replace").read() if os.path.exists(log) else ""
+        qid = {q: int(m) for q, m in
+               re.findall(r"postfix/cleanup\[\d+\]: (\w+): message-id=<m(\d+)@", text)}
+        out = {}
+        for m in re.finditer(r"postfix/(?:smtp|error|qmgr)\[\d+\]: (\w+): .*?dsn=([\d.]+), "
+                             r"status=(\w+)", text):
+            q, dsn, st = m.groups()
+            if q not in qid:
+                continue
+            d, final, code = out.get(qid[q], (0, None, ""))
+            if st == "deferred":
+                d += 1
+            else:
+                final, code = st, dsn
+            out[qid[q]] = (d, final, code)
+        return out
+
+    def finished(self, n):
+        return sum(1 for d, final, _ in self.outcomes().values() if final) >= n
+
+    def results(self):
+        """messages.csv: per message when it was submitted, delivered where
+        and when (the sink's clock), bounced with which code, and how many
+        attempts were deferred (Postfix's log)."""
+        outcome = self.outcomes()
+        first = {}
+        for t, server, mid in self.delivered:
+            k = int(mid[1:].split("@")[0]) if re.match(r"m\d+@", mid) else None
+            if k is not None and k not in first:
+                first[k] = (t, server)
+        with open(os.path.join(self.out, "messages.csv"), "w", newline="") as f:
+            w = csv.writer(f, quoting=csv.QUOTE_ALL)
+            w.writerow(["id", "birth_s", "end_s", "outcome", "server", "dsn", "deferred"])
+            for k in sorted(self.submitted):
+                d, final, dsn = outcome.get(k, (0, None, ""))
+                if k in first:
+                    row = ["%.3f" % first[k][0], "delivered", first[k][1], "2.0.0"]
+                elif final == "bounced":
+                    row = ["", "bounced", "", dsn]
+                else:
+                    row = ["", "queued", "", ""]
+                w.writerow([k, "%.3f" % self.submitted[k]] + row + [d])
+
+
+def main():
+    # as PID 1 of its namespace it takes only signals it handles
+    signal.signal(signal.SIGTERM, lambda *a: sys.exit(143))
+    case_path, out = sys.argv[1], sys.argv[2]
+    os.makedirs(out, exist_ok=True)
+    status = os.path.join(out, "status")
+    bed = Testbed(Case(case_path), out)
+    try:
+        bed.network()
+        bed.nsd()
+        bed.unbound()
+        bed.sinks()
+        bed.postfix()
+        bed.wait_ready()
+        bed.play()
+        bed.results()
+        write(status, "ok\n")
+    except Exception as e:
+        write(status, f"error: {e}\n")
+        raise
+    finally:
+        for c in getattr(bed, "controllers", []):
+            try:
+                c.stop()
+            except Exception:
+                pass
+
+
+if __name__ == "__main__":
+    main()
