@@ -7,7 +7,9 @@ scenario itself (tests/validation/CASE.ini): its domain, servers, hosts,
 traffic, timeline and the [profile testbed] that becomes Postfix's main.cf.
 
 Usage (by tests/validation/run only): testbed.py CASE.ini OUTDIR
-Writes OUTDIR/messages.csv (one row per message), OUTDIR/logs/ (every
+Writes OUTDIR/messages.csv (one row per message: submitted, delivered
+where and when, bounced with which code, deferred attempts),
+OUTDIR/attempts.csv (every attempt Postfix logged), OUTDIR/logs/ (every
 service's log) and OUTDIR/status ("ok" or "error: ..."). Everything it
 starts lives in this PID namespace and ends with it; /etc/resolv.conf,
 /etc/postfix and Postfix's spool are bind-mounted over in this mount
@@ -372,7 +374,7 @@ postlog   unix-dgram n  -       n       -       1       postlogd
         c = self.case
         self.submitted, self.pending = {}, list(c.timeline)
         n = int(c.stop * c.rate + 1e-9)
-        self.t0 = time.monotonic()
+        self.t0, self.t0_wall = time.monotonic(), time.time()
         k = 0
         while self.now() < c.duration:
             t = self.now()
@@ -408,6 +410,27 @@ postlog   unix-dgram n  -       n       -       1       postlogd
                 final, code = st, dsn
             out[qid[q]] = (d, final, code)
         return out
+
+    def attempts(self):
+        """attempts.csv: every delivery attempt Postfix logged, when (its
+        log's whole seconds, from the first message), to which relay, with
+        which status and code."""
+        log = os.path.join(self.logs, "maillog")
+        text = open(log, errors="replace").read() if os.path.exists(log) else ""
+        qid = {q: int(m) for q, m in
+               re.findall(r"postfix/cleanup\[\d+\]: (\w+): message-id=<m(\d+)@", text)}
+        year = time.localtime(self.t0_wall).tm_year
+        with open(os.path.join(self.out, "attempts.csv"), "w", newline="") as f:
+            w = csv.writer(f, quoting=csv.QUOTE_ALL)
+            w.writerow(["id", "t_s", "relay", "status", "dsn"])
+            for m in re.finditer(r"^(\w{3} +\d+ [\d:]{8}) \S+ postfix/(?:smtp|error|qmgr)\[\d+\]: "
+                                 r"(\w+): .*?relay=([^,]*),.*?dsn=([\d.]+), status=(\w+)",
+                                 text, re.M):
+                stamp, q, relay, dsn, st = m.groups()
+                if q not in qid:
+                    continue
+                t = time.mktime(time.strptime(f"{year} {stamp}", "%Y %b %d %H:%M:%S"))
+                w.writerow([qid[q], "%.0f" % (t - int(self.t0_wall)), relay, st, dsn])
 
     def finished(self, n):
         return sum(1 for d, final, _ in self.outcomes().values() if final) >= n
@@ -452,6 +475,7 @@ def main():
         bed.wait_ready()
         bed.play()
         bed.results()
+        bed.attempts()
         write(status, "ok\n")
     except Exception as e:
         write(status, f"error: {e}\n")
