@@ -462,7 +462,7 @@ postlog   unix-dgram n  -       n       -       1       postlogd
 def main():
     # as PID 1 of its namespace it takes only signals it handles
     signal.signal(signal.SIGTERM, lambda *a: sys.exit(143))
-    case_path, out = sys.argv[1], sys.argv[2]
+    case_path, out = sys.argv[1], os.path.abspath(sys.argv[2])
     os.makedirs(out, exist_ok=True)
     status = os.path.join(out, "status")
     bed = Testbed(Case(case_path), out)
