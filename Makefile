@@ -10,7 +10,9 @@ WARN     := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 WERROR   ?= -Werror
 CPPFLAGS += -std=c11 -D_GNU_SOURCE -MMD -MP
 LDLIBS   := -lgsl -lgslcblas -lcsv -linih -lm
-PKGS     := libgsl-dev libcsv-dev libinih-dev libcmocka-dev gnuplot-nox python3 clang-format
+PKGS     := libgsl-dev libcsv-dev libinih-dev libcmocka-dev gnuplot-nox python3 clang-format \
+            openmpi-bin libopenmpi-dev
+MPICC    ?= mpicc
 JOBS     ?= $(shell nproc 2>/dev/null || echo 1)
 ifeq ($(SAN),1)
 B        := build-san
@@ -24,6 +26,7 @@ endif
 LIB_SRC   := $(wildcard sim/*.c models/*.c plot/*.c)
 CLI_SRC   := $(wildcard cli/*.c)
 CLI_OBJ   := $(CLI_SRC:%.c=$(B)/%.o)
+MPI_OBJ   := $(CLI_SRC:%.c=$(B)/mpi/%.o)
 LIB_OBJ   := $(LIB_SRC:%.c=$(B)/%.o)
 TEST_SRC  := $(wildcard tests/test_*.c)
 TEST_BIN  := $(TEST_SRC:tests/%.c=$(B)/tests/%)
@@ -37,7 +40,11 @@ ALL_CFLAGS = $(WARN) $(WERROR) $(CFLAGS)
 .PHONY: all deps test test-run bench demo fuzz format format-check install uninstall clean \
   validate
 
+ifeq ($(SAN),1)
 all: $(B)/mxsim
+else
+all: $(B)/mxsim $(B)/mxsim-mpi
+endif
 
 # Every build needs the Debian packages above: install them as root, or
 # name them and stop.
@@ -73,6 +80,14 @@ $(B)/libmx.a: $(LIB_OBJ)
 $(B)/mxsim: $(CLI_OBJ) $(B)/libmx.a | $(B)/.deps
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+# The same program farming its jobs over Open MPI ranks (cli/farm.c).
+$(B)/mpi/%.o: %.c | $(B)/.deps
+	@mkdir -p $(@D)
+	$(MPICC) $(CPPFLAGS) -DMXSIM_MPI -I$(B) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/mxsim-mpi: $(MPI_OBJ) $(B)/libmx.a | $(B)/.deps
+	$(MPICC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
 $(B)/tests/%: $(B)/tests/%.o $(B)/libmx.a | $(B)/.deps
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lcmocka $(LDLIBS)
 
@@ -100,11 +115,11 @@ ifneq ($(SAN),1)
 	$(MAKE) --no-print-directory SAN=1 test-run
 endif
 
-test-run: $(TEST_BIN) $(REPLAY) $(B)/mxsim
+test-run: $(TEST_BIN) $(REPLAY) all
 	@set -e; for t in $(TEST_BIN); do $$t; done; \
 	  for f in $(FUZZ); do $(B)/tests/fuzz/replay_$$f tests/fuzz/corpus/$$f/* 2>/dev/null; done; \
 	  MXSIM_QUICK=$(SAN) tests/cli.sh $(B)/mxsim; tests/security.sh $(B)/mxsim; \
-	  if [ "$(SAN)" != 1 ]; then tests/extend.sh; fi
+	  if [ "$(SAN)" != 1 ]; then tests/extend.sh; tests/mpi.sh $(B); fi
 
 # libFuzzer with ASan and UBSan (clang), FUZZ_S seconds per target; new
 # inputs go to build-fuzz/corpus/, findings to build-fuzz/.
@@ -123,7 +138,7 @@ fuzz: $(B)/.deps
 	  else tail -40 build-fuzz/fuzz_$$f.log; \
 	    echo "mxsim: fuzz_$$f found a problem: build-fuzz/fuzz_$$f.log" >&2; exit 1; fi; done
 
-bench: $(B)/tests/bench/hold $(B)/mxsim
+bench: $(B)/tests/bench/hold $(B)/mxsim $(B)/mxsim-mpi
 	@printf '%-10s %16s %16s %7s\n' pending engine/s binary-heap/s ratio
 	@for n in 1000 10000 100000 1000000; do \
 	  $(B)/tests/bench/hold --pending $$n --holds 5000000 | awk -v n=$$n -F= \
@@ -163,11 +178,12 @@ $(B)/mxsim-scenario.5: cli/mxsim-scenario.5.in $(B)/mxsim
 	{ cat cli/mxsim-scenario.5.in; $(B)/mxsim help keys --man; \
 	  printf '.SH FILES\n%s/share/mxsim/examples/*.ini\n.SH SEE ALSO\n.BR mxsim (1)\n' '$(PREFIX)'; } >$@
 
-install: $(B)/mxsim $(B)/mxsim-scenario.5
+install: $(B)/mxsim $(B)/mxsim-mpi $(B)/mxsim-scenario.5
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
 	  $(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/mxsim/plot \
 	  $(DESTDIR)$(PREFIX)/share/mxsim/examples $(DESTDIR)$(PREFIX)/share/bash-completion/completions
 	install -m 755 $(B)/mxsim $(DESTDIR)$(PREFIX)/bin/mxsim
+	install -m 755 $(B)/mxsim-mpi $(DESTDIR)$(PREFIX)/bin/mxsim-mpi
 	sed 's|@PREFIX@|$(PREFIX)|g' mxsim.1 >$(DESTDIR)$(PREFIX)/share/man/man1/mxsim.1
 	install -m 644 $(B)/mxsim-scenario.5 $(DESTDIR)$(PREFIX)/share/man/man5/mxsim-scenario.5
 	install -m 644 plot/*.gp $(DESTDIR)$(PREFIX)/share/mxsim/plot
@@ -175,7 +191,8 @@ install: $(B)/mxsim $(B)/mxsim-scenario.5
 	install -m 644 cli/mxsim.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/mxsim
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/mxsim $(DESTDIR)$(PREFIX)/share/man/man1/mxsim.1 \
+	rm -f $(DESTDIR)$(PREFIX)/bin/mxsim $(DESTDIR)$(PREFIX)/bin/mxsim-mpi \
+	  $(DESTDIR)$(PREFIX)/share/man/man1/mxsim.1 \
 	  $(DESTDIR)$(PREFIX)/share/man/man5/mxsim-scenario.5 \
 	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions/mxsim
 	rm -rf $(DESTDIR)$(PREFIX)/share/mxsim

@@ -15,11 +15,13 @@
 #include "../sim/units.h"
 #include "../sim/xalloc.h"
 #include "batch.h"
+#include "farm.h"
 #include "jobres.h"
 #include "publish.h"
 #include "version.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
@@ -44,7 +46,11 @@ typedef struct {
 	double round_t0;      /* when this round started */
 	int *active, nactive; /* the batches of this round */
 	double events;        /* events of the runs done */
+	int ranks;            /* MPI ranks (mxsim-mpi), else 1 */
+	double shown;         /* when the last progress line went out (MPI) */
 } ctx;
+
+static int rank, nranks = 1; /* farm.h: this process's MPI rank, and how many */
 
 static double now_sec(void)
 {
@@ -134,12 +140,8 @@ static batch *locate(const ctx *c, long i, long *p, unsigned *r)
 
 /* Output: summary values, time series, latency bins, then the trace
  * (a count of doubles, then rows). */
-static int job(long i, void *vc, double **out, size_t *n)
+static int job_at(const ctx *c, batch *b, long p, unsigned r, double **out, size_t *n)
 {
-	ctx *c = vc;
-	long p;
-	unsigned r;
-	batch *b = locate(c, i, &p, &r);
 	scn *s = b->pt[p];
 	mdl_config cfg = *scn_config(s, r);
 	trace_buf tb = {0};
@@ -160,6 +162,35 @@ static int job(long i, void *vc, double **out, size_t *n)
 	mdl_result_free(&mr);
 	return rc;
 }
+
+static int job(long i, void *vc, double **out, size_t *n)
+{
+	ctx *c = vc;
+	long p;
+	unsigned r;
+	batch *b = locate(c, i, &p, &r);
+	return job_at(c, b, p, r, out, n);
+}
+
+#ifdef MXSIM_MPI
+/* farm.h: job i's key and cost (simulated messages), and a key's job */
+static void job_key(long i, void *vc, farm_key *k, double *cost)
+{
+	ctx *c = vc;
+	long p;
+	unsigned r;
+	batch *b = locate(c, i, &p, &r);
+	const mdl_config *cfg = scn_config(b->pt[p], r);
+	*k = (farm_key){b - c->b, p, r};
+	*cost = cfg->rate * (double)cfg->duration / SIM_SEC;
+}
+
+static int job_of_key(const farm_key *k, void *vc, double **out, size_t *n)
+{
+	ctx *c = vc;
+	return job_at(c, &c->b[k->file], k->point, (unsigned)k->rep, out, n);
+}
+#endif
 
 /* Stores job i's output; a scenario whose runs are all in, and that needs
  * no more for [run] precision, is written out at once, so an interruption
@@ -204,11 +235,15 @@ static void progress(long done, long total, const run_status *live, int nlive, v
 	double eta = simd > 0 ? el * (all - simd) / simd : 0;
 	int w = 24, fill = (int)(w * (all > 0 ? simd / all : 0));
 	fill = fill < 0 ? 0 : fill > w ? w : fill;
+	if (c->ranks > 1 && done < total && now_sec() - c->shown < 5)
+		return; /* under mpirun: a line every 5 s, not a line redrawn */
+	c->shown = now_sec();
 	fprintf(stderr,
-		"\r[%.*s%*s] %ld/%ld runs  %.1f of %.1f d simulated  %.2g events/s  ETA %.0f s ",
-		fill, "========================", w - fill, "", done, total, simd / 86400,
-		all / 86400, el > 0 ? events / el : 0, eta);
-	if (done == total)
+		"%s[%.*s%*s] %ld/%ld runs  %.1f of %.1f d simulated  %.2g events/s  ETA %.0f s%s",
+		c->ranks > 1 ? "" : "\r", fill, "========================", w - fill, "", done,
+		total, simd / 86400, all / 86400, el > 0 ? events / el : 0, eta,
+		c->ranks > 1 ? "\n" : " ");
+	if (done == total && c->ranks == 1)
 		fprintf(stderr, "\n");
 }
 
@@ -484,6 +519,16 @@ static long plan_round(ctx *c, unsigned step)
 	return c->njobs;
 }
 
+/* A round's jobs: over the MPI ranks (mxsim-mpi), else the job pool. */
+static int run_round(ctx *c, const opts *o)
+{
+#ifdef MXSIM_MPI
+	if (nranks > 1)
+		return farm_jobs(c->njobs, job_key, job, job_done, progress, c);
+#endif
+	return run_jobs(c->njobs, (int)o->jobs, job, job_done, progress, c);
+}
+
 static int run_all(batch *b, int nfiles, const opts *o, int argc, char **argv)
 {
 	for (int i = 0; i < nfiles; i++)
@@ -497,7 +542,8 @@ static int run_all(batch *b, int nfiles, const opts *o, int argc, char **argv)
 	ctx c = {.b = b,
 		 .nb = nfiles,
 		 .trace = o->trace,
-		 .progress = !o->quiet && isatty(2),
+		 .progress = !o->quiet && (isatty(2) || nranks > 1),
+		 .ranks = nranks,
 		 .t0 = now_sec(),
 		 .out = o->out,
 		 .argc = argc,
@@ -510,7 +556,7 @@ static int run_all(batch *b, int nfiles, const opts *o, int argc, char **argv)
 	c.gnuplot = gp_version();
 	pub_catch_signals();
 	for (unsigned step = 0; rc == 0 && plan_round(&c, step); step++)
-		if (run_jobs(c.njobs, (int)o->jobs, job, job_done, progress, &c) || c.failed)
+		if (run_round(&c, o) || c.failed)
 			rc = 1;
 	free(c.gnuplot);
 	if (rc)
@@ -521,6 +567,34 @@ static int run_all(batch *b, int nfiles, const opts *o, int argc, char **argv)
 	return 0;
 }
 
+/* load_all; on MPI ranks other than 0 without a word (rank 0 says it). */
+static int load_quiet(int nfiles, char **files, const opts *o, batch *b)
+{
+	if (rank == 0)
+		return load_all(nfiles, files, o->sets, o->nsets, b);
+	int saved = dup(2), null = open("/dev/null", O_WRONLY);
+	fflush(stderr);
+	dup2(null, 2);
+	int rc = load_all(nfiles, files, o->sets, o->nsets, b);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	close(null);
+	return rc;
+}
+
+/* An MPI worker rank: computes the jobs rank 0 hands out. */
+static int serve(batch *b, int nfiles, const opts *o)
+{
+#ifdef MXSIM_MPI
+	ctx c = {.b = b, .nb = nfiles, .trace = o->trace};
+	return farm_serve(job_of_key, &c);
+#else
+	(void)b, (void)nfiles, (void)o;
+	return 0;
+#endif
+}
+
 static int cmd_run(int argc, char **argv, bool check_only)
 {
 	opts o = {.out = "results", .jobs = 1};
@@ -529,12 +603,14 @@ static int cmd_run(int argc, char **argv, bool check_only)
 	if (rc >= 0)
 		goto done;
 	b = xcalloc((size_t)nfiles, sizeof *b);
-	if (load_all(nfiles, argv + optind, o.sets, o.nsets, b))
+	if (!farm_agree(load_quiet(nfiles, argv + optind, &o, b) == 0))
 		rc = 2;
 	else if (check_only)
 		print_check(b, nfiles), rc = 0;
+	else if (rank > 0)
+		rc = serve(b, nfiles, &o);
 	else
-		rc = run_all(b, nfiles, &o, argc, argv);
+		rc = run_all(b, nfiles, &o, argc, argv), farm_stop();
 done:
 	for (int i = 0; b && i < nfiles; i++)
 		batch_free(&b[i]);
@@ -589,7 +665,12 @@ static int command(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+	if ((rank = farm_init(&argc, &argv, &nranks)) < 0) {
+		farm_end();
+		return 2;
+	}
 	int rc = command(argc, argv);
+	farm_end();
 	if (fflush(stdout) || ferror(stdout)) {
 		fprintf(stderr, "mxsim: writing to standard output failed: %s\n",
 			strerror(errno ? errno : EIO));

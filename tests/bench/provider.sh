@@ -38,3 +38,42 @@ for f in summary aggregate timeseries latency; do
 	cmp -s "$T/s1/provider-week/$f.csv" "$T/s2/provider-week/$f.csv" || same=no
 done
 python3 -c "print('2-point study, 10^6 messages each: -j 1 %.2f s, -j 2 %.2f s, speed-up %.2fx, identical results: $same' % ($w1, $w2, $w1 / $w2))"
+
+# The MPI farm (mxsim-mpi): a 4-point study of provider-week points at
+# 10^6 messages over 1, 2 and 3 ranks (rank 0 hands out jobs; 3 ranks
+# oversubscribe this machine's two cores), then a projection.
+MPI=$(dirname "$MX")/mxsim-mpi
+if command -v mpirun >/dev/null && [ -x "$MPI" ]; then
+	export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+	study=(--set "traffic.rate=1000000/7d" --set 'server new.sessions=${1000, 2000, 3000, 4000}')
+	for np in 1 2 3; do
+		MXSIM_FARM_STATS=1 mpirun --oversubscribe -np $np "$MPI" run -q -o "$T/m$np" \
+			"${study[@]}" "$S" 2>"$T/m$np.err"
+		eval "w$np=\$(field wall_seconds \$T/m$np/provider-week/manifest.ini)"
+	done
+	c0=$(sed -n 's/.*rank 0 busy \([0-9.e-]*\) s per job/\1/p' "$T/m3.err")
+	same=yes
+	for f in summary aggregate timeseries latency; do
+		cmp -s "$T/m1/provider-week/$f.csv" "$T/m3/provider-week/$f.csv" || same=no
+	done
+	# Amdahl for a provider's study (100 points x 30 replications of the
+	# 10^7-message week, a job's time t measured above) on W workers:
+	# T(W) = ceil(jobs / W) * t + jobs * c0 (rank 0 merges serially).
+	t7=$(python3 -c "print($per * 1e-9 * 10000000)")
+	python3 - "$w1" "$w2" "$w3" "$c0" "$t7" "$same" <<'PY'
+import math, sys
+w1, w2, w3, c0, t7 = map(float, sys.argv[1:6])
+print("MPI farm, 4-point study at 10^6 messages: 1 rank %.2f s, 2 ranks %.2f s (%.2fx), "
+      "3 ranks %.2f s (%.2fx), identical results: %s; rank 0 %.2g ms per job"
+      % (w1, w2, w1 / w2, w3, w1 / w3, sys.argv[6], c0 * 1e3))
+jobs = 3000
+base = jobs * t7
+for ranks in (16, 64, 256):
+    w = ranks - 1
+    t = math.ceil(jobs / w) * t7 + jobs * c0
+    print("projection, 100 points x 30 replications of the 10^7 week (%.1f s a run): "
+          "%3d ranks %7.0f s, speed-up %.0fx" % (t7, ranks, t, base / t))
+PY
+else
+	echo "MPI farm: Open MPI or $MPI missing: skipped"
+fi
