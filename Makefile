@@ -139,11 +139,13 @@ fuzz: $(B)/.deps
 	    echo "mxsim: fuzz_$$f found a problem: build-fuzz/fuzz_$$f.log" >&2; exit 1; fi; done
 
 bench: $(B)/tests/bench/hold $(B)/mxsim $(B)/mxsim-mpi
-	@printf '%-10s %16s %16s %7s\n' pending engine/s binary-heap/s ratio
+	@printf '%-10s %14s %14s %7s %14s %7s\n' pending engine/s binary-heap/s ratio \
+	  4-ary-heap/s ratio
 	@for n in 1000 10000 100000 1000000; do \
 	  $(B)/tests/bench/hold --pending $$n --holds 5000000 | awk -v n=$$n -F= \
-	    '/^baseline/{b=$$2} /^ratio/{r=$$2} /^holds_per_sec/{e=$$2} \
-	     END{printf "%-10s %16s %16s %7s\n", n, e, b, r}'; done
+	    '/^baseline_/{b=$$2} /^ratio=/{r=$$2} /^baseline4_/{b4=$$2} /^ratio4=/{r4=$$2} \
+	     /^holds_per_sec/{e=$$2} \
+	     END{printf "%-10s %14s %14s %7s %14s %7s (target 2)\n", n, e, b, r, b4, r4}'; done
 	@echo
 	@tests/bench/provider.sh $(B)/mxsim
 

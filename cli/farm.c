@@ -147,8 +147,8 @@ int farm_jobs(long njobs, farm_key_fn key, run_job_fn job, run_done_fn done,
 		busy += now() - t;
 	}
 	if (getenv("MXSIM_FARM_STATS")) /* for make bench */
-		fprintf(stderr, "farm: %ld jobs over %d workers, rank 0 busy %.6f s per job\n", njobs,
-			nranks - 1, busy / (double)njobs);
+		fprintf(stderr, "farm: %ld jobs over %d workers, rank 0 busy %.6f s per job\n",
+			njobs, nranks - 1, busy / (double)njobs);
 	free(on);
 	free(o);
 	return rc;
