@@ -343,6 +343,10 @@ static int load_all(int nfiles, char **files, char **sets, int nsets, batch *b)
 					fprintf(stderr, "mxsim: (in study point %ld)\n", p);
 				return -1;
 			}
+		for (long p = 0; p < st->npoints; p++) /* each warning once */
+			if (p == 0 ||
+			    strcmp(scn_warnings(b[i].pt[p]), scn_warnings(b[i].pt[p - 1])))
+				fprintf(stderr, "%s", scn_warnings(b[i].pt[p]));
 		snprintf(b[i].name, sizeof b[i].name, "%s", scn_name(b[i].pt[0]));
 		for (int k = 0; k < i; k++)
 			if (!strcmp(b[k].name, b[i].name)) {

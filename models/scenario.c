@@ -20,6 +20,7 @@
 #include <ini.h>
 #include <libgen.h>
 #include <stdio.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -428,10 +429,31 @@ int scn_point(const scn_file *f, long p, scn **out, char *err)
 	return -1;
 }
 
+void scn_warn(scn *s, int line, const char *fmt, ...)
+{
+	char *msg;
+	va_list ap;
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		abort();
+	va_end(ap);
+	char *all = xasprintf("%s%s:%d: warning: %s\n", s->warnings ? s->warnings : "", s->f->path,
+			      line, msg);
+	free(msg);
+	free(s->warnings);
+	s->warnings = all;
+}
+
+const char *scn_warnings(const scn *s)
+{
+	return s->warnings ? s->warnings : "";
+}
+
 void scn_free(scn *s)
 {
 	if (!s)
 		return;
+	free(s->warnings);
 	for (int i = 0; i < s->nsec; i++) {
 		for (int k = 0; k < s->sec[i].n; k++) {
 			free(s->sec[i].kv[k].key);

@@ -58,6 +58,8 @@ int scn_start_day(const scn *s);
 /* [run] max_memory in bytes. */
 double scn_max_memory(const scn *s);
 const char *scn_name(const scn *s);
+/* The point's warnings, a line each ("" if none). */
+const char *scn_warnings(const scn *s);
 const char *scn_server_name(const scn *s, int i);
 const char *const *scn_server_names(const scn *s);   /* [nservers] */
 const char *const *scn_provider_names(const scn *s); /* [nproviders] */

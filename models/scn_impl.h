@@ -117,6 +117,7 @@ struct scn {
 	int host_cap;
 	char *err;
 	int err_line;
+	char *warnings; /* lines "file:line: warning: ..." (NULL: none) */
 };
 
 /* A timeline has at most this many lines. */
@@ -141,6 +142,9 @@ int scn_p_long(scn *s, const section *sc, sec_type t, const char *key, long lo, 
 int scn_p_number(scn *s, const section *sc, sec_type t, const char *key, double lo, double *out);
 /* A count limit: `none` (0) or an integer in [1, hi]; a size limit: `none`
  * (0) or at least 1 B. */
+/* Adds a warning for the point's file at line (printed once by the
+ * program, however many points have it). */
+void scn_warn(scn *s, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 int scn_p_limit(scn *s, const section *sc, sec_type t, const char *key, long hi, long *out);
 int scn_p_size_limit(scn *s, const section *sc, sec_type t, const char *key, double *out);
 int scn_p_size(scn *s, const section *sc, sec_type t, const char *key, double *out);

@@ -409,11 +409,10 @@ static int server_relay(scn *s, const section *sc, mdl_server *v)
 		return -1;
 	v->queue_limit = (uint64_t)n;
 	if (v->queue_bytes_limit > 0 && v->size_limit > v->queue_bytes_limit)
-		fprintf(stderr,
-			"mxsim: %s:%d: warning: backup '%s' stores %.0f bytes, less than one "
-			"message of its size_limit (%.0f): such messages always get 452\n",
-			s->f->path, (VALUE(sc, SEC_SERVER, "queue_bytes_limit", line), line),
-			sc->name, v->queue_bytes_limit, v->size_limit);
+		scn_warn(s, (VALUE(sc, SEC_SERVER, "queue_bytes_limit", line), line),
+			 "backup '%s' stores %.0f bytes, less than one message of its size_limit "
+			 "(%.0f): such messages always get 452",
+			 sc->name, v->queue_bytes_limit, v->size_limit);
 	const char *rr = VALUE(sc, SEC_SERVER, "relay_resolver", line);
 	if (!scn_res_by_name(s, rr))
 		return scn_fail(s, line, "relay_resolver: unknown resolver profile '%s'", rr);
