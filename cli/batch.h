@@ -46,6 +46,18 @@ typedef struct {
 	const char *gnuplot; /* its version, for the manifest */
 } batch_run;
 
+/* load.c: reads and checks every point of files[0..nfiles-1] into
+ * b[0..nfiles-1] (--set overrides sets); 0, or -1 after a message. Free
+ * each with batch_free (also after a failure: every b[i] is zeroed first
+ * or filled). */
+int batch_load(batch *b, int nfiles, char **files, char **sets, int nsets);
+void batch_free(batch *b);
+/* mxsim check: each scenario resolved, with its study axes, on stdout. */
+void batch_print(const batch *b, int n);
+/* 0 if b's results, held until written, fit [run] max_memory (with the
+ * trace if asked); else -1 after a message. */
+int batch_fits(const batch *b, bool trace);
+
 /* Whether the answer figures meet [run] precision with the replications
  * so far; says on stderr (with the file) which do not, if loud. */
 bool batch_precise(const batch *b, bool loud);

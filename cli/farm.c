@@ -71,6 +71,7 @@ bool farm_agree(bool ok)
 typedef struct {
 	long i;
 	double cost;
+	farm_key k;
 } order;
 
 static int by_cost(const void *a, const void *b)
@@ -88,12 +89,9 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-static void send_job(const order *o, int to, farm_key_fn key, void *ctx)
+static void send_job(const order *o, int to)
 {
-	farm_key k;
-	double cost;
-	key(o->i, ctx, &k, &cost);
-	long msg[3] = {k.file, k.point, k.rep};
+	long msg[3] = {o->k.file, o->k.point, o->k.rep};
 	MPI_Send(msg, 3, MPI_LONG, to, MSG_JOB, MPI_COMM_WORLD);
 }
 
@@ -104,9 +102,8 @@ int farm_jobs(long njobs, farm_key_fn key, run_job_fn job, run_done_fn done,
 		return run_jobs(njobs, 1, job, done, progress, ctx);
 	order *o = xcalloc((size_t)njobs, sizeof *o);
 	for (long i = 0; i < njobs; i++) {
-		farm_key k;
 		o[i].i = i;
-		key(i, ctx, &k, &o[i].cost);
+		key(i, ctx, &o[i].k, &o[i].cost);
 	}
 	qsort(o, (size_t)njobs, sizeof *o, by_cost);
 	long *on = xcalloc((size_t)nranks, sizeof *on), next = 0, finished = 0;
@@ -114,7 +111,7 @@ int farm_jobs(long njobs, farm_key_fn key, run_job_fn job, run_done_fn done,
 	double busy = 0; /* rank 0's own time per job: receiving, merging, sending */
 	for (int w = 1; w < nranks && next < njobs; w++) {
 		on[w] = o[next].i;
-		send_job(&o[next++], w, key, ctx);
+		send_job(&o[next++], w);
 	}
 	while (finished < njobs) {
 		MPI_Status st;
@@ -132,7 +129,7 @@ int farm_jobs(long njobs, farm_key_fn key, run_job_fn job, run_done_fn done,
 		long i = on[st.MPI_SOURCE];
 		if (next < njobs) {
 			on[st.MPI_SOURCE] = o[next].i;
-			send_job(&o[next++], st.MPI_SOURCE, key, ctx);
+			send_job(&o[next++], st.MPI_SOURCE);
 		}
 		finished++;
 		if (st.MPI_TAG == MSG_FAILED) {

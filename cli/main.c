@@ -6,7 +6,6 @@
  * success, 2 bad usage or bad scenario (nothing written), 1 failure while
  * running. Results are published by publish.c, a scenario at a time.
  */
-#include "../models/budget.h"
 #include "../models/metrics.h"
 #include "../models/scenario.h"
 #include "../plot/gnuplot.h"
@@ -249,150 +248,6 @@ static void progress(long done, long total, const run_status *live, int nlive, v
 
 /* ---- commands ---------------------------------------------------------- */
 
-static void batch_free(batch *b)
-{
-	for (long p = 0; p < b->npoints; p++)
-		scn_free(b->pt[p]);
-	free(b->pt);
-	for (long i = 0; b->res && i < b->npoints * (long)b->max_reps; i++)
-		free(b->res[i]);
-	free(b->res);
-	for (int i = 0; b->sum_names && i < b->nsum; i++)
-		free(b->sum_names[i]);
-	free(b->sum_names);
-	free(b->ans);
-	for (int i = 0; b->ts_names && i < b->nts; i++)
-		free(b->ts_names[i]);
-	free(b->ts_names);
-	scn_file_free(b->f);
-}
-
-/* [report] answer: names of summary columns, each checked; 0 or -1. */
-static int answers(batch *b)
-{
-	int line;
-	char *list = xstrdup(scn_answer(b->pt[0], &line)), *save, *tok;
-	int rc = 0;
-	for (tok = strtok_r(list, ", \t", &save); tok && !rc; tok = strtok_r(NULL, ", \t", &save)) {
-		int m = 0;
-		while (m < b->nsum && strcmp(b->sum_names[m], tok))
-			m++;
-		if (m == b->nsum) {
-			fprintf(stderr,
-				"%s:%d: answer: '%.80s' is no summary column of this scenario "
-				"(mxsim help metrics lists them)\n",
-				scn_file_path(b->f), line, tok);
-			rc = -1;
-		} else {
-			b->ans = xrealloc(b->ans, (size_t)(b->nans + 1) * sizeof *b->ans);
-			b->ans[b->nans++] = m;
-		}
-	}
-	free(list);
-	double prec = scn_precision(b->pt[0], &(unsigned){0});
-	if (!rc && prec && !b->nans) {
-		fprintf(stderr,
-			"%s: precision: it applies to the answer figures; name them in [report] "
-			"answer\n",
-			scn_file_path(b->f));
-		rc = -1;
-	}
-	return rc;
-}
-
-/* Loads and validates every point of every file; returns 0 or -1. */
-/* Whether two points have the same summary and time-series columns. */
-static bool same_columns(const scn *a, const scn *b)
-{
-	int (*names[])(const scn *, char **) = {met_summary_names, met_ts_names};
-	bool same = true;
-	for (int k = 0; k < 2; k++) {
-		int n = names[k](a, NULL);
-		if (names[k](b, NULL) != n)
-			return false;
-		char **x = xcalloc((size_t)n, sizeof *x), **y = xcalloc((size_t)n, sizeof *y);
-		names[k](a, x);
-		names[k](b, y);
-		for (int i = 0; i < n; i++) {
-			same &= !strcmp(x[i], y[i]);
-			free(x[i]);
-			free(y[i]);
-		}
-		free(x);
-		free(y);
-	}
-	return same;
-}
-
-static int load_all(int nfiles, char **files, char **sets, int nsets, batch *b)
-{
-	for (int i = 0; i < nfiles; i++) {
-		char err[SCN_ERR];
-		memset(&b[i], 0, sizeof b[i]);
-		if (scn_load(files[i], sets, nsets, &b[i].f, err)) {
-			fprintf(stderr, "%s\n", err);
-			return -1;
-		}
-		const study *st = scn_file_study(b[i].f);
-		b[i].npoints = st->npoints;
-		b[i].pt = xcalloc((size_t)st->npoints, sizeof *b[i].pt);
-		for (long p = 0; p < st->npoints; p++)
-			if (scn_point(b[i].f, p, &b[i].pt[p], err)) {
-				fprintf(stderr, "%s\n", err);
-				if (st->naxes)
-					fprintf(stderr, "mxsim: (in study point %ld)\n", p);
-				return -1;
-			}
-		for (long p = 0; p < st->npoints; p++) /* each warning once */
-			if (p == 0 ||
-			    strcmp(scn_warnings(b[i].pt[p]), scn_warnings(b[i].pt[p - 1])))
-				fprintf(stderr, "%s", scn_warnings(b[i].pt[p]));
-		snprintf(b[i].name, sizeof b[i].name, "%s", scn_name(b[i].pt[0]));
-		for (int k = 0; k < i; k++)
-			if (!strcmp(b[k].name, b[i].name)) {
-				fprintf(stderr, "%s: scenario name '%s' is also used by %s\n",
-					files[i], b[i].name, files[k]);
-				return -1;
-			}
-		b[i].reps = scn_replications(b[i].pt[0]);
-		b[i].precision = scn_precision(b[i].pt[0], &b[i].max_reps);
-		b[i].nsum = met_summary_names(b[i].pt[0], NULL);
-		b[i].nts = met_ts_names(b[i].pt[0], NULL);
-		for (long p = 1; p < st->npoints; p++)
-			if (!same_columns(b[i].pt[0], b[i].pt[p]) ||
-			    scn_config(b[i].pt[p], 0)->duration !=
-				    scn_config(b[i].pt[0], 0)->duration ||
-			    scn_config(b[i].pt[p], 0)->bucket !=
-				    scn_config(b[i].pt[0], 0)->bucket ||
-			    scn_replications(b[i].pt[p]) != b[i].reps) {
-				fprintf(stderr,
-					"%s: a study may not change the servers, providers, "
-					"resolver profiles, duration, bucket or replications "
-					"between points\n",
-					files[i]);
-				return -1;
-			}
-		b[i].sum_names = xcalloc((size_t)b[i].nsum, sizeof(char *));
-		b[i].ts_names = xcalloc((size_t)b[i].nts, sizeof(char *));
-		met_summary_names(b[i].pt[0], b[i].sum_names);
-		met_ts_names(b[i].pt[0], b[i].ts_names);
-		if (answers(&b[i]))
-			return -1;
-		b[i].events_col = -1;
-		for (int m = 0; m < b[i].nsum; m++)
-			if (!strcmp(b[i].sum_names[m], "events"))
-				b[i].events_col = m;
-		const mdl_config *c = scn_config(b[i].pt[0], 0);
-		b[i].bucket = c->bucket;
-		b[i].nbuckets = (int)((c->duration + c->bucket - 1) / c->bucket);
-		st_hist h;
-		st_hist_init(&h, MDL_LATENCY_LO, MDL_LATENCY_HI, MDL_LATENCY_BINS);
-		b[i].nbins = (int)h.h->n;
-		st_hist_free(&h);
-	}
-	return 0;
-}
-
 /* What the command line says. */
 typedef struct {
 	const char *out;
@@ -456,45 +311,6 @@ static int parse_opts(int argc, char **argv, bool check_only, opts *o)
 	return -1;
 }
 
-static void print_check(const batch *b, int n)
-{
-	for (int i = 0; i < n; i++) {
-		const study *st = scn_file_study(b[i].f);
-		printf("; %s: %ld point(s) x %u replication(s)\n", scn_file_path(b[i].f),
-		       b[i].npoints, b[i].reps);
-		for (int a = 0; a < st->naxes; a++) {
-			printf("; study %s =", st->axes[a].name);
-			for (int k = 0; k < st->axes[a].nvalues; k++)
-				printf("%s %s", k ? "," : "", st->axes[a].values[k]);
-			printf("\n");
-		}
-		scn_write(b[i].pt[0], stdout);
-	}
-}
-
-/* The results of a batch are held until its last run is in: refuse a
- * batch whose results alone exceed the memory limit. */
-static int check_results_size(const batch *b, bool trace)
-{
-	bgt_estimate e;
-	bgt_estimate_run(scn_config(b->pt[0], 0), &e);
-	double per = 8.0 * ((double)b->nsum + (double)b->nbuckets * b->nts + b->nbins + 4);
-	if (trace)
-		per += 8.0 * TRACE_COLS * e.messages;
-	double all = per * (double)b->npoints * b->max_reps, limit = scn_max_memory(b->pt[0]);
-	if (all <= limit)
-		return 0;
-	char need[32], have[32];
-	bgt_format_bytes(all, need, sizeof need);
-	bgt_format_bytes(limit, have, sizeof have);
-	fprintf(stderr,
-		"%s: the results of %ld point(s) x %u replication(s)%s need %s until written, more "
-		"than [run] max_memory = %s; use fewer points, replications or buckets\n",
-		scn_file_path(b->f), b->npoints, b->reps, trace ? " with --trace" : "", need, have);
-	return -1;
-}
-
-/* Runs every job of the batches and publishes each as it completes. */
 /* The next round: the first runs every batch's replications; each later
  * one adds a batch of as many to the scenarios whose answers still miss
  * [run] precision, up to max_replications. Returns the number of jobs. */
@@ -536,7 +352,7 @@ static int run_round(ctx *c, const opts *o)
 static int run_all(batch *b, int nfiles, const opts *o, int argc, char **argv)
 {
 	for (int i = 0; i < nfiles; i++)
-		if (check_results_size(&b[i], o->trace))
+		if (batch_fits(&b[i], o->trace))
 			return 2;
 	if (pub_open(o->out))
 		return 2;
@@ -571,15 +387,15 @@ static int run_all(batch *b, int nfiles, const opts *o, int argc, char **argv)
 	return 0;
 }
 
-/* load_all; on MPI ranks other than 0 without a word (rank 0 says it). */
+/* batch_load; on MPI ranks other than 0 without a word (rank 0 says it). */
 static int load_quiet(int nfiles, char **files, const opts *o, batch *b)
 {
 	if (rank == 0)
-		return load_all(nfiles, files, o->sets, o->nsets, b);
+		return batch_load(b, nfiles, files, o->sets, o->nsets);
 	int saved = dup(2), null = open("/dev/null", O_WRONLY);
 	fflush(stderr);
 	dup2(null, 2);
-	int rc = load_all(nfiles, files, o->sets, o->nsets, b);
+	int rc = batch_load(b, nfiles, files, o->sets, o->nsets);
 	fflush(stderr);
 	dup2(saved, 2);
 	close(saved);
@@ -610,7 +426,7 @@ static int cmd_run(int argc, char **argv, bool check_only)
 	if (!farm_agree(load_quiet(nfiles, argv + optind, &o, b) == 0))
 		rc = 2;
 	else if (check_only)
-		print_check(b, nfiles), rc = 0;
+		batch_print(b, nfiles), rc = 0;
 	else if (rank > 0)
 		rc = serve(b, nfiles, &o);
 	else

@@ -8,34 +8,13 @@
 #include "mail_impl.h"
 #include "../sim/rng.h"
 #include "../sim/xalloc.h"
+#include "../sim/zipf.h"
 
 #include <gsl/gsl_randist.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* Each sender's resolver class, by traffic: senders in rank order (the
- * traffic's Zipf weights) go to the class furthest below its share of the
- * traffic so far, so each class carries its share of the mail up to one
- * sender's weight - the same in every replication. */
-static void assign_classes(const mdl_config *c, int *cls)
-{
-	double *got = xcalloc((size_t)c->nclasses, sizeof *got), sum = 0;
-	for (int i = 0; i < c->nsenders; i++) {
-		double wt = pow(i + 1, -c->sender_zipf);
-		sum += wt;
-		int best = -1;
-		for (int k = 0; k < c->nclasses; k++)
-			if (c->class_share[k] > 0 &&
-			    (best < 0 || c->class_share[k] * sum - got[k] >
-						 c->class_share[best] * sum - got[best]))
-				best = k;
-		got[best] += wt;
-		cls[i] = best;
-	}
-	free(got);
-}
 
 /* A resolver of its class for each sender: among the class's resolvers
  * by their Zipf weight (rank r: r^-zipf over all resolvers), so the big
@@ -90,8 +69,10 @@ static void init_holders(world *w)
 		h->phase_ms = phase_ms(&c->profiles[h->profile], g);
 	}
 	gsl_ran_discrete_free(pp);
+	/* each sender's class, by traffic: each class carries its share of
+	 * the mail up to one sender's weight, the same in every replication */
 	int *cls = xcalloc((size_t)c->nsenders, sizeof *cls);
-	assign_classes(c, cls);
+	zipf_apportion(c->nsenders, c->sender_zipf, c->class_share, c->nclasses, cls);
 	pick_resolvers(w, cls);
 	free(cls);
 	for (int i = 0, b = c->nsenders; i < c->nservers; i++) {

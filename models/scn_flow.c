@@ -4,11 +4,9 @@
  * (see scn_impl.h).
  */
 #include "scn_impl.h"
-#include "../sim/rng.h"
+#include "../sim/zipf.h"
 #include "../sim/xalloc.h"
 
-#include <gsl/gsl_randist.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -104,26 +102,18 @@ static int class_members(scn *s, long n, int nbackup)
 {
 	mdl_config *c = &s->c;
 	int k = c->nclasses, total = (int)n;
-	double *got = xcalloc((size_t)k, sizeof *got), sum = 0;
 	s->res_mix = xcalloc((size_t)(n + k + nbackup), sizeof *s->res_mix);
 	s->res_class = xcalloc((size_t)(n + k + nbackup), sizeof *s->res_class);
-	for (long r = 0; r < n; r++) {
-		double wt = pow((double)r + 1, -c->resolver_zipf);
-		sum += wt;
-		int best = 0;
-		for (int i = 1; i < k; i++)
-			if (s->class_share[i] * sum - got[i] >
-			    s->class_share[best] * sum - got[best])
-				best = i;
-		got[best] += wt;
-		s->res_class[r] = best;
-	}
+	zipf_apportion(n, c->resolver_zipf, s->class_share, k, s->res_class);
+	bool *has = xcalloc((size_t)k, sizeof *has);
+	for (long r = 0; r < n; r++)
+		has[s->res_class[r]] = true;
 	for (int i = 0; i < k; i++)
-		if (got[i] == 0)
+		if (!has[i])
 			s->res_class[total++] = i;
 	for (int r = 0; r < total; r++)
 		s->res_mix[r] = scn_res_by_name(s, s->class_name[s->res_class[r]]);
-	free(got);
+	free(has);
 	return total;
 }
 

@@ -36,8 +36,8 @@
  *   QUEUED ------------------> slotted ----------------> a waiter slotted,
  *     |                                                   mail_slot_go()
  *     | slot_take(): window or holder full
- *     +--------------------------------> SLOT_WAIT --wake()--> slotted
- *     | slot_take(): throttled               | throttle()
+ *     +--------------------------> SLOT_WAIT --wake_dest(), wake_holder()--> slotted
+ *     | slot_take(): throttled               | feedback(): throttled
  *     +--> mail_suspend(): deferred <--------+
  */
 #include "mail_impl.h"
@@ -202,25 +202,27 @@ static bool feedback(dest *d, const mta_profile *p, bool site_fail, sim_time now
 	return false;
 }
 
-/* Hands freed slots to waiters: the destination's first (if its window
- * has room), then the holder's in order. */
-static void wake(world *w, int holder, int domain, sim_time now)
+/* Hands d's freed slot to its first waiter, if its window and the holder
+ * have room; a queue left empty goes at the end of the instant. */
+static void wake_dest(world *w, mta *h, uint32_t total, dest *d, uint64_t k, sim_time now)
+{
+	if (d->head && d->active < d->window && (!total || h->active < total)) {
+		msg *m = pop(d, now);
+		d->active++;
+		h->active++;
+		m->slotted = true;
+		mail_slot_go(w, m);
+	}
+	if (!d->active && !d->head && !d->throttled_until)
+		schedule_cleanup(w, d, k);
+}
+
+/* Hands the holder's free slots to its wait list, in order. */
+static void wake_holder(world *w, int holder, sim_time now)
 {
 	mta *h = &w->mtas[holder];
 	uint32_t total = total_of(w, holder);
 	bool created;
-	if (domain >= 0) {
-		dest *d = tab_get(w->dests, key(holder, (uint32_t)domain), &created);
-		if (d->head && d->active < d->window && (!total || h->active < total)) {
-			msg *m = pop(d, now);
-			d->active++;
-			h->active++;
-			m->slotted = true;
-			mail_slot_go(w, m);
-		}
-		if (!d->active && !d->head && !d->throttled_until)
-			schedule_cleanup(w, d, key(holder, (uint32_t)domain));
-	}
 	while (h->listed && h->active < total) {
 		dest *hl = tab_get(w->dests, key(holder, HOLDER_LIST), &created);
 		if (!hl->head) {
@@ -249,7 +251,8 @@ void slot_release(world *w, msg *m)
 	m->slotted = false;
 	const mta_profile *p = profile_of(w, m->holder);
 	sim_time now = sim_now(w->s);
-	w->mtas[m->holder].active--;
+	mta *h = &w->mtas[m->holder];
+	h->active--;
 	msg *suspended = NULL;
 	if (uses_dest(p)) {
 		dest *d = dest_get(w, m, p, now);
@@ -261,8 +264,10 @@ void slot_release(world *w, msg *m)
 				x->waited += now - x->wait_since;
 			d->head = d->tail = NULL;
 		}
+		wake_dest(w, h, total_of(w, m->holder), d, key(m->holder, (uint32_t)m->domain),
+			  now);
 	}
-	wake(w, m->holder, uses_dest(p) ? m->domain : -1, now);
+	wake_holder(w, m->holder, now);
 	while (suspended) {
 		msg *x = suspended;
 		suspended = x->next;

@@ -5,6 +5,7 @@
  * region (rarely).
  */
 #include "zipf.h"
+#include "xalloc.h"
 
 #include <math.h>
 
@@ -45,6 +46,23 @@ void zipf_init(zipf *z, unsigned long n, double s)
 	z->h_x1 = big_h(z, 1.5) - 1;
 	z->h_n = big_h(z, z->n + 0.5);
 	z->cut = 2 - big_h_inv(z, big_h(z, 2.5) - h(z, 2));
+}
+
+void zipf_apportion(long n, double s, const double *share, int k, int *cls)
+{
+	double *got = xcalloc((size_t)k, sizeof *got), sum = 0;
+	for (long r = 0; r < n; r++) {
+		double wt = pow((double)r + 1, -s);
+		sum += wt;
+		int best = -1;
+		for (int i = 0; i < k; i++)
+			if (share[i] > 0 &&
+			    (best < 0 || share[i] * sum - got[i] > share[best] * sum - got[best]))
+				best = i;
+		got[best] += wt;
+		cls[r] = best;
+	}
+	free(got);
 }
 
 unsigned long zipf_draw(const zipf *z, gsl_rng *r)
