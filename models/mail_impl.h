@@ -13,7 +13,8 @@
 
 #include <gsl/gsl_rng.h>
 
-enum { BLOCK = 4096 }; /* messages allocated at a time */
+enum { BLOCK = 4096 };         /* messages allocated at a time */
+enum { AHEAD = 4, FETCH = 1 }; /* mail.c: messages drawn ahead; state fetched */
 
 /* Where an MX host's address leads, besides a server's number. */
 enum { TO_REFUSE = -1, TO_TIMEOUT = -2, TO_NONE = -3 };
@@ -92,12 +93,15 @@ typedef struct world {
 	mta *mtas;     /* senders, then one per backup server */
 	relay *relays; /* [holder - nsenders] for backups */
 	int nmtas;
-	tab *dests; /* slots.c: destination queues and holders' wait lists */
+	tab *dests;        /* slots.c: destination queues and holders' wait lists */
+	uint64_t *emptied; /* slots.c: keys of queues emptied at emptied_at */
+	size_t nemptied, emptied_cap;
+	sim_time emptied_at;
 	servers *srv;
 	bool *host_static; /* [nhosts]: its address never changes */
 	traffic *traffic;
 	msg *free_msgs;
-	msg *ahead[2]; /* the next messages, drawn ahead */
+	msg *ahead[AHEAD]; /* the next messages, drawn ahead */
 	msg **blocks;
 	int nblocks;
 	uint64_t live_senders, live_backups;
@@ -140,6 +144,8 @@ bool mail_candidates(world *w, msg *m);
 typedef enum { SLOT_GO, SLOT_WAITING, SLOT_THROTTLED } slot_verdict;
 void slot_init(world *w);
 void slot_free(world *w);
+/* Starts fetching the destination queue m's first slot_take will touch. */
+void slot_prefetch(const world *w, const msg *m);
 /* m (QUEUED or SLOT_WAIT) asks for its slots: SLOT_GO (taken), SLOT_WAITING
  * (put in a wait list) or SLOT_THROTTLED (the caller defers it) */
 slot_verdict slot_take(world *w, msg *m);

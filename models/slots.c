@@ -17,9 +17,12 @@
  * A destination queue lives while mail is in progress or waiting for it,
  * or while it is throttled, as Postfix frees an empty in-core queue: so a
  * trickle of single failing messages is each tried. An emptied queue lasts
- * to the end of the instant (a cleanup event then): retries of one queue
- * run come at one instant and, as in Postfix's active queue, form one
- * cohort even where each attempt fails at once (a refused connection). On top, a holder runs
+ * to the end of the instant: retries of one queue run come at one instant
+ * and, as in Postfix's active queue, form one cohort even where each
+ * attempt fails at once (a refused connection). After that instant it is
+ * gone (gone()): dest_get() starts it afresh, and the first slot call of a
+ * later instant deletes it (flush(): the instant's emptied queues are
+ * listed, no event is needed). On top, a holder runs
  * at most slots_total deliveries at once (default_process_limit; a backup:
  * relay_sessions). Profiles with neither window nor throttle skip the
  * destination queue.
@@ -41,6 +44,7 @@
  *     +--> mail_suspend(): deferred <--------+
  */
 #include "mail_impl.h"
+#include "../sim/xalloc.h"
 
 #include <stdint.h>
 
@@ -48,18 +52,22 @@ typedef struct {
 	msg *head, *tail;         /* waiting, first come first served */
 	sim_time throttled_until; /* 0: not throttled */
 	float fail_cohorts;
+	sim_time emptied; /* the instant it emptied (+ 1); 0: in use */
 	uint32_t active;
 	uint16_t window;
-	uint8_t idle; /* emptied this instant: a cleanup is scheduled */
 } dest;
-
-_Static_assert(sizeof(uintptr_t) >= sizeof(uint64_t), "a queue's key travels as an event's object");
 
 #define HOLDER_LIST 0xffffffffu /* the key's domain part of a holder's list */
 
 static uint64_t key(int holder, uint32_t domain)
 {
 	return (uint64_t)(uint32_t)holder << 32 | domain;
+}
+
+/* An emptied queue, idle since an earlier instant: as if freed. */
+static bool gone(const dest *d, sim_time now)
+{
+	return d->emptied && d->emptied <= now && !d->active && !d->head && !d->throttled_until;
 }
 
 void slot_init(world *w)
@@ -70,6 +78,38 @@ void slot_init(world *w)
 void slot_free(world *w)
 {
 	tab_free(w->dests);
+	free(w->emptied);
+}
+
+void slot_prefetch(const world *w, const msg *m)
+{
+	tab_prefetch(w->dests, key(m->holder, (uint32_t)m->domain));
+}
+
+/* Deletes the queues emptied at an earlier instant that are still gone. */
+static void flush(world *w, sim_time now)
+{
+	if (!w->nemptied || w->emptied_at >= now)
+		return;
+	for (size_t i = 0; i < w->nemptied; i++) {
+		dest *d = tab_find(w->dests, w->emptied[i]);
+		if (d && gone(d, now))
+			tab_del(w->dests, w->emptied[i]);
+	}
+	w->nemptied = 0;
+}
+
+static void list_emptied(world *w, dest *d, uint64_t k, sim_time now)
+{
+	if (d->emptied)
+		return;
+	d->emptied = now + 1;
+	if (w->nemptied == w->emptied_cap) {
+		w->emptied_cap = w->emptied_cap ? 2 * w->emptied_cap : 256;
+		w->emptied = xrealloc(w->emptied, w->emptied_cap * sizeof *w->emptied);
+	}
+	w->emptied[w->nemptied++] = k;
+	w->emptied_at = now;
 }
 
 static bool uses_dest(const mta_profile *p)
@@ -115,33 +155,14 @@ static void timer(dest *d, const mta_profile *p, sim_time now)
 	}
 }
 
-/* The end of the instant a queue emptied in: it goes unless used again.
- * The object is the queue's key (not a pointer: queues move). */
-static void cleanup(sim *s, void *subject, void *object)
-{
-	(void)s;
-	world *w = subject;
-	uint64_t k = (uint64_t)(uintptr_t)object;
-	dest *d = tab_find(w->dests, k);
-	if (d && d->idle && !d->active && !d->head && !d->throttled_until)
-		tab_del(w->dests, k);
-}
-
-static void schedule_cleanup(world *w, dest *d, uint64_t k)
-{
-	if (d->idle)
-		return;
-	d->idle = 1;
-	sim_at(w->s, sim_now(w->s), cleanup, w, (void *)(uintptr_t)k);
-}
-
 static dest *dest_get(world *w, const msg *m, const mta_profile *p, sim_time now)
 {
 	bool created;
+	flush(w, now);
 	dest *d = tab_get(w->dests, key(m->holder, (uint32_t)m->domain), &created);
-	if (created)
-		d->window = (uint16_t)p->slots_initial;
-	d->idle = 0;
+	if (created || gone(d, now))
+		*d = (dest){.window = (uint16_t)p->slots_initial};
+	d->emptied = 0;
 	timer(d, p, now);
 	return d;
 }
@@ -214,7 +235,7 @@ static void wake_dest(world *w, mta *h, uint32_t total, dest *d, uint64_t k, sim
 		mail_slot_go(w, m);
 	}
 	if (!d->active && !d->head && !d->throttled_until)
-		schedule_cleanup(w, d, k);
+		list_emptied(w, d, k, now);
 }
 
 /* Hands the holder's free slots to its wait list, in order. */

@@ -70,7 +70,7 @@ static void outage(sim *s, void *subject, void *object)
 	bool down = !srv_is_down(w->srv, sv);
 	srv_set_down(w->srv, sv, down);
 	double mean = sec(down ? cs->mttr : cs->mtbf);
-	sim_after(s, sim_from_sec(gsl_ran_exponential(w->rng[STREAM_OUTAGE], mean)) + 1, outage, w,
+	sim_after(s, sim_from_sec(dist_exponential(w->rng[STREAM_OUTAGE], mean)) + 1, outage, w,
 		  object);
 }
 
@@ -82,7 +82,7 @@ void mail_schedule_changes(world *w)
 	for (int i = 0; i < c->nservers; i++)
 		if (c->servers[i].mtbf > 0)
 			sim_at(w->s,
-			       sim_from_sec(gsl_ran_exponential(w->rng[STREAM_OUTAGE],
-								sec(c->servers[i].mtbf))),
+			       sim_from_sec(dist_exponential(w->rng[STREAM_OUTAGE],
+							     sec(c->servers[i].mtbf))),
 			       outage, w, (void *)(intptr_t)i);
 }

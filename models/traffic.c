@@ -1,10 +1,14 @@
 /*
  * traffic.c - arrivals and message attributes (see traffic.h).
  *
- * Poisson arrivals by thinning: candidate arrivals come at the peak rate;
- * one at hour h of the week is kept with probability mult[h] / peak. Fixed
- * arrivals: the k-th comes when the rate integrated from the start reaches
- * k - 1 (one every 1 / rate when flat). Both only in [start, stop).
+ * Both kinds of arrival invert the integrated rate, which is piecewise
+ * constant over the hours of the week: the next arrival comes where the
+ * rate integrated from the last one reaches a target - an Exp(1) draw for
+ * Poisson arrivals (the time-change theorem: Cinlar, "Introduction to
+ * Stochastic Processes", 1975, ch. 4; one draw per arrival, where thinning
+ * at the peak rate takes about peak / mean), 1 for fixed ones (the k-th
+ * when the integral from the start reaches k - 1). Both only in [start,
+ * stop).
  */
 #include "traffic.h"
 #include "../sim/xalloc.h"
@@ -19,7 +23,7 @@ struct traffic {
 	gsl_rng *arrivals, *domains, *senders, *sizes;
 	gsl_ran_discrete_t *pick_domain;
 	zipf pick_sender;
-	double mult[168], peak;
+	double mult[168];
 	bool started; /* fixed arrivals: the first one (at start) is out */
 };
 
@@ -60,9 +64,6 @@ traffic *traffic_new(const mdl_config *c, gsl_rng *arrivals, gsl_rng *domains, g
 	t->sizes = sizes;
 	zipf_init(&t->pick_sender, (unsigned long)c->nsenders, c->sender_zipf);
 	traffic_pattern(c, t->mult);
-	for (int h = 0; h < 168; h++)
-		if (t->mult[h] > t->peak)
-			t->peak = t->mult[h];
 	return t;
 }
 
@@ -74,27 +75,19 @@ void traffic_free(traffic *t)
 	free(t);
 }
 
-static double mult_at(const traffic *t, sim_time at)
-{
-	return t->mult[((at + t->c->week_offset) / SIM_HOUR) % 168];
-}
-
-/* Where one more message's worth of rate has been integrated from now,
- * hour by hour of the pattern. */
-static sim_time fixed_next(traffic *t, sim_time now)
+/* Where the rate integrated from now reaches left (messages), hour by
+ * hour of the pattern; at least 1 us on. SIM_NEVER past the end. */
+static sim_time integrate(const traffic *t, sim_time now, sim_time end, double left)
 {
 	const mdl_config *c = t->c;
-	if (!t->started) {
-		t->started = true;
-		return now;
-	}
-	double left = 1; /* messages still to integrate */
-	while (now < c->duration) {
-		sim_time hour_end =
-			((now + c->week_offset) / SIM_HOUR + 1) * SIM_HOUR - c->week_offset;
-		double r = c->rate * mult_at(t, now), span = (double)(hour_end - now) / SIM_SEC;
-		if (r * span >= left)
-			return now + sim_from_sec(left / r) + (left / r < 1e-6);
+	while (now < end) {
+		sim_time hour = (now + c->week_offset) / SIM_HOUR;
+		sim_time hour_end = (hour + 1) * SIM_HOUR - c->week_offset;
+		double r = c->rate * t->mult[hour % 168], span = (double)(hour_end - now) / SIM_SEC;
+		if (r * span >= left) {
+			now += sim_from_sec(left / r) + (left / r < 1e-6);
+			return now < end ? now : SIM_NEVER;
+		}
 		left -= r * span;
 		now = hour_end;
 	}
@@ -109,18 +102,12 @@ sim_time traffic_next(traffic *t, sim_time now)
 	if (now < c->traffic_start)
 		now = c->traffic_start;
 	sim_time end = c->duration < c->traffic_stop ? c->duration : c->traffic_stop;
-	if (c->fixed_arrivals) {
-		now = fixed_next(t, now);
-		return now < end ? now : SIM_NEVER;
-	}
-	for (;;) {
-		now += sim_from_sec(gsl_ran_exponential(t->arrivals, 1 / (c->rate * t->peak))) + 1;
-		if (now >= end)
-			return SIM_NEVER;
-		double m = mult_at(t, now);
-		if (m >= t->peak || gsl_rng_uniform(t->arrivals) * t->peak < m)
-			return now;
-	}
+	if (!c->fixed_arrivals)
+		return integrate(t, now, end, dist_exponential(t->arrivals, 1));
+	if (t->started)
+		return integrate(t, now, end, 1);
+	t->started = true;
+	return now < end ? now : SIM_NEVER;
 }
 
 void traffic_draw(traffic *t, int *domain, int *sender, uint32_t *size)

@@ -1,6 +1,6 @@
 /*
  * traffic.h - where mail comes from: message arrivals as a non-homogeneous
- * Poisson process (thinning) with a rate pattern over the hours of the
+ * Poisson process (by inversion) with a rate pattern over the hours of the
  * week, and each message's domain (by weight), sender (Zipf share: a few
  * big senders send most mail) and size.
  *

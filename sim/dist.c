@@ -20,6 +20,11 @@ dist dist_exp(double mean)
 	return (dist){.kind = DIST_EXP, .p = {mean}};
 }
 
+double dist_exponential(gsl_rng *r, double mean)
+{
+	return -mean * log(gsl_rng_uniform_pos(r));
+}
+
 double dist_draw(const dist *d, gsl_rng *r)
 {
 	const double *p = d->p;
@@ -27,17 +32,17 @@ double dist_draw(const dist *d, gsl_rng *r)
 	case DIST_CONST:
 		return p[0];
 	case DIST_EXP:
-		return gsl_ran_exponential(r, p[0]);
+		return dist_exponential(r, p[0]);
 	case DIST_UNIFORM:
 		return gsl_ran_flat(r, p[0], p[1]);
-	case DIST_LOGNORMAL:
-		return gsl_ran_lognormal(r, log(p[0]), p[1]);
+	case DIST_LOGNORMAL: /* GSL's ziggurat: a third of its lognormal's cost */
+		return p[0] * exp(p[1] * gsl_ran_gaussian_ziggurat(r, 1));
 	case DIST_WEIBULL:
 		return gsl_ran_weibull(r, p[0], p[1]);
 	case DIST_PARETO:
 		return gsl_ran_pareto(r, p[1], p[0]);
 	case DIST_LNPARETO: {
-		double x = gsl_ran_lognormal(r, log(p[0]), p[1]);
+		double x = p[0] * exp(p[1] * gsl_ran_gaussian_ziggurat(r, 1));
 		return x > p[2] ? gsl_ran_pareto(r, p[3], p[2]) : x;
 	}
 	case DIST_EMPIRICAL:

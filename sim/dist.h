@@ -38,6 +38,11 @@ dist dist_exp(double mean);
 
 double dist_draw(const dist *d, gsl_rng *r);
 
+/* An exponential draw by inversion, -mean ln U with U uniform on (0, 1):
+ * the distribution of gsl_ran_exponential (which takes log1p(-U)) at half
+ * its cost, log being the faster of the two in glibc. */
+double dist_exponential(gsl_rng *r, double mean);
+
 /* The distribution's mean (infinite for a Pareto tail with alpha <= 1). */
 double dist_mean(const dist *d);
 

@@ -21,13 +21,13 @@ uint64_t rng_replication_seed(uint64_t seed, unsigned r)
 
 gsl_rng *rng_stream(uint64_t seed, uint64_t k)
 {
-	gsl_rng *g = gsl_rng_alloc(gsl_rng_mt19937);
+	gsl_rng *g = gsl_rng_alloc(gsl_rng_taus2);
 	if (!g) {
 		fprintf(stderr, "mxsim: out of memory\n");
 		abort();
 	}
 	uint64_t s = rng_mix(seed ^ rng_mix(k + 1));
-	/* MT19937 takes a 32-bit seed; 0 selects GSL's default, so avoid it */
+	/* taus2 takes a 32-bit seed; 0 selects GSL's default, so avoid it */
 	unsigned long s32 = (unsigned long)((s ^ (s >> 32)) & 0xffffffffu);
 	gsl_rng_set(g, s32 ? s32 : 4357);
 	return g;

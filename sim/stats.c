@@ -44,6 +44,7 @@ void st_hist_init(st_hist *s, double lo, double hi, int bins_per_decade)
 		r[i] = lo * pow(hi / lo, (double)i / (double)n);
 	s->lo = lo;
 	s->hi = hi;
+	s->per_ln = (double)n / log(hi / lo);
 	s->n = 0;
 	s->sum = s->max = 0;
 }
@@ -54,10 +55,20 @@ void st_hist_free(st_hist *s)
 	s->h = NULL;
 }
 
+/* The bin is computed, then checked against the edges: the same bin
+ * gsl_histogram_increment's search finds (range[i] <= y < range[i + 1]). */
 void st_hist_add(st_hist *s, double x)
 {
-	double y = x < s->lo ? s->lo : x >= s->hi ? s->h->range[s->h->n - 1] : x;
-	gsl_histogram_increment(s->h, y);
+	const double *r = s->h->range;
+	size_t last = s->h->n - 1;
+	double y = x < s->lo ? s->lo : x >= s->hi ? r[last] : x;
+	double f = log(y / s->lo) * s->per_ln;
+	size_t i = f <= 0 ? 0 : f >= (double)last ? last : (size_t)f;
+	while (i > 0 && y < r[i])
+		i--;
+	while (i < last && y >= r[i + 1])
+		i++;
+	s->h->bin[i]++;
 	s->n++;
 	s->sum += x;
 	if (x > s->max)

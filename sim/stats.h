@@ -26,7 +26,7 @@ double st_tw_mean(const st_tw *w, double t);  /* mean over [t0, t] */
  * max are kept beside). */
 typedef struct {
 	gsl_histogram *h;
-	double lo, hi;
+	double lo, hi, per_ln; /* per_ln: bins per unit of ln x */
 	uint64_t n;
 	double sum, max;
 } st_hist;

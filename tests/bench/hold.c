@@ -12,6 +12,7 @@
  * alternately, and the fastest round counts: this machine is shared.
  * Last line: holds_per_sec=<engine figure>.
  */
+#include "../../sim/dist.h"
 #include "../../sim/engine.h"
 #include "../../sim/rng.h"
 
@@ -31,7 +32,7 @@ static double now_sec(void)
 
 static sim_time draw(gsl_rng *r)
 {
-	return (sim_time)(gsl_ran_exponential(r, 1.0) * SIM_SEC);
+	return (sim_time)(dist_exponential(r, 1.0) * SIM_SEC);
 }
 
 typedef struct {
