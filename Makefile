@@ -119,7 +119,7 @@ test-run: $(TEST_BIN) $(REPLAY) all
 	@set -e; for t in $(TEST_BIN); do $$t; done; \
 	  for f in $(FUZZ); do $(B)/tests/fuzz/replay_$$f tests/fuzz/corpus/$$f/* 2>/dev/null; done; \
 	  MXSIM_QUICK=$(SAN) tests/cli.sh $(B)/mxsim; tests/security.sh $(B)/mxsim; \
-	  if [ "$(SAN)" != 1 ]; then tests/extend.sh; tests/mpi.sh $(B); fi
+	  if [ "$(SAN)" != 1 ]; then tests/extend.sh; tests/mpi.sh $(B); tests/slurm.sh $(B); fi
 
 # libFuzzer with ASan and UBSan (clang), FUZZ_S seconds per target; new
 # inputs go to build-fuzz/corpus/, findings to build-fuzz/.
@@ -142,7 +142,7 @@ bench: $(B)/tests/bench/hold $(B)/mxsim $(B)/mxsim-mpi
 	@printf '%-10s %14s %14s %7s %14s %7s\n' pending engine/s binary-heap/s ratio \
 	  4-ary-heap/s ratio
 	@for n in 1000 10000 100000 1000000; do \
-	  $(B)/tests/bench/hold --pending $$n --holds 5000000 | awk -v n=$$n -F= \
+	  $(B)/tests/bench/hold --pending $$n --holds 5000000 --rounds 5 | awk -v n=$$n -F= \
 	    '/^baseline_/{b=$$2} /^ratio=/{r=$$2} /^baseline4_/{b4=$$2} /^ratio4=/{r4=$$2} \
 	     /^holds_per_sec/{e=$$2} \
 	     END{printf "%-10s %14s %14s %7s %14s %7s (target 2)\n", n, e, b, r, b4, r4}'; done
