@@ -5,7 +5,8 @@
  * server.c and the engine's pools (x86-64), rounded up: a message with its
  * candidates (200 B), two pending events (2 x 48 B), a resolver cache
  * entry (hash slot at half load, 64 B) and, in slots.c, a destination
- * queue (hash slot at half load, 96 B) with its cleanup event (48 B).
+ * queue (hash slot at half load, 96 B) with its place in the list of
+ * emptied queues (8 B).
  */
 #include "budget.h"
 

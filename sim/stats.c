@@ -63,7 +63,7 @@ void st_hist_add(st_hist *s, double x)
 	size_t last = s->h->n - 1;
 	double y = x < s->lo ? s->lo : x >= s->hi ? r[last] : x;
 	double f = log(y / s->lo) * s->per_ln;
-	size_t i = f <= 0 ? 0 : f >= (double)last ? last : (size_t)f;
+	size_t i = f > 0 ? (f < (double)last ? (size_t)f : last) : 0; /* NaN: 0 */
 	while (i > 0 && y < r[i])
 		i--;
 	while (i < last && y >= r[i + 1])
