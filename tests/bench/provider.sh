@@ -27,7 +27,11 @@ for n in 100000 1000000 10000000; do
 n, m, e, w, r, per, base = $n, $msgs, $ev, $wall, $rss, $per, $base
 print('%-10d %12d %12d %8.2f %12.0f %12.0f %9.0f %10.0f %10.0f %8.2fx' % (n, m, e, w, e / w, m / w,
       r / 1024, r * 1024 / 1e6, r * 1024 / m, per / base))"
+	rate=$(python3 -c "print($msgs / $wall)")
 done
+python3 -c "
+r = $rate
+print('messages/s at 10^7: %.2f M (target 2.5 M): %s' % (r / 1e6, 'met' if r >= 2.5e6 else 'not met'))"
 
 "$MX" run -q -j 1 -o "$T/s1" --set "traffic.rate=1000000/7d" --set 'server new.sessions=${2000, 3000}' "$S"
 "$MX" run -q -j 2 -o "$T/s2" --set "traffic.rate=1000000/7d" --set 'server new.sessions=${2000, 3000}' "$S"
