@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # provider.sh - the provider-week benchmark (scenarios/bench/provider-week.ini)
-# on one core (-j 1) at 10^5, 10^6 and 10^7 messages, then the parallel
-# speed-up of a 2-point study with -j 1 against -j 2.
+# on one core (-j 1) at 10^5, 10^6 and 10^7 messages, the fastest of three
+# runs each (this machine is shared: runs of one binary vary by half), then
+# the parallel speed-up of a 2-point study with -j 1 against -j 2.
 # Usage: tests/bench/provider.sh path/to/mxsim
 set -eu
 MX=$1
@@ -15,11 +16,17 @@ printf '%-10s %12s %12s %8s %12s %12s %9s %10s %10s %9s\n' target messages event
 	events/s messages/s rss_MB B/sender B/message cost/msg
 base=""
 for n in 100000 1000000 10000000; do
-	"$MX" run -q -j 1 -o "$T/$n" --set "traffic.rate=$n/7d" "$S"
-	d=$T/$n/provider-week
+	wall=""
+	for r in 1 2 3; do
+		"$MX" run -q -j 1 -o "$T/$n-$r" --set "traffic.rate=$n/7d" "$S"
+		w=$(field wall_seconds "$T/$n-$r/provider-week/manifest.ini")
+		if [ -z "$wall" ] || python3 -c "import sys; sys.exit(not $w < $wall)"; then
+			wall=$w
+			d=$T/$n-$r/provider-week
+		fi
+	done
 	msgs=$(col "$d/summary.csv" submitted)
 	ev=$(col "$d/summary.csv" events)
-	wall=$(field wall_seconds "$d/manifest.ini")
 	rss=$(field peak_rss_kb "$d/manifest.ini")
 	per=$(python3 -c "print($wall / $msgs * 1e9)")
 	[ -z "$base" ] && base=$per
