@@ -5,8 +5,13 @@
  * backup relaying onward drops its own preference and worse (nothing left:
  * a loop); resolve each host (none resolving: 5.4.4); at most the
  * profile's address limit (Postfix smtp_mx_address_limit).
+ *
+ * Where an MX rrset's preferences all differ (nothing to shuffle) and its
+ * hosts' addresses never change, the ordered, resolved list is the same
+ * for every sender: it is worked out once per rrset (plan_of) and copied.
  */
 #include "mail_impl.h"
+#include "../sim/xalloc.h"
 
 #include <gsl/gsl_randist.h>
 #include <stdlib.h>
@@ -35,8 +40,8 @@ static int resolve_host(world *w, const mta *h, int host, sim_time now)
 	return target_of(a->addr, a->server);
 }
 
-/* Sorts by preference (insertion: n <= 8), then shuffles equal runs. */
-static void order(world *w, dns_mx *mx, int n)
+/* Sorts by preference (insertion: n <= 8). */
+static void sort_mx(dns_mx *mx, int n)
 {
 	for (int i = 1; i < n; i++) {
 		dns_mx x = mx[i];
@@ -47,6 +52,12 @@ static void order(world *w, dns_mx *mx, int n)
 		}
 		mx[j] = x;
 	}
+}
+
+/* Sorts by preference, then shuffles equal runs. */
+static void order(world *w, dns_mx *mx, int n)
+{
+	sort_mx(mx, n);
 	for (int i = 0; i < n;) {
 		int j = i;
 		while (j < n && mx[j].pref == mx[i].pref)
@@ -86,34 +97,77 @@ static bool implicit_mx(world *w, msg *m, const mta *h, sim_time now)
 	return true;
 }
 
+/* a's plan: its candidates in order, those without an address left out;
+ * NULL where they can differ between senders or over time. */
+static const mail_plan *plan_of(world *w, const dns_answer *a)
+{
+	if (a->rrset >= w->nplans) {
+		size_t n = w->nplans ? w->nplans : 64;
+		while (n <= a->rrset)
+			n *= 2;
+		w->plans = xrealloc(w->plans, n * sizeof *w->plans);
+		memset(w->plans + w->nplans, 0, (n - w->nplans) * sizeof *w->plans);
+		w->nplans = n;
+	}
+	mail_plan *p = &w->plans[a->rrset];
+	if (p->state == PLAN_UNKNOWN) {
+		dns_mx mx[DNS_MAX_MX];
+		memcpy(mx, a->mx, (size_t)a->n * sizeof *mx);
+		p->state = PLAN_READY;
+		for (int i = 0; i < a->n; i++)
+			if (!w->host_static[mx[i].host])
+				p->state = PLAN_NONE;
+		sort_mx(mx, a->n);
+		for (int i = 1; i < a->n; i++)
+			if (mx[i].pref == mx[i - 1].pref)
+				p->state = PLAN_NONE;
+		for (int i = 0; i < a->n && p->state == PLAN_READY; i++) {
+			int to = resolve_host(w, NULL, (int)mx[i].host, 0);
+			if (to != TO_NONE)
+				p->cand[p->n++] = (mail_cand){(int)mx[i].host, to};
+		}
+	}
+	return p->state == PLAN_READY ? p : NULL;
+}
+
+/* The first of n candidates (those with an address), at most the
+ * holder's address limit, into m->cand; none bounces (5.4.4). */
+static bool take(world *w, msg *m, const mta *h, const mail_cand *c, int n)
+{
+	int limit = w->c->profiles[h->profile].mx_limit, k = n < limit ? n : limit;
+	if (!k) {
+		mail_bounce(w, m, BOUNCE_NO_ADDRESS);
+		return false;
+	}
+	memcpy(m->cand, c, (size_t)k * sizeof *c);
+	m->ncand = k;
+	m->ci = 0;
+	return true;
+}
+
 /* The MX answer a, as RFC 5321 section 5.1 orders it, into m->cand. */
 static bool from_mx(world *w, msg *m, const mta *h, const dns_answer *a, sim_time now)
 {
+	const relay *rl = relay_of(w, m->holder);
+	const mail_plan *p = rl ? NULL : plan_of(w, a);
+	if (p)
+		return take(w, m, h, p->cand, p->n);
 	dns_mx mx[DNS_MAX_MX];
 	int n = a->n, to[DNS_MAX_MX];
 	memcpy(mx, a->mx, (size_t)n * sizeof *mx);
 	order(w, mx, n);
 	for (int i = 0; i < n; i++)
 		to[i] = resolve_host(w, h, (int)mx[i].host, now);
-	const relay *rl = relay_of(w, m->holder);
 	if (rl && !(n = drop_own(rl, mx, to, n))) {
 		mail_bounce(w, m, BOUNCE_LOOP);
 		return false;
 	}
-	int limit = w->c->profiles[h->profile].mx_limit, k = 0;
-	for (int i = 0; i < n && k < limit; i++) {
-		if (to[i] == TO_NONE)
-			continue;
-		m->cand[k].host = (int)mx[i].host;
-		m->cand[k++].to = to[i];
-	}
-	if (!k) {
-		mail_bounce(w, m, BOUNCE_NO_ADDRESS);
-		return false;
-	}
-	m->ncand = k;
-	m->ci = 0;
-	return true;
+	mail_cand c[DNS_MAX_MX];
+	int k = 0;
+	for (int i = 0; i < n; i++)
+		if (to[i] != TO_NONE)
+			c[k++] = (mail_cand){(int)mx[i].host, to[i]};
+	return take(w, m, h, c, k);
 }
 
 /* Resolves MX through the holder's resolver and builds the candidate

@@ -62,6 +62,18 @@ typedef struct {
 	int server;
 } relay;
 
+/* A delivery candidate: an MX host and where its address leads. */
+typedef struct {
+	int host, to; /* to: a server, or TO_REFUSE / TO_TIMEOUT */
+} mail_cand;
+
+/* candidates.c: an MX rrset's candidate list, worked out once. */
+typedef struct {
+	enum { PLAN_UNKNOWN, PLAN_READY, PLAN_NONE } state;
+	int n;
+	mail_cand cand[DNS_MAX_MX];
+} mail_plan;
+
 struct msg {
 	msg *next; /* free list or relay wait list */
 	uint64_t id;
@@ -71,9 +83,7 @@ struct msg {
 	sim_time birth, hop_birth, first_fail;
 	int attempts;
 	int ncand, ci;
-	struct {
-		int host, to; /* to: a server, or TO_REFUSE / TO_TIMEOUT */
-	} cand[DNS_MAX_MX];
+	mail_cand cand[DNS_MAX_MX];
 	int server; /* in session with */
 	bool first, live;
 	bool slotted;   /* holds a delivery slot at its holder (slots.c) */
@@ -99,6 +109,8 @@ typedef struct world {
 	sim_time emptied_at;
 	servers *srv;
 	bool *host_static; /* [nhosts]: its address never changes */
+	mail_plan *plans;  /* candidates.c: [rrset id], grown as met */
+	size_t nplans;
 	traffic *traffic;
 	msg *free_msgs;
 	msg *ahead[AHEAD]; /* the next messages, drawn ahead */

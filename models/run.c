@@ -139,6 +139,7 @@ static void teardown(world *w)
 	traffic_free(w->traffic);
 	srv_free(w->srv);
 	free(w->host_static);
+	free(w->plans);
 	free(w->mtas);
 	free(w->relays);
 	slot_free(w);

@@ -650,6 +650,36 @@ static void backup_without_better_mx_bounces_loop(void **state)
 	mdl_result_free(&r);
 }
 
+/* Postfix's smtp_mx_address_limit counts addresses in preference order
+ * (RFC 5321 5.1), whatever the order of the records: with MX 30 (the
+ * server), 10 (refuses) and 20 (no address), a limit of 1 leaves only the
+ * refusing host and nothing is delivered; 2 reaches the server. */
+static void mx_address_limit_in_preference_order(void **state)
+{
+	(void)state;
+	for (int limit = 1; limit <= 2; limit++) {
+		fixture f;
+		fixture_init(&f, 10, 100, 1, SIM_HOUR);
+		f.c.duration = SIM_HOUR;
+		f.initial[0] = (dns_answer){.kind = DNS_MX,
+					    .n = 3,
+					    .mx = {{30, H_OLD}, {10, H_REFUSE}, {20, H_TYPO_NX}},
+					    .ttl = SIM_HOUR};
+		f.profiles[0].mx_limit = limit;
+		mdl_result r;
+		assert_int_equal(run(&f, 0, &r), 0);
+		print_message("limit %d: %llu of %llu delivered\n", limit,
+			      (unsigned long long)r.delivered, (unsigned long long)r.submitted);
+		assert_true(r.submitted > 3000);
+		if (limit == 1)
+			assert_true(r.delivered == 0 && r.queued_senders == r.submitted);
+		else
+			assert_true(r.server[S_OLD].delivered == r.delivered &&
+				    r.delivered + 2 >= r.submitted && r.bounced == 0);
+		mdl_result_free(&r);
+	}
+}
+
 /* Arrivals per hour follow the hourly table (non-homogeneous Poisson). */
 static void arrivals_follow_hourly_table(void **state)
 {
@@ -1110,6 +1140,7 @@ int main(void)
 		cmocka_unit_test(fixed_arrivals_in_window),
 		cmocka_unit_test(cache_pinned_switches_at_once),
 		cmocka_unit_test(old_mail_attributed_to_resolvers),
+		cmocka_unit_test(mx_address_limit_in_preference_order),
 	};
 	return cmocka_run_group_tests_name("model", tests, NULL, NULL);
 }
