@@ -39,6 +39,7 @@ typedef struct {
 
 typedef struct {
 	int64_t start, width;
+	int64_t bound; /* start of bucket cur (saturating): see set_cur */
 	size_t nb, cur, cap;
 	struct {
 		uint32_t head, count; /* list of nodes, NIL-terminated; length */
@@ -143,19 +144,24 @@ static void bottom_insert(pq *q, int64_t t, uint64_t seq, uint32_t item)
 				lo = mid + 1;
 		}
 	}
-	memmove(q->bot + lo + 1, q->bot + lo, (q->nbot - lo) * sizeof *q->bot);
+	if (q->nbot - lo <= LINEAR) /* most: a few, cheaper than a call */
+		for (size_t j = q->nbot; j > lo; j--)
+			q->bot[j] = q->bot[j - 1];
+	else
+		memmove(q->bot + lo + 1, q->bot + lo, (q->nbot - lo) * sizeof *q->bot);
 	q->bot[lo] = (entry){t, seq, item};
 	q->nbot++;
 }
 
-/* Start of rung g's current bucket, saturating near the end of time. */
-static int64_t boundary(const rung *g)
+/* Makes bucket cur rung g's current one; its start, saturating near the
+ * end of time, is kept for pq_push's comparisons. */
+static void set_cur(rung *g, size_t cur)
 {
-	int64_t off, b;
-	if (__builtin_mul_overflow((int64_t)g->cur, g->width, &off) ||
-	    __builtin_add_overflow(g->start, off, &b))
-		return INT64_MAX;
-	return b;
+	int64_t off;
+	g->cur = cur;
+	if (__builtin_mul_overflow((int64_t)cur, g->width, &off) ||
+	    __builtin_add_overflow(g->start, off, &g->bound))
+		g->bound = INT64_MAX;
 }
 
 static void rung_fill(pq *q, int k, int64_t start, int64_t width, size_t nb, uint32_t list);
@@ -205,7 +211,7 @@ pq_handle pq_push(pq *q, int64_t t, uint64_t seq, const pq_payload *p)
 	for (int k = 0; k < q->nr; k++) {
 		rung *g = &q->r[k];
 		/* an exhausted rung holds nothing: finer rungs take over */
-		if (g->cur < g->nb && t >= boundary(g)) {
+		if (g->cur < g->nb && t >= g->bound) {
 			/* a finer rung's last bucket runs on to the coarser
 			 * rung's boundary */
 			size_t b = (size_t)((t - g->start) / g->width);
@@ -238,7 +244,7 @@ static void rung_fill(pq *q, int k, int64_t start, int64_t width, size_t nb, uin
 	g->start = start;
 	g->width = width;
 	g->nb = nb;
-	g->cur = 0;
+	set_cur(g, 0);
 	while (list != NIL) {
 		node *n = &q->nodes[list];
 		uint32_t next = q->next[list];
@@ -312,15 +318,17 @@ static int advance(pq *q)
 			q->nr = 1;
 		}
 		rung *g = &q->r[q->nr - 1];
-		while (g->cur < g->nb && g->b[g->cur].head == NIL)
-			g->cur++;
+		size_t cur = g->cur;
+		while (cur < g->nb && g->b[cur].head == NIL)
+			cur++;
+		set_cur(g, cur);
 		if (g->cur == g->nb) {
 			q->nr--;
 			continue;
 		}
 		uint32_t list = g->b[g->cur].head;
 		size_t cnt = g->b[g->cur].count;
-		g->cur++;
+		set_cur(g, g->cur + 1);
 		/* a rung whose last bucket is taken is exhausted: its child
 		 * replaces it */
 		int k = g->cur == g->nb ? q->nr - 1 : q->nr;
