@@ -145,6 +145,13 @@ static bool take(world *w, msg *m, const mta *h, const mail_cand *c, int n)
 	return true;
 }
 
+void mail_prefetch_plan(const world *w, int domain)
+{
+	uint32_t rrset = dns_version(w->d, domain, dns_current(w->d, domain))->rrset;
+	if (rrset < w->nplans)
+		__builtin_prefetch(&w->plans[rrset]);
+}
+
 /* The MX answer a, as RFC 5321 section 5.1 orders it, into m->cand. */
 static bool from_mx(world *w, msg *m, const mta *h, const dns_answer *a, sim_time now)
 {

@@ -94,6 +94,7 @@ static msg *pop_ahead(world *w)
 	res_prefetch(w->res, (int)w->mtas[n->sender].resolver, w->d, n->domain);
 	srv_prefetch(w->srv, n->sender);
 	slot_prefetch(w, n);
+	mail_prefetch_plan(w, n->domain);
 	return m;
 }
 
