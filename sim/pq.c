@@ -354,6 +354,8 @@ const pq_payload *pq_pop(pq *q, int64_t *t)
 			return NULL;
 		uint32_t i = q->bot[--q->nbot].node;
 		node *n = &q->nodes[i];
+		if (q->nbot) /* the next one's payload, read at the next pop */
+			__builtin_prefetch(&q->nodes[q->bot[q->nbot - 1].node]);
 		/* a hint only: the walk may stray into the free list */
 		for (int k = 0; k < STEPS && q->ahead != NIL; k++) {
 			__builtin_prefetch(&q->nodes[q->ahead]);
