@@ -103,7 +103,7 @@ static void next_arrival(world *w)
 {
 	sim_time t = traffic_next(w->traffic, sim_now(w->s));
 	if (t != SIM_NEVER)
-		sim_at(w->s, t, arrival, w, pop_ahead(w));
+		sim_lane(w->s, t, arrival, w, pop_ahead(w));
 }
 
 /* ---- outcomes -------------------------------------------------------- */

@@ -1,8 +1,10 @@
 /*
- * engine.c - the run loop over the pending-event set (pq.c).
+ * engine.c - the run loop over the pending-event set (pq.c) and the lane.
  *
  * Invariant: pending counts the scheduled events that have neither run nor
- * been cancelled; now never decreases.
+ * been cancelled, the lane's included; now never decreases. The lane's
+ * event has its place in the one order of (time, sequence): the loop runs
+ * it when it comes before the set's least.
  */
 #include "engine.h"
 #include "xalloc.h"
@@ -21,6 +23,12 @@ enum { MAX_EVERY = 16 };
 
 struct sim {
 	pq *q;
+	struct {
+		bool set;
+		sim_time t;
+		uint64_t seq;
+		pq_payload p;
+	} lane;
 	uint64_t seq, events, pending, limit, watch_every, watch_next;
 	uint64_t check_at; /* min(limit, watch_next): one compare per event */
 	void (*watch)(void *ctx, sim_time now, uint64_t events);
@@ -67,6 +75,19 @@ sim_handle sim_at(sim *s, sim_time at, sim_action action, void *subject, void *o
 	pq_payload p = {(void *)action, subject, object};
 	s->pending++;
 	return pq_push(s->q, at, s->seq++, &p);
+}
+
+void sim_lane(sim *s, sim_time at, sim_action action, void *subject, void *object)
+{
+	if (at < s->now)
+		die("event scheduled in the past");
+	if (s->lane.set)
+		die("the lane holds an event already");
+	s->lane.set = true;
+	s->lane.t = at;
+	s->lane.seq = s->seq++;
+	s->lane.p = (pq_payload){(void *)action, subject, object};
+	s->pending++;
 }
 
 sim_handle sim_after(sim *s, sim_time delay, sim_action action, void *subject, void *object)
@@ -133,6 +154,14 @@ static bool check(sim *s)
 	return false;
 }
 
+/* Whether the lane's event comes before every pending one. */
+static bool lane_first(sim *s)
+{
+	int64_t t;
+	uint64_t seq;
+	return !pq_peek(s->q, &t, &seq) || s->lane.t < t || (s->lane.t == t && s->lane.seq < seq);
+}
+
 uint64_t sim_run(sim *s, sim_time end)
 {
 	uint64_t before = s->events;
@@ -142,10 +171,17 @@ uint64_t sim_run(sim *s, sim_time end)
 		int64_t t;
 		if (s->events == s->check_at && check(s))
 			break;
-		const pq_payload *p = pq_pop(s->q, &t);
-		if (!p)
-			break;
-		pq_payload e = *p;
+		pq_payload e;
+		if (s->lane.set && lane_first(s)) {
+			s->lane.set = false;
+			t = s->lane.t;
+			e = s->lane.p;
+		} else {
+			const pq_payload *p = pq_pop(s->q, &t);
+			if (!p)
+				break;
+			e = *p;
+		}
 		s->pending--;
 		s->now = t;
 		s->events++;

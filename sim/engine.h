@@ -54,6 +54,13 @@ sim_time sim_now(const sim *s);
 sim_handle sim_at(sim *s, sim_time at, sim_action action, void *subject, void *object);
 sim_handle sim_after(sim *s, sim_time delay, sim_action action, void *subject, void *object);
 
+/* Schedules an event in the engine's one lane, which holds at most one
+ * and keeps it out of the pending-event set: for a stream whose every
+ * event schedules the next (arrivals), a push and a pop fewer each. It
+ * runs in the same order as with sim_at; it cannot be cancelled.
+ * Scheduling while the lane is full is a programming error. */
+void sim_lane(sim *s, sim_time at, sim_action action, void *subject, void *object);
+
 /* Cancels a pending event; returns false if it already ran or was
  * cancelled. */
 bool sim_cancel(sim *s, sim_handle h);

@@ -347,31 +347,55 @@ static int advance(pq *q)
 	}
 }
 
+/* Removes the bottom's last entry (the bottom is not empty) and frees its
+ * node (next generation, not cancelled), whose payload stays valid until
+ * the next push; *cancelled says whether it had been. */
+static node *take(pq *q, bool *cancelled)
+{
+	uint32_t i = q->bot[--q->nbot].node;
+	node *n = &q->nodes[i];
+	if (q->nbot) /* the next one's payload, read at the next pop */
+		__builtin_prefetch(&q->nodes[q->bot[q->nbot - 1].node]);
+	/* a hint only: the walk may stray into the free list */
+	for (int k = 0; k < STEPS && q->ahead != NIL; k++) {
+		__builtin_prefetch(&q->nodes[q->ahead]);
+		q->ahead = q->next[q->ahead];
+	}
+	*cancelled = n->gen & 1;
+	n->gen = (n->gen | 1) + 1;
+	q->next[i] = q->free_node;
+	q->free_node = i;
+	q->size--;
+	return n;
+}
+
 const pq_payload *pq_pop(pq *q, int64_t *t)
 {
 	for (;;) {
 		if (!q->nbot && advance(q))
 			return NULL;
-		uint32_t i = q->bot[--q->nbot].node;
-		node *n = &q->nodes[i];
-		if (q->nbot) /* the next one's payload, read at the next pop */
-			__builtin_prefetch(&q->nodes[q->bot[q->nbot - 1].node]);
-		/* a hint only: the walk may stray into the free list */
-		for (int k = 0; k < STEPS && q->ahead != NIL; k++) {
-			__builtin_prefetch(&q->nodes[q->ahead]);
-			q->ahead = q->next[q->ahead];
-		}
-		/* freed now (next generation, not cancelled); the payload stays
-		 * valid until the next push */
-		bool cancelled = n->gen & 1;
-		n->gen = (n->gen | 1) + 1;
-		q->next[i] = q->free_node;
-		q->free_node = i;
-		q->size--;
+		bool cancelled;
+		node *n = take(q, &cancelled);
 		if (cancelled)
 			continue;
 		*t = n->t;
 		return &n->p;
+	}
+}
+
+bool pq_peek(pq *q, int64_t *t, uint64_t *seq)
+{
+	for (;;) {
+		if (!q->nbot && advance(q))
+			return false;
+		const entry *e = &q->bot[q->nbot - 1];
+		if (!(q->nodes[e->node].gen & 1)) {
+			*t = e->t;
+			*seq = e->seq;
+			return true;
+		}
+		bool cancelled;
+		take(q, &cancelled);
 	}
 }
 

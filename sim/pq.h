@@ -37,6 +37,10 @@ pq_handle pq_push(pq *q, int64_t t, uint64_t seq, const pq_payload *p);
  * until the next push) and time in *t, or NULL when none is left. */
 const pq_payload *pq_pop(pq *q, int64_t *t);
 
+/* The least live key, without removing its entry (cancelled entries
+ * before it are dropped); false when none is left. */
+bool pq_peek(pq *q, int64_t *t, uint64_t *seq);
+
 /* Marks an entry cancelled (it is dropped when reached); false if it was
  * already popped or cancelled. */
 bool pq_cancel(pq *q, pq_handle h);

@@ -1,4 +1,4 @@
-/* test_engine.c - the event engine: ordering, ties, cancel, clock, end. */
+/* test_engine.c - the event engine: ordering, ties, the lane, cancel, clock, end. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -148,6 +148,64 @@ static void pq_matches_reference(void **state)
 	gsl_rng_free(r);
 }
 
+/* A lane stream (each event schedules the next, ticks 0, 2, 4 ... s)
+ * among ordinary events at 0, 1, 2 ... s scheduled up front: the same
+ * order as if both went through sim_at - by time, then by scheduling. At
+ * an even second the ordinary event, scheduled at the start, runs before
+ * the lane's, scheduled during the run; one cancelled ordinary event is
+ * skipped by the lane's look at the set. */
+typedef struct {
+	int left, id;
+} lane_ctx;
+
+static void lane_tick(sim *s, void *subject, void *object)
+{
+	lane_ctx *c = subject;
+	record(s, (void *)(intptr_t)c->id, object);
+	if (--c->left > 0)
+		sim_lane(s, sim_now(s) + 2 * SIM_SEC, lane_tick, c, NULL);
+}
+
+static void lane_keeps_the_order(void **state)
+{
+	(void)state;
+	sim *s = sim_new();
+	lg.n = 0;
+	lane_ctx c = {10, -1};
+	sim_lane(s, 0, lane_tick, &c, NULL);
+	sim_handle h[20];
+	for (int i = 0; i < 20; i++)
+		h[i] = sim_at(s, i * SIM_SEC, record, (void *)(intptr_t)i, NULL);
+	assert_true(sim_cancel(s, h[4]));
+	sim_run(s, SIM_DAY);
+	/* expected: the lane's tick at 0 first (scheduled first), then by time;
+	 * at each even second > 0 the ordinary event before the tick */
+	int want_id[40], n = 0;
+	sim_time want_t[40];
+	for (int sec = 0; sec < 20; sec++) {
+		bool tick = sec % 2 == 0 && sec / 2 < 10;
+		if (tick && sec == 0) {
+			want_t[n] = 0;
+			want_id[n++] = -1;
+		}
+		if (sec != 4) {
+			want_t[n] = sec * SIM_SEC;
+			want_id[n++] = sec;
+		}
+		if (tick && sec > 0) {
+			want_t[n] = sec * SIM_SEC;
+			want_id[n++] = -1;
+		}
+	}
+	assert_int_equal(lg.n, n);
+	for (int k = 0; k < n; k++) {
+		assert_int_equal(lg.id[k], want_id[k]);
+		assert_true(lg.t[k] == want_t[k]);
+	}
+	assert_true(sim_pending(s) == 0);
+	sim_free(s);
+}
+
 static void cancel_removes_event(void **state)
 {
 	(void)state;
@@ -282,6 +340,7 @@ int main(void)
 		cmocka_unit_test(pq_matches_reference),
 		cmocka_unit_test(table_matches_reference),
 		cmocka_unit_test(cancel_removes_event),
+		cmocka_unit_test(lane_keeps_the_order),
 		cmocka_unit_test(clock_is_exact_over_weeks),
 		cmocka_unit_test(end_of_run_is_an_event),
 		cmocka_unit_test(periodic_sampling),
