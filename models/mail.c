@@ -92,7 +92,7 @@ static msg *pop_ahead(world *w)
 	memmove(w->ahead, w->ahead + 1, (AHEAD - 1) * sizeof *w->ahead);
 	w->ahead[AHEAD - 1] = draw_message(w);
 	const msg *n = w->ahead[FETCH];
-	res_prefetch(w->res, (int)w->mtas[n->sender].resolver, w->d, n->domain);
+	res_prefetch(w->res, (int)w->mtas[n->sender].resolver, n->domain);
 	srv_prefetch(w->srv, n->sender);
 	slot_prefetch(w, n);
 	mail_prefetch_plan(w, n->domain);

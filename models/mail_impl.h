@@ -152,7 +152,8 @@ void mail_trace(world *w, const msg *m, mdl_trace_kind k, int server, mdl_bounce
 /* candidates.c: RFC 5321 section 5.1; false if the message ended or
  * deferred */
 bool mail_candidates(world *w, msg *m);
-/* candidates.c: starts fetching the plan of domain's current MX rrset */
+/* candidates.c: starts fetching the plan of domain's current MX rrset
+ * (reading its current answer) */
 void mail_prefetch_plan(const world *w, int domain);
 /* slots.c: delivery slots and destination throttling (Postfix qmgr) */
 typedef enum { SLOT_GO, SLOT_WAITING, SLOT_THROTTLED } slot_verdict;

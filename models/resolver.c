@@ -163,11 +163,10 @@ static uint64_t key(int resolver, int domain)
 	return (uint64_t)resolver << 32 | (uint32_t)domain;
 }
 
-void res_prefetch(const res *r, int resolver, const dns *d, int domain)
+void res_prefetch(const res *r, int resolver, int domain)
 {
 	tab_prefetch(r->cache, key(resolver, domain));
 	__builtin_prefetch(&r->profile[resolver]);
-	__builtin_prefetch(dns_version(d, domain, dns_current(d, domain)));
 }
 
 res_answer res_lookup(res *r, int resolver, const dns *d, int domain, sim_time now)

@@ -69,8 +69,8 @@ typedef struct {
 res_answer res_lookup(res *r, int resolver, const dns *d, int domain, sim_time now);
 
 /* Starts fetching what a lookup of domain by resolver soon after reads
- * into the CPU cache: the cache entry, the resolver's profile and the
- * domain's current answer (a hint; no effect on results). */
-void res_prefetch(const res *r, int resolver, const dns *d, int domain);
+ * into the CPU cache: the cache entry and the resolver's profile (a hint;
+ * no effect on results). */
+void res_prefetch(const res *r, int resolver, int domain);
 
 #endif

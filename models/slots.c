@@ -19,10 +19,9 @@
  * trickle of single failing messages is each tried. An emptied queue lasts
  * to the end of the instant: retries of one queue run come at one instant
  * and, as in Postfix's active queue, form one cohort even where each
- * attempt fails at once (a refused connection). After that instant it is
- * gone (gone()): dest_get() starts it afresh, and the first slot call of a
- * later instant deletes it (flush(): the instant's emptied queues are
- * listed, no event is needed). On top, a holder runs
+ * attempt fails at once (a refused connection). The instant's emptied
+ * queues are listed; the first slot call of a later instant deletes those
+ * still idle (flush(): no event is needed). On top, a holder runs
  * at most slots_total deliveries at once (default_process_limit; a backup:
  * relay_sessions). Profiles with neither window nor throttle skip the
  * destination queue.
@@ -52,9 +51,9 @@ typedef struct {
 	msg *head, *tail;         /* waiting, first come first served */
 	sim_time throttled_until; /* 0: not throttled */
 	float fail_cohorts;
-	sim_time emptied; /* the instant it emptied (+ 1); 0: in use */
 	uint32_t active;
 	uint16_t window;
+	uint8_t idle; /* emptied and listed (w->emptied) */
 } dest;
 
 #define HOLDER_LIST 0xffffffffu /* the key's domain part of a holder's list */
@@ -62,12 +61,6 @@ typedef struct {
 static uint64_t key(int holder, uint32_t domain)
 {
 	return (uint64_t)(uint32_t)holder << 32 | domain;
-}
-
-/* An emptied queue, idle since an earlier instant: as if freed. */
-static bool gone(const dest *d, sim_time now)
-{
-	return d->emptied && d->emptied <= now && !d->active && !d->head && !d->throttled_until;
 }
 
 void slot_init(world *w)
@@ -86,14 +79,15 @@ void slot_prefetch(const world *w, const msg *m)
 	tab_prefetch(w->dests, key(m->holder, (uint32_t)m->domain));
 }
 
-/* Deletes the queues emptied at an earlier instant that are still gone. */
+/* Deletes the queues emptied at an earlier instant that are still idle
+ * (a listed queue used again is not). */
 static void flush(world *w, sim_time now)
 {
 	if (!w->nemptied || w->emptied_at >= now)
 		return;
 	for (size_t i = 0; i < w->nemptied; i++) {
 		dest *d = tab_find(w->dests, w->emptied[i]);
-		if (d && gone(d, now))
+		if (d && d->idle && !d->active && !d->head && !d->throttled_until)
 			tab_del(w->dests, w->emptied[i]);
 	}
 	w->nemptied = 0;
@@ -101,9 +95,9 @@ static void flush(world *w, sim_time now)
 
 static void list_emptied(world *w, dest *d, uint64_t k, sim_time now)
 {
-	if (d->emptied)
+	if (d->idle)
 		return;
-	d->emptied = now + 1;
+	d->idle = 1;
 	if (w->nemptied == w->emptied_cap) {
 		w->emptied_cap = w->emptied_cap ? 2 * w->emptied_cap : 256;
 		w->emptied = xrealloc(w->emptied, w->emptied_cap * sizeof *w->emptied);
@@ -160,9 +154,9 @@ static dest *dest_get(world *w, const msg *m, const mta_profile *p, sim_time now
 	bool created;
 	flush(w, now);
 	dest *d = tab_get(w->dests, key(m->holder, (uint32_t)m->domain), &created);
-	if (created || gone(d, now))
-		*d = (dest){.window = (uint16_t)p->slots_initial};
-	d->emptied = 0;
+	if (created)
+		d->window = (uint16_t)p->slots_initial;
+	d->idle = 0;
 	timer(d, p, now);
 	return d;
 }

@@ -19,9 +19,8 @@
 /* AHEAD: buckets between the one popped and the one whose list is walked
  * ahead, STEPS nodes per pop, fetching each node (measured best of AHEAD
  * 1, 2, 3 and STEPS 1, 2, 4 with the hold benchmark at 10^6: a bucket's
- * list is a chain of cache misses). LINEAR: bottom entries compared from
- * the end before a binary search. */
-enum { MAX_RUNGS = 8, SPLIT = 48, BOTTOM_MAX = 128, AHEAD = 2, STEPS = 1, LINEAR = 8 };
+ * list is a chain of cache misses). */
+enum { MAX_RUNGS = 8, SPLIT = 48, BOTTOM_MAX = 128, AHEAD = 2, STEPS = 1 };
 
 typedef struct {
 	int64_t t;
@@ -126,29 +125,16 @@ static void bottom_insert(pq *q, int64_t t, uint64_t seq, uint32_t item)
 		q->bcap = q->bcap ? 2 * q->bcap : 256;
 		q->bot = xrealloc(q->bot, q->bcap * sizeof *q->bot);
 	}
-	/* the first position whose entry is before the new key: near the
-	 * end for most events (scheduled soon), so looked for from there */
-	entry key = {t, seq, 0};
-	size_t lo = q->nbot;
-	while (lo > 0 && before(q->bot[lo - 1].t, q->bot[lo - 1].seq, &key) &&
-	       q->nbot - lo < LINEAR)
-		lo--;
-	if (lo > 0 && before(q->bot[lo - 1].t, q->bot[lo - 1].seq, &key)) {
-		size_t hi = lo;
-		lo = 0;
-		while (lo < hi) {
-			size_t mid = (lo + hi) / 2;
-			if (before(q->bot[mid].t, q->bot[mid].seq, &key))
-				hi = mid;
-			else
-				lo = mid + 1;
-		}
+	/* find the first position whose entry is before the new key */
+	size_t lo = 0, hi = q->nbot;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (before(q->bot[mid].t, q->bot[mid].seq, &(entry){t, seq, 0}))
+			hi = mid;
+		else
+			lo = mid + 1;
 	}
-	if (q->nbot - lo <= LINEAR) /* most: a few, cheaper than a call */
-		for (size_t j = q->nbot; j > lo; j--)
-			q->bot[j] = q->bot[j - 1];
-	else
-		memmove(q->bot + lo + 1, q->bot + lo, (q->nbot - lo) * sizeof *q->bot);
+	memmove(q->bot + lo + 1, q->bot + lo, (q->nbot - lo) * sizeof *q->bot);
 	q->bot[lo] = (entry){t, seq, item};
 	q->nbot++;
 }
