@@ -29,6 +29,11 @@ struct sim {
 		uint64_t seq;
 		pq_payload p;
 	} lane;
+	struct {
+		bool known; /* the set's least key, as last peeked, or less */
+		sim_time t;
+		uint64_t seq;
+	} least;
 	uint64_t seq, events, pending, limit, watch_every, watch_next;
 	uint64_t check_at; /* min(limit, watch_next): one compare per event */
 	void (*watch)(void *ctx, sim_time now, uint64_t events);
@@ -74,6 +79,10 @@ sim_handle sim_at(sim *s, sim_time at, sim_action action, void *subject, void *o
 		die("event scheduled in the past");
 	pq_payload p = {(void *)action, subject, object};
 	s->pending++;
+	if (s->least.known && at < s->least.t) { /* a new least (seq is larger) */
+		s->least.t = at;
+		s->least.seq = s->seq;
+	}
 	return pq_push(s->q, at, s->seq++, &p);
 }
 
@@ -99,6 +108,7 @@ bool sim_cancel(sim *s, sim_handle h)
 {
 	if (!pq_cancel(s->q, h))
 		return false;
+	s->least.known = false; /* it may have been the least */
 	s->pending--;
 	return true;
 }
@@ -154,12 +164,17 @@ static bool check(sim *s)
 	return false;
 }
 
-/* Whether the lane's event comes before every pending one. */
+/* Whether the lane's event comes before every pending one. The set's
+ * least key is peeked only after a pop or a cancel: a push can only lower
+ * it, and sim_at keeps it. */
 static bool lane_first(sim *s)
 {
-	int64_t t;
-	uint64_t seq;
-	return !pq_peek(s->q, &t, &seq) || s->lane.t < t || (s->lane.t == t && s->lane.seq < seq);
+	if (!s->least.known) {
+		if (!pq_peek(s->q, &s->least.t, &s->least.seq))
+			return true;
+		s->least.known = true;
+	}
+	return s->lane.t < s->least.t || (s->lane.t == s->least.t && s->lane.seq < s->least.seq);
 }
 
 uint64_t sim_run(sim *s, sim_time end)
@@ -178,6 +193,7 @@ uint64_t sim_run(sim *s, sim_time end)
 			e = s->lane.p;
 		} else {
 			const pq_payload *p = pq_pop(s->q, &t);
+			s->least.known = false;
 			if (!p)
 				break;
 			e = *p;

@@ -2,12 +2,14 @@
  * stats.c - time-weighted averages, histograms and confidence intervals.
  */
 #include "stats.h"
+#include "xalloc.h"
 
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_statistics_double.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 void st_tw_init(st_tw *w, double t0, double v)
 {
@@ -31,20 +33,44 @@ double st_tw_mean(const st_tw *w, double t)
 	return (w->area + w->v * (t - w->t)) / span;
 }
 
+/* A positive double's exponent and top three mantissa bits: an eighth of
+ * an octave, increasing with x. */
+static uint64_t cell_of(double x)
+{
+	uint64_t b;
+	memcpy(&b, &x, sizeof b);
+	return b >> 49;
+}
+
+static double cell_start(uint64_t c)
+{
+	uint64_t b = c << 49;
+	double x;
+	memcpy(&x, &b, sizeof x);
+	return x;
+}
+
 void st_hist_init(st_hist *s, double lo, double hi, int bins_per_decade)
 {
 	size_t n = (size_t)ceil(log10(hi / lo) * bins_per_decade);
 	s->h = gsl_histogram_calloc(n);
-	if (!s->h) {
-		fprintf(stderr, "mxsim: out of memory\n");
-		abort();
-	}
 	double *r = s->h->range;
 	for (size_t i = 0; i <= n; i++)
 		r[i] = lo * pow(hi / lo, (double)i / (double)n);
 	s->lo = lo;
 	s->hi = hi;
-	s->per_ln = (double)n / log(hi / lo);
+	/* each cell's start bin: the last whose lower edge is at or below
+	 * the cell's start (a cell is narrower than a bin below 26 bins per
+	 * decade, so st_hist_add steps on at most once then) */
+	s->cell_base = cell_of(lo);
+	s->ncell = cell_of(r[n - 1]) - s->cell_base + 1;
+	s->cell = xmalloc(s->ncell * sizeof *s->cell);
+	for (size_t c = 0, i = 0; c < s->ncell; c++) {
+		double v = cell_start(s->cell_base + c);
+		while (i < n - 1 && r[i + 1] <= v)
+			i++;
+		s->cell[c] = (uint32_t)i;
+	}
 	s->n = 0;
 	s->sum = s->max = 0;
 }
@@ -52,20 +78,20 @@ void st_hist_init(st_hist *s, double lo, double hi, int bins_per_decade)
 void st_hist_free(st_hist *s)
 {
 	gsl_histogram_free(s->h);
+	free(s->cell);
 	s->h = NULL;
+	s->cell = NULL;
 }
 
-/* The bin is computed, then checked against the edges: the same bin
- * gsl_histogram_increment's search finds (range[i] <= y < range[i + 1]). */
+/* The bin gsl_histogram_increment's search finds (range[i] <= y <
+ * range[i + 1]), found from y's cell without a logarithm. */
 void st_hist_add(st_hist *s, double x)
 {
 	const double *r = s->h->range;
 	size_t last = s->h->n - 1;
 	double y = x < s->lo ? s->lo : x >= s->hi ? r[last] : x;
-	double f = log(y / s->lo) * s->per_ln;
-	size_t i = f > 0 ? (f < (double)last ? (size_t)f : last) : 0; /* NaN: 0 */
-	while (i > 0 && y < r[i])
-		i--;
+	uint64_t c = cell_of(y) - s->cell_base; /* NaN: out of range, bin 0 */
+	size_t i = c < s->ncell ? s->cell[c] : 0;
 	while (i < last && y >= r[i + 1])
 		i++;
 	s->h->bin[i]++;

@@ -3,8 +3,8 @@
  * histograms with quantiles, and replication means with Student-t 95 %
  * confidence half-widths.
  *
- * All are plain values the caller owns; st_hist owns a gsl_histogram that
- * st_hist_free releases.
+ * All are plain values the caller owns; st_hist owns a gsl_histogram and a
+ * table that st_hist_free releases.
  */
 #ifndef MX_STATS_H
 #define MX_STATS_H
@@ -26,7 +26,9 @@ double st_tw_mean(const st_tw *w, double t);  /* mean over [t0, t] */
  * max are kept beside). */
 typedef struct {
 	gsl_histogram *h;
-	double lo, hi, per_ln; /* per_ln: bins per unit of ln x */
+	double lo, hi;
+	uint32_t *cell; /* st_hist_add's start bin per eighth of an octave */
+	uint64_t cell_base, ncell;
 	uint64_t n;
 	double sum, max;
 } st_hist;

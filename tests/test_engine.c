@@ -206,6 +206,43 @@ static void lane_keeps_the_order(void **state)
 	sim_free(s);
 }
 
+/* A lane whose actions change the pending set while it waits: the tick at
+ * 0 schedules Y (5 s) before the set's least (X, 12 s); the tick at 10
+ * cancels X. Expected: tick 0, Y, tick 10, tick 20, Z (30 s). */
+static sim_handle lane_x;
+
+static void lane_meddles(sim *s, void *subject, void *object)
+{
+	(void)subject;
+	record(s, (void *)(intptr_t)-1, object);
+	sim_time now = sim_now(s);
+	if (now == 0)
+		sim_at(s, 5 * SIM_SEC, record, (void *)(intptr_t)2, NULL);
+	if (now == 10 * SIM_SEC)
+		assert_true(sim_cancel(s, lane_x));
+	if (now < 20 * SIM_SEC)
+		sim_lane(s, now + 10 * SIM_SEC, lane_meddles, NULL, NULL);
+}
+
+static void lane_sees_pushes_and_cancels(void **state)
+{
+	(void)state;
+	sim *s = sim_new();
+	lg.n = 0;
+	sim_lane(s, 0, lane_meddles, NULL, NULL);
+	lane_x = sim_at(s, 12 * SIM_SEC, record, (void *)(intptr_t)1, NULL);
+	sim_at(s, 30 * SIM_SEC, record, (void *)(intptr_t)3, NULL);
+	sim_run(s, SIM_DAY);
+	const int want_id[] = {-1, 2, -1, -1, 3};
+	const int want_s[] = {0, 5, 10, 20, 30};
+	assert_int_equal(lg.n, 5);
+	for (int k = 0; k < 5; k++) {
+		assert_int_equal(lg.id[k], want_id[k]);
+		assert_true(lg.t[k] == want_s[k] * SIM_SEC);
+	}
+	sim_free(s);
+}
+
 static void cancel_removes_event(void **state)
 {
 	(void)state;
@@ -341,6 +378,7 @@ int main(void)
 		cmocka_unit_test(table_matches_reference),
 		cmocka_unit_test(cancel_removes_event),
 		cmocka_unit_test(lane_keeps_the_order),
+		cmocka_unit_test(lane_sees_pushes_and_cancels),
 		cmocka_unit_test(clock_is_exact_over_weeks),
 		cmocka_unit_test(end_of_run_is_an_event),
 		cmocka_unit_test(periodic_sampling),

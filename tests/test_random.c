@@ -185,6 +185,42 @@ static void time_weighted_and_quantiles(void **state)
 	gsl_rng_free(r);
 }
 
+/* st_hist_add's bin is the one GSL's binary search finds
+ * (gsl_histogram_increment: range[i] <= x < range[i + 1]), at the edges
+ * and a hair either side of them, over two bin densities; below lo counts
+ * in the first bin, at or above hi in the last. */
+static void hist_bins_match_gsl_search(void **state)
+{
+	(void)state;
+	const int densities[] = {20, 50};
+	for (int d = 0; d < 2; d++) {
+		st_hist h;
+		st_hist_init(&h, 0.01, 1e8, densities[d]);
+		size_t n = h.h->n;
+		gsl_histogram *g = gsl_histogram_alloc(n);
+		gsl_histogram_set_ranges(g, h.h->range, n + 1);
+		gsl_rng *r = rng_stream(7, 0);
+		for (int i = 0; i < 300000; i++) {
+			double x;
+			if (i % 3 == 0)
+				x = h.h->range[(size_t)i / 3 % (n + 1)];
+			else if (i % 3 == 1)
+				x = nextafter(h.h->range[(size_t)i / 3 % (n + 1)], 0);
+			else
+				x = 0.001 * pow(10, 12 * gsl_rng_uniform(r));
+			st_hist_add(&h, x);
+			double y = x < 0.01 ? 0.01 : x >= 1e8 ? h.h->range[n - 1] : x;
+			gsl_histogram_increment(g, y);
+		}
+		for (size_t i = 0; i < n; i++)
+			assert_true(h.h->bin[i] == g->bin[i]);
+		assert_true(h.h->bin[0] > 0 && h.h->bin[n - 1] > 0);
+		gsl_histogram_free(g);
+		st_hist_free(&h);
+		gsl_rng_free(r);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -195,6 +231,7 @@ int main(void)
 		cmocka_unit_test(zipf_matches_probabilities),
 		cmocka_unit_test(ci_matches_hand_computation),
 		cmocka_unit_test(time_weighted_and_quantiles),
+		cmocka_unit_test(hist_bins_match_gsl_search),
 	};
 	return cmocka_run_group_tests_name("random-and-stats", tests, NULL, NULL);
 }
