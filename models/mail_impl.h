@@ -53,6 +53,8 @@ typedef struct {
 	uint32_t dead_host[2];                 /* MEMORY_HOST: host + 1 remembered dead */
 	uint32_t dead_until[2], dead_first[2]; /* s, rounded up; s */
 	uint32_t active;                       /* deliveries holding a slot */
+	uint32_t solo;   /* slots.c: domain + 1 of a lone delivery's implicit queue */
+	uint32_t ndests; /* slots.c: its destination queues in w->dests */
 	uint8_t profile;
 	uint8_t listed; /* slots.c: its wait list (slots_total full) exists */
 } mta;
@@ -107,6 +109,7 @@ typedef struct world {
 	uint64_t *emptied; /* slots.c: keys of queues emptied at emptied_at */
 	size_t nemptied, emptied_cap;
 	sim_time emptied_at;
+	struct slot_recent *recent; /* slots.c: a lone queue emptied at an instant */
 	servers *srv;
 	bool *host_static; /* [nhosts]: its address never changes */
 	mail_plan *plans;  /* candidates.c: [rrset id], grown as met */

@@ -29,6 +29,14 @@
  * The throttle's timer is read lazily (at the next use of the queue),
  * which is what the timer would have done: reset window and count.
  *
+ * Most deliveries are their holder's only one: their queue is kept
+ * implicit, out of the table (h->solo: window slots_initial, one active,
+ * no failure), and made real (materialize()) when a second delivery of
+ * the holder asks for slots. Emptied, it is the instant's one recent
+ * queue (w->recent; a second is put in the table as before), made real if
+ * asked for again at that instant. Either way every verdict is the one
+ * the table would have given.
+ *
  * Invariant: a holder's (and a destination's) active count is the number
  * of its messages with m->slotted; a waiting message (SLOT_WAIT) is in
  * exactly one wait list: its destination's (window full) or its holder's
@@ -45,6 +53,7 @@
 #include "mail_impl.h"
 #include "../sim/xalloc.h"
 
+#include <assert.h>
 #include <stdint.h>
 
 typedef struct {
@@ -58,6 +67,12 @@ typedef struct {
 
 #define HOLDER_LIST 0xffffffffu /* the key's domain part of a holder's list */
 
+struct slot_recent {
+	uint64_t key;
+	sim_time at; /* -1: none */
+	dest d;
+};
+
 static uint64_t key(int holder, uint32_t domain)
 {
 	return (uint64_t)(uint32_t)holder << 32 | domain;
@@ -66,12 +81,15 @@ static uint64_t key(int holder, uint32_t domain)
 void slot_init(world *w)
 {
 	w->dests = tab_new(sizeof(dest));
+	w->recent = xcalloc(1, sizeof *w->recent);
+	w->recent->at = -1;
 }
 
 void slot_free(world *w)
 {
 	tab_free(w->dests);
 	free(w->emptied);
+	free(w->recent);
 }
 
 void slot_prefetch(const world *w, const msg *m)
@@ -87,8 +105,10 @@ static void flush(world *w, sim_time now)
 		return;
 	for (size_t i = 0; i < w->nemptied; i++) {
 		dest *d = tab_find(w->dests, w->emptied[i]);
-		if (d && d->idle && !d->active && !d->head && !d->throttled_until)
+		if (d && d->idle && !d->active && !d->head && !d->throttled_until) {
 			tab_del(w->dests, w->emptied[i]);
+			w->mtas[w->emptied[i] >> 32].ndests--;
+		}
 	}
 	w->nemptied = 0;
 }
@@ -149,24 +169,84 @@ static void timer(dest *d, const mta_profile *p, sim_time now)
 	}
 }
 
+/* Puts the queue of key k, absent from the table, in it with state d. */
+static dest *materialize(world *w, uint64_t k, const dest *d)
+{
+	bool created;
+	dest *t = tab_get(w->dests, k, &created);
+	assert(created);
+	*t = *d;
+	w->mtas[k >> 32].ndests++;
+	return t;
+}
+
+static bool recent_is(const world *w, uint64_t k, sim_time now)
+{
+	return w->recent->at == now && w->recent->key == k;
+}
+
+/* The recent queue, if it is k's (emptied at this instant): taken out. */
+static bool recent_take(world *w, uint64_t k, sim_time now, dest *d)
+{
+	if (!recent_is(w, k, now))
+		return false;
+	*d = w->recent->d;
+	w->recent->at = -1;
+	return true;
+}
+
 static dest *dest_get(world *w, const msg *m, const mta_profile *p, sim_time now)
 {
 	bool created;
+	uint64_t k = key(m->holder, (uint32_t)m->domain);
 	flush(w, now);
-	dest *d = tab_get(w->dests, key(m->holder, (uint32_t)m->domain), &created);
-	if (created)
-		d->window = (uint16_t)p->slots_initial;
+	dest *d = tab_get(w->dests, k, &created);
+	if (created) {
+		w->mtas[m->holder].ndests++;
+		if (!recent_take(w, k, now, d))
+			d->window = (uint16_t)p->slots_initial;
+	}
 	d->idle = 0;
 	timer(d, p, now);
 	return d;
+}
+
+/* m's holder has no delivery and no queue (once the queues emptied
+ * before this instant are gone): m's queue stays implicit. */
+static bool solo_take(world *w, mta *h, const msg *m, sim_time now)
+{
+	flush(w, now);
+	if (h->solo || h->ndests || h->listed || h->active ||
+	    recent_is(w, key(m->holder, (uint32_t)m->domain), now))
+		return false;
+	h->solo = (uint32_t)m->domain + 1;
+	h->active = 1;
+	return true;
+}
+
+/* A second delivery of h asks for slots: the lone one's queue is made
+ * real. */
+static void solo_end(world *w, mta *h, int holder, const mta_profile *p)
+{
+	if (!h->solo)
+		return;
+	dest d = {.window = (uint16_t)p->slots_initial, .active = 1};
+	materialize(w, key(holder, h->solo - 1), &d);
+	h->solo = 0;
 }
 
 slot_verdict slot_take(world *w, msg *m)
 {
 	const mta_profile *p = profile_of(w, m->holder);
 	sim_time now = sim_now(w->s);
+	mta *h = &w->mtas[m->holder];
 	dest *d = NULL;
 	if (uses_dest(p)) {
+		if (solo_take(w, h, m, now)) {
+			m->slotted = true;
+			return SLOT_GO;
+		}
+		solo_end(w, h, m->holder, p);
 		d = dest_get(w, m, p, now);
 		if (d->throttled_until)
 			return SLOT_THROTTLED;
@@ -175,7 +255,6 @@ slot_verdict slot_take(world *w, msg *m)
 			return SLOT_WAITING;
 		}
 	}
-	mta *h = &w->mtas[m->holder];
 	uint32_t total = total_of(w, m->holder);
 	if (total && h->active >= total) {
 		bool created; /* d is not used after this insertion */
@@ -259,6 +338,26 @@ static void wake_holder(world *w, int holder, sim_time now)
 	}
 }
 
+/* The lone delivery's implicit queue gets its feedback and empties: the
+ * instant's recent queue, or in the table if the recent one is taken or it
+ * is throttled. */
+static void solo_release(world *w, mta *h, const msg *m, const mta_profile *p, sim_time now)
+{
+	uint64_t k = key(m->holder, (uint32_t)m->domain);
+	dest d = {.window = (uint16_t)p->slots_initial, .active = 1};
+	bool throttled = feedback(&d, p, m->site_fail, now);
+	d.active = 0;
+	h->solo = 0;
+	if (!throttled && w->recent->at != now) {
+		*w->recent = (struct slot_recent){k, now, d};
+		return;
+	}
+	flush(w, now);
+	dest *t = materialize(w, k, &d);
+	if (!throttled)
+		list_emptied(w, t, k, now);
+}
+
 void slot_release(world *w, msg *m)
 {
 	if (!m->slotted)
@@ -268,6 +367,10 @@ void slot_release(world *w, msg *m)
 	sim_time now = sim_now(w->s);
 	mta *h = &w->mtas[m->holder];
 	h->active--;
+	if (h->solo && h->solo == (uint32_t)m->domain + 1) {
+		solo_release(w, h, m, p, now);
+		return;
+	}
 	msg *suspended = NULL;
 	if (uses_dest(p)) {
 		dest *d = dest_get(w, m, p, now);

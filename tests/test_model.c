@@ -918,16 +918,16 @@ static void throttle_resumes_on_grid(void **state)
 	mdl_result r;
 	assert_int_equal(run(&f, 4, &r), 0);
 	assert_true(r.deferrals[DEFER_THROTTLED] > 0);
-	/* a batch (>= 4 attempts at one instant) in the outage throttles:
-	 * no attempt for the next 300 s */
+	/* a batch (>= 4 attempts at one instant) in the outage throttles at
+	 * its 4th failure (window 5, 4, 3, 2: 1/5 + 1/4 + 1/3 + 1/2 >= 1, one
+	 * cohort): no further attempt for the next 300 s */
 	sim_time last_batch = -1;
 	for (int i = 0; i + 3 < the_log.na; i++) {
 		sim_time t = the_log.a[i];
 		if (t < t0 || t >= t1 || the_log.a[i + 3] != t || (i && the_log.a[i - 1] == t))
 			continue;
 		last_batch = t;
-		for (int j = i + 4; j < the_log.na && the_log.a[j] < t + grid; j++)
-			assert_true(the_log.a[j] == t);
+		assert_true(i + 4 >= the_log.na || the_log.a[i + 4] >= t + grid);
 	}
 	assert_true(last_batch >= t0);
 	/* the backlog (mail born in the outage, all of it retried): from a
