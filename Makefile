@@ -8,7 +8,8 @@ CFLAGS   ?= -O2 -g -flto=auto
 AR       := gcc-ar
 WARN     := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 WERROR   ?= -Werror
-CPPFLAGS += -std=c11 -D_GNU_SOURCE -MMD -MP
+# HAVE_INLINE: GSL's inline gsl_rng_uniform and friends (GSL manual, "Inline functions")
+CPPFLAGS += -std=c11 -D_GNU_SOURCE -DHAVE_INLINE -MMD -MP
 LDLIBS   := -lgsl -lgslcblas -lcsv -linih -lm
 PKGS     := libgsl-dev libcsv-dev libinih-dev libcmocka-dev gnuplot-nox python3 clang-format \
             openmpi-bin libopenmpi-dev
