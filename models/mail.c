@@ -88,10 +88,11 @@ static msg *draw_message(world *w)
 
 static msg *pop_ahead(world *w)
 {
-	msg *m = w->ahead[0];
-	memmove(w->ahead, w->ahead + 1, (AHEAD - 1) * sizeof *w->ahead);
-	w->ahead[AHEAD - 1] = draw_message(w);
-	const msg *n = w->ahead[FETCH];
+	unsigned i = w->next_ahead;
+	msg *m = w->ahead[i];
+	w->ahead[i] = draw_message(w); /* the last, in the ring's order */
+	w->next_ahead = i = (i + 1) % AHEAD;
+	const msg *n = w->ahead[(i + FETCH) % AHEAD];
 	res_prefetch(w->res, (int)w->mtas[n->sender].resolver, n->domain);
 	srv_prefetch(w->srv, n->sender);
 	slot_prefetch(w, n);

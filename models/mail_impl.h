@@ -116,7 +116,8 @@ typedef struct world {
 	size_t nplans;
 	traffic *traffic;
 	msg *free_msgs;
-	msg *ahead[AHEAD]; /* the next messages, drawn ahead */
+	msg *ahead[AHEAD];   /* the next messages, drawn ahead: a ring */
+	unsigned next_ahead; /* the next one's place in it */
 	msg **blocks;
 	int nblocks;
 	uint64_t live_senders, live_backups;

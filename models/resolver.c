@@ -131,6 +131,7 @@ typedef struct {
 
 struct res {
 	const res_profile *const *profile;
+	sim_time *phase; /* of whole-second clocks, per resolver; or NULL */
 	tab *cache;
 	uint64_t seed;
 	int n;
@@ -147,6 +148,11 @@ res *res_new(int n, const res_profile *const *profile, uint64_t seed, res_start 
 	r->n = n;
 	r->start = start;
 	r->age = age;
+	for (int i = 0; i < n && !r->phase; i++)
+		if (profile[i]->whole_seconds)
+			r->phase = xcalloc((size_t)n, sizeof *r->phase);
+	for (int i = 0; r->phase && i < n; i++)
+		r->phase[i] = (sim_time)(rng_hash_unit(seed, (uint64_t)i, UINT64_MAX) * SIM_SEC);
 	return r;
 }
 
@@ -155,6 +161,7 @@ void res_free(res *r)
 	if (!r)
 		return;
 	tab_free(r->cache);
+	free(r->phase);
 	free(r);
 }
 
@@ -197,9 +204,7 @@ res_answer res_lookup(res *r, int resolver, const dns *d, int domain, sim_time n
 	e->expires = now + res_lifetime(p, dns_version(d, domain, v));
 	if (p->whole_seconds) {
 		/* from the start of the second of its clock (its own phase) */
-		sim_time phase = (sim_time)(rng_hash_unit(r->seed, (uint64_t)resolver, UINT64_MAX) *
-					    SIM_SEC);
-		e->expires += SIM_SEC - (now + phase) % SIM_SEC;
+		e->expires += SIM_SEC - (now + r->phase[resolver]) % SIM_SEC;
 	}
 	return (res_answer){false, v};
 }

@@ -28,8 +28,9 @@ struct servers {
 	const mdl_config *c;
 	mdl_result *r;
 	state *st;
-	bool *accepts; /* [server * ndomains + domain] */
-	bucket **rate; /* [server][holder], for servers with a rate limit */
+	bool *accepts;      /* [server * ndomains + domain] */
+	bucket **rate;      /* [server][holder], for servers with a rate limit */
+	int *rated, nrated; /* the servers with a rate limit */
 };
 
 static double sec(sim_time t)
@@ -47,9 +48,12 @@ servers *srv_new(const mdl_config *c, int nholders, mdl_result *r)
 	v->accepts = xcalloc(n, sizeof *v->accepts);
 	memcpy(v->accepts, c->accepts, n * sizeof *v->accepts);
 	v->rate = xcalloc((size_t)c->nservers, sizeof *v->rate);
+	v->rated = xcalloc((size_t)c->nservers, sizeof *v->rated);
 	for (int i = 0; i < c->nservers; i++) {
-		if (c->servers[i].rate > 0)
+		if (c->servers[i].rate > 0) {
 			v->rate[i] = xcalloc((size_t)nholders, sizeof **v->rate);
+			v->rated[v->nrated++] = i;
+		}
 		st_tw_init(&v->st[i].sessions, 0, 0);
 		st_tw_init(&v->st[i].bucket_sessions, 0, 0);
 	}
@@ -63,6 +67,7 @@ void srv_free(servers *v)
 	for (int i = 0; i < v->c->nservers; i++)
 		free(v->rate[i]);
 	free(v->rate);
+	free(v->rated);
 	free(v->accepts);
 	free(v->st);
 	free(v);
@@ -191,9 +196,8 @@ void srv_set_accept(servers *v, int sv, int domain, bool yes)
 
 void srv_prefetch(const servers *v, int holder)
 {
-	for (int i = 0; i < v->c->nservers; i++)
-		if (v->rate[i])
-			__builtin_prefetch(&v->rate[i][holder]);
+	for (int i = 0; i < v->nrated; i++)
+		__builtin_prefetch(&v->rate[v->rated[i]][holder]);
 }
 
 void srv_sample(servers *v, int sv, sim_time now, double col[MDL_TS_PER_SERVER])

@@ -24,7 +24,9 @@ struct traffic {
 	gsl_ran_discrete_t *pick_domain;
 	zipf pick_sender;
 	double mult[168];
-	bool started; /* fixed arrivals: the first one (at start) is out */
+	sim_time hour_start, hour_end; /* the hour integrate() is in, */
+	double hour_rate;              /* and its rate (messages/s) */
+	bool started;                  /* fixed arrivals: the first one (at start) is out */
 };
 
 /* Weekdays: low at night, a business-hours plateau; weekends at 0.3. */
@@ -58,6 +60,7 @@ traffic *traffic_new(const mdl_config *c, gsl_rng *arrivals, gsl_rng *domains, g
 		abort();
 	}
 	t->c = c;
+	t->hour_end = INT64_MIN; /* none yet */
 	t->arrivals = arrivals;
 	t->domains = domains;
 	t->senders = senders;
@@ -75,21 +78,30 @@ void traffic_free(traffic *t)
 	free(t);
 }
 
-/* Where the rate integrated from now reaches left (messages), hour by
- * hour of the pattern; at least 1 us on. SIM_NEVER past the end. */
-static sim_time integrate(const traffic *t, sim_time now, sim_time end, double left)
+/* Makes the hour of the pattern that now is in integrate()'s. */
+static void enter_hour(traffic *t, sim_time now)
 {
 	const mdl_config *c = t->c;
+	sim_time hour = (now + c->week_offset) / SIM_HOUR;
+	t->hour_start = hour * SIM_HOUR - c->week_offset;
+	t->hour_end = t->hour_start + SIM_HOUR;
+	t->hour_rate = c->rate * t->mult[hour % 168];
+}
+
+/* Where the rate integrated from now reaches left (messages), hour by
+ * hour of the pattern; at least 1 us on. SIM_NEVER past the end. */
+static sim_time integrate(traffic *t, sim_time now, sim_time end, double left)
+{
 	while (now < end) {
-		sim_time hour = (now + c->week_offset) / SIM_HOUR;
-		sim_time hour_end = (hour + 1) * SIM_HOUR - c->week_offset;
-		double r = c->rate * t->mult[hour % 168], span = (double)(hour_end - now) / SIM_SEC;
+		if (now < t->hour_start || now >= t->hour_end)
+			enter_hour(t, now);
+		double r = t->hour_rate, span = (double)(t->hour_end - now) / SIM_SEC;
 		if (r * span >= left) {
 			now += sim_from_sec(left / r) + (left / r < 1e-6);
 			return now < end ? now : SIM_NEVER;
 		}
 		left -= r * span;
-		now = hour_end;
+		now = t->hour_end;
 	}
 	return SIM_NEVER;
 }
