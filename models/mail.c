@@ -32,6 +32,7 @@
 #include "../sim/xalloc.h"
 
 #include <assert.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -61,7 +62,7 @@ static msg *msg_new(world *w)
 	}
 	msg *m = w->free_msgs;
 	w->free_msgs = m->next;
-	memset(m, 0, sizeof *m);
+	memset(m, 0, offsetof(msg, cand)); /* m->cand is written before read */
 	TO(m, S(MSG_FREE), MSG_AHEAD);
 	return m;
 }

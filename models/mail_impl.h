@@ -85,7 +85,6 @@ struct msg {
 	sim_time birth, hop_birth, first_fail;
 	int attempts;
 	int ncand, ci;
-	mail_cand cand[DNS_MAX_MX];
 	int server; /* in session with */
 	bool first, live;
 	bool slotted;   /* holds a delivery slot at its holder (slots.c) */
@@ -93,6 +92,7 @@ struct msg {
 	uint8_t state;  /* msg_state */
 	srv_grey grey;
 	sim_time wait_since, waited; /* for a delivery slot, this hop */
+	mail_cand cand[DNS_MAX_MX];  /* last: msg_new leaves it as it was */
 };
 
 typedef struct world {

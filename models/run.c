@@ -16,33 +16,54 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Indices 0..n-1 grouped by class (k classes), in increasing order within
+ * each: class j's are by[at[j]] .. by[at[j + 1] - 1]. */
+static void group(const int *cls, int n, int k, int *by, int *at)
+{
+	memset(at, 0, (size_t)(k + 1) * sizeof *at);
+	for (int i = 0; i < n; i++)
+		at[cls[i] + 1]++;
+	for (int j = 0; j < k; j++)
+		at[j + 1] += at[j];
+	int *next = xmalloc((size_t)k * sizeof *next);
+	memcpy(next, at, (size_t)k * sizeof *next);
+	for (int i = 0; i < n; i++)
+		by[next[cls[i]]++] = i;
+	free(next);
+}
+
 /* A resolver of its class for each sender: among the class's resolvers
  * by their Zipf weight (rank r: r^-zipf over all resolvers), so the big
  * shared resolvers serve many senders, as without classes. */
 static void pick_resolvers(world *w, const int *cls)
 {
 	const mdl_config *c = w->c;
-	int n = c->nsender_resolvers;
-	int *members = xcalloc((size_t)n, sizeof *members);
+	int n = c->nsender_resolvers, k = c->nclasses;
+	int *rsv = xmalloc((size_t)n * sizeof *rsv),
+	    *rsv_at = xmalloc((size_t)(k + 1) * sizeof *rsv_at);
+	int *snd = xmalloc((size_t)c->nsenders * sizeof *snd);
+	int *snd_at = xmalloc((size_t)(k + 1) * sizeof *snd_at);
 	double *wt = xcalloc((size_t)n, sizeof *wt);
-	for (int k = 0; k < c->nclasses; k++) {
-		int m = 0;
-		for (int r = 0; r < n; r++)
-			if (c->res_class[r] == k) {
-				members[m] = r;
-				wt[m++] = pow(r + 1, -c->resolver_zipf);
-			}
+	group(c->res_class, n, k, rsv, rsv_at);
+	group(cls, c->nsenders, k, snd, snd_at);
+	for (int j = 0; j < k; j++) {
+		int m = rsv_at[j + 1] - rsv_at[j];
+		const int *members = rsv + rsv_at[j];
 		if (!m)
 			continue;
+		for (int i = 0; i < m; i++)
+			wt[i] = pow(members[i] + 1, -c->resolver_zipf);
 		gsl_ran_discrete_t *t = gsl_ran_discrete_preproc((size_t)m, wt);
-		for (int i = 0; i < c->nsenders; i++)
-			if (cls[i] == k)
-				w->mtas[i].resolver = (uint32_t)
-					members[gsl_ran_discrete(w->rng[STREAM_SETUP], t)];
+		for (int i = snd_at[j]; i < snd_at[j + 1]; i++)
+			w->mtas[snd[i]].resolver =
+				(uint32_t)members[gsl_ran_discrete(w->rng[STREAM_SETUP], t)];
 		gsl_ran_discrete_free(t);
 	}
 	free(wt);
-	free(members);
+	free(snd_at);
+	free(snd);
+	free(rsv_at);
+	free(rsv);
 }
 
 static uint32_t phase_ms(const mta_profile *p, gsl_rng *g)

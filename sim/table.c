@@ -53,6 +53,24 @@ static size_t find(const tab *t, uint64_t k1)
 	return i;
 }
 
+/* Doubles the table, moving every entry a word at a time (a slot is whole
+ * words). */
+static void grow(tab *t)
+{
+	tab old = *t;
+	size_t words = t->slot / sizeof(uint64_t);
+	alloc(t, 2 * old.cap);
+	for (size_t j = 0; j < old.cap; j++) {
+		const uint64_t *from = key_at(&old, j);
+		if (*from) {
+			uint64_t *to = key_at(t, find(t, *from));
+			for (size_t x = 0; x < words; x++)
+				to[x] = from[x];
+		}
+	}
+	free(old.mem);
+}
+
 void *tab_get(tab *t, uint64_t key, bool *created)
 {
 	uint64_t k1 = key + 1;
@@ -62,14 +80,7 @@ void *tab_get(tab *t, uint64_t key, bool *created)
 		return key_at(t, i) + 1;
 	}
 	if (2 * (t->n + 1) > t->cap) {
-		tab old = *t;
-		alloc(t, 2 * old.cap);
-		for (size_t j = 0; j < old.cap; j++) {
-			uint64_t k = *key_at(&old, j);
-			if (k)
-				memcpy(key_at(t, find(t, k)), key_at(&old, j), t->slot);
-		}
-		free(old.mem);
+		grow(t);
 		i = find(t, k1);
 	}
 	*key_at(t, i) = k1;

@@ -8,6 +8,7 @@
 #include "xalloc.h"
 
 #include <math.h>
+#include <stdbool.h>
 
 /* log1p(x)/x and expm1(x)/x, accurate near 0 */
 static double helper1(double x)
@@ -51,17 +52,28 @@ void zipf_init(zipf *z, unsigned long n, double s)
 void zipf_apportion(long n, double s, const double *share, int k, int *cls)
 {
 	double *got = xcalloc((size_t)k, sizeof *got), sum = 0;
+	int *on = xcalloc((size_t)k, sizeof *on), non = 0; /* the classes with a share */
+	for (int i = 0; i < k; i++)
+		if (share[i] > 0)
+			on[non++] = i;
 	for (long r = 0; r < n; r++) {
 		double wt = pow((double)r + 1, -s);
 		sum += wt;
-		int best = -1;
-		for (int i = 0; i < k; i++)
-			if (share[i] > 0 &&
-			    (best < 0 || share[i] * sum - got[i] > share[best] * sum - got[best]))
-				best = i;
+		/* the first class furthest below its share (selects, no
+		 * branches: the comparisons are unpredictable) */
+		int best = on[0];
+		double most = share[best] * sum - got[best];
+		for (int j = 1; j < non; j++) {
+			int i = on[j];
+			double d = share[i] * sum - got[i];
+			bool more = d > most;
+			best = more ? i : best;
+			most = more ? d : most;
+		}
 		got[best] += wt;
 		cls[r] = best;
 	}
+	free(on);
 	free(got);
 }
 
