@@ -4,7 +4,7 @@
  * Bytes per item are upper bounds of the structures in mail.c, resolver.c,
  * server.c and the engine's pools (x86-64), rounded up: a message with its
  * candidates (200 B), two pending events (2 x 48 B), a resolver cache
- * entry (hash slot at half load, 64 B) and, in slots.c, a destination
+ * entry (a 16-byte hash slot at half load, 32 B) and, in slots.c, a destination
  * queue (hash slot at half load, 96 B) with its place in the list of
  * emptied queues (8 B).
  */

@@ -32,6 +32,8 @@
 #include "../sim/rng.h"
 #include "../sim/table.h"
 
+#include <assert.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -124,25 +126,62 @@ sim_time res_lifetime(const res_profile *p, const dns_answer *a)
 	return t < p->floor ? p->floor : t;
 }
 
-typedef struct {
-	sim_time expires;
-	uint32_t version;
-} entry;
+/* A cache entry is one word: when it expires above the version's vbits
+ * (16-byte table slots: a provider week's caches hold millions). Expiry
+ * is clamped to cap, which lies past every lookup: the same comparisons. */
+typedef uint64_t entry;
 
 struct res {
 	const res_profile *const *profile;
 	sim_time *phase; /* of whole-second clocks, per resolver; or NULL */
 	tab *cache;
 	uint64_t seed;
-	int n;
+	int n, vbits;
+	sim_time cap;
 	res_start start;
 	double age;
 };
 
-res *res_new(int n, const res_profile *const *profile, uint64_t seed, res_start start, double age)
+static int version_bits(uint32_t versions)
+{
+	int b = 1;
+	while (b < 32 && (versions - 1) >> b)
+		b++;
+	return b;
+}
+
+sim_time res_longest(uint32_t versions)
+{
+	return (sim_time)(UINT64_MAX >> version_bits(versions));
+}
+
+static entry pack(const res *r, sim_time expires, uint32_t version)
+{
+	return (uint64_t)(expires < r->cap ? expires : r->cap) << r->vbits | version;
+}
+
+static sim_time expires_of(const res *r, entry e)
+{
+	return (sim_time)(e >> r->vbits);
+}
+
+static uint32_t version_of(const res *r, entry e)
+{
+	return (uint32_t)(e & ((1ull << r->vbits) - 1));
+}
+
+res *res_new(int n, const res_profile *const *profile, uint64_t seed, res_start start, double age,
+	     uint32_t versions, sim_time end)
 {
 	res *r = xcalloc(1, sizeof *r);
 	r->profile = profile;
+	r->vbits = version_bits(versions);
+	r->cap = res_longest(versions);
+	if (end >= r->cap) {
+		fprintf(stderr, "mxsim: resolver: a run this long cannot tell %u versions apart\n",
+			versions);
+		abort();
+	}
 	r->cache = tab_new(sizeof(entry));
 	r->seed = seed;
 	r->n = n;
@@ -188,23 +227,22 @@ res_answer res_lookup(res *r, int resolver, const dns *d, int domain, sim_time n
 		double left = r->start == RES_START_AGE ? 1 - r->age
 							: rng_hash_unit(r->seed, (uint64_t)resolver,
 									(uint64_t)domain);
-		e->version = 0;
-		e->expires = (sim_time)(left * (double)life);
+		*e = pack(r, (sim_time)(left * (double)life), 0);
 	}
-	if (now < e->expires)
-		return (res_answer){false, e->version};
+	sim_time expires = expires_of(r, *e);
+	if (now < expires)
+		return (res_answer){false, version_of(r, *e)};
 	if (!dns_reachable(d, domain)) {
 		/* RFC 8767: serve the expired answer if not too stale */
-		if (!created && p->stale && now - e->expires <= p->stale)
-			return (res_answer){false, e->version};
+		if (!created && p->stale && now - expires <= p->stale)
+			return (res_answer){false, version_of(r, *e)};
 		return (res_answer){true, 0};
 	}
 	uint32_t v = dns_current(d, domain);
-	e->version = v;
-	e->expires = now + res_lifetime(p, dns_version(d, domain, v));
-	if (p->whole_seconds) {
-		/* from the start of the second of its clock (its own phase) */
-		e->expires += SIM_SEC - (now + r->phase[resolver]) % SIM_SEC;
-	}
+	expires = now + res_lifetime(p, dns_version(d, domain, v));
+	if (p->whole_seconds) /* from the start of the second of its clock (its own phase) */
+		expires += SIM_SEC - (now + r->phase[resolver]) % SIM_SEC;
+	assert(v < 1ull << r->vbits);
+	*e = pack(r, expires, v);
 	return (res_answer){false, v};
 }

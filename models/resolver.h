@@ -57,8 +57,13 @@ sim_time res_lifetime(const res_profile *p, const dns_answer *a);
 typedef struct res res;
 
 /* n resolvers; profile[i] is resolver i's (the array is borrowed and must
- * outlive the res). */
-res *res_new(int n, const res_profile *const *profile, uint64_t seed, res_start start, double age);
+ * outlive the res). Answers have versions 0 .. versions - 1; lookups come
+ * before end, which must be below res_longest(versions). */
+res *res_new(int n, const res_profile *const *profile, uint64_t seed, res_start start, double age,
+	     uint32_t versions, sim_time end);
+/* The end of the longest run whose caches can tell that many versions
+ * apart (a cache entry is one word: expiry and version). */
+sim_time res_longest(uint32_t versions);
 void res_free(res *r);
 
 typedef struct {

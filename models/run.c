@@ -107,6 +107,24 @@ static void init_holders(world *w)
 	}
 }
 
+uint32_t mdl_dns_versions(const mdl_config *c)
+{
+	uint32_t *n = xcalloc((size_t)(c->ndomains + c->nhosts), sizeof *n), all = 0, most = 0;
+	for (int i = 0; i < c->nevents; i++) {
+		const mdl_event *e = &c->events[i];
+		if (e->kind == EV_ADDRESS)
+			n[c->ndomains + e->host]++;
+		else if (e->kind == EV_MX || e->kind == EV_TTL)
+			*(e->domain < 0 ? &all : &n[e->domain]) += 1;
+	}
+	for (int i = 0; i < c->ndomains + c->nhosts; i++) {
+		uint32_t v = n[i] + (i < c->ndomains ? all : 0);
+		most = v > most ? v : most;
+	}
+	free(n);
+	return most + 1;
+}
+
 static void setup(world *w, const mdl_config *c, mdl_result *r)
 {
 	memset(w, 0, sizeof *w);
@@ -127,7 +145,8 @@ static void setup(world *w, const mdl_config *c, mdl_result *r)
 	for (int i = 0; i < c->nevents; i++)
 		if (c->events[i].kind == EV_ADDRESS)
 			w->host_static[c->events[i].host] = false;
-	w->res = res_new(c->nresolvers, c->resolver, c->seed, c->cache_start, c->cache_age);
+	w->res = res_new(c->nresolvers, c->resolver, c->seed, c->cache_start, c->cache_age,
+			 mdl_dns_versions(c), c->duration);
 	slot_init(w);
 
 	init_holders(w);

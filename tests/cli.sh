@@ -57,6 +57,22 @@ for f in tests/bad/*.ini; do
 	else bad "$f: want exit 2 and '$want', got $rc: $(head -1 "$T/err")"; fi
 done
 
+# --- a run too long for its names' changes: refused up front (a resolver
+# cache entry holds expiry and version in one 64-bit word)
+python3 - "$T/versions.ini" <<'PY'
+import sys
+rows = ["[run]", "duration = 14610d", "bucket = 1d", "[traffic]", "rate = 0",
+        "[domain example.com]", "mx = 10 mx.example", "[server mx]", "host = mx.example", "[timeline]"]
+rows += ["%dh = ttl example.com %ds" % (i + 1, 300 + i % 2) for i in range(8193)]
+open(sys.argv[1], "w").write("\n".join(rows) + "\n")
+PY
+"$MX" run -q -o "$T/versions" "$T/versions.ini" 2>"$T/err"; rc=$?
+check "8193 changes of one name over 40 years: exit 2, file:line, nothing written" \
+	sh -c "test $rc -eq 2 && grep -q 'versions.ini:2: duration: at most 13031 days with 8193 changes' '$T/err' && test ! -e '$T/versions'"
+sed -i 's/^duration = 14610d/duration = 13030d/' "$T/versions.ini"
+"$MX" check "$T/versions.ini" >/dev/null 2>&1
+check "the same over 13030 days passes the check" test $? -eq 0
+
 # --- a backup smaller than one message: a warning, and the run goes on
 printf '[run]\nduration = 1h\n[domain example.com]\nmx = 10 a.example, 20 b.example\n[server a]\nhost = a.example\nsessions = ${10, 20}\n[server b]\nhost = b.example\nkind = backup\nqueue_bytes_limit = 1MB\n' >"$T/tiny.ini"
 "$MX" run -q -o "$T/tiny" "$T/tiny.ini" 2>"$T/err"; rc=$?

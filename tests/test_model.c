@@ -1106,6 +1106,42 @@ static void old_mail_attributed_to_resolvers(void **state)
 	mdl_result_free(&r);
 }
 
+/* A cache entry is one word, expiry above the version: both come back as
+ * stored, a lifetime past the end of the run still outlives every lookup
+ * (clamped), and the longest run shrinks as names change more. */
+static void cache_entry_packs_expiry_and_version(void **state)
+{
+	(void)state;
+	assert_true(res_longest(2) == INT64_MAX);
+	assert_true(res_longest(1u << 20) == (sim_time)((1ull << 44) - 1));
+	dns *d = dns_new(1);
+	dns_answer a = mx1(H_OLD, 300 * SIM_SEC);
+	dns_set(d, 0, &a);
+	const res_profile *p[1] = {res_builtin("honour")};
+	res *r = res_new(1, p, 1, RES_START_EMPTY, 0, 5, 400 * SIM_DAY);
+	for (int v = 1; v <= 4; v++) {
+		a.ttl = v * 100 * SIM_SEC;
+		assert_int_equal(dns_set(d, 0, &a), v);
+		sim_time t = v * SIM_DAY + 17;
+		assert_int_equal(res_lookup(r, 0, d, 0, t).version, v);
+		assert_int_equal(res_lookup(r, 0, d, 0, t + a.ttl - 1).version, v); /* cached */
+	}
+	res_free(r);
+	/* a year-long TTL past the end of a run near its longest: still cached */
+	r = res_new(1, p, 1, RES_START_EMPTY, 0, 1u << 20, res_longest(1u << 20) - 1);
+	dns_free(d);
+	d = dns_new(1);
+	a = mx1(H_OLD, 365 * SIM_DAY);
+	dns_set(d, 0, &a);
+	sim_time last = res_longest(1u << 20) - 2, first = last - 30 * SIM_DAY;
+	assert_int_equal(res_lookup(r, 0, d, 0, first).version, 0);
+	a.ttl = 60 * SIM_SEC;
+	dns_set(d, 0, &a);
+	assert_int_equal(res_lookup(r, 0, d, 0, last).version, 0);
+	res_free(r);
+	dns_free(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1140,6 +1176,7 @@ int main(void)
 		cmocka_unit_test(fixed_arrivals_in_window),
 		cmocka_unit_test(cache_pinned_switches_at_once),
 		cmocka_unit_test(old_mail_attributed_to_resolvers),
+		cmocka_unit_test(cache_entry_packs_expiry_and_version),
 		cmocka_unit_test(mx_address_limit_in_preference_order),
 	};
 	return cmocka_run_group_tests_name("model", tests, NULL, NULL);
