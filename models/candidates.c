@@ -147,7 +147,7 @@ static bool take(world *w, msg *m, const mta *h, const mail_cand *c, int n)
 
 void mail_prefetch_plan(const world *w, int domain)
 {
-	uint32_t rrset = dns_version(w->d, domain, dns_current(w->d, domain))->rrset;
+	uint32_t rrset = dns_current_rrset(w->d, domain);
 	if (rrset < w->nplans)
 		__builtin_prefetch(&w->plans[rrset]);
 }
@@ -194,7 +194,7 @@ bool mail_candidates(world *w, msg *m)
 		return false;
 	}
 	const dns_answer *a = dns_version(w->d, m->domain, ra.version);
-	if (a->rrset != dns_version(w->d, m->domain, dns_current(w->d, m->domain))->rrset) {
+	if (a->rrset != dns_current_rrset(w->d, m->domain)) {
 		w->r->stale_lookups++;
 		w->b_stale++;
 	}

@@ -16,6 +16,7 @@
 typedef struct {
 	dns_answer *v;
 	uint32_t n, cap, cur;
+	uint32_t rrset; /* the current version's, read without following v */
 	bool down;
 } domain_rec;
 
@@ -69,7 +70,25 @@ uint32_t dns_set(dns *d, int domain, const dns_answer *a)
 	else
 		v->rrset = d->next_rrset++;
 	r->cur = r->n++;
+	r->rrset = v->rrset;
 	return r->cur;
+}
+
+uint32_t dns_current_rrset(const dns *d, int domain)
+{
+	return d->dom[domain].rrset;
+}
+
+void dns_prefetch(const dns *d, int domain)
+{
+	__builtin_prefetch(&d->dom[domain]);
+}
+
+void dns_prefetch_answers(const dns *d, int domain)
+{
+	const domain_rec *r = &d->dom[domain];
+	__builtin_prefetch(&r->v[0]);
+	__builtin_prefetch(&r->v[r->cur]);
 }
 
 uint32_t dns_set_ttl(dns *d, int domain, sim_time ttl)

@@ -41,13 +41,13 @@ typedef enum {
 } host_kind;
 
 typedef struct {
-	dns_kind kind;
+	dns_kind kind;  /* kind, ttl and rrset first: one cache line */
 	int n;
-	dns_mx mx[DNS_MAX_MX];
-	host_kind addr; /* DNS_ADDRESS: what the address is */
-	int server;     /* HOST_SERVER: which */
 	sim_time ttl;   /* the TTL, or the negative TTL for NODATA/NXDOMAIN */
 	uint32_t rrset; /* set by dns_set */
+	host_kind addr; /* DNS_ADDRESS: what the address is */
+	int server;     /* HOST_SERVER: which */
+	dns_mx mx[DNS_MAX_MX];
 } dns_answer;
 
 typedef struct dns dns;
@@ -63,6 +63,14 @@ uint32_t dns_set(dns *d, int domain, const dns_answer *a);
 uint32_t dns_set_ttl(dns *d, int domain, sim_time ttl);
 
 uint32_t dns_current(const dns *d, int domain);
+/* The rrset id of the current version (= dns_version(d, domain,
+ * dns_current(d, domain))->rrset, one read fewer). */
+uint32_t dns_current_rrset(const dns *d, int domain);
+/* Starts fetching what dns_current and dns_current_rrset read (a hint). */
+void dns_prefetch(const dns *d, int domain);
+/* Starts fetching the kind and TTL of the first and the current version
+ * (a hint; reads what dns_prefetch fetched). */
+void dns_prefetch_answers(const dns *d, int domain);
 const dns_answer *dns_version(const dns *d, int domain, uint32_t v);
 
 /* Whether the domain's authoritative servers answer (false: unreachable). */

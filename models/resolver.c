@@ -213,6 +213,8 @@ void res_prefetch(const res *r, int resolver, int domain)
 {
 	tab_prefetch(r->cache, key(resolver, domain));
 	__builtin_prefetch(&r->profile[resolver]);
+	if (r->phase)
+		__builtin_prefetch(&r->phase[resolver]);
 }
 
 res_answer res_lookup(res *r, int resolver, const dns *d, int domain, sim_time now)
