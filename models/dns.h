@@ -41,7 +41,7 @@ typedef enum {
 } host_kind;
 
 typedef struct {
-	dns_kind kind;  /* kind, ttl and rrset first: one cache line */
+	dns_kind kind; /* kind, ttl and rrset first: one cache line */
 	int n;
 	sim_time ttl;   /* the TTL, or the negative TTL for NODATA/NXDOMAIN */
 	uint32_t rrset; /* set by dns_set */

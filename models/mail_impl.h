@@ -13,8 +13,8 @@
 
 #include <gsl/gsl_rng.h>
 
-enum { BLOCK = 4096 };         /* messages allocated at a time */
-enum { AHEAD = 4 }; /* mail.c: messages drawn ahead */
+enum { BLOCK = 4096 }; /* messages allocated at a time */
+enum { AHEAD = 4 };    /* mail.c: messages drawn ahead */
 
 /* Where an MX host's address leads, besides a server's number. */
 enum { TO_REFUSE = -1, TO_TIMEOUT = -2, TO_NONE = -3 };

@@ -217,6 +217,19 @@ void res_prefetch(const res *r, int resolver, int domain)
 		__builtin_prefetch(&r->phase[resolver]);
 }
 
+/* e gets the current answer, fetched now. */
+static res_answer refresh(const res *r, const res_profile *p, entry *e, int resolver, const dns *d,
+			  int domain, sim_time now)
+{
+	uint32_t v = dns_current(d, domain);
+	sim_time expires = now + res_lifetime(p, dns_version(d, domain, v));
+	if (p->whole_seconds) /* from the start of the second of its clock (its own phase) */
+		expires += SIM_SEC - (now + r->phase[resolver]) % SIM_SEC;
+	assert(v < 1ull << r->vbits);
+	*e = pack(r, expires, v);
+	return (res_answer){false, v};
+}
+
 res_answer res_lookup(res *r, int resolver, const dns *d, int domain, sim_time now)
 {
 	const res_profile *p = r->profile[resolver];
@@ -224,8 +237,12 @@ res_answer res_lookup(res *r, int resolver, const dns *d, int domain, sim_time n
 	entry *e = tab_get(r->cache, key(resolver, domain), &created);
 	if (created && r->start != RES_START_EMPTY) {
 		/* the initial answer, fetched before time 0: steady state, or
-		 * pinned at a share of its lifetime */
+		 * pinned at a share of its lifetime; in steady state gone by
+		 * now if its whole lifetime is (no draw needed) while there is
+		 * a fresh one to fetch */
 		sim_time life = res_lifetime(p, dns_version(d, domain, 0));
+		if (r->start == RES_START_STEADY && now >= life && dns_reachable(d, domain))
+			return refresh(r, p, e, resolver, d, domain, now);
 		double left = r->start == RES_START_AGE ? 1 - r->age
 							: rng_hash_unit(r->seed, (uint64_t)resolver,
 									(uint64_t)domain);
@@ -240,11 +257,5 @@ res_answer res_lookup(res *r, int resolver, const dns *d, int domain, sim_time n
 			return (res_answer){false, version_of(r, *e)};
 		return (res_answer){true, 0};
 	}
-	uint32_t v = dns_current(d, domain);
-	expires = now + res_lifetime(p, dns_version(d, domain, v));
-	if (p->whole_seconds) /* from the start of the second of its clock (its own phase) */
-		expires += SIM_SEC - (now + r->phase[resolver]) % SIM_SEC;
-	assert(v < 1ull << r->vbits);
-	*e = pack(r, expires, v);
-	return (res_answer){false, v};
+	return refresh(r, p, e, resolver, d, domain, now);
 }

@@ -66,7 +66,8 @@ static void grow(tab *t)
 	for (size_t j = 0; j < old.cap; j++) {
 		if (j + GROW_AHEAD < old.cap && *key_at(&old, j + GROW_AHEAD))
 			__builtin_prefetch(
-				key_at(t, (size_t)rng_mix(*key_at(&old, j + GROW_AHEAD)) & (t->cap - 1)),
+				key_at(t, (size_t)rng_mix(*key_at(&old, j + GROW_AHEAD)) &
+						  (t->cap - 1)),
 				1);
 		const uint64_t *from = key_at(&old, j);
 		if (*from) {
