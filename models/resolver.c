@@ -204,6 +204,11 @@ void res_free(res *r)
 	free(r);
 }
 
+void res_reserve(res *r, size_t n)
+{
+	tab_reserve(r->cache, n);
+}
+
 static uint64_t key(int resolver, int domain)
 {
 	return (uint64_t)resolver << 32 | (uint32_t)domain;

@@ -65,6 +65,8 @@ res *res_new(int n, const res_profile *const *profile, uint64_t seed, res_start 
  * apart (a cache entry is one word: expiry and version). */
 sim_time res_longest(uint32_t versions);
 void res_free(res *r);
+/* Room for n cache entries before any lookup (a hint: speed only). */
+void res_reserve(res *r, size_t n);
 
 typedef struct {
 	bool fail;        /* SERVFAIL: authority unreachable, nothing to serve */

@@ -27,6 +27,17 @@ static void alloc(tab *t, size_t cap)
 	t->mem = xcalloc(cap, t->slot);
 }
 
+void tab_reserve(tab *t, size_t n)
+{
+	size_t cap = t->cap;
+	while (cap / 2 < n + 1 && cap <= SIZE_MAX / 4 / t->slot)
+		cap *= 2;
+	if (t->n || cap == t->cap)
+		return;
+	free(t->mem);
+	alloc(t, cap);
+}
+
 tab *tab_new(size_t vsize)
 {
 	tab *t = xcalloc(1, sizeof *t);

@@ -30,6 +30,10 @@ void *tab_find(tab *t, uint64_t key);
  * so no tombstone is left. */
 void tab_del(tab *t, uint64_t key);
 
+/* Room for n entries in an empty table, so that it does not grow before
+ * holding more (no effect on a table holding any). */
+void tab_reserve(tab *t, size_t n);
+
 /* Starts fetching key's slot into the CPU cache (a hint; no effect on
  * results). */
 void tab_prefetch(const tab *t, uint64_t key);

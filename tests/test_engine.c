@@ -369,6 +369,28 @@ static void periodic_sampling(void **state)
 	sim_free(s);
 }
 
+/* A reserved table holds its n entries where they were put (it never
+ * grew: values stay put until the next growth); unreserved, the same
+ * insertions move them. */
+static void table_reserve_holds_without_growing(void **state)
+{
+	(void)state;
+	for (int reserve = 0; reserve < 2; reserve++) {
+		tab *t = tab_new(sizeof(long));
+		if (reserve)
+			tab_reserve(t, 100000);
+		bool created;
+		long *first = tab_get(t, 7, &created);
+		*first = 42;
+		for (uint64_t k = 100; k < 100099; k++)
+			*(long *)tab_get(t, k, &created) = (long)k;
+		long *now = tab_find(t, 7);
+		assert_true(now && *now == 42);
+		assert_true((now == first) == (reserve == 1));
+		tab_free(t);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -376,6 +398,7 @@ int main(void)
 		cmocka_unit_test(order_is_time_then_sequence),
 		cmocka_unit_test(pq_matches_reference),
 		cmocka_unit_test(table_matches_reference),
+		cmocka_unit_test(table_reserve_holds_without_growing),
 		cmocka_unit_test(cancel_removes_event),
 		cmocka_unit_test(lane_keeps_the_order),
 		cmocka_unit_test(lane_sees_pushes_and_cancels),
