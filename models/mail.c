@@ -235,20 +235,26 @@ void mail_suspend(world *w, msg *m)
 
 /* ---- failure memory per host (MEMORY_HOST: Exim's retry records) ---- */
 
-static int record_of(const mta *h, int host)
+static int record_of(const mail_dead *d, int host)
 {
 	for (int i = 0; i < 2; i++)
-		if (h->dead_host[i] == (uint32_t)host + 1)
+		if (d->host[i] == (uint32_t)host + 1)
 			return i;
 	return -1;
 }
 
+static uint64_t holder_of(const world *w, const mta *h)
+{
+	return (uint64_t)(h - w->mtas);
+}
+
 static bool is_dead(const world *w, const mta *h, int host, sim_time now)
 {
-	if (w->c->profiles[h->profile].memory != MEMORY_HOST)
+	if (!h->dead || w->c->profiles[h->profile].memory != MEMORY_HOST)
 		return false;
-	int i = record_of(h, host);
-	return i >= 0 && (sim_time)h->dead_until[i] * SIM_SEC > now;
+	const mail_dead *d = tab_find(w->dead, holder_of(w, h));
+	int i = record_of(d, host);
+	return i >= 0 && (sim_time)d->until[i] * SIM_SEC > now;
 }
 
 /* host failed at now: its record gets the next retry time (kept from its
@@ -259,22 +265,34 @@ static void mark_dead(world *w, mta *h, int host)
 	if (p->memory != MEMORY_HOST)
 		return;
 	sim_time now = sim_now(w->s);
-	int i = record_of(h, host);
+	bool created;
+	mail_dead *d = tab_get(w->dead, holder_of(w, h), &created);
+	h->dead = 1;
+	int i = record_of(d, host);
 	if (i < 0) {
-		i = h->dead_until[0] <= h->dead_until[1] ? 0 : 1;
-		h->dead_host[i] = (uint32_t)host + 1;
-		h->dead_first[i] = (uint32_t)(now / SIM_SEC);
+		i = d->until[0] <= d->until[1] ? 0 : 1;
+		d->host[i] = (uint32_t)host + 1;
+		d->first[i] = (uint32_t)(now / SIM_SEC);
 	}
-	sim_time until = mta_host_retry(p, (sim_time)h->dead_first[i] * SIM_SEC, now);
-	h->dead_until[i] = (uint32_t)((until + SIM_SEC - 1) / SIM_SEC); /* rounded up */
+	sim_time until = mta_host_retry(p, (sim_time)d->first[i] * SIM_SEC, now);
+	d->until[i] = (uint32_t)((until + SIM_SEC - 1) / SIM_SEC); /* rounded up */
 }
 
-/* host took a message: its record goes (Exim deletes it on success). */
-static void mark_alive(mta *h, int host)
+/* host took a message: its record goes (Exim deletes it on success), and
+ * with the last one the holder's entry. */
+static void mark_alive(world *w, mta *h, int host)
 {
-	int i = record_of(h, host);
-	if (i >= 0)
-		h->dead_host[i] = h->dead_until[i] = h->dead_first[i] = 0;
+	if (!h->dead)
+		return;
+	mail_dead *d = tab_find(w->dead, holder_of(w, h));
+	int i = record_of(d, host);
+	if (i < 0)
+		return;
+	d->host[i] = d->until[i] = d->first[i] = 0;
+	if (!d->host[0] && !d->host[1]) {
+		tab_del(w->dead, holder_of(w, h));
+		h->dead = 0;
+	}
 }
 
 static void walk(world *w, msg *m);
@@ -375,7 +393,7 @@ static void walk(world *w, msg *m)
 			return;
 		case SRV_ACCEPT:
 			TO(m, S(MSG_ATTEMPTING), MSG_SESSION);
-			mark_alive(h, host);
+			mark_alive(w, h, host);
 			m->site_fail = false;
 			m->server = sv;
 			sim_after(w->s,

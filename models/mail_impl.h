@@ -50,14 +50,20 @@ typedef enum {
 typedef struct {
 	uint32_t phase_ms; /* of its queue-run grid */
 	uint32_t resolver;
-	uint32_t dead_host[2];                 /* MEMORY_HOST: host + 1 remembered dead */
-	uint32_t dead_until[2], dead_first[2]; /* s, rounded up; s */
-	uint32_t active;                       /* deliveries holding a slot */
+	uint32_t active; /* deliveries holding a slot */
 	uint32_t solo;   /* slots.c: domain + 1 of a lone delivery's implicit queue */
 	uint32_t ndests; /* slots.c: its destination queues in w->dests */
 	uint8_t profile;
 	uint8_t listed; /* slots.c: its wait list (slots_total full) exists */
+	uint8_t dead;   /* mail.c: it has host retry records in w->dead */
 } mta;
+
+/* MEMORY_HOST: a holder's retry records of hosts that failed, two at most
+ * (kept apart from mta: few holders have any). */
+typedef struct {
+	uint32_t host[2];            /* host + 1; 0: no record */
+	uint32_t until[2], first[2]; /* s, rounded up; s */
+} mail_dead;
 
 /* What a backup server needs besides. */
 typedef struct {
@@ -106,6 +112,7 @@ typedef struct world {
 	relay *relays; /* [holder - nsenders] for backups */
 	int nmtas;
 	tab *dests;        /* slots.c: destination queues and holders' wait lists */
+	tab *dead;         /* mail.c: mail_dead records by holder */
 	uint64_t *emptied; /* slots.c: keys of queues emptied at emptied_at */
 	size_t nemptied, emptied_cap;
 	sim_time emptied_at;

@@ -131,9 +131,14 @@ sim_time res_lifetime(const res_profile *p, const dns_answer *a)
  * is clamped to cap, which lies past every lookup: the same comparisons. */
 typedef uint64_t entry;
 
+/* What a lookup needs of its resolver, in one place. */
+typedef struct {
+	const res_profile *p;
+	sim_time phase; /* of its clock's seconds (whole_seconds profiles) */
+} res_one;
+
 struct res {
-	const res_profile *const *profile;
-	sim_time *phase; /* of whole-second clocks, per resolver; or NULL */
+	res_one *rs;
 	tab *cache;
 	uint64_t seed;
 	int n, vbits;
@@ -174,7 +179,7 @@ res *res_new(int n, const res_profile *const *profile, uint64_t seed, res_start 
 	     uint32_t versions, sim_time end)
 {
 	res *r = xcalloc(1, sizeof *r);
-	r->profile = profile;
+	r->rs = xcalloc((size_t)n, sizeof *r->rs);
 	r->vbits = version_bits(versions);
 	r->cap = res_longest(versions);
 	if (end >= r->cap) {
@@ -187,11 +192,12 @@ res *res_new(int n, const res_profile *const *profile, uint64_t seed, res_start 
 	r->n = n;
 	r->start = start;
 	r->age = age;
-	for (int i = 0; i < n && !r->phase; i++)
+	for (int i = 0; i < n; i++) {
+		r->rs[i].p = profile[i];
 		if (profile[i]->whole_seconds)
-			r->phase = xcalloc((size_t)n, sizeof *r->phase);
-	for (int i = 0; r->phase && i < n; i++)
-		r->phase[i] = (sim_time)(rng_hash_unit(seed, (uint64_t)i, UINT64_MAX) * SIM_SEC);
+			r->rs[i].phase =
+				(sim_time)(rng_hash_unit(seed, (uint64_t)i, UINT64_MAX) * SIM_SEC);
+	}
 	return r;
 }
 
@@ -200,7 +206,7 @@ void res_free(res *r)
 	if (!r)
 		return;
 	tab_free(r->cache);
-	free(r->phase);
+	free(r->rs);
 	free(r);
 }
 
@@ -217,9 +223,7 @@ static uint64_t key(int resolver, int domain)
 void res_prefetch(const res *r, int resolver, int domain)
 {
 	tab_prefetch(r->cache, key(resolver, domain));
-	__builtin_prefetch(&r->profile[resolver]);
-	if (r->phase)
-		__builtin_prefetch(&r->phase[resolver]);
+	__builtin_prefetch(&r->rs[resolver]);
 }
 
 /* e gets the current answer, fetched now. */
@@ -229,7 +233,7 @@ static res_answer refresh(const res *r, const res_profile *p, entry *e, int reso
 	uint32_t v = dns_current(d, domain);
 	sim_time expires = now + res_lifetime(p, dns_version(d, domain, v));
 	if (p->whole_seconds) /* from the start of the second of its clock (its own phase) */
-		expires += SIM_SEC - (now + r->phase[resolver]) % SIM_SEC;
+		expires += SIM_SEC - (now + r->rs[resolver].phase) % SIM_SEC;
 	assert(v < 1ull << r->vbits);
 	*e = pack(r, expires, v);
 	return (res_answer){false, v};
@@ -237,7 +241,7 @@ static res_answer refresh(const res *r, const res_profile *p, entry *e, int reso
 
 res_answer res_lookup(res *r, int resolver, const dns *d, int domain, sim_time now)
 {
-	const res_profile *p = r->profile[resolver];
+	const res_profile *p = r->rs[resolver].p;
 	bool created;
 	entry *e = tab_get(r->cache, key(resolver, domain), &created);
 	if (created && r->start != RES_START_EMPTY) {

@@ -56,7 +56,7 @@ sim_time res_lifetime(const res_profile *p, const dns_answer *a);
 
 typedef struct res res;
 
-/* n resolvers; profile[i] is resolver i's (the array is borrowed and must
+/* n resolvers; profile[i] is resolver i's (the profiles are borrowed and must
  * outlive the res). Answers have versions 0 .. versions - 1; lookups come
  * before end, which must be below res_longest(versions). */
 res *res_new(int n, const res_profile *const *profile, uint64_t seed, res_start start, double age,
