@@ -92,6 +92,7 @@ void st_hist_add(st_hist *s, double x)
 	double y = x < s->lo ? s->lo : x >= s->hi ? r[last] : x;
 	uint64_t c = cell_of(y) - s->cell_base; /* NaN: out of range, bin 0 */
 	size_t i = c < s->ncell ? s->cell[c] : 0;
+	i += (i < last) & (y >= r[i + 1]); /* the usual step, without a branch */
 	while (i < last && y >= r[i + 1])
 		i++;
 	s->h->bin[i]++;
