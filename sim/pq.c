@@ -270,7 +270,13 @@ static void bottom_fill(pq *q, uint32_t list, size_t n)
 
 static void sort_bottom(pq *q)
 {
-	size_t m = q->nbot;
+	size_t m = q->nbot, k = 1;
+	/* a bucket of one instant comes in order already (its list is last
+	 * pushed first: descending sequence) */
+	while (k < m && cmp_desc(&q->bot[k - 1], &q->bot[k]) < 0)
+		k++;
+	if (k >= m)
+		return;
 	if (m <= 16) {
 		for (size_t i = 1; i < m; i++) {
 			entry x = q->bot[i];
