@@ -169,8 +169,10 @@ static double expected_cache_entries(const world *w)
 	int nr = c->nresolvers, nd = c->ndomains;
 	double *pr = xcalloc((size_t)nr, sizeof *pr), *qd = xcalloc((size_t)nd, sizeof *qd);
 	double hs = 0, hd = 0;
+	double wt = 0; /* ranks past 1024 in blocks of 64 at the middle one's weight */
 	for (int i = 0; i < c->nsenders; i++) {
-		double wt = exp(-c->sender_zipf * log(i + 1.0));
+		if (i < 1024 || i % 64 == 0)
+			wt = exp(-c->sender_zipf * log((i < 1024 ? i : i + 32) + 1.0));
 		pr[w->mtas[i].resolver] += wt;
 		hs += wt;
 	}
