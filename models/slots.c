@@ -94,7 +94,9 @@ void slot_free(world *w)
 
 void slot_prefetch(const world *w, const msg *m)
 {
-	tab_prefetch(w->dests, key(m->holder, (uint32_t)m->domain));
+	const mta *h = &w->mtas[m->holder];
+	if (h->solo || h->ndests || h->active) /* else most likely implicit */
+		tab_prefetch(w->dests, key(m->holder, (uint32_t)m->domain));
 }
 
 /* Deletes the queues emptied at an earlier instant that are still idle
