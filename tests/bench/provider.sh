@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # provider.sh - the provider-week benchmark (scenarios/bench/provider-week.ini)
-# on one core (-j 1) at 10^5, 10^6 and 10^7 messages, the fastest of three
+# on one core (-j 1) at 10^5, 10^6 and 10^7 messages, the fastest of five
 # runs each (this machine is shared: runs of one binary vary by half), then
 # the parallel speed-up of a 2-point study with -j 1 against -j 2.
 # Usage: tests/bench/provider.sh path/to/mxsim
@@ -17,7 +17,7 @@ printf '%-10s %12s %12s %8s %12s %12s %9s %10s %10s %9s\n' target messages event
 base=""
 for n in 100000 1000000 10000000; do
 	wall=""
-	for r in 1 2 3; do
+	for r in 1 2 3 4 5; do
 		"$MX" run -q -j 1 -o "$T/$n-$r" --set "traffic.rate=$n/7d" "$S"
 		w=$(field wall_seconds "$T/$n-$r/provider-week/manifest.ini")
 		if [ -z "$wall" ] || python3 -c "import sys; sys.exit(not $w < $wall)"; then
