@@ -141,7 +141,7 @@ struct res {
 	res_one *rs;
 	tab *cache;
 	uint64_t seed;
-	int n, vbits;
+	int vbits;
 	sim_time cap;
 	res_start start;
 	double age;
@@ -189,7 +189,6 @@ res *res_new(int n, const res_profile *const *profile, uint64_t seed, res_start 
 	}
 	r->cache = tab_new(sizeof(entry));
 	r->seed = seed;
-	r->n = n;
 	r->start = start;
 	r->age = age;
 	for (int i = 0; i < n; i++) {

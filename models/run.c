@@ -125,24 +125,6 @@ uint32_t mdl_dns_versions(const mdl_config *c)
 	return most + 1;
 }
 
-/* Messages expected in the run: the hourly rate integrated over the
- * traffic's window. */
-static double expected_messages(const mdl_config *c)
-{
-	double mult[168], n = 0;
-	traffic_pattern(c, mult);
-	sim_time a = c->traffic_start > 0 ? c->traffic_start : 0;
-	sim_time b = c->traffic_stop < c->duration ? c->traffic_stop : c->duration;
-	for (sim_time t = a; t < b;) {
-		sim_time hour = (t + c->week_offset) / SIM_HOUR;
-		sim_time end = (hour + 1) * SIM_HOUR - c->week_offset;
-		end = end < b ? end : b;
-		n += c->rate * mult[hour % 168] * (double)(end - t) / SIM_SEC;
-		t = end;
-	}
-	return n;
-}
-
 enum { BINS_PER_OCTAVE = 8, BINS = 64 * BINS_PER_OCTAVE };
 
 /* Shares (summing to 1) binned by size, an eighth of an octave wide:
@@ -186,7 +168,7 @@ static double expected_cache_entries(const world *w)
 	       *ds = b + 3 * BINS;
 	bin_shares(pr, nr, rc, rs);
 	bin_shares(qd, nd, dc, ds);
-	double m = expected_messages(c), n = 0;
+	double m = traffic_expected(c), n = 0;
 	for (int i = 0; i < BINS; i++)
 		for (int j = 0; rc[i] > 0 && j < BINS; j++)
 			if (dc[j] > 0)

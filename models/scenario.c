@@ -99,22 +99,6 @@ static int check_budget(scn *s)
 	return 0;
 }
 
-/* A resolver cache entry holds an expiry and a version in one word: the
- * more changes a name has, the shorter the run it can hold (a million
- * changes of one name: 203 days). */
-static int check_versions(scn *s)
-{
-	uint32_t v = mdl_dns_versions(&s->c);
-	if (s->c.duration < res_longest(v))
-		return 0;
-	int line;
-	VALUE(scn_single(s, SEC_RUN), SEC_RUN, "duration", line);
-	return scn_fail(s, line,
-			"duration: at most %.0f days with %u changes of one name's records; "
-			"shorten the run or change fewer records",
-			(double)res_longest(v) / SIM_DAY, v - 1);
-}
-
 /* [run] precision ("5%" or a value) and max_replications. */
 static int p_precision(scn *s, const section *run)
 {
@@ -428,7 +412,7 @@ int scn_point(const scn_file *f, long p, scn **out, char *err)
 	char *text = study_expand(&f->st, f->text, p, NULL);
 	int rc = scn_parse(s, text);
 	free(text);
-	if (rc == 0 && build(s) == 0 && check_budget(s) == 0 && check_versions(s) == 0) {
+	if (rc == 0 && build(s) == 0 && check_budget(s) == 0 && scn_check_versions(s) == 0) {
 		/* timeline events in time order; equal times keep file order */
 		sort_events(&s->c);
 		mark_cutovers(s);

@@ -180,6 +180,9 @@ int scn_best_provider(const scn *s, const dns_answer *a);
 int scn_build_senders(scn *s);
 int scn_build_traffic(scn *s);
 int scn_build_timeline(scn *s);
+/* [run] duration against the most changes of one name's records (a
+ * resolver cache entry holds expiry and version in one word). */
+int scn_check_versions(scn *s);
 /* The timeline's actions as a markdown table. */
 void scn_print_actions(FILE *out);
 void scn_print_actions_man(FILE *out);

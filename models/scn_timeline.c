@@ -270,3 +270,19 @@ void scn_print_actions(FILE *out)
 		fprintf(out, "| `%s %s` | %s |\n", actions[i].name, actions[i].args,
 			actions[i].help);
 }
+
+/* A resolver cache entry holds an expiry and a version in one word: the
+ * more changes a name has, the shorter the run it can hold (a million
+ * changes of one name: 203 days). */
+int scn_check_versions(scn *s)
+{
+	uint32_t v = mdl_dns_versions(&s->c);
+	if (s->c.duration < res_longest(v))
+		return 0;
+	int line;
+	VALUE(scn_single(s, SEC_RUN), SEC_RUN, "duration", line);
+	return scn_fail(s, line,
+			"duration: at most %.0f days with %u changes of one name's records; "
+			"shorten the run or change fewer records",
+			(double)res_longest(v) / SIM_DAY, v - 1);
+}

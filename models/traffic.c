@@ -78,14 +78,33 @@ void traffic_free(traffic *t)
 	free(t);
 }
 
+/* The hour of the week's pattern that now is in, and when it ends. */
+static int hour_of(const mdl_config *c, sim_time now, sim_time *end)
+{
+	sim_time hour = (now + c->week_offset) / SIM_HOUR;
+	*end = (hour + 1) * SIM_HOUR - c->week_offset;
+	return (int)(hour % 168);
+}
+
 /* Makes the hour of the pattern that now is in integrate()'s. */
 static void enter_hour(traffic *t, sim_time now)
 {
-	const mdl_config *c = t->c;
-	sim_time hour = (now + c->week_offset) / SIM_HOUR;
-	t->hour_start = hour * SIM_HOUR - c->week_offset;
-	t->hour_end = t->hour_start + SIM_HOUR;
-	t->hour_rate = c->rate * t->mult[hour % 168];
+	int h = hour_of(t->c, now, &t->hour_end);
+	t->hour_start = t->hour_end - SIM_HOUR;
+	t->hour_rate = t->c->rate * t->mult[h];
+}
+
+double traffic_expected(const mdl_config *c)
+{
+	double mult[168], n = 0;
+	traffic_pattern(c, mult);
+	sim_time b = c->traffic_stop < c->duration ? c->traffic_stop : c->duration;
+	for (sim_time t = c->traffic_start > 0 ? c->traffic_start : 0, end; t < b; t = end) {
+		int h = hour_of(c, t, &end);
+		end = end < b ? end : b;
+		n += c->rate * mult[h] * (double)(end - t) / SIM_SEC;
+	}
+	return n;
 }
 
 /* Where the rate integrated from now reaches left (messages), hour by

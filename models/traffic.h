@@ -30,5 +30,8 @@ void traffic_draw(traffic *t, int *domain, int *sender, uint32_t *size);
 
 /* The rate multiplier of each hour of the week (mean 1 for office). */
 void traffic_pattern(const mdl_config *c, double mult[168]);
+/* Messages expected in the run: the hourly rate integrated over the
+ * traffic's window [start, stop) within the run. */
+double traffic_expected(const mdl_config *c);
 
 #endif

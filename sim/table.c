@@ -64,22 +64,14 @@ static size_t find(const tab *t, uint64_t k1)
 	return i;
 }
 
-enum { GROW_AHEAD = 8 }; /* grow(): entries between a fetch and its move */
-
 /* Doubles the table, moving every entry a word at a time (a slot is whole
- * words); each entry's new home is fetched GROW_AHEAD entries before it
- * moves (a big table's homes are cache misses). */
+ * words). */
 static void grow(tab *t)
 {
 	tab old = *t;
 	size_t words = t->slot / sizeof(uint64_t);
 	alloc(t, 2 * old.cap);
 	for (size_t j = 0; j < old.cap; j++) {
-		if (j + GROW_AHEAD < old.cap && *key_at(&old, j + GROW_AHEAD))
-			__builtin_prefetch(
-				key_at(t, (size_t)rng_mix(*key_at(&old, j + GROW_AHEAD)) &
-						  (t->cap - 1)),
-				1);
 		const uint64_t *from = key_at(&old, j);
 		if (*from) {
 			uint64_t *to = key_at(t, find(t, *from));
