@@ -18,6 +18,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+/* Draws are made BATCH at a time, a stream at a time: a loop of one kind
+ * of draw keeps its tables in the cache and overlaps their misses. Each
+ * stream still yields the same sequence (no other code draws from it). */
+enum { BATCH = 32 };
+
 struct traffic {
 	const mdl_config *c;
 	gsl_rng *arrivals, *domains, *senders, *sizes;
@@ -27,6 +32,11 @@ struct traffic {
 	sim_time hour_start, hour_end; /* the hour integrate() is in, */
 	double hour_rate;              /* and its rate (messages/s) */
 	bool started;                  /* fixed arrivals: the first one (at start) is out */
+	/* the next BATCH draws of each stream, from [next] on (see refill) */
+	int next, next_gap;
+	int domain[BATCH], sender[BATCH];
+	uint32_t size[BATCH];
+	double gap[BATCH];
 };
 
 /* Weekdays: low at night, a business-hours plateau; weekends at 0.3. */
@@ -65,6 +75,7 @@ traffic *traffic_new(const mdl_config *c, gsl_rng *arrivals, gsl_rng *domains, g
 	t->domains = domains;
 	t->senders = senders;
 	t->sizes = sizes;
+	t->next = t->next_gap = BATCH; /* none drawn yet */
 	zipf_init(&t->pick_sender, (unsigned long)c->nsenders, c->sender_zipf);
 	traffic_pattern(c, t->mult);
 	return t;
@@ -133,18 +144,39 @@ sim_time traffic_next(traffic *t, sim_time now)
 	if (now < c->traffic_start)
 		now = c->traffic_start;
 	sim_time end = c->duration < c->traffic_stop ? c->duration : c->traffic_stop;
-	if (!c->fixed_arrivals)
-		return integrate(t, now, end, dist_exponential(t->arrivals, 1));
+	if (!c->fixed_arrivals) {
+		if (t->next_gap == BATCH) {
+			for (int i = 0; i < BATCH; i++)
+				t->gap[i] = dist_exponential(t->arrivals, 1);
+			t->next_gap = 0;
+		}
+		return integrate(t, now, end, t->gap[t->next_gap++]);
+	}
 	if (t->started)
 		return integrate(t, now, end, 1);
 	t->started = true;
 	return now < end ? now : SIM_NEVER;
 }
 
+static void refill(traffic *t)
+{
+	for (int i = 0; i < BATCH; i++)
+		t->domain[i] = (int)gsl_ran_discrete(t->domains, t->pick_domain);
+	for (int i = 0; i < BATCH; i++)
+		t->sender[i] = (int)zipf_draw(&t->pick_sender, t->senders);
+	for (int i = 0; i < BATCH; i++) {
+		double sz = dist_draw(&t->c->size, t->sizes);
+		t->size[i] = sz > 4e9 ? 4000000000u : (uint32_t)sz;
+	}
+	t->next = 0;
+}
+
 void traffic_draw(traffic *t, int *domain, int *sender, uint32_t *size)
 {
-	*domain = (int)gsl_ran_discrete(t->domains, t->pick_domain);
-	*sender = (int)zipf_draw(&t->pick_sender, t->senders);
-	double sz = dist_draw(&t->c->size, t->sizes);
-	*size = sz > 4e9 ? 4000000000u : (uint32_t)sz;
+	if (t->next == BATCH)
+		refill(t);
+	int i = t->next++;
+	*domain = t->domain[i];
+	*sender = t->sender[i];
+	*size = t->size[i];
 }

@@ -125,17 +125,14 @@ static void bottom_insert(pq *q, int64_t t, uint64_t seq, uint32_t item)
 		q->bcap = q->bcap ? 2 * q->bcap : 256;
 		q->bot = xrealloc(q->bot, q->bcap * sizeof *q->bot);
 	}
-	/* find the first position whose entry is before the new key */
-	size_t lo = 0, hi = q->nbot;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		if (before(q->bot[mid].t, q->bot[mid].seq, &(entry){t, seq, 0}))
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	memmove(q->bot + lo + 1, q->bot + lo, (q->nbot - lo) * sizeof *q->bot);
-	q->bot[lo] = (entry){t, seq, item};
+	/* the insertion sort's step from the end (the earliest end): on
+	 * average half the bottom moves either way, and a loop of a few
+	 * entries is cheaper than a search and a call to memmove */
+	entry e = {t, seq, item};
+	size_t j = q->nbot;
+	for (; j > 0 && before(q->bot[j - 1].t, q->bot[j - 1].seq, &e); j--)
+		q->bot[j] = q->bot[j - 1];
+	q->bot[j] = e;
 	q->nbot++;
 }
 
@@ -277,18 +274,16 @@ static void sort_bottom(pq *q)
 		k++;
 	if (k >= m)
 		return;
-	if (m <= 16) {
-		for (size_t i = 1; i < m; i++) {
-			entry x = q->bot[i];
-			size_t j = i;
-			while (j > 0 && cmp_desc(&q->bot[j - 1], &x) > 0) {
-				q->bot[j] = q->bot[j - 1];
-				j--;
-			}
-			q->bot[j] = x;
-		}
-	} else {
+	if (m > 32) {
 		qsort(q->bot, m, sizeof *q->bot, cmp_desc);
+		return;
+	}
+	for (size_t i = k; i < m; i++) { /* insertion past the sorted prefix */
+		entry x = q->bot[i];
+		size_t j = i;
+		for (; j > 0 && cmp_desc(&q->bot[j - 1], &x) > 0; j--)
+			q->bot[j] = q->bot[j - 1];
+		q->bot[j] = x;
 	}
 }
 
