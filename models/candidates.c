@@ -131,15 +131,16 @@ static const mail_plan *plan_of(world *w, const dns_answer *a)
 }
 
 /* The first of n candidates (those with an address), at most the
- * holder's address limit, into m->cand; none bounces (5.4.4). */
-static bool take(world *w, msg *m, const mta *h, const mail_cand *c, int n)
+ * holder's address limit, into m->cand; none bounces (5.4.4). c is
+ * copied whole: a copy of fixed size needs no call. */
+static bool take(world *w, msg *m, const mta *h, const mail_cand c[DNS_MAX_MX], int n)
 {
 	int limit = w->c->profiles[h->profile].mx_limit, k = n < limit ? n : limit;
 	if (!k) {
 		mail_bounce(w, m, BOUNCE_NO_ADDRESS);
 		return false;
 	}
-	memcpy(m->cand, c, (size_t)k * sizeof *c);
+	memcpy(m->cand, c, sizeof m->cand);
 	m->ncand = k;
 	m->ci = 0;
 	return true;
@@ -169,7 +170,7 @@ static bool from_mx(world *w, msg *m, const mta *h, const dns_answer *a, sim_tim
 		mail_bounce(w, m, BOUNCE_LOOP);
 		return false;
 	}
-	mail_cand c[DNS_MAX_MX];
+	mail_cand c[DNS_MAX_MX] = {{0}}; /* copied whole by take() */
 	int k = 0;
 	for (int i = 0; i < n; i++)
 		if (to[i] != TO_NONE)
