@@ -9,6 +9,7 @@
 
 #include <math.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 /* log1p(x)/x and expm1(x)/x, accurate near 0 */
 static double helper1(double x)
@@ -82,7 +83,8 @@ unsigned long zipf_draw(const zipf *z, gsl_rng *r)
 	for (;;) {
 		double u = z->h_n + gsl_rng_uniform(r) * (z->h_x1 - z->h_n);
 		double x = big_h_inv(z, u);
-		double k = floor(x + 0.5);
+		double y = x + 0.5; /* > 0: truncation is floor, in two instructions */
+		double k = y < 0x1p62 ? (double)(int64_t)y : floor(y);
 		if (k < 1)
 			k = 1;
 		else if (k > z->n)
