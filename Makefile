@@ -4,7 +4,7 @@
 PREFIX   ?= /usr/local
 DESTDIR  ?=
 CC       ?= cc
-CFLAGS   ?= -O2 -g -flto=auto
+CFLAGS   ?= -O3 -g -flto=auto -fno-plt
 AR       := gcc-ar
 WARN     := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 WERROR   ?= -Werror
