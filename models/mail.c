@@ -78,9 +78,8 @@ static void arrival(sim *s, void *subject, void *object);
  * the sender, the domain's record and the rate buckets; two arrivals
  * before its own, the resolver's cache entry and profile (the sender
  * names the resolver), the answers' TTLs and the destination queue; one
- * before, the
- * candidate plan (the domain's record names it). Each stream draws in the
- * same order either way. */
+ * before, the candidate plan (the domain's record names it). Each stream
+ * draws in the same order either way. */
 static msg *draw_message(world *w)
 {
 	msg *m = msg_new(w);

@@ -136,6 +136,17 @@ static sim_time integrate(traffic *t, sim_time now, sim_time end, double left)
 	return SIM_NEVER;
 }
 
+/* The next Exp(1) gap of integrated rate, from the batch. */
+static double gap(traffic *t)
+{
+	if (t->next_gap == BATCH) {
+		for (int i = 0; i < BATCH; i++)
+			t->gap[i] = dist_exponential(t->arrivals, 1);
+		t->next_gap = 0;
+	}
+	return t->gap[t->next_gap++];
+}
+
 sim_time traffic_next(traffic *t, sim_time now)
 {
 	const mdl_config *c = t->c;
@@ -144,14 +155,8 @@ sim_time traffic_next(traffic *t, sim_time now)
 	if (now < c->traffic_start)
 		now = c->traffic_start;
 	sim_time end = c->duration < c->traffic_stop ? c->duration : c->traffic_stop;
-	if (!c->fixed_arrivals) {
-		if (t->next_gap == BATCH) {
-			for (int i = 0; i < BATCH; i++)
-				t->gap[i] = dist_exponential(t->arrivals, 1);
-			t->next_gap = 0;
-		}
-		return integrate(t, now, end, t->gap[t->next_gap++]);
-	}
+	if (!c->fixed_arrivals)
+		return integrate(t, now, end, gap(t));
 	if (t->started)
 		return integrate(t, now, end, 1);
 	t->started = true;

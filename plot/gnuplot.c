@@ -148,11 +148,13 @@ void gp_free(gp_vars *v)
 	free(v);
 }
 
-/* Writes the variables to a private temporary file; its path in out. */
+/* Writes the variables to a private temporary file; its path in out,
+ * absolute (gnuplot runs in the results folder, and a path starting with
+ * '-' would read as an option): a relative TMPDIR is passed over. */
 static int vars_file(gp_vars *v, char *out, size_t len)
 {
 	const char *tmp = getenv("TMPDIR");
-	if (!tmp || !*tmp)
+	if (!tmp || tmp[0] != '/')
 		tmp = "/tmp";
 	if (fclose(v->f)) {
 		v->f = NULL;
