@@ -172,17 +172,37 @@ static sim_time exim_offset(sim_time f)
 	return off;
 }
 
+/* Postfix's clock reads run time + this: its timers count its whole
+ * seconds (src/util/events.c: event_request_timer, event_loop), the
+ * queue-run heartbeat among them, so its seconds begin at the queue-run
+ * grid's phase. */
+static sim_time postfix_clock(sim_time phase)
+{
+	return (S - phase % S) % S;
+}
+
+/* Postfix (src/qmgr/qmgr_active.c): a deferred message's queue file gets
+ * the time event_time() + clamp(event_time() - create_time, min, max), in
+ * whole seconds of the MTA's clock, and a deferred-queue scan takes the
+ * files whose time is at most its own time() + 1 s (qmgr_active_feed). */
+static sim_time postfix_retry(const mta_profile *p, sim_time birth, sim_time now, sim_time phase)
+{
+	sim_time c = postfix_clock(phase);
+	sim_time t = (now + c) / S * S, created = (birth + c) / S * S, age = t - created;
+	sim_time b = age < p->min_backoff   ? p->min_backoff
+		     : age > p->max_backoff ? p->max_backoff
+					    : age;
+	sim_time due = (t + b - 1) / S * S - c; /* the first scan: its clock >= file's - 1 s */
+	return grid(due > now ? due : now + 1, p->queue_run, phase);
+}
+
 sim_time mta_next_retry(const mta_profile *p, sim_time birth, sim_time first_fail, int attempts,
 			sim_time now, sim_time phase)
 {
 	sim_time age = now - birth;
 	switch (p->sched) {
-	case SCHED_POSTFIX: {
-		sim_time b = age < p->min_backoff   ? p->min_backoff
-			     : age > p->max_backoff ? p->max_backoff
-						    : age;
-		return grid(now + b, p->queue_run, phase);
-	}
+	case SCHED_POSTFIX:
+		return postfix_retry(p, birth, now, phase);
 	case SCHED_EXIM: {
 		return first_fail + exim_offset(now - first_fail);
 	}
@@ -206,6 +226,14 @@ sim_time mta_next_retry(const mta_profile *p, sim_time birth, sim_time first_fai
 		return birth + p->min_backoff * attempts * attempts;
 	}
 	return now + p->min_backoff;
+}
+
+sim_time mta_timer(const mta_profile *p, sim_time now, sim_time delay, sim_time phase)
+{
+	if (p->sched != SCHED_POSTFIX)
+		return now + delay;
+	sim_time c = postfix_clock(phase);
+	return (now + c) / S * S + delay - c;
 }
 
 sim_time mta_host_retry(const mta_profile *p, sim_time first_fail, sim_time now)

@@ -18,7 +18,7 @@
 #include <stdbool.h>
 
 typedef enum {
-	SCHED_POSTFIX,   /* clamp(age, min, max) then the next queue run */
+	SCHED_POSTFIX,   /* clamp(age, min, max) in whole seconds, then a queue run */
 	SCHED_EXIM,      /* F,2h,15m; G,16h,1h,1.5; F,4d,6h from first failure */
 	SCHED_QUEUE_RUN, /* the next queue run (Sendmail -q) */
 	SCHED_EXCHANGE,  /* 6 transient retries every 5 min, then every 15 min */
@@ -39,6 +39,8 @@ typedef struct {
 	char name[NAME_MAX_LEN + 1];
 	mta_sched sched;
 	sim_time min_backoff, max_backoff, queue_run;
+	bool phase_fixed;         /* every sender's queue runs at phase + k x queue_run; */
+	sim_time phase;           /* else each sender's phase is drawn */
 	sim_time lifetime;        /* give up (bounce as expired) after */
 	bool lifetime_from_fail;  /* Exim: counted from the first failure */
 	sim_time connect_timeout; /* cost of a host that drops packets */
@@ -65,6 +67,11 @@ const mta_profile *mta_builtin_at(int i);
  * places the sender's queue-run grid. */
 sim_time mta_next_retry(const mta_profile *p, sim_time birth, sim_time first_fail, int attempts,
 			sim_time now, sim_time phase);
+
+/* When a timer of delay set at now runs out. Postfix's count whole seconds
+ * of its clock, whose seconds begin at the queue-run grid's phase
+ * (src/util/events.c); the others' are exact. */
+sim_time mta_timer(const mta_profile *p, sim_time now, sim_time delay, sim_time phase);
 
 /* Until when a host that failed at now, failing since first_fail, is
  * skipped (MEMORY_HOST): Exim's retry rule from the host's first failure,

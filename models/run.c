@@ -66,9 +66,13 @@ static void pick_resolvers(world *w, const int *cls)
 	free(rsv);
 }
 
+/* Drawn even when the profile fixes it: fixing the phase changes no other
+ * draw. */
 static uint32_t phase_ms(const mta_profile *p, gsl_rng *g)
 {
-	return p->queue_run ? (uint32_t)(gsl_rng_uniform(g) * (double)(p->queue_run / 1000)) : 0;
+	uint32_t ms =
+		p->queue_run ? (uint32_t)(gsl_rng_uniform(g) * (double)(p->queue_run / 1000)) : 0;
+	return p->phase_fixed ? (uint32_t)(p->phase / 1000) : ms;
 }
 
 /* The senders (profile by share, resolver by class and Zipf rank,

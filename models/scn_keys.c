@@ -89,6 +89,9 @@ const scn_key scn_keys[] = {
 	{SEC_PROFILE, "min_backoff", "", "shortest retry interval"},
 	{SEC_PROFILE, "max_backoff", "", "longest retry interval"},
 	{SEC_PROFILE, "queue_run", "", "queue run interval (retries wait for the next run)"},
+	{SEC_PROFILE, "queue_run_phase", "",
+	 "when the queue runs come: at this offset from time 0 and every `queue_run` after, the "
+	 "same for every sender of the profile (whole ms; default: each sender's at random)"},
 	{SEC_PROFILE, "lifetime", "", "give up (bounce as expired) after"},
 	{SEC_PROFILE, "connect_timeout", "", "cost of a host that drops packets"},
 	{SEC_PROFILE, "mx_limit", "", "addresses tried per attempt (1-8)"},

@@ -252,6 +252,16 @@ static int build_mta_profile(scn *s, const section *sc)
 	if (p.lifetime <= 0)
 		return scn_fail(s, (VALUE(sc, SEC_PROFILE, "lifetime", line), line),
 				"lifetime: must be positive");
+	if (*VALUE(sc, SEC_PROFILE, "queue_run_phase", line)) {
+		if (scn_p_duration(s, sc, SEC_PROFILE, "queue_run_phase", &p.phase))
+			return -1;
+		if (p.phase < 0 || p.phase >= p.queue_run || p.phase % 1000)
+			return scn_fail(s, line,
+					"queue_run_phase: expected whole milliseconds below "
+					"queue_run (%g s), got %g s",
+					(double)p.queue_run / SIM_SEC, (double)p.phase / SIM_SEC);
+		p.phase_fixed = true;
+	}
 	long v;
 	if (*VALUE(sc, SEC_PROFILE, "mx_limit", line)) {
 		if (scn_p_long(s, sc, SEC_PROFILE, "mx_limit", 1, DNS_MAX_MX, &v))

@@ -6,14 +6,16 @@
  * Per (holder, domain) a destination queue has a concurrency window: it
  * starts at slots_initial, grows by one per delivery that ends without a
  * failure of the site (while below slots_max and below the deliveries in
- * progress + slots_initial: qmgr_queue_unthrottle) and shrinks by one,
- * not below 1, per delivery deferred for the site (connection refused or
- * timed out, 421, temporary DNS failure: smtp_trouble.c's site failures;
- * qmgr_queue_throttle). With MEMORY_DESTINATION each such failure also adds
+ * progress + slots_initial: qmgr_queue_unthrottle) and shrinks, not below
+ * 1, per delivery deferred for the site (connection refused or timed out,
+ * 421, temporary DNS failure: smtp_trouble.c's site failures;
+ * qmgr_queue_throttle): by two at the first since it was set or grew, then
+ * by one (feedback()). With MEMORY_DESTINATION each such failure also adds
  * 1/window to a failed-cohort count that a success resets; a full cohort
- * throttles the destination for dead_time (minimal_backoff_time): its
- * waiting mail is deferred at once (qmgr_defer_todo) and new mail deferred
- * without trying until the time passes or a delivery in progress succeeds.
+ * throttles the destination for dead_time (minimal_backoff_time, on the
+ * MTA's clock: mta_timer): its waiting mail is deferred at once
+ * (qmgr_defer_todo) and new mail deferred without trying until the time
+ * passes or a delivery in progress succeeds.
  * A destination queue lives while mail is in progress or waiting for it,
  * or while it is throttled, as Postfix frees an empty in-core queue: so a
  * trickle of single failing messages is each tried. An emptied queue lasts
@@ -62,7 +64,8 @@ typedef struct {
 	float fail_cohorts;
 	uint32_t active;
 	uint16_t window;
-	uint8_t idle; /* emptied and listed (w->emptied) */
+	uint8_t idle;     /* emptied and listed (w->emptied) */
+	uint8_t negative; /* a step down since the window last grew (feedback()) */
 } dest;
 
 #define HOLDER_LIST 0xffffffffu /* the key's domain part of a holder's list */
@@ -167,6 +170,7 @@ static void timer(dest *d, const mta_profile *p, sim_time now)
 	if (d->throttled_until && now >= d->throttled_until) {
 		d->throttled_until = 0;
 		d->fail_cohorts = 0;
+		d->negative = 0;
 		d->window = (uint16_t)(d->active ? d->active : (uint32_t)p->slots_initial);
 	}
 }
@@ -272,17 +276,22 @@ slot_verdict slot_take(world *w, msg *m)
 }
 
 /* Feedback of a delivery that ended (qmgr_queue_unthrottle on success,
- * qmgr_queue_throttle on a site failure); true if it throttled d. */
-static bool feedback(dest *d, const mta_profile *p, bool site_fail, sim_time now)
+ * qmgr_queue_throttle on a site failure); true if it throttled d. With
+ * Postfix's default feedback of 1 and its hysteresis of 1, the first step
+ * down after the window was set or grew takes two off it, later ones one
+ * (qmgr_queue_throttle's loop on queue->failure, which starts at 0). */
+static bool feedback(dest *d, const mta_profile *p, bool site_fail, sim_time now, sim_time phase)
 {
 	if (!site_fail) {
 		d->fail_cohorts = 0;
 		if (d->throttled_until) { /* back from the almost grave */
 			d->throttled_until = 0;
+			d->negative = 0;
 			d->window = (uint16_t)(d->active ? d->active : (uint32_t)p->slots_initial);
 		} else if (d->window < p->slots_max &&
 			   d->window < d->active + (uint32_t)p->slots_initial) {
 			d->window++;
+			d->negative = 0;
 		}
 		return false;
 	}
@@ -290,11 +299,12 @@ static bool feedback(dest *d, const mta_profile *p, bool site_fail, sim_time now
 		return false;
 	d->fail_cohorts += 1.0f / (float)d->window;
 	if (p->memory == MEMORY_DESTINATION && d->fail_cohorts >= 1) {
-		d->throttled_until = now + p->dead_time;
+		d->throttled_until = mta_timer(p, now, p->dead_time, phase);
 		return true;
 	}
-	if (d->window > 1)
-		d->window--;
+	int step = d->negative ? 1 : 2;
+	d->window = (uint16_t)(d->window > step ? d->window - step : 1);
+	d->negative = 1;
 	return false;
 }
 
@@ -347,7 +357,7 @@ static void solo_release(world *w, mta *h, const msg *m, const mta_profile *p, s
 {
 	uint64_t k = key(m->holder, (uint32_t)m->domain);
 	dest d = {.window = (uint16_t)p->slots_initial, .active = 1};
-	bool throttled = feedback(&d, p, m->site_fail, now);
+	bool throttled = feedback(&d, p, m->site_fail, now, (sim_time)h->phase_ms * 1000);
 	d.active = 0;
 	h->solo = 0;
 	if (!throttled && w->recent->at != now) {
@@ -376,7 +386,7 @@ void slot_release(world *w, msg *m)
 	msg *suspended = NULL;
 	if (uses_dest(p)) {
 		dest *d = dest_get(w, m, p, now);
-		bool throttled = feedback(d, p, m->site_fail, now);
+		bool throttled = feedback(d, p, m->site_fail, now, (sim_time)h->phase_ms * 1000);
 		d->active--;
 		if (throttled) { /* qmgr_defer_todo */
 			suspended = d->head;

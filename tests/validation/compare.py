@@ -154,8 +154,7 @@ def page(out, rows, cases):
                 "CI.</p>\n<p>")
         f.write(", ".join(f"{e(n)} {e(v)}" for n, v in versions()) + "</p>\n")
         for case in cases:
-            desc = "".join(l[2:] for l in open(os.path.join(os.path.dirname(__file__),
-                                                            case + ".ini"))
+            desc = "".join(l[2:] for l in open(os.path.join(out, "ini", case + ".ini"))
                            if l.startswith("; "))
             f.write(f"<h2>{e(case)}</h2>\n<p>{e(desc)}</p>\n<table><tr><th class=\"l\">figure"
                     "</th><th>real</th><th>mxsim</th><th>tolerance</th>"

@@ -18,6 +18,7 @@ namespace only.
 import asyncio
 import configparser
 import csv
+import math
 import os
 import re
 import shutil
@@ -370,6 +371,57 @@ postlog   unix-dgram n  -       n       -       1       postlogd
             time.sleep(0.2)
         raise RuntimeError("the services did not come up in 20 s")
 
+    def stop_postfix(self):
+        run(["postfix", "stop"])
+        deadline = time.monotonic() + 20
+        while subprocess.run(["pgrep", "-x", "qmgr"], capture_output=True).returncode == 0:
+            if time.monotonic() > deadline:
+                raise RuntimeError("qmgr did not end in 20 s after postfix stop")
+            time.sleep(0.05)
+            try:  # as PID 1, reap what Postfix left
+                while os.waitpid(-1, os.WNOHANG)[0] > 0:
+                    pass
+            except ChildProcessError:
+                pass
+
+    def qmgr_start(self):
+        """When qmgr started, by the wall clock: its process's start (field
+        22 of /proc/PID/stat, clock ticks since boot)."""
+        pid = run(["pgrep", "-x", "qmgr"]).stdout.split()[0]
+        stat = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+        boot = time.time() - time.clock_gettime(time.CLOCK_BOOTTIME)
+        return boot + int(stat[19]) / os.sysconf("SC_CLK_TCK")
+
+    def align(self):
+        """With the profile's queue_run_phase, time 0 is set so that Postfix's
+        deferred-queue scans come that long after it and every queue_run
+        after, as mxsim's do: qmgr scans at its start, then on a timer of
+        whole seconds (src/qmgr/qmgr.c, qmgr_deferred_run_event;
+        src/util/events.c), so at whole seconds of the clock from the second
+        it started in (its start is its process's, from /proc, 10 ms ticks).
+        Time 0 falls 50 ms into a second, so the injections that wake qmgr
+        come just after its timers are due. Writes OUTDIR/phase."""
+        if "queue_run_phase" not in self.case.profile:
+            return
+        phase = seconds(self.case.profile["queue_run_phase"])
+        period = seconds(self.case.profile["queue_run"])
+        for _ in range(5):
+            qmgr = self.qmgr_start()
+            if qmgr % 1 <= 0.9:
+                break
+            self.stop_postfix()  # its first second is uncertain: again
+            run(["postfix", "start"])
+            self.wait_ready()
+        else:
+            raise RuntimeError("qmgr started late in a second five times")
+        t0 = math.floor(qmgr) - phase + 0.05
+        while t0 < time.time() + 0.5:
+            t0 += period
+        time.sleep(t0 - time.time())
+        write(os.path.join(self.out, "phase"),
+              f"qmgr started at {qmgr:.2f}; time 0 at {t0:.2f}: its queue runs {phase:g} s "
+              f"after, every {period:g} s\n")
+
     def play(self):
         c = self.case
         self.submitted, self.pending = {}, list(c.timeline)
@@ -473,6 +525,7 @@ def main():
         bed.sinks()
         bed.postfix()
         bed.wait_ready()
+        bed.align()
         bed.play()
         bed.results()
         bed.attempts()
