@@ -12,8 +12,12 @@
  * Exim, The Exim Specification, ch. "Retry configuration": default rule
  * "F,2h,15m; G,16h,1h,1.5; F,4d,6h", retry records per host (hosts whose
  * retry time has not come are skipped); smtp transport connect_timeout
- * 5 m, hosts_max_try 5; no per-destination limit (remote_max_parallel is
- * per message). Sendmail, Installation and Operation Guide:
+ * 5 m, which Linux cuts short: a connection to a host that drops packets
+ * fails when the kernel's SYN retransmissions run out, 127 s with
+ * tcp_syn_retries 6 and an initial RTO of 1 s (Documentation/networking/
+ * ip-sysctl.rst; 134.7 s measured here on Linux 6.18, whose first
+ * retransmissions are linear); hosts_max_try 5; no per-destination limit
+ * (remote_max_parallel is per message). Sendmail, Installation and Operation Guide:
  * Timeout.queuereturn 5 d, host status kept Timeout.hoststatus 30 m, queue
  * run interval set by -q (30 min assumed; commonly 15 min to 1 h).
  * Exchange Server, Microsoft Learn "Message retry, resubmit, and
@@ -64,7 +68,7 @@ static const mta_profile builtins[] = {
 	 .max_backoff = 6 * H,
 	 .lifetime = 4 * D,
 	 .lifetime_from_fail = true,
-	 .connect_timeout = 5 * M,
+	 .connect_timeout = 127 * S,
 	 .mx_limit = 5,
 	 .memory = MEMORY_HOST},
 	{.name = "sendmail",
