@@ -22,7 +22,12 @@ do for [fmt in "png svg"] {
     do for [i=1:nm] {
         m = word(metrics, i)
         set ylabel value(sprintf("mlabel%d", i))
-        set yrange [*<0:*]  # includes 0, and whole error bars below it
+        # from 0, with whole error bars below it; all zero (nothing
+        # bounced, say): 0 to 1, not gnuplot's -1 to 1
+        undefine STATS_*
+        set autoscale y
+        stats f using (abs(column(m."_mean")) + column(m."_ci95")) nooutput
+        if (exists("STATS_max") && STATS_max == 0) { set yrange [0:1] } else { set yrange [*<0:*] }
         if (joined) {
             plot for [g=0:ngroups-1] f using (int(column("point")) % nlast):( \
                 int(column("point")) / nlast == g ? column(m."_mean") : NaN):(column(m."_ci95")) \
