@@ -217,8 +217,8 @@ void mail_defer(world *w, msg *m)
 	}
 	slot_release(w, m);
 	TO(m, S(MSG_ATTEMPTING), MSG_QUEUED);
-	sim_time next = mta_next_retry(p, m->hop_birth, m->first_fail, m->attempts, now,
-				       (sim_time)h->phase_ms * 1000);
+	sim_time next =
+		mta_next_retry(p, m->hop_birth, m->first_fail, m->attempts, now, phase_of(h));
 	sim_at(w->s, next > now ? next : now + 1, retry, w, m);
 }
 

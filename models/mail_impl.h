@@ -145,6 +145,12 @@ static inline relay *relay_of(world *w, int holder)
 	return holder >= w->c->nsenders ? &w->relays[holder - w->c->nsenders] : NULL;
 }
 
+/* Where the holder's queue-run grid starts (it keeps milliseconds). */
+static inline sim_time phase_of(const mta *h)
+{
+	return (sim_time)h->phase_ms * (SIM_SEC / 1000);
+}
+
 static inline const mta_profile *profile_of(const world *w, int holder)
 {
 	return &w->c->profiles[w->mtas[holder].profile];

@@ -185,6 +185,13 @@ static sim_time postfix_clock(sim_time phase)
 	return (S - phase % S) % S;
 }
 
+/* The whole second of Postfix's clock (offset c) that run time t is in,
+ * as the clock reads it. */
+static sim_time postfix_second(sim_time t, sim_time c)
+{
+	return (t + c) / S * S;
+}
+
 /* Postfix (src/qmgr/qmgr_active.c): a deferred message's queue file gets
  * the time event_time() + clamp(event_time() - create_time, min, max), in
  * whole seconds of the MTA's clock, and a deferred-queue scan takes the
@@ -192,7 +199,7 @@ static sim_time postfix_clock(sim_time phase)
 static sim_time postfix_retry(const mta_profile *p, sim_time birth, sim_time now, sim_time phase)
 {
 	sim_time c = postfix_clock(phase);
-	sim_time t = (now + c) / S * S, created = (birth + c) / S * S, age = t - created;
+	sim_time t = postfix_second(now, c), age = t - postfix_second(birth, c);
 	sim_time b = age < p->min_backoff   ? p->min_backoff
 		     : age > p->max_backoff ? p->max_backoff
 					    : age;
@@ -237,7 +244,7 @@ sim_time mta_timer(const mta_profile *p, sim_time now, sim_time delay, sim_time 
 	if (p->sched != SCHED_POSTFIX)
 		return now + delay;
 	sim_time c = postfix_clock(phase);
-	return (now + c) / S * S + delay - c;
+	return postfix_second(now, c) + delay - c;
 }
 
 sim_time mta_host_retry(const mta_profile *p, sim_time first_fail, sim_time now)

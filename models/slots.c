@@ -357,7 +357,7 @@ static void solo_release(world *w, mta *h, const msg *m, const mta_profile *p, s
 {
 	uint64_t k = key(m->holder, (uint32_t)m->domain);
 	dest d = {.window = (uint16_t)p->slots_initial, .active = 1};
-	bool throttled = feedback(&d, p, m->site_fail, now, (sim_time)h->phase_ms * 1000);
+	bool throttled = feedback(&d, p, m->site_fail, now, phase_of(h));
 	d.active = 0;
 	h->solo = 0;
 	if (!throttled && w->recent->at != now) {
@@ -386,7 +386,7 @@ void slot_release(world *w, msg *m)
 	msg *suspended = NULL;
 	if (uses_dest(p)) {
 		dest *d = dest_get(w, m, p, now);
-		bool throttled = feedback(d, p, m->site_fail, now, (sim_time)h->phase_ms * 1000);
+		bool throttled = feedback(d, p, m->site_fail, now, phase_of(h));
 		d->active--;
 		if (throttled) { /* qmgr_defer_todo */
 			suspended = d->head;

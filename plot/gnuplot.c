@@ -148,21 +148,24 @@ void gp_free(gp_vars *v)
 	free(v);
 }
 
-/* Writes the variables to a private temporary file; its path in out,
- * absolute (gnuplot runs in the results folder, and a path starting with
- * '-' would read as an option): a relative TMPDIR is passed over. */
-static int vars_file(gp_vars *v, char *out, size_t len)
+/* Where the variables' file goes: an absolute path (gnuplot runs in the
+ * results folder, and a path starting with '-' would read as an option),
+ * so a relative TMPDIR is passed over. */
+static const char *tmp_dir(void)
 {
 	const char *tmp = getenv("TMPDIR");
-	if (!tmp || tmp[0] != '/')
-		tmp = "/tmp";
+	return tmp && tmp[0] == '/' ? tmp : "/tmp";
+}
+
+/* Writes the variables to a private temporary file made from the mkstemp
+ * template out. */
+static int vars_file(gp_vars *v, char *out)
+{
 	if (fclose(v->f)) {
 		v->f = NULL;
 		return -1;
 	}
 	v->f = NULL;
-	if (snprintf(out, len, "%s/mxsim-plot-XXXXXX", tmp) >= (int)len)
-		return -1;
 	int fd = mkstemp(out);
 	if (fd < 0)
 		return -1;
@@ -181,12 +184,14 @@ static int vars_file(gp_vars *v, char *out, size_t len)
 
 int gp_run(gp_vars *v, const char *dir, const char *script)
 {
-	char vars[4096], *common = NULL, *sp = NULL;
+	char *vars = xasprintf("%s/mxsim-plot-XXXXXX", tmp_dir());
+	char *common = NULL, *sp = NULL;
 	int rc = -1, st;
-	if (vars_file(v, vars, sizeof vars)) {
-		fprintf(stderr, "mxsim: plot: cannot write a temporary file: %s\n",
+	if (vars_file(v, vars)) {
+		fprintf(stderr, "mxsim: plot: cannot write a temporary file in %s: %s\n", tmp_dir(),
 			strerror(errno));
 		gp_free(v);
+		free(vars);
 		return -1;
 	}
 	gp_free(v);
@@ -214,6 +219,7 @@ int gp_run(gp_vars *v, const char *dir, const char *script)
 		fprintf(stderr, "mxsim: plot: gnuplot failed on %s\n", script);
 done:
 	unlink(vars);
+	free(vars);
 	free(common);
 	free(sp);
 	return rc;
