@@ -66,8 +66,9 @@ bool batch_precise(const batch *b, bool loud);
 #define BATCH_WIDE 0.2
 void batch_wide(const batch *b);
 
-/* Writes every file of b's results into dir; returns 0, or -1 after
+/* Writes every file of b's results into the empty folder dirfd (named dir
+ * in messages), each created new (sim/outfile.h); returns 0, or -1 after
  * printing why (with the system's reason). */
-int batch_write(const batch *b, const char *dir, const batch_run *run);
+int batch_write(const batch *b, int dirfd, const char *dir, const batch_run *run);
 
 #endif

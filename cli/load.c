@@ -142,6 +142,7 @@ int batch_load(batch *b, int nfiles, char **files, char **sets, int nsets)
 			fprintf(stderr, "%s\n", err);
 			return -1;
 		}
+		fputs(scn_file_notes(b[i].f), stderr);
 		const study *st = scn_file_study(b[i].f);
 		b[i].npoints = st->npoints;
 		b[i].pt = xcalloc((size_t)st->npoints, sizeof *b[i].pt);

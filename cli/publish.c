@@ -135,9 +135,11 @@ static void remove_stale(const char *name)
 	size_t n = strlen(prefix);
 	struct dirent *e;
 	while (d && (e = readdir(d))) {
+		if (strncmp(e->d_name, prefix, n))
+			continue; /* d_name may be shorter than the prefix */
 		char *end;
 		long pid = strtol(e->d_name + n, &end, 10);
-		if (!strncmp(e->d_name, prefix, n) && !*end && pid > 0 &&
+		if (end != e->d_name + n && !*end && pid > 0 &&
 		    (pid == getpid() || (kill((pid_t)pid, 0) && errno == ESRCH)))
 			remove_owned(e->d_name);
 	}
@@ -202,11 +204,11 @@ int pub_publish(const batch *b, const batch_run *run)
 	char *dir = xasprintf("%s/%s", root_path, tmp_name);
 	int fd, rc = -1;
 	if (mkdirat(root_fd, tmp_name, 0777) ||
-	    (fd = openat(root_fd, tmp_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+	    (fd = openat(root_fd, tmp_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
 		fprintf(stderr, "mxsim: %s: %s\n", dir, strerror(errno));
 	} else {
 		tmp_fd = fd;
-		rc = batch_write(b, dir, run);
+		rc = batch_write(b, fd, dir, run);
 		if (rc == 0)
 			rc = swap_in(b->name);
 	}

@@ -5,6 +5,7 @@
 #include "batch.h"
 #include "../models/mail.h"
 #include "../sim/csvw.h"
+#include "../sim/outfile.h"
 #include "../models/metrics.h"
 #include "../plot/results.h"
 #include "jobres.h"
@@ -429,34 +430,34 @@ static const struct {
 	[RS_SCENARIO] = {NULL, write_scenario},     [RS_MANIFEST] = {NULL, write_manifest},
 };
 
-static int write_csv(const batch *b, const char *path, int id)
+static int write_csv(const batch *b, int dirfd, const char *dir, int id)
 {
 	csvw w;
-	if (csvw_open(&w, path)) {
-		fprintf(stderr, "mxsim: %s: %s\n", path, strerror(errno));
+	const char *name = rs_files[id].name;
+	if (csvw_create(&w, dirfd, name)) {
+		fprintf(stderr, "mxsim: %s/%s: %s\n", dir, name, strerror(errno));
 		return -1;
 	}
 	writer[id].csv(b, scn_file_study(b->f), &w);
 	if (csvw_close(&w)) {
-		fprintf(stderr, "mxsim: writing %s failed: %s\n", path, strerror(errno));
+		fprintf(stderr, "mxsim: writing %s/%s failed: %s\n", dir, name, strerror(errno));
 		return -1;
 	}
 	return 0;
 }
 
-static int write_text(const batch *b, const batch_run *run, const char *path, int id)
+static int write_text(const batch *b, const batch_run *run, int dirfd, const char *dir, int id)
 {
-	FILE *f = fopen(path, "w");
+	const char *name = rs_files[id].name;
+	FILE *f = outfile_create(dirfd, name);
 	if (!f) {
-		fprintf(stderr, "mxsim: %s: %s\n", path, strerror(errno));
+		fprintf(stderr, "mxsim: %s/%s: %s\n", dir, name, strerror(errno));
 		return -1;
 	}
 	writer[id].text(b, run, f);
-	int bad = ferror(f) || fflush(f) || fsync(fileno(f)) ? errno : 0;
-	if (fclose(f) && !bad)
-		bad = errno;
+	int bad = outfile_close(f);
 	if (bad)
-		fprintf(stderr, "mxsim: writing %s failed: %s\n", path, strerror(bad));
+		fprintf(stderr, "mxsim: writing %s/%s failed: %s\n", dir, name, strerror(bad));
 	return bad ? -1 : 0;
 }
 
@@ -500,16 +501,15 @@ void batch_wide(const batch *b)
 		}
 }
 
-int batch_write(const batch *b, const char *dir, const batch_run *run)
+int batch_write(const batch *b, int dirfd, const char *dir, const batch_run *run)
 {
 	int rc = 0;
 	for (int id = 0; id < RS_NFILES && rc == 0; id++) {
 		const rs_file *rf = &rs_files[id];
 		if (rf->by == RS_BY_PLOT || (rf->by == RS_BY_RUN_TRACE && !run->trace))
 			continue;
-		char *path = xasprintf("%s/%s", dir, rf->name);
-		rc = writer[id].csv ? write_csv(b, path, id) : write_text(b, run, path, id);
-		free(path);
+		rc = writer[id].csv ? write_csv(b, dirfd, dir, id)
+				    : write_text(b, run, dirfd, dir, id);
 	}
 	return rc;
 }

@@ -275,6 +275,54 @@ static int append_sets(char **text, size_t *len, char *const *sets, int nsets, c
 	return 0;
 }
 
+/* s[0..n) with white space trimmed and inner runs of it as one space, in
+ * out (size cap); whether it fit. */
+static bool squeeze(const char *s, size_t n, char *out, size_t cap)
+{
+	size_t o = 0;
+	for (size_t i = 0; i < n; i++) {
+		bool sp = s[i] == ' ' || s[i] == '\t';
+		if (sp && (o == 0 || i + 1 == n || s[i + 1] == ' ' || s[i + 1] == '\t'))
+			continue;
+		if (o + 1 >= cap)
+			return false;
+		out[o++] = sp ? ' ' : s[i];
+	}
+	out[o] = '\0';
+	return true;
+}
+
+/* A --set replaces its key's line in the file (not the --set lines after
+ * it): that line becomes a comment
+ * (the line count stays), so a study list there is gone with it; f->notes
+ * says so for each study replaced. */
+static void comment_out(scn_file *f, char *text, const char *set)
+{
+	const char *eq = strchr(set, '='), *dot = NULL;
+	for (const char *q = set; q < eq; q++)
+		dot = *q == '.' ? q : dot;
+	char want_sec[256], want_key[128], sec[256] = "", key[128];
+	if (!squeeze(set, (size_t)(dot - set), want_sec, sizeof want_sec) ||
+	    !squeeze(dot + 1, (size_t)(eq - dot - 1), want_key, sizeof want_key))
+		return;
+	int n = 1;
+	for (char *line = text; *line && n <= f->file_lines; n++) {
+		char *q = line + strspn(line, " \t"), *nl = strchr(line, '\n');
+		size_t len = nl ? (size_t)(nl - q) : strlen(q);
+		char *close = memchr(q, ']', len), *e = memchr(q, '=', len);
+		if (*q == '[' && close)
+			squeeze(q + 1, (size_t)(close - q - 1), sec, sizeof sec);
+		else if (*q != ';' && *q != '#' && e && !strcmp(sec, want_sec) &&
+			 squeeze(q, (size_t)(e - q), key, sizeof key) && !strcmp(key, want_key)) {
+			if (memmem(e, (size_t)(q + len - e), "${", 2))
+				f->notes = xasprintf("%s%s:%d: --set %s replaces the study there\n",
+						     f->notes ? f->notes : "", f->path, n, set);
+			*q = ';';
+		}
+		line = nl ? nl + 1 : q + len;
+	}
+}
+
 /* The study of f's text; a failure as "file:line: ..." or "--set ...". */
 static int study_of(scn_file *f, char *err)
 {
@@ -316,6 +364,8 @@ int scn_load_text(const char *path, const char *data, size_t len, char *const *s
 	for (size_t i = 0; i < len; i++)
 		f->file_lines += text[i] == '\n';
 	int rc = append_sets(&text, &len, sets, nsets, err);
+	for (int i = 0; i < nsets && !rc; i++)
+		comment_out(f, text, sets[i]);
 	f->line_at = xmalloc((len + 1) * sizeof *f->line_at);
 	for (size_t i = 0; i < len; i++)
 		if (i == 0 || text[i - 1] == '\n')
@@ -336,6 +386,7 @@ void scn_file_free(scn_file *f)
 	if (!f)
 		return;
 	study_free(&f->st);
+	free(f->notes);
 	free(f->path);
 	free(f->dir);
 	free(f->base);
@@ -347,6 +398,11 @@ void scn_file_free(scn_file *f)
 const char *scn_file_path(const scn_file *f)
 {
 	return f->path;
+}
+
+const char *scn_file_notes(const scn_file *f)
+{
+	return f->notes ? f->notes : "";
 }
 
 const study *scn_file_study(const scn_file *f)

@@ -33,6 +33,9 @@ void scn_file_free(scn_file *f);
 
 const char *scn_file_path(const scn_file *f);
 const study *scn_file_study(const scn_file *f);
+/* What the reader says beyond errors (each line "file:line: ...\n"; "" if
+ * nothing): a --set that replaced a study. */
+const char *scn_file_notes(const scn_file *f);
 
 /* Parses point p of the study. Returns 0, or -1 with err. */
 int scn_point(const scn_file *f, long p, scn **out, char *err);

@@ -74,6 +74,7 @@ struct scn_file {
 	int nlines, file_lines;
 	char *const *sets;
 	int nsets;
+	char *notes; /* "file:line: --set ... replaces the study there\n"..., or NULL */
 	study st;
 };
 

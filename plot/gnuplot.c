@@ -4,8 +4,14 @@
 #include "gnuplot.h"
 #include "../sim/xalloc.h"
 
+#include "../sim/outfile.h"
+#include "results.h"
+
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <math.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,22 +26,25 @@ struct gp_vars {
 };
 
 static char *script_dir; /* absolute, found by gp_init */
+static bool dry;         /* gp_dry_run: variables built, gnuplot not run */
 
-static bool on_path(const char *prog)
+static char *gnuplot_path; /* absolute, found by find_gnuplot */
+
+/* gnuplot's absolute path from PATH's absolute entries only: an empty,
+ * "." or relative entry would run a gnuplot from the results folder. */
+static const char *find_gnuplot(void)
 {
 	const char *path = getenv("PATH");
-	for (const char *p = path; p && *p;) {
+	for (const char *p = path; !gnuplot_path && p && *p;) {
 		size_t n = strcspn(p, ":");
-		char *cand;
-		if (asprintf(&cand, "%.*s/%s", (int)n, p, prog) < 0)
-			return false;
-		bool ok = access(cand, X_OK) == 0;
-		free(cand);
-		if (ok)
-			return true;
+		char *cand = xasprintf("%.*s/gnuplot", (int)n, p);
+		if (p[0] == '/' && access(cand, X_OK) == 0)
+			gnuplot_path = cand;
+		else
+			free(cand);
 		p += n + (p[n] == ':');
 	}
-	return false;
+	return gnuplot_path;
 }
 
 /* dir (relative to base if base is not NULL) if it holds common.gp */
@@ -70,10 +79,10 @@ static char *find_scripts(void)
 
 int gp_init(void)
 {
-	if (!on_path("gnuplot")) {
+	if (!find_gnuplot()) {
 		fprintf(stderr,
-			"mxsim: plot: gnuplot not found; install it (Debian: apt-get install "
-			"gnuplot-nox) and run mxsim plot again\n");
+			"mxsim: plot: gnuplot not found in PATH's absolute folders; install it "
+			"(Debian: apt-get install gnuplot-nox) and run mxsim plot again\n");
 		return -1;
 	}
 	if (!script_dir && !(script_dir = find_scripts())) {
@@ -121,6 +130,20 @@ void gp_num(gp_vars *v, double x, const char *name, ...)
 		fprintf(v->f, "%s = %.17g\n", id, isinf(x) ? copysign(1e308, x) : x);
 }
 
+void gp_time(gp_vars *v, double h, const char *name, ...)
+{
+	char id[64];
+	va_list ap;
+	va_start(ap, name);
+	name_of(id, name, ap);
+	va_end(ap);
+	if (!isnan(h) && !(h >= 0 && h <= RS_MAX_H)) {
+		fprintf(stderr, "mxsim: internal error: %s = %g hours reached gnuplot\n", id, h);
+		abort();
+	}
+	gp_num(v, h, "%s", id);
+}
+
 /* id = "" then id = id.c(b1).c(b2)... 32 bytes a line: every byte of s
  * as a number, so nothing in s is ever read as gnuplot code. */
 void gp_str(gp_vars *v, const char *s, const char *name, ...)
@@ -148,7 +171,7 @@ void gp_free(gp_vars *v)
 	free(v);
 }
 
-/* Where the variables' file goes: an absolute path (gnuplot runs in the
+/* Where the private folder goes: an absolute path (gnuplot runs in the
  * results folder, and a path starting with '-' would read as an option),
  * so a relative TMPDIR is passed over. */
 static const char *tmp_dir(void)
@@ -157,71 +180,142 @@ static const char *tmp_dir(void)
 	return tmp && tmp[0] == '/' ? tmp : "/tmp";
 }
 
-/* Writes the variables to a private temporary file made from the mkstemp
- * template out. */
-static int vars_file(gp_vars *v, char *out)
+/* The run under way: a private folder (mode 0700, in TMPDIR) holding the
+ * variables and gnuplot's images until they are copied into the results
+ * folder. Paths are kept whole for gp_abandon, which a signal handler
+ * calls. */
+enum { GP_PATH = 4096 };
+static char priv[GP_PATH], priv_vars[GP_PATH + 8], priv_img[2][GP_PATH + NAME_MAX + 8];
+static volatile sig_atomic_t priv_live;
+static const char *const fmts[2] = {"png", "svg"};
+
+void gp_abandon(void)
 {
-	if (fclose(v->f)) {
-		v->f = NULL;
-		return -1;
-	}
-	v->f = NULL;
-	int fd = mkstemp(out);
-	if (fd < 0)
-		return -1;
-	FILE *f = fdopen(fd, "w");
-	if (!f) {
-		close(fd);
-		unlink(out);
-		return -1;
-	}
-	int bad = fwrite(v->text, 1, v->len, f) != v->len;
-	bad |= fclose(f) != 0;
-	if (bad)
-		unlink(out);
-	return bad ? -1 : 0;
+	if (!priv_live)
+		return;
+	priv_live = 0;
+	unlink(priv_vars);
+	unlink(priv_img[0]);
+	unlink(priv_img[1]);
+	rmdir(priv);
+	outfile_abandon();
 }
 
-int gp_run(gp_vars *v, const char *dir, const char *script)
+/* Makes the private folder, the images' paths for out, and the
+ * variables' file (with out, the images' path less ".png"); 0 or -1
+ * (errno set). */
+static int priv_open(gp_vars *v, const char *out)
 {
-	char *vars = xasprintf("%s/mxsim-plot-XXXXXX", tmp_dir());
-	char *common = NULL, *sp = NULL;
-	int rc = -1, st;
-	if (vars_file(v, vars)) {
-		fprintf(stderr, "mxsim: plot: cannot write a temporary file in %s: %s\n", tmp_dir(),
-			strerror(errno));
-		gp_free(v);
-		free(vars);
+	int n = snprintf(priv, sizeof priv, "%s/mxsim-plot-XXXXXX", tmp_dir());
+	if (n < 0 || n >= GP_PATH - 64 || strlen(out) > NAME_MAX - 4) {
+		errno = ENAMETOOLONG;
 		return -1;
 	}
-	gp_free(v);
-	if (asprintf(&common, "%s/common.gp", script_dir) < 0 ||
-	    asprintf(&sp, "%s/%s", script_dir, script) < 0)
-		goto done;
+	if (!mkdtemp(priv))
+		return -1;
+	snprintf(priv_vars, sizeof priv_vars, "%s/vars", priv);
+	for (int i = 0; i < 2; i++)
+		snprintf(priv_img[i], sizeof priv_img[i], "%s/%s.%s", priv, out, fmts[i]);
+	priv_live = 1;
+	char *base = xasprintf("%s/%s", priv, out);
+	gp_str(v, base, "out");
+	free(base);
+	bool lost = fclose(v->f) != 0;
+	v->f = NULL;
+	FILE *f = lost ? NULL : outfile_create(AT_FDCWD, priv_vars);
+	if (!f)
+		return -1;
+	fwrite(v->text, 1, v->len, f);
+	return outfile_close(f) ? -1 : 0;
+}
+
+/* Copies image i of the private folder into dirfd as name, whole (a
+ * missing image is no error: a script may draw one format only). */
+static int copy_in(int dirfd, int i, const char *name)
+{
+	int src = open(priv_img[i], O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (src < 0)
+		return errno == ENOENT ? 0 : -1;
+	FILE *f = outfile_replace(dirfd, name);
+	char buf[65536];
+	ssize_t n = 0;
+	while (f && (n = read(src, buf, sizeof buf)) > 0 &&
+	       fwrite(buf, 1, (size_t)n, f) == (size_t)n)
+		;
+	int e = errno;
+	close(src);
+	if (!f)
+		return -1;
+	if (n < 0) {
+		fclose(f);
+		outfile_abandon();
+		errno = e;
+		return -1;
+	}
+	errno = outfile_commit(f);
+	return errno ? -1 : 0;
+}
+
+static int gnuplot(int dirfd, const char *script)
+{
+	char *common = xasprintf("%s/common.gp", script_dir),
+	     *sp = xasprintf("%s/%s", script_dir, script);
+	int rc = -1, st;
 	fflush(NULL);
 	pid_t pid = fork();
-	if (pid < 0)
-		goto done;
 	if (pid == 0) {
-		if (chdir(dir)) {
-			fprintf(stderr, "mxsim: plot: %s: %s\n", dir, strerror(errno));
+		if (fchdir(dirfd))
 			_exit(126);
-		}
-		execlp("gnuplot", "gnuplot", common, vars, sp, (char *)NULL);
+		execl(gnuplot_path, "gnuplot", common, priv_vars, sp, (char *)NULL);
 		_exit(127);
 	}
-	while (waitpid(pid, &st, 0) < 0)
+	while (pid > 0 && waitpid(pid, &st, 0) < 0)
 		if (errno != EINTR)
-			goto done;
-	if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
+			pid = -1;
+	if (pid > 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0)
 		rc = 0;
 	else
 		fprintf(stderr, "mxsim: plot: gnuplot failed on %s\n", script);
-done:
-	unlink(vars);
-	free(vars);
 	free(common);
 	free(sp);
+	return rc;
+}
+
+void gp_dry_run(void)
+{
+	dry = true;
+}
+
+int gp_run(gp_vars *v, const char *dir, const char *script, const char *out)
+{
+	if (dry) {
+		gp_free(v);
+		return 0;
+	}
+	int rc = -1, dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dirfd < 0) {
+		fprintf(stderr, "mxsim: plot: %s: %s\n", dir, strerror(errno));
+		gp_free(v);
+		return -1;
+	}
+	if (priv_open(v, out)) {
+		fprintf(stderr, "mxsim: plot: cannot write a temporary folder in %s: %s\n",
+			tmp_dir(), strerror(errno));
+	} else {
+		rc = gnuplot(dirfd, script);
+		for (int i = 0; i < 2 && rc == 0; i++) {
+			char *name = xasprintf("%s.%s", out, fmts[i]);
+			if (copy_in(dirfd, i, name)) {
+				fprintf(stderr, "mxsim: plot: writing %s/%s failed: %s\n", dir,
+					name, strerror(errno));
+				rc = -1;
+			}
+			free(name);
+		}
+	}
+	gp_abandon();
+	gp_free(v);
+	close(dirfd);
 	return rc;
 }
 
@@ -229,7 +323,7 @@ char *gp_version(void)
 {
 	int fd[2];
 	char buf[128] = "";
-	if (!on_path("gnuplot") || pipe(fd))
+	if (!find_gnuplot() || pipe(fd))
 		return xstrdup("not found");
 	fflush(NULL);
 	pid_t pid = fork();
@@ -237,7 +331,7 @@ char *gp_version(void)
 		dup2(fd[1], 1);
 		close(fd[0]);
 		close(fd[1]);
-		execlp("gnuplot", "gnuplot", "--version", (char *)NULL);
+		execl(gnuplot_path, "gnuplot", "--version", (char *)NULL);
 		_exit(127);
 	}
 	close(fd[1]);

@@ -8,7 +8,7 @@ nm = words(metrics)
 set palette defined (0 "#fff5eb", 0.5 "#fd8d3c", 1 "#7f2704")
 do for [fmt in "png svg"] {
     eval term(fmt, 1000, 120 + (70 + 28 * ngroups) * nm)
-    set output "heatmap.".fmt
+    set output out.".".fmt
     set multiplot layout nm,1 title name." - every study point (mean; 95 % CI in brackets)" noenhanced
     set xrange [-0.5:nlast-0.5]
     set yrange [ngroups-0.5:-0.5]

@@ -4,7 +4,7 @@
 f = "latency.csv"
 do for [fmt in "png svg"] {
     eval term(fmt, 1000, 560)
-    set output "latency.".fmt
+    set output out.".".fmt
     set title name." - delivery latency"
     set logscale x
     set xrange [0.1:*]

@@ -17,6 +17,7 @@
 
 #include <dirent.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,6 +77,11 @@ static int span_row(void *ctx, int line, int nf, char **f, char *err)
 		return sp->col < 0;
 	}
 	double v = sp->col < nf ? atof(f[sp->col]) : 0;
+	if (!(v >= 0 && v <= RS_MAX_H)) {
+		snprintf(err, CSVREAD_ERR, "t_h '%.40s': expected hours from 0 to %g",
+			 sp->col < nf ? f[sp->col] : "", RS_MAX_H);
+		return 1;
+	}
 	if (v > sp->last) {
 		sp->prev = sp->last;
 		sp->last = v;
@@ -84,15 +90,19 @@ static int span_row(void *ctx, int line, int nf, char **f, char *err)
 }
 
 /* Hours covered by the time series: its last bucket's end (an hour for
- * a run of one bucket). */
+ * a run of one bucket); NaN after a message if a time is out of bounds. */
 static double span_h(const rs_scn *s)
 {
 	char err[400], *p = xasprintf("%s/timeseries.csv", s->dir);
 	span sp = {-1, 0, 0};
-	if (csvread_file(p, span_row, &sp, err))
+	int rc = csvread_file(p, span_row, &sp, err);
+	if (rc)
 		fprintf(stderr, "mxsim: plot: %s\n", err);
 	free(p);
-	return sp.last > 0 ? sp.last + (sp.last - sp.prev) : 1;
+	double end = sp.last + (sp.last - sp.prev);
+	if (rc && sp.col >= 0)
+		return NAN;
+	return sp.last > 0 ? (end < RS_MAX_H ? end : RS_MAX_H) : 1;
 }
 
 /* Variables every script takes: name, npoints, t1, series (the points
@@ -102,7 +112,7 @@ static gp_vars *base_vars(const rs_scn *s, double t1)
 	gp_vars *v = gp_new();
 	gp_str(v, s->name, "name");
 	gp_num(v, s->agg.nrows, "npoints");
-	gp_num(v, t1, "t1");
+	gp_time(v, t1, "t1");
 	gp_num(v, s->start_day, "start");
 	gp_num(v, 0, "nev");
 	char *pts;
@@ -162,16 +172,16 @@ static int propagation(rs_scn *s, double t1)
 	for (int i = 0; i < series_count(s->agg.nrows); i++) {
 		int p = series_point(i, s->agg.nrows);
 		double ttl = rt_num(&s->pts, p, rt_col(&s->pts, "ttl_h"));
-		gp_num(v, ttl, "ttl%d", p);
+		gp_time(v, ttl, "ttl%d", p);
 		tmax = ttl > tmax ? ttl : tmax;
 	}
-	gp_num(v, cut, "cutover_h");
+	gp_time(v, cut, "cutover_h");
 	gp_str(v, old.text, "oldcols");
 	double a = cut - 6 > 0 ? cut - 6 : 0, b = cut + 1.5 * tmax + 6;
-	gp_num(v, a, "t0");
-	gp_num(v, b < t1 ? b : t1, "t1");
+	gp_time(v, a, "t0");
+	gp_time(v, b < t1 ? b : t1, "t1");
 	free(old.text);
-	int rc = gp_run(v, s->dir, "propagation.gp");
+	int rc = gp_run(v, s->dir, "propagation.gp", "propagation");
 	char *more = shown(s),
 	     *cap = xasprintf("Propagation: old MX answers and mail to the old provider%s", more);
 	rs_add_image(s, "propagation.png", cap);
@@ -293,7 +303,7 @@ static int heatmap(rs_scn *s, double t1, int nlast)
 		gp_free(v);
 		return 0;
 	}
-	int rc = gp_run(v, s->dir, "heatmap.gp");
+	int rc = gp_run(v, s->dir, "heatmap.gp", "heatmap");
 	rs_add_image(s, "heatmap.png", "Study: every point of the study, as a heat map");
 	return rc;
 }
@@ -321,7 +331,7 @@ static int study_plot(rs_scn *s, double t1)
 		gp_free(v);
 		return 0;
 	}
-	int rc = gp_run(v, s->dir, "study.gp");
+	int rc = gp_run(v, s->dir, "study.gp", "study");
 	char *cap = xasprintf("Study: key figures against %s", last);
 	rs_add_image(s, "study.png", cap);
 	free(cap);
@@ -358,7 +368,7 @@ static char *event_vars(const rs_scn *s, gp_vars *v, int p)
 	FILE *m = xmemstream(&list, &len);
 	for (int r = 0; r < s->ev.nrows && n < 20; r++)
 		if (rt_num(&s->ev, r, 0) == p && !isnan(rt_num(&s->ev, r, tc))) {
-			gp_num(v, rt_num(&s->ev, r, tc), "evt%d", ++n);
+			gp_time(v, rt_num(&s->ev, r, tc), "evt%d", ++n);
 			fprintf(m, "%s%d at %.2f h: %s", n > 1 ? "; " : " - changes: ", n,
 				rt_num(&s->ev, r, tc), rt_str(&s->ev, r, wc));
 		}
@@ -412,9 +422,10 @@ static int timelines(rs_scn *s, double t1)
 		for (int r = 0, i = 0; r < s->srv.nrows; r++)
 			if (rt_num(&s->srv, r, ptc) == p)
 				gp_num(v, rt_num(&s->srv, r, cc), "cap%d", ++i);
-		rc |= gp_run(v, s->dir, "timeline.gp");
 		char file[64], *cap = xasprintf("Over time: %s%s", lab, changes);
-		snprintf(file, sizeof file, "timeline-%d.png", p);
+		snprintf(file, sizeof file, "timeline-%d", p);
+		rc |= gp_run(v, s->dir, "timeline.gp", file);
+		strcat(file, ".png");
 		rs_add_image(s, file, cap);
 		free(lab);
 		free(cap);
@@ -425,11 +436,13 @@ static int timelines(rs_scn *s, double t1)
 	return rc;
 }
 
-static int plot_scenario(rs_scn *s)
+int plot_scenario(rs_scn *s)
 {
 	double t1 = span_h(s);
+	if (isnan(t1))
+		return -1;
 	int rc = propagation(s, t1) | study_plot(s, t1);
-	rc |= gp_run(base_vars(s, t1), s->dir, "latency.gp");
+	rc |= gp_run(base_vars(s, t1), s->dir, "latency.gp", "latency");
 	char *more = shown(s),
 	     *cap = xasprintf("Delivery latency (cumulative distribution)%s", more);
 	rs_add_image(s, "latency.png", cap);
@@ -541,6 +554,14 @@ static int plot_root(const char *arg)
 	return rc;
 }
 
+/* Ctrl-C or kill: no temporary file is left, then the signal's own end. */
+static void on_signal(int sig)
+{
+	gp_abandon();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
 int plot_main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -549,6 +570,10 @@ int plot_main(int argc, char **argv)
 	}
 	if (gp_init())
 		return 1;
+	struct sigaction sa = {.sa_handler = on_signal};
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 	int rc = 0;
 	for (int i = 1; i < argc; i++)
 		rc |= plot_root(argv[i]);

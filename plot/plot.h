@@ -5,6 +5,12 @@
 #ifndef MX_PLOT_H
 #define MX_PLOT_H
 
+#include "results.h"
+
+/* Draws the plots of one loaded scenario folder; 0, or -1 after a
+ * message. */
+int plot_scenario(rs_scn *s);
+
 /* argv[0] is "plot". Returns the exit status. */
 int plot_main(int argc, char **argv);
 

@@ -8,7 +8,7 @@ f = "timeseries.csv"
 oldsum(dummy) = sum [k=1:words(oldcols)] column(word(oldcols, k))
 do for [fmt in "png svg"] {
     eval term(fmt, 1000, 720)
-    set output "propagation.".fmt
+    set output out.".".fmt
     set multiplot layout 2,1 title name." - propagation of the MX change" noenhanced
     set xrange [t0:t1]
     xa = t0

@@ -4,6 +4,7 @@
  */
 #include "report.h"
 #include "../models/metrics.h"
+#include "../sim/outfile.h"
 #include "../sim/xalloc.h"
 
 #include <errno.h>
@@ -215,32 +216,26 @@ static void table(FILE *f, const rs_scn *s, const char *const *metric, const cha
 	fprintf(f, "</table></div>\n");
 }
 
-/* Opens dir/name for writing; NULL after printing why. */
-/* Opens dir/name for writing; never through a symbolic link (a shared
- * results folder must not make mxsim write elsewhere). */
-static FILE *open_page(const char *dir, const char *name, char **path)
+/* Starts writing dir/name anew (sim/outfile.h: never through a symbolic
+ * link, renamed into place when whole); NULL after printing why. */
+static FILE *open_page(const char *dir, const char *name, int *dirfd)
 {
-	*path = xasprintf("%s/%s", dir, name);
-	int fd = open(*path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0666);
-	FILE *f = fd < 0 ? NULL : fdopen(fd, "w");
-	if (!f) {
-		fprintf(stderr, "mxsim: %s: %s\n", *path,
-			errno == ELOOP ? "is a symbolic link; mxsim does not write through one"
-				       : strerror(errno));
-		if (fd >= 0)
-			close(fd);
+	FILE *f = NULL;
+	*dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (*dirfd < 0 || !(f = outfile_replace(*dirfd, name))) {
+		fprintf(stderr, "mxsim: %s/%s: %s\n", dir, name, strerror(errno));
+		if (*dirfd >= 0)
+			close(*dirfd);
 	}
 	return f;
 }
 
-static int close_page(FILE *f, char *path)
+static int close_page(FILE *f, int dirfd, const char *dir, const char *name)
 {
-	int bad = ferror(f) ? errno : 0;
-	if (fclose(f) && !bad)
-		bad = errno;
+	int bad = outfile_commit(f);
 	if (bad)
-		fprintf(stderr, "mxsim: writing %s failed: %s\n", path, strerror(bad));
-	free(path);
+		fprintf(stderr, "mxsim: writing %s/%s failed: %s\n", dir, name, strerror(bad));
+	close(dirfd);
 	return bad ? -1 : 0;
 }
 
@@ -395,8 +390,8 @@ static void assumption(FILE *f, const rs_scn *s)
 
 int report_write(const rs_scn *s)
 {
-	char *path;
-	FILE *f = open_page(s->dir, "report.html", &path);
+	int dirfd;
+	FILE *f = open_page(s->dir, "report.html", &dirfd);
 	if (!f)
 		return -1;
 	fprintf(f, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>mxsim: ");
@@ -436,13 +431,13 @@ int report_write(const rs_scn *s)
 	fprintf(f, "</p>\n<h2>Run</h2>\n<pre>");
 	esc(f, s->manifest);
 	fprintf(f, "</pre>\n</body></html>\n");
-	return close_page(f, path);
+	return close_page(f, dirfd, s->dir, "report.html");
 }
 
 int report_index(const char *root, const rs_scn *s, int n)
 {
-	char *path;
-	FILE *f = open_page(root, "index.html", &path);
+	int dirfd;
+	FILE *f = open_page(root, "index.html", &dirfd);
 	if (!f)
 		return -1;
 	fprintf(f,
@@ -477,5 +472,5 @@ int report_index(const char *root, const rs_scn *s, int n)
 		free(v);
 	}
 	fprintf(f, "</table>\n</body></html>\n");
-	return close_page(f, path);
+	return close_page(f, dirfd, root, "index.html");
 }

@@ -40,8 +40,23 @@ const rs_file rs_files[RS_NFILES] = {
 	[RS_REPORT] = {"report.html", RS_BY_PLOT, "the report (mxsim plot)"},
 };
 
+/* A file of rs_owned's replaced whole: ".NAME.tmp-PID" (sim/outfile.h),
+ * left only by a killed process. */
+static bool owned_tmp(const char *name)
+{
+	const char *t = strstr(name, ".tmp-");
+	if (name[0] != '.' || !t || !t[5] || strspn(t + 5, "0123456789") != strlen(t + 5))
+		return false;
+	char *inner = xstrndup(name + 1, (size_t)(t - name - 1));
+	bool ok = inner[0] != '.' && rs_owned(inner);
+	free(inner);
+	return ok;
+}
+
 bool rs_owned(const char *name)
 {
+	if (name[0] == '.')
+		return owned_tmp(name);
 	for (int i = 0; i < RS_NFILES; i++)
 		if (!strcmp(name, rs_files[i].name))
 			return true;
@@ -100,6 +115,23 @@ static int need(const rs_scn *s, const rtable *t, const char *file, const char *
 				file, *cols);
 			return -1;
 		}
+	return 0;
+}
+
+/* Times in hours read from a results folder reach gnuplot's ranges and
+ * loops: each must be empty or within [0, RS_MAX_H]. */
+static int check_hours(const rs_scn *s, const rtable *t, const char *file, const char *col)
+{
+	int c = rt_col(t, col);
+	for (int r = 0; c >= 0 && r < t->nrows; r++) {
+		double h = rt_num(t, r, c);
+		if (*rt_str(t, r, c) && !(h >= 0 && h <= RS_MAX_H)) {
+			fprintf(stderr,
+				"mxsim: plot: %s/%s:%d: %s '%.40s': expected hours from 0 to %g\n",
+				s->dir, file, t->line[r], col, rt_str(t, r, c), RS_MAX_H);
+			return -1;
+		}
+	}
 	return 0;
 }
 
@@ -291,7 +323,10 @@ int rs_load(rs_scn *s, const char *dir)
 	char *day = manifest_value(s->manifest, "start");
 	s->start_day = unit_weekday(day) < 0 ? 0 : unit_weekday(day);
 	free(day);
-	if (load_optional(&s->ev, dir, "events.csv") ||
+	if (check_hours(s, &s->pts, "points.csv", "cutover_h") ||
+	    check_hours(s, &s->pts, "points.csv", "ttl_h") ||
+	    load_optional(&s->ev, dir, "events.csv") ||
+	    check_hours(s, &s->ev, "events.csv", "t_h") ||
 	    load_optional(&s->res, dir, "resolvers.csv"))
 		return -1;
 	return load_answers(s);

@@ -11,9 +11,14 @@
 #ifndef MX_RESULTS_H
 #define MX_RESULTS_H
 
+#include "../sim/engine.h"
 #include "../sim/rtable.h"
 
 #include <stdbool.h>
+
+/* The longest time a results folder may name, in hours (the engine's
+ * horizon, a century): a larger one is refused before it reaches gnuplot. */
+#define RS_MAX_H ((double)(SIM_HORIZON / SIM_HOUR))
 
 /* The files of a scenario's results folder: the one list that writing,
  * cleaning up, refusing to replace foreign files, and the report use. */

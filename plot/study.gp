@@ -12,7 +12,7 @@ rows = (nm + cols - 1) / cols
 glabel(g) = exists(sprintf("glabel%d", g)) ? value(sprintf("glabel%d", g)) : ""
 do for [fmt in "png svg"] {
     eval term(fmt, cols == 1 ? 1200 : 1000, (cols == 1 ? 260 : 330) * rows)
-    set output "study.".fmt
+    set output out.".".fmt
     set multiplot layout rows,cols title name." - study over ".lastname." (95 % confidence intervals)" noenhanced
     set xrange [-0.5:nlast-0.5]
     set xlabel lastname

@@ -12,7 +12,7 @@ dcol(i) = "delivered_".word(servers, i)
 bcol(i) = "bounced_".word(reasons, i)
 do for [fmt in "png svg"] {
     eval term(fmt, 1000, 1000)
-    set output sprintf("timeline-%d.%s", p, fmt)
+    set output out.".".fmt
     set multiplot layout 4,1 title name." - ".pointlabel(p) noenhanced
     set key outside right top vertical
     set lmargin 10

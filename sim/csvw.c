@@ -2,6 +2,7 @@
  * csvw.c - CSV writer over libcsv's csv_fwrite (see csvw.h).
  */
 #include "csvw.h"
+#include "outfile.h"
 
 #include <csv.h>
 #include <errno.h>
@@ -9,9 +10,9 @@
 #include <string.h>
 #include <unistd.h>
 
-int csvw_open(csvw *w, const char *path)
+int csvw_create(csvw *w, int dirfd, const char *name)
 {
-	w->f = fopen(path, "w");
+	w->f = outfile_create(dirfd, name);
 	w->col = w->err = 0;
 	return w->f ? 0 : -1;
 }
@@ -61,10 +62,9 @@ void csvw_end(csvw *w)
 
 int csvw_close(csvw *w)
 {
-	if (!w->err && (fflush(w->f) || fsync(fileno(w->f))))
-		failed(w);
-	if (fclose(w->f))
-		failed(w);
+	int bad = outfile_close(w->f);
+	if (!w->err)
+		w->err = bad;
 	w->f = NULL;
 	errno = w->err;
 	return w->err ? -1 : 0;

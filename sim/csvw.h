@@ -14,8 +14,8 @@ typedef struct {
 	int col, err; /* err: errno of the first failed write, or 0 */
 } csvw;
 
-/* Opens path for writing; returns 0, or -1 (errno set). */
-int csvw_open(csvw *w, const char *path);
+/* Creates name in folder dirfd (outfile.h); returns 0, or -1 (errno set). */
+int csvw_create(csvw *w, int dirfd, const char *name);
 void csvw_str(csvw *w, const char *s);
 void csvw_num(csvw *w, double v); /* NaN: an empty field */
 void csvw_int(csvw *w, int64_t v);

@@ -4,12 +4,26 @@
 #include "infile.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+/* Opened without blocking, so a FIFO is refused rather than waited on. */
+static FILE *open_nonblocking(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	FILE *f = fcntl(fd, F_SETFL, 0) ? NULL : fdopen(fd, "rb");
+	if (!f)
+		close(fd);
+	return f;
+}
 
 FILE *infile_open(const char *path, long long max, char *err)
 {
-	FILE *f = fopen(path, "rb");
+	FILE *f = open_nonblocking(path);
 	struct stat st;
 	if (!f) {
 		snprintf(err, INFILE_ERR, "%.300s: cannot read: %s", path, strerror(errno));

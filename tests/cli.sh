@@ -177,6 +177,11 @@ sys.exit(0 if pts == want and all(r["replications"] == "2" for r in rows) else 1
 PY
 check "--set shows in check" sh -c "'$MX' check --set run.duration=5d scenarios/size-limit.ini | grep -q '^duration = 5d'"
 check "range study" sh -c "'$MX' check --set 'server mx.sessions=\${10..30 step 10}' scenarios/size-limit.ini | grep -q 'study server mx.sessions = 10, 20, 30'"
+# a --set on the key that holds a study replaces the study, and says so
+"$MX" run -q -r 2 -o "$T/rs" --set 'server mx.size_limit=30MB' scenarios/size-limit.ini 2>"$T/err"
+check "--set on a study's key: one point, no study column, said on stderr" sh -c "python3 -c \"import csv,sys; r=list(csv.DictReader(open('$T/rs/size-limit/aggregate.csv'))); sys.exit(len(r) != 1 or 'limit' in r[0])\" && grep -q 'size-limit.ini:32: --set server mx.size_limit=30MB replaces the study there' '$T/err'"
+check "--set on a study's key: check shows one point" sh -c "'$MX' check --set 'server mx.size_limit=30MB' scenarios/size-limit.ini 2>/dev/null | grep -q '1 point(s)'"
+check "--set reusing the study's name replaces it" sh -c "'$MX' check --set 'server mx.size_limit=\${limit=30MB, 40MB}' scenarios/size-limit.ini 2>/dev/null | grep -q 'study limit = 30MB, 40MB'"
 
 # --- precision on request: replications added until the answer's CI is tight
 "$MX" run -q -j 1 -o "$T/pr1" --set run.precision=10% --set run.max_replications=30 scenarios/size-limit.ini 2>/dev/null

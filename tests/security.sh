@@ -93,7 +93,7 @@ check "a report.html that is a symbolic link is refused" sh -c "test $(rc) = 1 &
 check "the link's target is untouched" grep -qx precious precious.txt
 mkdir -p lroot && cp -r res/inj-label lroot/one && ln -sf "$PWD/precious.txt" lroot/index.html
 run "$MX" plot lroot
-check "an index.html that is a symbolic link is not written through" sh -c "test $(rc) = 1 && grep -qx precious precious.txt"
+check "an index.html that is a symbolic link is replaced, not written through" sh -c "test $(rc) = 0 && grep -qx precious precious.txt && test -f lroot/index.html && test ! -L lroot/index.html"
 
 # --- memory errors in plot and report ----------------------------------------
 long=$(printf '0%.0s' $(seq 1 700))
@@ -227,5 +227,96 @@ if [ "$(id -u)" = 0 ] && mkdir -p full && mount -t tmpfs -o size=8k tmpfs full 2
 else
 	echo "skipped: the full-disk case needs root and tmpfs"
 fi
+
+# --- files are written relative to open folders, never through links ----------
+# Whoever can write in -o (or in a results folder) could swap a folder or a
+# file for a link between a check and a write: every file mxsim creates
+# there must be opened relative to a folder's descriptor, new (O_EXCL) and
+# not through a link (O_NOFOLLOW); gnuplot writes only into a private
+# folder. strace shows how each file was opened.
+creates_safely() { # strace log, folder that must see no path-based create
+	python3 - "$1" "$2" <<'PY'
+import re, sys
+log, inside = sys.argv[1], sys.argv[2]
+bad = []
+for l in open(log):
+    m = re.search(r'open(?:at)?\((AT_FDCWD|\d+), "([^"]*)", ([A-Z_|]+)', l)
+    if not m or 'O_CREAT' not in m.group(3):
+        continue
+    fd, path, flags = m.groups()
+    if fd != 'AT_FDCWD' and '/' not in path and 'O_EXCL' in flags and 'O_NOFOLLOW' in flags:
+        continue
+    if path.startswith('/') and not path.startswith(inside):
+        continue  # outside the shared folder: the private temporary folder, caches
+    bad.append(l.strip())
+if bad: print('\n'.join(bad[:5]))
+sys.exit(1 if bad else 0)
+PY
+}
+if command -v strace >/dev/null; then
+	strace -f -o "$T/st-run" -e trace=open,openat,creat "$MX" run -q -o "$T/races" tiny.ini 2>/dev/null
+	check "run creates every results file by descriptor, new, not through a link" creates_safely "$T/st-run" "$T/races"
+	strace -f -o "$T/st-plot" -e trace=open,openat,creat "$MX" plot "$T/races" >/dev/null 2>&1
+	check "plot (gnuplot included) creates files in the folder only by descriptor" creates_safely "$T/st-plot" "$T/races"
+	check "plot still wrote its images and report" sh -c "test -s '$T/races/tiny/latency.png' && test -s '$T/races/tiny/report.html'"
+else
+	echo "skipped: the link-race cases need strace"
+fi
+mkdir -p ptmp
+TMPDIR="$T/ptmp" "$MX" plot res/many >/dev/null 2>&1
+check "plot leaves no temporary file" test -z "$(ls -A ptmp)"
+for sig in INT TERM; do
+	TMPDIR="$T/ptmp" "$MX" plot res/many >/dev/null 2>&1 &
+	pid=$!
+	sleep 0.7
+	kill -$sig $pid
+	wait $pid
+	r=$?
+	check "SIG$sig during plot: no temporary file left, ended by the signal" sh -c "test -z \"\$(ls -A ptmp)\" && test $r -gt 128 && ! ls res/many/.*.tmp-* >/dev/null 2>&1"
+done
+
+# --- a hostile results folder cannot hang plot ---------------------------------
+for what in "points.csv cutover_h" "timeseries.csv t_h" "events.csv t_h"; do
+	set -- $what
+	rm -rf hang && cp -r res/inj-label hang
+	"$MX" run -q -o hang-src tiny.ini 2>/dev/null && rm -rf hang && cp -r hang-src/tiny hang
+	python3 - "hang/$1" "$2" <<'PY'
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1])))
+c = rows[0].index(sys.argv[2])
+if len(rows) == 1: rows.append(["0"] * len(rows[0]))
+for r in rows[1:]: r[c] = "1e9"
+csv.writer(open(sys.argv[1], "w"), lineterminator="\n", quoting=csv.QUOTE_ALL).writerows(rows)
+PY
+	run timeout 60 "$MX" plot hang
+	check "$2 = 1e9 in $1: refused at once with file:line, no hang" sh -c "test $(rc) = 1 && grep -q '$1:[0-9]*: $2 .1e9.: expected hours' '$T/err'"
+done
+rm -rf hang && cp -r hang-src/tiny hang
+python3 - hang/timeseries.csv <<'PY'
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1])))
+c = rows[0].index("t_h")
+rows[-1][c] = "870000"
+csv.writer(open(sys.argv[1], "w"), lineterminator="\n", quoting=csv.QUOTE_ALL).writerows(rows)
+PY
+run timeout 60 "$MX" plot hang
+check "a century of time axis (the largest allowed) plots in bounded time" test "$(rc)" = 0
+
+# --- stale hidden folders: names shorter than the prefix ------------------------
+n63=$(printf 's%.0s' $(seq 1 63))
+tiny "" >"$n63.ini"
+mkdir -p stale && (cd stale && for i in $(seq 1 1300); do : >"f$i"; done)
+run "$MX" run -q -o stale "$n63.ini"
+check "1300 short names beside a 63-character scenario: no overread (ASan)" test "$(rc)" = 0
+
+# --- gnuplot from PATH's absolute folders only; FIFOs -----------------------------
+cp -r res/inj-label pathdir && printf '#!/bin/sh\ntouch "$(dirname "$0")/PWNED8"\n' >pathdir/gnuplot && chmod +x pathdir/gnuplot
+cp pathdir/gnuplot ./gnuplot
+PATH=".:$PATH" "$MX" plot pathdir >/dev/null 2>&1; PATH=":$PATH" "$MX" plot pathdir >/dev/null 2>&1
+check "a gnuplot in the results or current folder is never run (. or an empty PATH entry)" sh -c "test ! -e pathdir/PWNED8 && test ! -e PWNED8"
+rm -f gnuplot
+mkfifo fifo.ini
+run timeout 10 "$MX" check fifo.ini
+check "a FIFO as a scenario is refused at once" sh -c "test $(rc) = 2 && grep -q 'fifo.ini: not a regular file' '$T/err'"
 
 finish

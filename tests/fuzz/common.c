@@ -45,3 +45,10 @@ int fuzz_write(const char *d, const char *name, const uint8_t *data, size_t size
 	bad |= fclose(f) != 0;
 	return bad ? -1 : 0;
 }
+
+void fuzz_remove(const char *d, const char *name)
+{
+	char p[256];
+	snprintf(p, sizeof p, "%s/%s", d, name);
+	unlink(p);
+}

@@ -17,5 +17,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 const char *fuzz_tmpdir(void);
 /* Writes data to dir/name; returns 0 or -1. */
 int fuzz_write(const char *dir, const char *name, const uint8_t *data, size_t size);
+/* Removes dir/name if it is there. */
+void fuzz_remove(const char *dir, const char *name);
 
 #endif
