@@ -17,6 +17,7 @@
 #include "farm.h"
 #include "jobres.h"
 #include "publish.h"
+#include "term.h"
 #include "version.h"
 
 #include <errno.h>
@@ -47,6 +48,7 @@ typedef struct {
 	double events;        /* events of the runs done */
 	int ranks;            /* MPI ranks (mxsim-mpi), else 1 */
 	double shown;         /* when the last progress line went out (MPI) */
+	double shown_simd;    /* the most simulated time shown this round (s) */
 } ctx;
 
 static int rank, nranks = 1; /* farm.h: this process's MPI rank, and how many */
@@ -230,7 +232,11 @@ static void progress(long done, long total, const run_status *live, int nlive, v
 			simd += live[i].done;
 			events += live[i].events;
 		}
+	/* a worker's slot starts its next job before its last one is counted
+	 * here: the line shows the most seen, so it never runs backwards */
 	double el = now_sec() - c->round_t0, all = c->sim_total / SIM_SEC;
+	simd = simd > all ? all : simd; /* a job done is in its slot until the next starts */
+	simd = c->shown_simd = simd > c->shown_simd ? simd : c->shown_simd;
 	double eta = simd > 0 ? el * (all - simd) / simd : 0;
 	int w = 24, fill = (int)(w * (all > 0 ? simd / all : 0));
 	fill = fill < 0 ? 0 : fill > w ? w : fill;
@@ -335,6 +341,7 @@ static long plan_round(ctx *c, unsigned step)
 	}
 	c->simulated = 0;
 	c->events = 0;
+	c->shown_simd = 0;
 	c->round_t0 = now_sec();
 	return c->njobs;
 }
@@ -485,6 +492,7 @@ static int command(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+	term_guard();
 	if ((rank = farm_init(&argc, &argv, &nranks)) < 0) {
 		farm_end();
 		return 2;

@@ -388,6 +388,17 @@ static void utc(FILE *f, const char *key, time_t t)
 	fprintf(f, "%s = %s\n", key, buf);
 }
 
+/* s on one manifest line: control characters (a newline in a path would
+ * start a key of its own) as \xNN. */
+static void one_line(FILE *f, const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			fprintf(f, "\\x%02x", (unsigned char)*s);
+		else
+			fputc(*s, f);
+}
+
 static void write_manifest(const batch *b, const batch_run *run, FILE *f)
 {
 	char host[256] = "";
@@ -399,17 +410,21 @@ static void write_manifest(const batch *b, const batch_run *run, FILE *f)
 	fprintf(f, "host = %s\nplots_by = %s\n", host, run->gnuplot);
 	utc(f, "started_utc", run->started);
 	utc(f, "written_utc", time(NULL));
-	fprintf(f, "question = %s\nstart = %s\n", scn_question(b->pt[0]),
-		unit_weekday_name(scn_start_day(b->pt[0])));
+	fprintf(f, "question = ");
+	one_line(f, scn_question(b->pt[0]));
+	fprintf(f, "\nstart = %s\n", unit_weekday_name(scn_start_day(b->pt[0])));
 	if (b->precision)
 		fprintf(f, "precision = %g%s\nprecision_met = %s\n",
 			b->precision < 0 ? -100 * b->precision : b->precision,
 			b->precision < 0 ? "%" : "", batch_precise(b, false) ? "yes" : "no");
 	fprintf(f, "command =");
-	for (int i = 0; i < run->argc; i++)
-		fprintf(f, " %s", run->argv[i]);
-	fprintf(f, "\nscenario = %s\npoints = %ld\nreplications = %u\nseeds =", scn_file_path(b->f),
-		b->npoints, b->reps);
+	for (int i = 0; i < run->argc; i++) {
+		fputc(' ', f);
+		one_line(f, run->argv[i]);
+	}
+	fprintf(f, "\nscenario = ");
+	one_line(f, scn_file_path(b->f));
+	fprintf(f, "\npoints = %ld\nreplications = %u\nseeds =", b->npoints, b->reps);
 	for (unsigned r = 0; r < b->reps; r++)
 		fprintf(f, " %llu", (unsigned long long)scn_seed(b->pt[0], r));
 	struct rusage ru;

@@ -2,7 +2,7 @@
 # last axis across, the other axes' combinations down, the colour the mean
 # over the replications (the value written in each cell, with its CI).
 # Variables: name, metrics (column stems), mlabel<i>, nlast, xl<i> (last
-# axis values), lastname, ngroups, glabel<g> (the other axes' values).
+# axis values), lastname, ngroups, gtic<g> (the other axes' values as tic labels).
 f = "aggregate.csv"
 nm = words(metrics)
 set palette defined (0 "#fff5eb", 0.5 "#fd8d3c", 1 "#7f2704")
@@ -15,7 +15,7 @@ do for [fmt in "png svg"] {
     set xtics () scale 0
     do for [i=0:nlast-1] { set xtics add (value(sprintf("xl%d", i)) i) }
     set ytics () scale 0
-    do for [g=0:ngroups-1] { set ytics add (value(sprintf("glabel%d", g)) g) }
+    do for [g=0:ngroups-1] { set ytics add (value(sprintf("gtic%d", g)) g) }
     set xlabel lastname
     unset key
     unset colorbox

@@ -243,9 +243,23 @@ static int study_metrics(const rs_scn *s, gp_vars *v, words *metrics)
 	return nm;
 }
 
-/* The study's axes for gnuplot: the last axis's values xl<i> (whether
- * they are quantities: joined), lastname, and the combinations of the
- * other axes glabel<g> (at most maxg); returns how many. */
+/* s as a gnuplot tic label, which gnuplot reads as a format: '%' doubled;
+ * allocated. */
+static char *tic_label(const char *s)
+{
+	char *out;
+	size_t len;
+	FILE *m = xmemstream(&out, &len);
+	for (; *s; s++)
+		fputs(*s == '%' ? "%%" : (char[]){*s, 0}, m);
+	fclose(m);
+	return out;
+}
+
+/* The study's axes for gnuplot: the last axis's values xl<i> as tic
+ * labels (whether they are quantities: joined), lastname, and the
+ * combinations of the other axes glabel<g>, gtic<g> as a tic label (at
+ * most maxg); returns how many. */
 static int axis_vars(const rs_scn *s, gp_vars *v, int nlast, int maxg)
 {
 	int np = s->agg.nrows, ax = s->naxes;
@@ -257,7 +271,9 @@ static int axis_vars(const rs_scn *s, gp_vars *v, int nlast, int maxg)
 		char err[UNIT_ERR];
 		double d;
 		sim_time t;
-		gp_str(v, x, "xl%d", p);
+		char *tic = tic_label(x);
+		gp_str(v, tic, "xl%d", p);
+		free(tic);
 		joined &= !unit_number(x, &d, err) || !unit_duration(x, &t, err) ||
 			  !unit_size(x, &d, err) || !unit_rate(x, &d, err);
 	}
@@ -272,7 +288,10 @@ static int axis_vars(const rs_scn *s, gp_vars *v, int nlast, int maxg)
 			fprintf(m, "%s%s=%s", a > 1 ? " " : "", s->agg.head[a],
 				rt_str(&s->agg, g * nlast, a));
 		fclose(m);
+		char *tic = tic_label(lab);
 		gp_str(v, lab, "glabel%d", g);
+		gp_str(v, tic, "gtic%d", g);
+		free(tic);
 		free(lab);
 	}
 	return ng;

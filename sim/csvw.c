@@ -3,10 +3,13 @@
  */
 #include "csvw.h"
 #include "outfile.h"
+#include "xalloc.h"
 
 #include <csv.h>
 #include <errno.h>
 #include <math.h>
+#include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -29,11 +32,36 @@ static void sep(csvw *w)
 		failed(w);
 }
 
-void csvw_str(csvw *w, const char *s)
+static void field(csvw *w, const char *s)
 {
 	sep(w);
 	if (csv_fwrite(w->f, s, strlen(s)))
 		failed(w);
+}
+
+/* Whether a spreadsheet would read s as a formula: it starts with one of
+ * = + - @ TAB CR and is no number (OWASP, "CSV Injection"). */
+static bool formula(const char *s)
+{
+	if (!*s || !strchr("=+-@\t\r", *s))
+		return false;
+	char *end;
+	strtod(s, &end);
+	return end == s || *end;
+}
+
+void csvw_str(csvw *w, const char *s)
+{
+	if (!formula(s)) {
+		field(w, s);
+		return;
+	}
+	size_t n = strlen(s);
+	char *q = xmalloc(n + 2);
+	q[0] = '\'';
+	memcpy(q + 1, s, n + 1);
+	field(w, q);
+	free(q);
 }
 
 void csvw_num(csvw *w, double v)
@@ -43,14 +71,14 @@ void csvw_num(csvw *w, double v)
 		b[0] = '\0';
 	else
 		snprintf(b, sizeof b, "%.10g", v);
-	csvw_str(w, b);
+	field(w, b);
 }
 
 void csvw_int(csvw *w, int64_t v)
 {
 	char b[32];
 	snprintf(b, sizeof b, "%lld", (long long)v);
-	csvw_str(w, b);
+	field(w, b);
 }
 
 void csvw_end(csvw *w)

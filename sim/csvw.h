@@ -16,6 +16,8 @@ typedef struct {
 
 /* Creates name in folder dirfd (outfile.h); returns 0, or -1 (errno set). */
 int csvw_create(csvw *w, int dirfd, const char *name);
+/* Text; one a spreadsheet would read as a formula (=, +, -, @, TAB or CR
+ * first, and no number) is written behind a "'". */
 void csvw_str(csvw *w, const char *s);
 void csvw_num(csvw *w, double v); /* NaN: an empty field */
 void csvw_int(csvw *w, int64_t v);

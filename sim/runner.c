@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -143,6 +144,7 @@ typedef struct {
  * started are in p->live). */
 static int spawn(pool *p, int n, run_job_fn job, void *ctx)
 {
+	pid_t parent = getpid();
 	for (int w = 0; w < n; w++) {
 		int fds[2];
 		if (pipe(fds)) {
@@ -157,6 +159,9 @@ static int spawn(pool *p, int n, run_job_fn job, void *ctx)
 			return -1;
 		}
 		if (p->pid[w] == 0) {
+			/* a worker ends with its parent, however the parent ends */
+			if (prctl(PR_SET_PDEATHSIG, SIGKILL) || getppid() != parent)
+				_exit(1);
 			my_slot = w;
 			signal(SIGINT, SIG_DFL);
 			signal(SIGTERM, SIG_DFL);

@@ -115,11 +115,18 @@ static int values(study_axis *a, char *b, char *err)
 		for (char *tok; (tok = strsep(&b, sep));)
 			add_value(a, dup_trim(tok, strlen(tok)));
 	}
-	for (int i = 0; i < a->nvalues; i++)
+	for (int i = 0; i < a->nvalues; i++) {
 		if (!*a->values[i]) {
 			snprintf(err, STUDY_ERR, "expected ${v1, v2, ...} with no empty value");
 			return -1;
 		}
+		/* a value labels its point in CSV files that gnuplot reads */
+		if (strchr(a->values[i], '"')) {
+			snprintf(err, STUDY_ERR, "a study value may not hold '\"' (%.80s)",
+				 a->values[i]);
+			return -1;
+		}
+	}
 	if (!a->nvalues) {
 		snprintf(err, STUDY_ERR, "expected ${v1, v2, ...} with at least one value");
 		return -1;

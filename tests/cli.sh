@@ -212,6 +212,16 @@ ids = {(r["point"], r["replication"], r["id"]) for r in tr}
 sys.exit(0 if len(tr) == sub == len(ids) else 1)
 PY
 
+# --- the progress line (on a terminal) never runs backwards -------------------------
+if command -v script >/dev/null; then
+	script -qec "'$MX' run -r 6 -j 2 -o '$T/pg' scenarios/size-limit.ini" /dev/null >"$T/pg.txt"
+	python3 - "$T/pg.txt" <<'PY'; check "the progress line's simulated time never runs backwards nor past the total" test $? -eq 0
+import re, sys
+v = [(float(a), float(b)) for a, b in re.findall(r"([0-9.]+) of ([0-9.]+) d simulated", open(sys.argv[1]).read())]
+sys.exit(0 if len(v) > 3 and all(x <= y for (x, _), (y, _) in zip(v, v[1:])) and all(a <= b for a, b in v) else 1)
+PY
+fi
+
 # --- interrupted runs leave no partial file -------------------------------------
 for sig in TERM INT KILL; do
 	rm -rf "$T/k"
@@ -227,6 +237,17 @@ for sig in TERM INT KILL; do
 	[ $sig != KILL ] && check "killed ($sig): no hidden temporary" test "$(ls -A "$T/k" | grep -c '^\.')" = 0
 	rm -rf "$T/k-before"
 done
+# killing the main process alone ends its workers, which release the lock
+"$MX" run -q -j 2 -r 4 --set run.duration=60d -o "$T/kw" scenarios/size-limit.ini &
+pid=$!
+sleep 1.5
+kill -KILL $pid
+wait $pid 2>/dev/null
+sleep 0.3
+check "workers end with a killed parent" test -z "$(pgrep -f "run.duration=60d -o $T/kw")"
+pkill -f "run.duration=60d -o $T/kw"
+"$MX" run -q -r 1 -o "$T/kw" scenarios/size-limit.ini 2>"$T/err"
+check "a run into the same folder then takes the lock" test $? -eq 0
 # a later run clears what a killed one left
 "$MX" run -q -r 1 -o "$T/k" scenarios/size-limit.ini
 check "stale temporaries cleared" test "$(ls -A "$T/k" | grep -c '^\.size-limit')" = 0

@@ -309,6 +309,30 @@ mkdir -p stale && (cd stale && for i in $(seq 1 1300); do : >"f$i"; done)
 run "$MX" run -q -o stale "$n63.ini"
 check "1300 short names beside a 63-character scenario: no overread (ASan)" test "$(rc)" = 0
 
+# --- '%' and '"' in study values ----------------------------------------------------
+tiny 'sessions = ${pct %s %n=10, 20}' >pct.ini
+printf '[report]\nquestion = ${q=a %%s %%n b, 100%% c}\n' >>pct.ini
+run "$MX" run -q -o res pct.ini
+run "$MX" plot res/pct
+check "'%' in study names and values plots (gnuplot formats)" sh -c "test $(rc) = 0 && ! grep -q 'Bad format' '$T/err' && test -s res/pct/heatmap.png"
+tiny "" >quote.ini && printf '[report]\nquestion = ${q="why", how}\n' >>quote.ini
+run "$MX" run -q -o res quote.ini
+check "a '\"' in a study value is refused by run, as plot would" sh -c "test $(rc) = 2 && grep -q 'quote.ini:16: a study value may not hold' '$T/err' && test ! -e res/quote"
+
+# --- no formula in CSV text, no key from a path, no terminal control -------------------
+tiny 'sessions = ${@SUM(A1)=10, 20}' >formula.ini
+run "$MX" run -q -o res formula.ini
+check "a study name a spreadsheet would run is written as text" sh -c "test $(rc) = 0 && head -1 res/formula/summary.csv | grep -qF '\"'\''@SUM(A1)\"' && ! grep -q '^\"@\|,\"@' res/formula/summary.csv"
+mkdir -p 'nl
+injected = yes' && tiny "" >'nl
+injected = yes/nl.ini'
+run "$MX" run -q -o res 'nl
+injected = yes/nl.ini'
+check "a newline in a path adds no key to manifest.ini" sh -c "test $(rc) = 0 && ! grep -q '^injected' res/nl/manifest.ini && grep -q 'scenario = nl\\\\x0ainjected' res/nl/manifest.ini"
+printf '[run]\nduration = 2h\n[senders]\ncount = \033]0;PWNED\007\033[31m\n' >esc.ini
+run "$MX" check esc.ini
+check "escape sequences in a scenario reach stderr as text" sh -c "test $(rc) = 2 && grep -qF 'got '\''\\x1b]0;PWNED\\x07' '$T/err' && ! grep -q \"\$(printf '\\033')\" '$T/err'"
+
 # --- gnuplot from PATH's absolute folders only; FIFOs -----------------------------
 cp -r res/inj-label pathdir && printf '#!/bin/sh\ntouch "$(dirname "$0")/PWNED8"\n' >pathdir/gnuplot && chmod +x pathdir/gnuplot
 cp pathdir/gnuplot ./gnuplot
