@@ -177,18 +177,22 @@ demo: $(B)/mxsim
 	@echo "mxsim: open results/index.html"
 
 # The scenario reference, from the schema the program parses with.
+# (@PREFIX@ is filled in at install, so a new PREFIX never meets a stale page.)
 $(B)/mxsim-scenario.5: cli/mxsim-scenario.5.in $(B)/mxsim
 	{ cat cli/mxsim-scenario.5.in; $(B)/mxsim help keys --man; \
-	  printf '.SH FILES\n%s/share/mxsim/examples/*.ini\n.SH SEE ALSO\n.BR mxsim (1)\n' '$(PREFIX)'; } >$@
+	  printf '.SH FILES\n@PREFIX@/share/mxsim/examples/*.ini\n.SH SEE ALSO\n.BR mxsim (1)\n'; } >$@
 
 install: $(B)/mxsim $(B)/mxsim-mpi $(B)/mxsim-scenario.5
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
 	  $(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/mxsim/plot \
-	  $(DESTDIR)$(PREFIX)/share/mxsim/examples $(DESTDIR)$(PREFIX)/share/bash-completion/completions
+	  $(DESTDIR)$(PREFIX)/share/mxsim/examples $(DESTDIR)$(PREFIX)/share/bash-completion/completions \
+	  $(DESTDIR)$(PREFIX)/share/doc/mxsim
 	install -m 755 $(B)/mxsim $(DESTDIR)$(PREFIX)/bin/mxsim
 	install -m 755 $(B)/mxsim-mpi $(DESTDIR)$(PREFIX)/bin/mxsim-mpi
 	sed 's|@PREFIX@|$(PREFIX)|g' mxsim.1 >$(DESTDIR)$(PREFIX)/share/man/man1/mxsim.1
-	install -m 644 $(B)/mxsim-scenario.5 $(DESTDIR)$(PREFIX)/share/man/man5/mxsim-scenario.5
+	sed 's|@PREFIX@|$(PREFIX)|g' $(B)/mxsim-scenario.5 >$(DESTDIR)$(PREFIX)/share/man/man5/mxsim-scenario.5
+	install -m 644 README.md $(DESTDIR)$(PREFIX)/share/doc/mxsim/README.md
+	install -m 644 models/README.md $(DESTDIR)$(PREFIX)/share/doc/mxsim/models.md
 	install -m 644 plot/*.gp $(DESTDIR)$(PREFIX)/share/mxsim/plot
 	install -m 644 scenarios/*.ini $(DESTDIR)$(PREFIX)/share/mxsim/examples
 	install -m 644 cli/mxsim.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/mxsim
@@ -198,7 +202,7 @@ uninstall:
 	  $(DESTDIR)$(PREFIX)/share/man/man1/mxsim.1 \
 	  $(DESTDIR)$(PREFIX)/share/man/man5/mxsim-scenario.5 \
 	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions/mxsim
-	rm -rf $(DESTDIR)$(PREFIX)/share/mxsim
+	rm -rf $(DESTDIR)$(PREFIX)/share/mxsim $(DESTDIR)$(PREFIX)/share/doc/mxsim
 
 clean:
 	rm -rf build build-san build-fuzz

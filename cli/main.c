@@ -7,6 +7,8 @@
  * running. Results are published by publish.c, a scenario at a time.
  */
 #include "../models/metrics.h"
+#include "../models/mta.h"
+#include "../models/resolver.h"
 #include "../models/scenario.h"
 #include "../plot/gnuplot.h"
 #include "../plot/plot.h"
@@ -67,7 +69,7 @@ static void usage(FILE *out)
 		     "                 [--trace] [-q] SCENARIO...\n"
 		     "       mxsim check [--set section.key=value]... SCENARIO...\n"
 		     "       mxsim plot DIR...\n"
-		     "       mxsim help keys | metrics\n"
+		     "       mxsim help keys | metrics | profiles\n"
 		     "       mxsim --help | --version\n"
 		     "\n"
 		     "  run     run every scenario (all study points x replications); results in\n"
@@ -75,7 +77,8 @@ static void usage(FILE *out)
 		     "  check   validate the scenarios and print them resolved; runs nothing\n"
 		     "  plot    draw the plots and reports of result folders (needs gnuplot)\n"
 		     "  help    keys: every scenario key with its default; metrics: every output\n"
-		     "          column (markdown tables, as in README.md)\n"
+		     "          column; profiles: every built-in MTA and resolver profile with\n"
+		     "          its keys and source (markdown tables, as in the READMEs)\n"
 		     "\n"
 		     "  -o DIR          output root (default: results)\n"
 		     "  -j N            worker processes (default 1); results identical for any N\n"
@@ -458,6 +461,14 @@ static int command(int argc, char **argv)
 		met_print_reference(stdout);
 		return 0;
 	}
+	if (!strcmp(argv[1], "help") && argc == 3 && !strcmp(argv[2], "profiles")) {
+		printf("MTA profiles ([senders] profiles, [profile NAME] based_on):\n\n");
+		mta_print_profiles(stdout);
+		printf("\nResolver profiles ([resolvers] profiles, [resolver NAME] based_on):\n\n");
+		res_print_profiles(stdout);
+		printf("\n(-: not set, 0)\n");
+		return 0;
+	}
 	if (!strcmp(argv[1], "help") && argc == 3 && !strcmp(argv[2], "keys")) {
 		scn_print_keys(stdout);
 		return 0;
@@ -470,6 +481,11 @@ static int command(int argc, char **argv)
 		else
 			return usage(stderr), 2;
 		return 0;
+	}
+	if (!strcmp(argv[1], "help") && argc > 2) {
+		fprintf(stderr, "mxsim: help: unknown topic '%s' (keys, metrics, profiles)\n",
+			argv[2]);
+		return 2;
 	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
 		usage(stdout);

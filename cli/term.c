@@ -45,7 +45,8 @@ static ssize_t guarded_write(void *cookie, const char *buf, size_t size)
 
 static FILE *guarded(int fd, int mode)
 {
-	FILE *f = fopencookie((void *)(long)fd, "w", (cookie_io_functions_t){.write = guarded_write});
+	FILE *f =
+		fopencookie((void *)(long)fd, "w", (cookie_io_functions_t){.write = guarded_write});
 	if (f)
 		setvbuf(f, NULL, mode, BUFSIZ);
 	return f;

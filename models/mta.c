@@ -39,7 +39,10 @@
  */
 #include "mta.h"
 
+#include "../sim/units.h"
+
 #include <math.h>
+#include <stddef.h>
 #include <string.h>
 
 #define S SIM_SEC
@@ -61,7 +64,14 @@ static const mta_profile builtins[] = {
 	 .dead_time = 300 * S,
 	 .slots_initial = 5,
 	 .slots_max = 20,
-	 .slots_total = 100},
+	 .slots_total = 100,
+	 .schedule = "backoff clamp(age, min_backoff, max_backoff) in whole seconds, then the "
+		     "first queue run that takes it",
+	 .source = "postconf(5): minimal_backoff_time 300s, maximal_backoff_time 4000s, "
+		   "queue_run_delay 300s, maximal_queue_lifetime 5d, smtp_connect_timeout 30s, "
+		   "smtp_mx_address_limit 5, initial_destination_concurrency 5, "
+		   "default_destination_concurrency_limit 20, default_process_limit 100; "
+		   "src/qmgr/qmgr_queue.c (throttle for minimal_backoff_time)"},
 	{.name = "exim",
 	 .sched = SCHED_EXIM,
 	 .min_backoff = 15 * M,
@@ -70,7 +80,13 @@ static const mta_profile builtins[] = {
 	 .lifetime_from_fail = true,
 	 .connect_timeout = 127 * S,
 	 .mx_limit = 5,
-	 .memory = MEMORY_HOST},
+	 .memory = MEMORY_HOST,
+	 .schedule = "every 15 min for 2 h, then 1 h growing x1.5 until 16 h, then every 6 h, from "
+		     "the first failure",
+	 .source = "The Exim Specification, ch. Retry configuration (F,2h,15m; G,16h,1h,1.5; "
+		   "F,4d,6h; per-host retry records; hosts_max_try 5); connect_timeout 5m cut to "
+		   "127s by Linux SYN retries (ip-sysctl.rst, tcp_syn_retries 6); "
+		   "remote_max_parallel is per message, queue runners not modelled"},
 	{.name = "sendmail",
 	 .sched = SCHED_QUEUE_RUN,
 	 .queue_run = 30 * M,
@@ -78,7 +94,10 @@ static const mta_profile builtins[] = {
 	 .connect_timeout = 30 * S,
 	 .mx_limit = 5,
 	 .memory = MEMORY_HOST,
-	 .dead_time = 30 * M},
+	 .dead_time = 30 * M,
+	 .schedule = "every queue run (-q; 30 min assumed within 15 min to 1 h)",
+	 .source = "Sendmail Installation and Operation Guide: Timeout.queuereturn 5d, "
+		   "Timeout.hoststatus 30m; connect timeout and mx_limit assumed"},
 	{.name = "exchange",
 	 .sched = SCHED_EXCHANGE,
 	 .min_backoff = 5 * M,
@@ -90,7 +109,13 @@ static const mta_profile builtins[] = {
 	 .dead_time = 10 * M,
 	 .slots_initial = 20,
 	 .slots_max = 20,
-	 .slots_total = 1000},
+	 .slots_total = 1000,
+	 .schedule = "6 transient retries 5 min apart, then every 15 min",
+	 .source = "Microsoft Learn, Message retry, resubmit, and expiration intervals "
+		   "(MessageRetryInterval 15m, MessageExpirationTimeout 2d, "
+		   "OutboundConnectionFailureRetryInterval 10m); Message throttling "
+		   "(MaxPerDomainOutboundConnections 20, MaxOutboundConnections 1000); connect "
+		   "timeout assumed"},
 	{.name = "exchange-online",
 	 .sched = SCHED_LINEAR,
 	 .min_backoff = 15 * M,
@@ -102,14 +127,19 @@ static const mta_profile builtins[] = {
 	 .dead_time = 10 * M,
 	 .slots_initial = 20,
 	 .slots_max = 20,
-	 .slots_total = 1000},
+	 .slots_total = 1000,
+	 .schedule = "15, 30, 45, then every 60 min (uncertain)",
+	 .source = "assumption: nothing published; 24 h give-up, queued per destination as "
+		   "Exchange Server"},
 	{.name = "gmail",
 	 .sched = SCHED_DOUBLING,
 	 .min_backoff = 5 * M,
 	 .max_backoff = 2 * H,
 	 .lifetime = 2 * D,
 	 .connect_timeout = 30 * S,
-	 .mx_limit = 5},
+	 .mx_limit = 5,
+	 .schedule = "5 min doubling to 2 h (uncertain)",
+	 .source = "assumption: nothing published; 48 h give-up, no failure memory"},
 	{.name = "qmail",
 	 .sched = SCHED_QMAIL,
 	 .lifetime = 7 * D,
@@ -117,13 +147,19 @@ static const mta_profile builtins[] = {
 	 .mx_limit = 5,
 	 .memory = MEMORY_HOST,
 	 .dead_time = 1 * H,
-	 .slots_total = 20},
+	 .slots_total = 20,
+	 .schedule = "birth + n^2 s, n = floor(sqrt(age s)) + 20",
+	 .source = "qmail-send(8), qmail-control(5): queuelifetime 7d, concurrencyremote 20, "
+		   "timeoutconnect 60s; qmail-tcpto(8) (1 h assumed)"},
 	{.name = "opensmtpd",
 	 .sched = SCHED_SQUARE,
 	 .min_backoff = 400 * S,
 	 .lifetime = 4 * D,
 	 .connect_timeout = 30 * S,
-	 .mx_limit = 5},
+	 .mx_limit = 5,
+	 .schedule = "creation + 400 s x step^2",
+	 .source = "smtpd.conf(5): expire 4d; the step rule from its scheduler source (uncertain); "
+		   "no failure memory assumed"},
 };
 
 const char *const mta_memory_names[3] = {"none", "destination", "host"};
@@ -257,4 +293,75 @@ sim_time mta_host_retry(const mta_profile *p, sim_time first_fail, sim_time now)
 bool mta_expired(const mta_profile *p, sim_time birth, sim_time first_fail, sim_time now)
 {
 	return now - (p->lifetime_from_fail ? first_fail : birth) >= p->lifetime;
+}
+
+/* The [profile] keys' values in a profile (based_on aside). */
+typedef enum { KEY_TIME, KEY_PHASE, KEY_INT, KEY_SLOTS, KEY_MEMORY } key_kind;
+static const struct {
+	const char *key;
+	key_kind kind;
+	size_t off;
+} keys[] = {
+	{"min_backoff", KEY_TIME, offsetof(mta_profile, min_backoff)},
+	{"max_backoff", KEY_TIME, offsetof(mta_profile, max_backoff)},
+	{"queue_run", KEY_TIME, offsetof(mta_profile, queue_run)},
+	{"queue_run_phase", KEY_PHASE, offsetof(mta_profile, phase)},
+	{"lifetime", KEY_TIME, offsetof(mta_profile, lifetime)},
+	{"connect_timeout", KEY_TIME, offsetof(mta_profile, connect_timeout)},
+	{"mx_limit", KEY_INT, offsetof(mta_profile, mx_limit)},
+	{"memory", KEY_MEMORY, offsetof(mta_profile, memory)},
+	{"dead_time", KEY_TIME, offsetof(mta_profile, dead_time)},
+	{"slots_initial", KEY_SLOTS, offsetof(mta_profile, slots_initial)},
+	{"slots_max", KEY_SLOTS, offsetof(mta_profile, slots_max)},
+	{"slots_total", KEY_SLOTS, offsetof(mta_profile, slots_total)},
+};
+
+bool mta_key_text(const mta_profile *p, const char *key, char *buf, int len)
+{
+	for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
+		if (strcmp(key, keys[i].key))
+			continue;
+		const char *at = (const char *)p + keys[i].off;
+		key_kind k = keys[i].kind;
+		sim_time t = 0;
+		int n = 0;
+		if (k == KEY_TIME || k == KEY_PHASE)
+			memcpy(&t, at, sizeof t);
+		else if (k == KEY_INT || k == KEY_SLOTS)
+			memcpy(&n, at, sizeof n);
+		if (k == KEY_PHASE && !p->phase_fixed)
+			snprintf(buf, (size_t)len, "drawn");
+		else if ((k == KEY_TIME || k == KEY_PHASE) && t)
+			unit_format_duration(t, buf, len);
+		else if (k == KEY_TIME || k == KEY_PHASE)
+			snprintf(buf, (size_t)len, "0s");
+		else if (k == KEY_MEMORY)
+			snprintf(buf, (size_t)len, "%s", mta_memory_names[p->memory]);
+		else if (k == KEY_SLOTS && !n)
+			snprintf(buf, (size_t)len, "none");
+		else
+			snprintf(buf, (size_t)len, "%d", n);
+		return true;
+	}
+	return false;
+}
+
+void mta_print_profiles(FILE *out)
+{
+	fprintf(out, "| profile | schedule | `min_backoff` | `max_backoff` | `queue_run` | "
+		     "`lifetime` | `connect_timeout` | `mx_limit` | `memory` | `dead_time` | "
+		     "`slots_initial` | `slots_max` | `slots_total` | source |\n"
+		     "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+	for (int i = 0; i < mta_builtin_count(); i++) {
+		const mta_profile *p = mta_builtin_at(i);
+		fprintf(out, "| `%s` | %s |", p->name, p->schedule);
+		for (size_t k = 0; k < sizeof keys / sizeof *keys; k++) {
+			char v[32];
+			if (keys[k].kind == KEY_PHASE)
+				continue;
+			mta_key_text(p, keys[k].key, v, sizeof v);
+			fprintf(out, " %s |", strcmp(v, "0s") ? v : "-");
+		}
+		fprintf(out, " %s |\n", p->source);
+	}
 }

@@ -16,6 +16,7 @@
 #include "../sim/names.h"
 
 #include <stdbool.h>
+#include <stdio.h>
 
 typedef enum {
 	SCHED_POSTFIX,   /* clamp(age, min, max) in whole seconds, then a queue run */
@@ -46,11 +47,12 @@ typedef struct {
 	sim_time connect_timeout; /* cost of a host that drops packets */
 	int mx_limit;             /* addresses tried per attempt */
 	mta_memory memory;
-	sim_time dead_time; /* a throttled destination or failed host is skipped
+	sim_time dead_time;            /* a throttled destination or failed host is skipped
 			      * this long (Exim: its retry rule instead) */
-	int slots_initial;  /* per destination at first (0: no limit) */
-	int slots_max;      /* per destination at most, reached by slow start */
-	int slots_total;    /* deliveries at once in all (0: no limit) */
+	int slots_initial;             /* per destination at first (0: no limit) */
+	int slots_max;                 /* per destination at most, reached by slow start */
+	int slots_total;               /* deliveries at once in all (0: no limit) */
+	const char *schedule, *source; /* in words, and where it comes from */
 } mta_profile;
 
 extern const char *const mta_memory_names[3];
@@ -61,6 +63,13 @@ const mta_profile *mta_builtin(const char *name);
 /* The built-ins in order: 0 <= i < mta_builtin_count(). */
 int mta_builtin_count(void);
 const mta_profile *mta_builtin_at(int i);
+
+/* The value of a [profile] key (scn_keys) for p as a scenario would write
+ * it ("300s", "none", "host"), in buf; false if key is none of them.
+ * queue_run_phase reads "drawn" when each sender draws its own. */
+bool mta_key_text(const mta_profile *p, const char *key, char *buf, int len);
+/* Every built-in profile with its keys and source, a markdown table. */
+void mta_print_profiles(FILE *out);
 
 /* When a message that arrived at birth, failed first at first_fail and has
  * had `attempts` failed attempts (the last at now) is tried again. phase

@@ -14,6 +14,7 @@
 #include "dns.h"
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -50,6 +51,12 @@ const res_profile *res_builtin(const char *name);
 /* The built-ins in order: 0 <= i < res_builtin_count(). */
 int res_builtin_count(void);
 const res_profile *res_builtin_at(int i);
+
+/* The value of a [resolver] key (scn_keys) for p as a scenario would
+ * write it ("6h", "none", "yes"), in buf; false if key is none of them. */
+bool res_key_text(const res_profile *p, const char *key, char *buf, int len);
+/* Every built-in profile with its keys and source, a markdown table. */
+void res_print_profiles(FILE *out);
 
 /* Cache lifetime a profile gives an answer. */
 sim_time res_lifetime(const res_profile *p, const dns_answer *a);

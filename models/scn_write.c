@@ -22,6 +22,24 @@ static void src_line(const scn_file *f, int n, FILE *out)
 	fprintf(out, "%.*s\n", (int)len, p);
 }
 
+/* A [profile] or [resolver] key not given: the value it inherits, as a
+ * comment (the base may differ between study points); whether written. */
+static bool inherited(const scn *s, const section *sc, sec_type t, const char *key, FILE *out)
+{
+	char v[64];
+	bool ok = false;
+	if (t == SEC_PROFILE) {
+		int i = scn_mta_by_name(s, sc->name);
+		ok = i >= 0 && mta_key_text(&s->c.profiles[i], key, v, sizeof v);
+	} else if (t == SEC_RESOLVER) {
+		const res_profile *p = scn_res_by_name(s, sc->name);
+		ok = p && res_key_text(p, key, v, sizeof v);
+	}
+	if (ok)
+		fprintf(out, "; %s = %s (inherited)\n", key, v);
+	return ok;
+}
+
 static void write_keys(const scn *s, const section *sc, sec_type t, FILE *out)
 {
 	for (const scn_key *k = scn_keys; k->key; k++) {
@@ -33,6 +51,8 @@ static void write_keys(const scn *s, const section *sc, sec_type t, FILE *out)
 				given = &sc->kv[j];
 		if (given) {
 			src_line(s->f, given->line, out);
+		} else if (k->def && !*k->def && inherited(s, sc, t, k->key, out)) {
+			continue;
 		} else if (k->def) {
 			/* derived defaults: the names they stand for */
 			const char *v = k->def;

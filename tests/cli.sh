@@ -29,9 +29,20 @@ check "sim/ has no main and no word of mail" \
 	sh -c "! grep -nwiE 'main|mail|smtp|mx' sim/*.c sim/*.h | grep -v '^sim/[a-z]*\.[ch]:[0-9]*: \*'"
 
 # --- README's generated tables are those the program prints ------------
-same_as_readme() { test -n "$("$MX" help "$1")" && diff <("$MX" help "$1") <(readme_section "$1") >/dev/null; }
+same_as_readme() { test -n "$("$MX" help "$1")" && diff <("$MX" help "$1") <(readme_section "$1" "${2:-README.md}") >/dev/null; }
 check "README's metrics table = mxsim help metrics" same_as_readme metrics
 check "README's key tables = mxsim help keys" same_as_readme keys
+check "models/README.md's profile tables = mxsim help profiles" same_as_readme profiles models/README.md
+check "help profiles: every built-in with its lifetime and a source" sh -c "'$MX' help profiles | grep -c '^| \`' | grep -qx 20 && '$MX' help profiles | grep -q '^| \`exim\` .* 4d .*Exim Specification'"
+check "help on an unknown topic: exit 2" sh -c "'$MX' help nothing 2>/dev/null; test \$? = 2"
+printf '[senders]\nprofiles = slow\n[profile slow]\nbased_on = exim\nlifetime = 1d\n[domain a.example]\nmx = 10 mx.example\n[server mx]\nhost = mx.example\n' >"$T/inh.ini"
+check "check shows a profile's inherited keys with their values" sh -c "'$MX' check '$T/inh.ini' | grep -qx '; connect_timeout = 127s (inherited)' && '$MX' check '$T/inh.ini' | grep -qx 'lifetime = 1d'"
+# bash completion: a named section's keys for the sections in the files given, never NAME
+completion() { # words...: the completions of the last word
+	bash -c 'PATH="$(dirname "$1"):$PATH"; . cli/mxsim.bash; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _mxsim; printf "%s\n" "${COMPREPLY[@]}"' _ "$MX" "$@"
+}
+comp_ok() { [ "$(completion mxsim run scenarios/ttl-cutover.ini --set 'server new.sessions')" = 'server new.sessions=' ] && ! completion mxsim run --set '' | grep -q NAME; }
+check "completion of --set names the scenario's servers, no literal NAME" comp_ok
 
 # --- usage -------------------------------------------------------------
 check "--version" "$MX" --version >/dev/null

@@ -8,8 +8,9 @@ ok() { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
 # check WHAT COMMAND...: counts COMMAND's success
 check() { local what=$1; shift; if "$@"; then ok; else bad "$what"; fi; }
-# the README section between <!-- NAME: ... --> and <!-- /NAME -->
-readme_section() { sed -n "/^<!-- $1: /,/^<!-- \/$1 -->/p" README.md | sed '1d;$d'; }
+# the section between <!-- NAME: ... --> and <!-- /NAME --> of README.md
+# (or of the file named second)
+readme_section() { sed -n "/^<!-- $1: /,/^<!-- \/$1 -->/p" "${2:-README.md}" | sed '1d;$d'; }
 finish() {
 	echo "$pass passed, $fail failed"
 	[ $fail -eq 0 ]
