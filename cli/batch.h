@@ -16,9 +16,19 @@
 
 enum { TRACE_COLS = 9 };
 
+/* The one point other than 0 built at a time (batch_point). */
+typedef struct {
+	scn *s; /* or NULL */
+	long p;
+} batch_cache;
+
 typedef struct {
 	scn_file *f;
-	scn **pt;
+	scn **pt; /* [1]: point 0, kept; the others are built when used (batch_point) */
+	batch_cache *cache;
+	double *cost;       /* [npoints]: each point's messages per run (farm order) */
+	double run_bytes;   /* the largest run of any point, at most (budget.h) */
+	double point_bytes; /* the largest point's configuration */
 	long npoints;
 	unsigned reps;     /* replications so far (all runs in when published) */
 	unsigned rep0;     /* the first replication of the current round */
@@ -52,11 +62,19 @@ typedef struct {
  * or filled). */
 int batch_load(batch *b, int nfiles, char **files, char **sets, int nsets);
 void batch_free(batch *b);
+/* Point p of b: point 0, or the point built last (rebuilt when another is
+ * asked for, so a pointer is good until the next call). Points were all
+ * checked by batch_load, so building cannot fail. */
+scn *batch_point(const batch *b, long p);
+/* Records what point p (built as q) needs: its cost and memory. */
+void batch_note_point(batch *b, long p, scn *q);
 /* mxsim check: each scenario resolved, with its study axes, on stdout. */
 void batch_print(const batch *b, int n);
-/* 0 if b's results, held until written, fit [run] max_memory (with the
- * trace if asked); else -1 after a message. */
-int batch_fits(const batch *b, bool trace);
+/* 0 if the whole command fits [run] max_memory (the least of the
+ * scenarios'): every batch's results, held until written (with the trace
+ * if asked), and its points in use, plus `workers` runs at once of the
+ * largest; else -1 after a message. */
+int batch_fits(const batch *b, int n, long workers, bool trace);
 
 /* Whether the answer figures meet [run] precision with the replications
  * so far; says on stderr (with the file) which do not, if loud. */

@@ -9,15 +9,21 @@
 #include "../sim/xalloc.h"
 #include "batch.h"
 
+#include "../sim/engine.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 void batch_free(batch *b)
 {
-	for (long p = 0; p < b->npoints; p++)
-		scn_free(b->pt[p]);
+	if (b->pt)
+		scn_free(b->pt[0]);
+	if (b->cache)
+		scn_free(b->cache->s);
+	free(b->cache);
 	free(b->pt);
+	free(b->cost);
 	for (long i = 0; b->res && i < b->npoints * (long)b->max_reps; i++)
 		free(b->res[i]);
 	free(b->res);
@@ -91,7 +97,6 @@ static bool same_columns(const scn *a, const scn *b)
  * earlier files for the name check); 0 or -1. */
 static int describe(batch *b, int i, char **files)
 {
-	const study *st = scn_file_study(b[i].f);
 	for (int k = 0; k < i; k++)
 		if (!strcmp(b[k].name, b[i].name)) {
 			fprintf(stderr, "%s: scenario name '%s' is also used by %s\n", files[i],
@@ -102,17 +107,6 @@ static int describe(batch *b, int i, char **files)
 	b[i].precision = scn_precision(b[i].pt[0], &b[i].max_reps);
 	b[i].nsum = met_summary_names(b[i].pt[0], NULL);
 	b[i].nts = met_ts_names(b[i].pt[0], NULL);
-	for (long p = 1; p < st->npoints; p++)
-		if (!same_columns(b[i].pt[0], b[i].pt[p]) ||
-		    scn_config(b[i].pt[p], 0)->duration != scn_config(b[i].pt[0], 0)->duration ||
-		    scn_config(b[i].pt[p], 0)->bucket != scn_config(b[i].pt[0], 0)->bucket ||
-		    scn_replications(b[i].pt[p]) != b[i].reps) {
-			fprintf(stderr,
-				"%s: a study may not change the servers, providers, resolver "
-				"profiles, duration, bucket or replications between points\n",
-				files[i]);
-			return -1;
-		}
 	b[i].sum_names = xcalloc((size_t)b[i].nsum, sizeof(char *));
 	b[i].ts_names = xcalloc((size_t)b[i].nts, sizeof(char *));
 	met_summary_names(b[i].pt[0], b[i].sum_names);
@@ -133,11 +127,46 @@ static int describe(batch *b, int i, char **files)
 	return 0;
 }
 
+/* Point p (> 0) of b built and checked against point 0, then freed: what
+ * the run needs of it (its cost, its run's memory) is kept, and it is
+ * built again when its jobs run (batch_point). prev: the warnings said
+ * last; 0 or -1 after a message. */
+static int check_point(batch *b, long p, char **prev)
+{
+	char err[SCN_ERR];
+	scn *q;
+	if (scn_point(b->f, p, &q, err)) {
+		fprintf(stderr, "%s\nmxsim: (in study point %ld)\n", err, p);
+		return -1;
+	}
+	scn *z = b->pt[0];
+	int rc = 0;
+	if (!same_columns(z, q) || scn_config(q, 0)->duration != scn_config(z, 0)->duration ||
+	    scn_config(q, 0)->bucket != scn_config(z, 0)->bucket ||
+	    scn_replications(q) != b->reps) {
+		fprintf(stderr,
+			"%s: a study may not change the servers, providers, resolver profiles, "
+			"duration, bucket or replications between points\n",
+			scn_file_path(b->f));
+		rc = -1;
+	}
+	if (strcmp(scn_warnings(q), *prev)) { /* each warning once */
+		fputs(scn_warnings(q), stderr);
+		free(*prev);
+		*prev = xstrdup(scn_warnings(q));
+	}
+	batch_note_point(b, p, q);
+	scn_free(q);
+	return rc;
+}
+
 int batch_load(batch *b, int nfiles, char **files, char **sets, int nsets)
 {
 	for (int i = 0; i < nfiles; i++) {
 		char err[SCN_ERR];
 		memset(&b[i], 0, sizeof b[i]);
+		b[i].cache = xmalloc(sizeof *b[i].cache);
+		*b[i].cache = (batch_cache){NULL, -1};
 		if (scn_load(files[i], sets, nsets, &b[i].f, err)) {
 			fprintf(stderr, "%s\n", err);
 			return -1;
@@ -145,20 +174,25 @@ int batch_load(batch *b, int nfiles, char **files, char **sets, int nsets)
 		fputs(scn_file_notes(b[i].f), stderr);
 		const study *st = scn_file_study(b[i].f);
 		b[i].npoints = st->npoints;
-		b[i].pt = xcalloc((size_t)st->npoints, sizeof *b[i].pt);
-		for (long p = 0; p < st->npoints; p++)
-			if (scn_point(b[i].f, p, &b[i].pt[p], err)) {
-				fprintf(stderr, "%s\n", err);
-				if (st->naxes)
-					fprintf(stderr, "mxsim: (in study point %ld)\n", p);
-				return -1;
-			}
-		for (long p = 0; p < st->npoints; p++) /* each warning once */
-			if (p == 0 ||
-			    strcmp(scn_warnings(b[i].pt[p]), scn_warnings(b[i].pt[p - 1])))
-				fprintf(stderr, "%s", scn_warnings(b[i].pt[p]));
+		b[i].pt = xcalloc(1, sizeof *b[i].pt);
+		b[i].cost = xcalloc((size_t)st->npoints, sizeof *b[i].cost);
+		if (scn_point(b[i].f, 0, &b[i].pt[0], err)) {
+			fprintf(stderr, "%s\n", err);
+			if (st->naxes)
+				fprintf(stderr, "mxsim: (in study point 0)\n");
+			return -1;
+		}
+		fputs(scn_warnings(b[i].pt[0]), stderr);
 		snprintf(b[i].name, sizeof b[i].name, "%s", scn_name(b[i].pt[0]));
 		if (describe(b, i, files))
+			return -1;
+		batch_note_point(&b[i], 0, b[i].pt[0]);
+		char *prev = xstrdup(scn_warnings(b[i].pt[0]));
+		int rc = 0;
+		for (long p = 1; p < st->npoints && !rc; p++)
+			rc = check_point(&b[i], p, &prev);
+		free(prev);
+		if (rc)
 			return -1;
 	}
 	return 0;
@@ -180,24 +214,74 @@ void batch_print(const batch *b, int n)
 	}
 }
 
-/* The results of a batch are held until its last run is in: refuse a
- * batch whose results alone exceed the memory limit. */
-int batch_fits(const batch *b, bool trace)
+scn *batch_point(const batch *b, long p)
+{
+	batch_cache *c = b->cache;
+	if (p == 0)
+		return b->pt[0];
+	if (c->p != p) {
+		char err[SCN_ERR];
+		scn_free(c->s);
+		c->s = NULL;
+		c->p = -1;
+		if (scn_point(b->f, p, &c->s, err)) {
+			fprintf(stderr, "mxsim: internal error: point %ld, checked, now: %s\n", p,
+				err);
+			abort();
+		}
+		c->p = p;
+	}
+	return c->s;
+}
+
+void batch_note_point(batch *b, long p, scn *q)
+{
+	const mdl_config *c = scn_config(q, 0);
+	bgt_estimate e;
+	bgt_estimate_run(c, &e);
+	b->cost[p] = c->rate * (double)c->duration / SIM_SEC;
+	b->run_bytes = e.bytes > b->run_bytes ? e.bytes : b->run_bytes;
+	double conf = bgt_domain_bytes(c->ndomains);
+	b->point_bytes = conf > b->point_bytes ? conf : b->point_bytes;
+}
+
+/* Bytes b holds until its last run is in: its results and its points in
+ * use (point 0, and one other in a study). */
+static double held(const batch *b, bool trace)
 {
 	bgt_estimate e;
 	bgt_estimate_run(scn_config(b->pt[0], 0), &e);
 	double per = 8.0 * ((double)b->nsum + (double)b->nbuckets * b->nts + b->nbins + 4);
 	if (trace)
 		per += 8.0 * TRACE_COLS * e.messages;
-	double all = per * (double)b->npoints * b->max_reps, limit = scn_max_memory(b->pt[0]);
-	if (all <= limit)
+	return per * (double)b->npoints * b->max_reps + (b->npoints > 1 ? 2 : 1) * b->point_bytes;
+}
+
+int batch_fits(const batch *b, int n, long workers, bool trace)
+{
+	double all = 0, run = 0, jobs = 0;
+	int least = 0;
+	for (int i = 0; i < n; i++) {
+		all += held(&b[i], trace);
+		run = b[i].run_bytes > run ? b[i].run_bytes : run;
+		jobs += (double)b[i].npoints * b[i].max_reps;
+		if (scn_max_memory(b[i].pt[0]) < scn_max_memory(b[least].pt[0]))
+			least = i;
+	}
+	double at_once = workers < jobs ? (double)workers : jobs;
+	double need = all + at_once * run, limit = scn_max_memory(b[least].pt[0]);
+	if (need <= limit)
 		return 0;
-	char need[32], have[32];
-	bgt_format_bytes(all, need, sizeof need);
-	bgt_format_bytes(limit, have, sizeof have);
+	char a[32], r[32], t[32];
+	bgt_format_bytes(all, a, sizeof a);
+	bgt_format_bytes(run, r, sizeof r);
+	bgt_format_bytes(need, t, sizeof t);
 	fprintf(stderr,
-		"%s: the results of %ld point(s) x %u replication(s)%s need %s until written, more "
-		"than [run] max_memory = %s; use fewer points, replications or buckets\n",
-		scn_file_path(b->f), b->npoints, b->reps, trace ? " with --trace" : "", need, have);
+		"%s: this command needs up to %s: %s of results and study points held for "
+		"%d scenario(s)%s, and %.0f run(s) at once of up to %s each; more than [run] "
+		"max_memory = %s; use fewer points, replications, buckets or workers (-j), or "
+		"smaller runs\n",
+		scn_file_path(b[least].f), t, a, n, trace ? " with --trace" : "", at_once, r,
+		scn_max_memory_text(b[least].pt[0]));
 	return -1;
 }

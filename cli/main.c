@@ -146,7 +146,7 @@ static batch *locate(const ctx *c, long i, long *p, unsigned *r)
  * (a count of doubles, then rows). */
 static int job_at(const ctx *c, batch *b, long p, unsigned r, double **out, size_t *n)
 {
-	scn *s = b->pt[p];
+	scn *s = batch_point(b, p);
 	mdl_config cfg = *scn_config(s, r);
 	trace_buf tb = {0};
 	if (c->trace) {
@@ -184,9 +184,8 @@ static void job_key(long i, void *vc, farm_key *k, double *cost)
 	long p;
 	unsigned r;
 	batch *b = locate(c, i, &p, &r);
-	const mdl_config *cfg = scn_config(b->pt[p], r);
 	*k = (farm_key){b - c->b, p, r};
-	*cost = cfg->rate * (double)cfg->duration / SIM_SEC;
+	*cost = b->cost[p];
 }
 
 static int job_of_key(const farm_key *k, void *vc, double **out, size_t *n)
@@ -207,7 +206,7 @@ static void job_done(long i, void *vc, double *out, size_t n)
 	batch *b = locate(c, i, &p, &r);
 	(void)n;
 	b->res[(size_t)r * (size_t)b->npoints + (size_t)p] = out;
-	c->simulated += scn_config(b->pt[p], r)->duration;
+	c->simulated += scn_config(b->pt[0], r)->duration; /* the same at every point */
 	if (b->events_col >= 0)
 		c->events += jobres_view(b, out).summary[b->events_col];
 	batch_run run = {c->trace, c->argc, c->argv, now_sec() - c->t0, c->started, c->gnuplot};
@@ -361,9 +360,9 @@ static int run_round(ctx *c, const opts *o)
 
 static int run_all(batch *b, int nfiles, const opts *o, int argc, char **argv)
 {
-	for (int i = 0; i < nfiles; i++)
-		if (batch_fits(&b[i], o->trace))
-			return 2;
+	/* under MPI each rank runs one job at a time (rank 0 holds the results) */
+	if (batch_fits(b, nfiles, nranks > 1 ? 1 : o->jobs, o->trace))
+		return 2;
 	if (pub_open(o->out))
 		return 2;
 	for (int i = 0; i < nfiles; i++)

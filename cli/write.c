@@ -120,7 +120,8 @@ static void write_summary(const batch *b, const study *st, csvw *w)
 	for (long p = 0; p < b->npoints; p++)
 		for (unsigned r = 0; r < b->reps; r++) {
 			char sd[32];
-			snprintf(sd, sizeof sd, "%llu", (unsigned long long)scn_seed(b->pt[p], r));
+			snprintf(sd, sizeof sd, "%llu",
+				 (unsigned long long)scn_seed(batch_point(b, p), r));
 			csvw_int(w, p);
 			csvw_int(w, r);
 			csvw_str(w, sd);
@@ -226,7 +227,7 @@ static void write_points(const batch *b, const study *st, csvw *w)
 	for (long p = 0; p < b->npoints; p++) {
 		sim_time at, ttl;
 		const char *prov;
-		scn_cutover(b->pt[p], &at, &ttl, &prov);
+		scn_cutover(batch_point(b, p), &at, &ttl, &prov);
 		csvw_int(w, p);
 		axes_values(w, st, p);
 		csvw_num(w, at == SIM_NEVER ? NAN : (double)at / SIM_HOUR);
@@ -245,11 +246,11 @@ static void write_servers(const batch *b, const study *st, csvw *w)
 		csvw_str(w, cols[i]);
 	csvw_end(w);
 	for (long p = 0; p < b->npoints; p++) {
-		const mdl_config *c = scn_config(b->pt[p], 0);
+		const mdl_config *c = scn_config(batch_point(b, p), 0);
 		for (int i = 0; i < c->nservers; i++) {
 			csvw_int(w, p);
 			csvw_str(w, c->servers[i].name);
-			csvw_str(w, scn_provider_name(b->pt[p], c->servers[i].provider));
+			csvw_str(w, scn_provider_name(batch_point(b, p), c->servers[i].provider));
 			csvw_str(w, c->servers[i].backup ? "backup" : "final");
 			csvw_int(w, c->servers[i].sessions);
 			csvw_num(w, c->servers[i].queue_limit ? (double)c->servers[i].queue_limit
@@ -271,7 +272,7 @@ static void write_resolvers(const batch *b, const study *st, csvw *w)
 		csvw_str(w, cols[i]);
 	csvw_end(w);
 	for (long p = 0; p < b->npoints; p++) {
-		const mdl_config *c = scn_config(b->pt[p], 0);
+		const mdl_config *c = scn_config(batch_point(b, p), 0);
 		for (int k = 0; k < c->nclasses; k++) {
 			const res_profile *r = mdl_class_profile(c, k);
 			csvw_int(w, p);
@@ -313,8 +314,9 @@ static void write_trace(const batch *b, const study *st, csvw *w)
 				csvw_int(w, (int64_t)row[5]);
 				csvw_str(w, outcome[(int)row[6]]);
 				csvw_str(w, isnan(row[7]) ? "" : mdl_bounce_names[(int)row[7]]);
-				csvw_str(w,
-					 row[8] < 0 ? "" : scn_server_name(b->pt[p], (int)row[8]));
+				csvw_str(w, row[8] < 0 ? ""
+						       : scn_server_name(batch_point(b, p),
+									 (int)row[8]));
 				csvw_end(w);
 			}
 		}
@@ -363,7 +365,7 @@ static void write_events(const batch *b, const study *st, csvw *w)
 	for (long p = 0; p < b->npoints; p++) {
 		sim_time at;
 		const char *what;
-		for (int i = 0; scn_timeline(b->pt[p], i, &at, &what); i++) {
+		for (int i = 0; scn_timeline(batch_point(b, p), i, &at, &what); i++) {
 			csvw_int(w, p);
 			axes_values(w, st, p);
 			csvw_num(w, (double)at / SIM_HOUR);

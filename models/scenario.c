@@ -13,6 +13,7 @@
 #include "scn_impl.h"
 #include "budget.h"
 #include "../sim/infile.h"
+#include "../sim/memlimit.h"
 #include "../sim/rng.h"
 #include "../sim/xalloc.h"
 
@@ -25,8 +26,8 @@
 #include <string.h>
 #include <unistd.h>
 
-/* [run] max_memory (a size, or a share of this machine's memory) and
- * max_events. */
+/* [run] max_memory (a size, or a share of the memory this process may
+ * use: sim/memlimit.h) and max_events. */
 static int p_limits(scn *s, const section *run)
 {
 	int line;
@@ -34,16 +35,24 @@ static int p_limits(scn *s, const section *run)
 	char err[UNIT_ERR], *end;
 	double share = strtod(v, &end);
 	if (end != v && *scn_trim(end) == '%') {
-		double phys = (double)sysconf(_SC_PHYS_PAGES) * (double)sysconf(_SC_PAGESIZE);
+		const char *what;
+		double usable = mem_usable(&what);
 		if (!(share > 0 && share <= 100) || *scn_trim(end + 1))
 			return scn_fail(
 				s, line,
 				"max_memory: expected a size (8GB) or a share of memory above 0%% "
 				"and at most 100%%, got '%s'",
 				v);
-		s->max_memory = phys * share / 100;
+		s->max_memory = usable * share / 100;
+		char a[32], b[32];
+		bgt_format_bytes(s->max_memory, a, sizeof a);
+		bgt_format_bytes(usable, b, sizeof b);
+		snprintf(s->max_memory_text, sizeof s->max_memory_text, "%s (%g %% of %s, %s)", a,
+			 share, b, what);
 	} else if (unit_size(v, &s->max_memory, err)) {
 		return scn_fail(s, line, "max_memory: %s", err);
+	} else {
+		bgt_format_bytes(s->max_memory, s->max_memory_text, sizeof s->max_memory_text);
 	}
 	double ev;
 	if (scn_p_number(s, run, SEC_RUN, "max_events", 1, &ev))
@@ -75,10 +84,9 @@ static int check_budget(scn *s)
 	bgt_estimate e;
 	bgt_estimate_run(&s->c, &e);
 	const char *key;
-	char need[32], have[32];
+	char need[32];
 	if (e.bytes > s->max_memory) {
 		bgt_format_bytes(e.bytes, need, sizeof need);
-		bgt_format_bytes(s->max_memory, have, sizeof have);
 		int line = driver_line(s, e.bytes_by, 0, &key);
 		return scn_fail(
 			s, line,
@@ -86,7 +94,7 @@ static int check_budget(scn *s)
 			"once), "
 			"more "
 			"than [run] max_memory = %s; make the run smaller or raise max_memory",
-			key, need, e.messages, have);
+			key, need, e.messages, s->max_memory_text);
 	}
 	if (s->c.max_events && e.events > (double)s->c.max_events) {
 		int line = driver_line(s, e.events_by, e.outage_server, &key);
@@ -601,6 +609,11 @@ int scn_start_day(const scn *s)
 double scn_max_memory(const scn *s)
 {
 	return s->max_memory;
+}
+
+const char *scn_max_memory_text(const scn *s)
+{
+	return s->max_memory_text;
 }
 
 unsigned scn_replications(const scn *s)

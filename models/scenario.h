@@ -60,6 +60,8 @@ int scn_timeline(const scn *s, int i, sim_time *at, const char **text);
 int scn_start_day(const scn *s);
 /* [run] max_memory in bytes. */
 double scn_max_memory(const scn *s);
+/* The same in words, with where a share's base comes from. */
+const char *scn_max_memory_text(const scn *s);
 const char *scn_name(const scn *s);
 /* The point's warnings, a line each ("" if none). */
 const char *scn_warnings(const scn *s);

@@ -128,12 +128,11 @@ static int population_keys(scn *s, const section *sc, population *p)
 	if (scn_p_long(s, sc, SEC_POPULATION, "count", 0, 10000000, &p->n))
 		return -1;
 	if (bgt_domain_bytes((double)p->n) > s->max_memory) {
-		char need[32], have[32];
+		char need[32];
 		bgt_format_bytes(bgt_domain_bytes((double)p->n), need, sizeof need);
-		bgt_format_bytes(s->max_memory, have, sizeof have);
 		return scn_fail(s, (VALUE(sc, SEC_POPULATION, "count", line), line),
 				"count: %ld domains need %s, more than [run] max_memory = %s", p->n,
-				need, have);
+				need, s->max_memory_text);
 	}
 	if (scn_p_dist(s, sc, SEC_POPULATION, "mx_ttl", UNIT_TIME, &p->ttl) ||
 	    scn_p_dist(s, sc, SEC_POPULATION, "neg_ttl", UNIT_TIME, &p->neg) ||

@@ -92,9 +92,10 @@ struct scn {
 	char name[NAME_MAX_LEN + 1];
 	uint64_t seed;
 	unsigned reps;
-	double max_memory; /* bytes */
-	int start_day;     /* [run] start: 0 = Monday */
-	double precision;  /* [run] precision: < 0 a share of the mean, > 0 a value, 0 none */
+	double max_memory;         /* bytes */
+	char max_memory_text[128]; /* "2.0 GB (50 % of 4.1 GB, ulimit -v)" */
+	int start_day;             /* [run] start: 0 = Monday */
+	double precision; /* [run] precision: < 0 a share of the mean, > 0 a value, 0 none */
 	unsigned max_reps;
 	mdl_config c;
 	/* storage behind c */

@@ -54,7 +54,9 @@ const scn_key scn_keys[] = {
 	 "unit"},
 	{SEC_RUN, "max_replications", "100", "with `precision`: replications at most"},
 	{SEC_RUN, "max_memory", "50%",
-	 "memory one run may need, as a size (`8GB`) or a share of this machine's memory"},
+	 "memory the whole command may use (every scenario, point and worker), as a size "
+	 "(`8GB`) or a share of what the process may use: the least of physical memory, its "
+	 "cgroup's limit and `ulimit -v`"},
 	{SEC_RUN, "max_events", "1e9", "work limit: events one run may execute"},
 	{SEC_TRAFFIC, "rate", "1000/h",
 	 "mean message rate over all domains (non-homogeneous Poisson)"},

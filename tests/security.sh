@@ -154,6 +154,25 @@ tiny "" | sed 's/^\[domain example.com\]/[population]\ncount = 10000000\nmx = 10
 run timeout 120 "$MX" run -q -o res --set run.max_memory=1GB pop.ini
 check "a 10^7-domain population over max_memory: exit 2 with file:line" sh -c "test $(rc) = 2 && grep -q 'pop.ini:11: count: 10000000 domains need' '$T/err'"
 
+# max_memory bounds the whole command: its default is a share of what the
+# process may use (ulimit -v here), scenarios add up, study points are
+# built when used
+run bash -c "ulimit -v 4000000; exec '$MX' run -q -o res pop.ini"
+check "10^7 domains under ulimit -v 4 GB: exit 2 naming max_memory and ulimit -v, no abort" sh -c "test $(rc) = 2 && grep -q 'more than \[run\] max_memory = 2.0 GB (50 % of 4.1 GB, ulimit -v' '$T/err'"
+big() { tiny "" | sed "s/^\[run\]/[run]\nname = big$1/; s/^duration = 2h/duration = 10m/; s/^bucket = 30m/bucket = 10m/; s/^\[domain example.com\]/[population]\ncount = 400000\nmx = 10 mx.example\n[domain example.com]/"; }
+for i in 1 2 3 4; do big $i >big$i.ini; done
+run "$MX" run -q -o res --set run.max_memory=400MB big1.ini
+check "one scenario within max_memory runs" test "$(rc)" = 0
+run "$MX" run -q -o res --set run.max_memory=400MB big1.ini big2.ini big3.ini big4.ini
+check "four such scenarios together: refused up front, exit 2" sh -c "test $(rc) = 2 && grep -q 'held for 4 scenario(s).*more than \[run\] max_memory = 400.0 MB' '$T/err' && test ! -e res/big2"
+tiny 'sessions = ${1..1000}' | sed 's/^duration = 2h/duration = 10m/; s/^bucket = 30m/bucket = 10m/; s/^\[domain example.com\]/[population]\ncount = 2000\nmx = 10 mx.example\n[domain example.com]/' >points.ini
+python3 - "$MX" <<'PY'; check "1000 points x 2000 domains: points built when used (peak under 100 MB)" test $? = 0
+import resource, subprocess, sys
+r = subprocess.run([sys.argv[1], "run", "-q", "-j", "2", "-o", "res", "--set", "run.max_memory=1GB", "points.ini"])
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+sys.exit(0 if r.returncode == 0 and peak < 100000 else 1)
+PY
+
 python3 -c "
 print('[server mx]\nhost = mx.example')
 for i in range(100000): print(f'[domain d{i}.example]\nmx = 10 mx{i}.example')" >sections.ini
