@@ -30,11 +30,13 @@ typedef struct {
 	double run_bytes;   /* the largest run of any point, at most (budget.h) */
 	double point_bytes; /* the largest point's configuration */
 	long npoints;
-	unsigned reps;     /* replications so far (all runs in when published) */
-	unsigned rep0;     /* the first replication of the current round */
-	unsigned max_reps; /* [run] precision: at most (reps without it) */
-	double precision;  /* [run] precision: < 0 a share of the mean, > 0 a value, 0 none */
-	bool final;        /* no more rounds: published (or failed) */
+	unsigned reps;         /* replications so far (all runs in when published) */
+	unsigned rep0;         /* the first replication of the current round */
+	unsigned max_reps;     /* [run] precision: at most (reps without it) */
+	const char *precision; /* [run] precision as written ("": none) */
+	double *prec;          /* [nans]: each answer's: < 0 a share of the mean, > 0 a
+				* value, 0 none */
+	bool final;            /* no more rounds: published (or failed) */
 	char name[NAME_MAX_LEN + 1];
 	int nsum, nts, nbuckets, nbins;
 	char **sum_names, **ts_names;
@@ -79,9 +81,9 @@ int batch_fits(const batch *b, int n, long workers, bool trace);
 /* Whether the answer figures meet [run] precision with the replications
  * so far; says on stderr (with the file) which do not, if loud. */
 bool batch_precise(const batch *b, bool loud);
-/* Says on stderr which answer figures have a 95 % CI half-width over
- * BATCH_WIDE of their mean (the report flags them too). */
-#define BATCH_WIDE 0.2
+/* Says on stderr which answer figures without a precision of their own
+ * have a 95 % CI too wide to answer with (met_wide; the report flags them
+ * too). */
 void batch_wide(const batch *b);
 
 /* Writes every file of b's results into the empty folder dirfd (named dir

@@ -11,6 +11,8 @@
 
 #include "../sim/engine.h"
 
+#include <ctype.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,10 +33,69 @@ void batch_free(batch *b)
 		free(b->sum_names[i]);
 	free(b->sum_names);
 	free(b->ans);
+	free(b->prec);
 	for (int i = 0; b->ts_names && i < b->nts; i++)
 		free(b->ts_names[i]);
 	free(b->ts_names);
 	scn_file_free(b->f);
+}
+
+/* One value of [run] precision: "10%" (< 0: a share) or "0.05"; 0 if bad. */
+static double prec_value(const char *v)
+{
+	char *end;
+	double x = strtod(v, &end);
+	while (*end == ' ')
+		end++;
+	bool share = *end == '%';
+	end += share;
+	while (*end == ' ')
+		end++;
+	return end == v || *end || !(x > 0) ? 0 : share ? -x / 100 : x;
+}
+
+/* [run] precision into b->prec: a value alone for every answer figure,
+ * or "figure value" pairs; 0, or -1 after a message (file:line). */
+static int precisions(batch *b)
+{
+	int line;
+	b->precision = scn_precision(b->pt[0], &b->max_reps, &line);
+	b->prec = xcalloc((size_t)b->nans + 1, sizeof *b->prec);
+	if (*b->precision && !b->nans) {
+		fprintf(stderr,
+			"%s:%d: precision: it applies to the answer figures; name them in [report] "
+			"answer\n",
+			scn_file_path(b->f), line);
+		return -1;
+	}
+	char *list = xstrdup(b->precision), *save, *tok;
+	int rc = 0;
+	double all = 0;
+	for (tok = strtok_r(list, ",", &save); tok && !rc; tok = strtok_r(NULL, ",", &save)) {
+		while (*tok == ' ' || *tok == '\t')
+			tok++;
+		size_t n = strcspn(tok, " \t");
+		int a = 0;
+		while (a < b->nans && (strlen(b->sum_names[b->ans[a]]) != n ||
+				       strncmp(b->sum_names[b->ans[a]], tok, n)))
+			a++;
+		double v = prec_value(a < b->nans ? tok + n : tok);
+		if (!v || (a == b->nans && isalpha((unsigned char)*tok))) {
+			fprintf(stderr,
+				"%s:%d: precision: '%.80s': expected 10%% or a value > 0, alone or "
+				"after one of the answer figures\n",
+				scn_file_path(b->f), line, tok);
+			rc = -1;
+		} else if (a < b->nans) {
+			b->prec[a] = v;
+		} else {
+			all = v;
+		}
+	}
+	for (int a = 0; a < b->nans && all; a++)
+		b->prec[a] = b->prec[a] ? b->prec[a] : all;
+	free(list);
+	return rc;
 }
 
 /* [report] answer: names of summary columns, each checked; 0 or -1. */
@@ -59,15 +120,7 @@ static int answers(batch *b)
 		}
 	}
 	free(list);
-	double prec = scn_precision(b->pt[0], &(unsigned){0});
-	if (!rc && prec && !b->nans) {
-		fprintf(stderr,
-			"%s: precision: it applies to the answer figures; name them in [report] "
-			"answer\n",
-			scn_file_path(b->f));
-		rc = -1;
-	}
-	return rc;
+	return rc ? rc : precisions(b);
 }
 
 /* Whether two points have the same summary and time-series columns. */
@@ -104,12 +157,16 @@ static int describe(batch *b, int i, char **files)
 			return -1;
 		}
 	b[i].reps = scn_replications(b[i].pt[0]);
-	b[i].precision = scn_precision(b[i].pt[0], &b[i].max_reps);
 	b[i].nsum = met_summary_names(b[i].pt[0], NULL);
 	b[i].nts = met_ts_names(b[i].pt[0], NULL);
 	b[i].sum_names = xcalloc((size_t)b[i].nsum, sizeof(char *));
 	b[i].ts_names = xcalloc((size_t)b[i].nts, sizeof(char *));
 	met_summary_names(b[i].pt[0], b[i].sum_names);
+	if (strcmp(b[i].sum_names[0], "submitted")) { /* write_latency reads it there */
+		fprintf(stderr,
+			"mxsim: internal error: the first summary column is not submitted\n");
+		abort();
+	}
 	met_ts_names(b[i].pt[0], b[i].ts_names);
 	if (answers(&b[i]))
 		return -1;

@@ -214,7 +214,7 @@ static void job_done(long i, void *vc, double *out, size_t n)
 	    (b->reps < b->max_reps && !batch_precise(b, false)))
 		return;
 	b->final = true;
-	if (b->precision)
+	if (*b->precision)
 		batch_precise(b, true);
 	batch_wide(b);
 	if (pub_publish(b, &run))

@@ -198,7 +198,9 @@ static void write_latency(const batch *b, const study *st, csvw *w)
 	st_hist h;
 	st_hist_init(&h, MDL_LATENCY_LO, MDL_LATENCY_HI, MDL_LATENCY_BINS);
 	for (long p = 0; p < b->npoints; p++) {
-		double total = 0, cum = 0;
+		double total = 0, cum = 0, submitted = 0;
+		for (unsigned r = 0; r < b->reps; r++)
+			submitted += result(b, p, r).summary[0]; /* "submitted" */
 		for (int k = 0; k < b->nbins; k++) {
 			double c = 0;
 			for (unsigned r = 0; r < b->reps; r++)
@@ -206,6 +208,8 @@ static void write_latency(const batch *b, const study *st, csvw *w)
 			h.h->bin[k] = c;
 			total += c;
 		}
+		/* a share of all mail submitted: what was never delivered keeps
+		 * the curve below 1 */
 		for (int k = 0; k < b->nbins && total > 0 && cum < total; k++) {
 			cum += h.h->bin[k];
 			if (cum == 0)
@@ -213,7 +217,7 @@ static void write_latency(const batch *b, const study *st, csvw *w)
 			csvw_int(w, p);
 			axes_values(w, st, p);
 			csvw_num(w, h.h->range[k + 1]);
-			csvw_num(w, cum / total);
+			csvw_num(w, cum / submitted);
 			csvw_end(w);
 		}
 	}
@@ -415,10 +419,11 @@ static void write_manifest(const batch *b, const batch_run *run, FILE *f)
 	fprintf(f, "question = ");
 	one_line(f, scn_question(b->pt[0]));
 	fprintf(f, "\nstart = %s\n", unit_weekday_name(scn_start_day(b->pt[0])));
-	if (b->precision)
-		fprintf(f, "precision = %g%s\nprecision_met = %s\n",
-			b->precision < 0 ? -100 * b->precision : b->precision,
-			b->precision < 0 ? "%" : "", batch_precise(b, false) ? "yes" : "no");
+	if (*b->precision) {
+		fprintf(f, "precision = ");
+		one_line(f, b->precision);
+		fprintf(f, "\nprecision_met = %s\n", batch_precise(b, false) ? "yes" : "no");
+	}
 	fprintf(f, "command =");
 	for (int i = 0; i < run->argc; i++) {
 		fputc(' ', f);
@@ -482,19 +487,20 @@ bool batch_precise(const batch *b, bool loud)
 {
 	bool ok = true;
 	for (long p = 0; p < b->npoints; p++)
-		for (int a = 0; a < b->nans && b->precision; a++) {
-			double mean, half;
+		for (int a = 0; a < b->nans; a++) {
+			double mean, half, want = b->prec[a];
+			if (!want)
+				continue;
 			answer_ci(b, p, b->ans[a], &mean, &half);
-			double want = b->precision > 0 ? b->precision : -b->precision * fabs(mean);
+			want = want > 0 ? want : -want * fabs(mean);
 			if (half <= want || isnan(half))
 				continue;
 			ok = false;
 			if (loud)
 				fprintf(stderr,
 					"mxsim: %s: point %ld: %s = %.4g, 95 %% CI half-width %.4g "
-					"is over the "
-					"precision asked for (%.4g) after %u replications ([run] "
-					"max_replications)\n",
+					"is over the precision asked for (%.4g) after %u "
+					"replications ([run] max_replications)\n",
 					scn_file_path(b->f), p, b->sum_names[b->ans[a]], mean, half,
 					want, b->reps);
 		}
@@ -504,17 +510,19 @@ bool batch_precise(const batch *b, bool loud)
 void batch_wide(const batch *b)
 {
 	for (int a = 0; a < b->nans; a++)
-		for (long p = 0; p < b->npoints; p++) {
+		for (long p = 0; p < b->npoints && !b->prec[a]; p++) {
 			double mean, half;
+			const char *name = b->sum_names[b->ans[a]];
 			answer_ci(b, p, b->ans[a], &mean, &half);
-			if (half > BATCH_WIDE * fabs(mean))
+			if (met_wide(name, mean, half))
 				fprintf(stderr,
 					"mxsim: %s: point %ld: %s = %.4g with a 95 %% CI "
-					"half-width of %.4g, "
-					"over %.0f %% of it: add replications or set [run] "
+					"half-width of %.4g, over %.0f %% of it and over %g (the "
+					"least its unit tells apart): add replications or set "
+					"[run] "
 					"precision\n",
-					scn_file_path(b->f), p, b->sum_names[b->ans[a]], mean, half,
-					100 * BATCH_WIDE);
+					scn_file_path(b->f), p, name, mean, half, 100 * MET_WIDE,
+					met_resolution(name));
 		}
 }
 

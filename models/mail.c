@@ -157,10 +157,14 @@ void mail_bounce(world *w, msg *m, mdl_bounce why)
 }
 
 /* Where the answer that sent m to the old provider came from: the class
- * of the resolver of the holder that delivered it. */
+ * of the resolver of the holder that delivered it; and whether it came
+ * later than an honouring resolver could have sent it there. */
 static void old_after(world *w, const msg *m, sim_time since_cut)
 {
 	mdl_result *r = w->r;
+	const sim_time *he = w->c->honour_end;
+	if (since_cut > (he ? he[m->domain] : 0) + MDL_STRETCH_SLACK)
+		r->old_after_stretched++;
 	int k = w->c->res_class[w->mtas[m->holder].resolver];
 	double h = sec(since_cut);
 	r->delivered_old_after++;
@@ -184,6 +188,7 @@ static void deliver(world *w, msg *m, int server)
 	int p = c->servers[server].provider;
 	r->provider_delivered[p]++;
 	st_hist_add(&r->latency, sec(now - m->birth));
+	r->delivered_within += now - m->birth <= c->within;
 	r->slot_wait_s += sec(m->waited);
 	if (sec(m->waited) > r->slot_wait_max_s)
 		r->slot_wait_max_s = sec(m->waited);

@@ -119,16 +119,19 @@ typedef struct {
 
 typedef struct {
 	sim_time duration, bucket;
-	uint64_t max_events;  /* the work limit per run (0: none) */
+	sim_time within;     /* [report] within: delivered_within counts mail delivered this soon */
+	uint64_t max_events; /* the work limit per run (0: none) */
 	sim_time week_offset; /* time 0 is this long after Monday 00:00 */
 	uint64_t seed;        /* this replication's seed */
 
 	int ndomains;
-	dns_answer *initial; /* [ndomains] MX answer at time 0 */
-	double *weight;      /* [ndomains] share of traffic */
-	int *self_host;      /* [ndomains] host of the domain's own A (implicit MX) */
-	sim_time *cutover;   /* [ndomains] when the MX moves (SIM_NEVER: never) */
-	int *new_provider;   /* [ndomains] provider it moves to (-1: none) */
+	dns_answer *initial;  /* [ndomains] MX answer at time 0 */
+	double *weight;       /* [ndomains] share of traffic */
+	int *self_host;       /* [ndomains] host of the domain's own A (implicit MX) */
+	sim_time *cutover;    /* [ndomains] when the MX moves (SIM_NEVER: never) */
+	int *new_provider;    /* [ndomains] provider it moves to (-1: none) */
+	sim_time *honour_end; /* [ndomains] after the cutover, the longest a TTL-honouring
+			       * resolver may still answer with an earlier MX (NULL: 0) */
 
 	int nhosts;
 	mdl_host *hosts;
@@ -190,6 +193,10 @@ typedef enum {
 	TS_N
 } mdl_ts;
 
+/* Past a domain's honour_end, how late a delivery may still come from an
+ * honouring resolver's answer (the session after the lookup). */
+#define MDL_STRETCH_SLACK SIM_MIN
+
 /* The latency histogram: log bins from 10 ms to 1e8 s, 20 a decade. */
 #define MDL_LATENCY_LO 0.01
 #define MDL_LATENCY_HI 1e8
@@ -213,13 +220,14 @@ typedef struct {
 	double *class_old_last;       /* [nclasses] s */
 	double slot_wait_s;           /* delivered messages' total wait for a slot */
 	double slot_wait_max_s;       /* the longest one message waited */
-	uint64_t old_after_nonhonouring; /* delivered_old_after via classes that stretch TTLs */
-	double old_last_honouring;       /* s: old_last via the classes that honour them */
+	uint64_t old_after_stretched; /* of those, delivered past honour_end + STRETCH_SLACK */
+	double old_last_honouring;    /* s: old_last via the classes that honour them */
 	uint64_t peak_queue_senders;
 	uint64_t events;
 	mdl_server_result *server;    /* [nservers] */
 	uint64_t *provider_delivered; /* [nproviders] */
 	st_hist latency;              /* seconds, delivered messages */
+	uint64_t delivered_within;    /* delivered at most `within` after arrival */
 	int nbuckets, ncols;          /* TS_N + BOUNCE_N + MDL_TS_PER_SERVER * nservers */
 	double *ts;                   /* [nbuckets * ncols] */
 } mdl_result;

@@ -19,6 +19,7 @@
 static double submitted(const mdl_result *r, int i) { return (void)i, U(r->submitted); }
 static double delivered(const mdl_result *r, int i) { return (void)i, U(r->delivered); }
 static double bounced(const mdl_result *r, int i) { return (void)i, U(r->bounced); }
+static double bounced_delivery(const mdl_result *r, int i) { return (void)i, U(r->bounced - r->bounces[BOUNCE_TOO_LARGE]); }
 static double queued(const mdl_result *r, int i) { return (void)i, U(r->queued_senders + r->queued_backups); }
 static double queued_senders(const mdl_result *r, int i) { return (void)i, U(r->queued_senders); }
 static double queued_backups(const mdl_result *r, int i) { return (void)i, U(r->queued_backups); }
@@ -38,9 +39,15 @@ static double old_share(const mdl_result *r, int i)
 static double old_after(const mdl_result *r, int i) { return (void)i, U(r->delivered_old_after); }
 static double old_last(const mdl_result *r, int i) { return (void)i, r->old_last / 3600; }
 static double lat_mean(const mdl_result *r, int i) { return (void)i, st_hist_mean(&r->latency); }
-static double lat_p50(const mdl_result *r, int i) { return (void)i, st_hist_quantile(&r->latency, 0.5); }
-static double lat_p90(const mdl_result *r, int i) { return (void)i, st_hist_quantile(&r->latency, 0.9); }
-static double lat_p99(const mdl_result *r, int i) { return (void)i, st_hist_quantile(&r->latency, 0.99); }
+/* percentiles among all mail submitted: undelivered mail is never delivered */
+static double lat_q(const mdl_result *r, double q) { return st_hist_quantile_among(&r->latency, q, U(r->submitted)); }
+static double lat_p50(const mdl_result *r, int i) { return (void)i, lat_q(r, 0.5); }
+static double lat_p90(const mdl_result *r, int i) { return (void)i, lat_q(r, 0.9); }
+static double lat_p99(const mdl_result *r, int i) { return (void)i, lat_q(r, 0.99); }
+static double within(const mdl_result *r, int i)
+{
+	return (void)i, r->submitted ? U(r->delivered_within) / U(r->submitted) : NAN;
+}
 static double lat_max(const mdl_result *r, int i) { return (void)i, r->latency.n ? r->latency.max : NAN; }
 static double peak_queue(const mdl_result *r, int i) { return (void)i, U(r->peak_queue_senders); }
 static double events(const mdl_result *r, int i) { return (void)i, U(r->events); }
@@ -61,9 +68,10 @@ static double srv_storage(const mdl_result *r, int i) { return U(r->server[i].st
 static double prov_delivered(const mdl_result *r, int i) { return U(r->provider_delivered[i]); }
 static double class_after(const mdl_result *r, int i) { return U(r->class_old_after[i]); }
 static double class_last(const mdl_result *r, int i) { return r->class_old_last[i] / 3600; }
+static double stretched(const mdl_result *r, int i) { return (void)i, U(r->old_after_stretched); }
 static double nonhon_share(const mdl_result *r, int i)
 {
-	return (void)i, r->delivered_old_after ? U(r->old_after_nonhonouring) / U(r->delivered_old_after) : NAN;
+	return (void)i, r->delivered_old_after ? U(r->old_after_stretched) / U(r->delivered_old_after) : NAN;
 }
 static double hon_last(const mdl_result *r, int i) { return (void)i, r->old_last_honouring / 3600; }
 static double wait_max(const mdl_result *r, int i) { return (void)i, r->slot_wait_max_s; }
@@ -78,8 +86,11 @@ const met_row met_table[] = {
 	{"submitted", MET_ONE, "messages", "messages generated", submitted, "messages", 0, NULL},
 	{"delivered", MET_ONE, "messages", "delivered to a final server", delivered, "delivered", 0,
 	 NULL},
-	{"bounced", MET_ONE, "messages", "bounced (every reason)", bounced, "bounced", 1,
-	 "messages bounced"},
+	{"bounced", MET_ONE, "messages", "bounced (every reason)", bounced, "", 0, NULL},
+	{"bounced_delivery", MET_ONE, "messages",
+	 "bounced for a cause of delivery: every reason but `too_large`, which a message's size "
+	 "alone decides (the size limit's bounces are `bounced_too_large`)",
+	 bounced_delivery, "bounced (size limit apart)", 1, "messages bounced (size limit apart)"},
 	{"queued", MET_ONE, "messages", "still queued when the run ends", queued, "queued at end",
 	 1, "still queued at the end"},
 	{"queued_senders", MET_ONE, "messages", "of those, at senders", queued_senders, "", 0,
@@ -102,21 +113,32 @@ const met_row met_table[] = {
 	 old_after, "to old provider after switch", 10, "delivered to old provider after switch"},
 	{"old_last_h", MET_ONE, "h", "hours after the cutover of the last such delivery", old_last,
 	 "last to old (h after switch)", 0.1, "last delivery to old provider (h after switch)"},
+	{"delivered_old_after_ttl", MET_ONE, "messages",
+	 "of those, delivered later than a resolver honouring TTLs could have sent them there (the "
+	 "old MX's TTL after the switch, a TTL lowered late included, plus a minute): only "
+	 "resolvers that floor or stretch TTLs, an assumed share of them (resolvers.csv), cause it",
+	 stretched, "", 0, NULL},
 	{"old_after_nonhonouring_share", MET_ONE, "share",
-	 "of those, the share whose sender's resolver keeps answers longer than their TTL (floors "
-	 "or "
-	 "stretches them: an assumed share of resolvers, see resolvers.csv)",
+	 "the share of `delivered_old_after_cutover` that `delivered_old_after_ttl` is",
 	 nonhon_share, "", 0, NULL},
 	{"old_last_honouring_h", MET_ONE, "h",
 	 "hours after the cutover of the last such delivery through a resolver that honours TTLs",
 	 hon_last, "", 0, NULL},
-	{"latency_mean_s", MET_ONE, "s", "delivery latency (arrival to delivery): mean", lat_mean,
-	 "", 0, NULL},
-	{"latency_p50_s", MET_ONE, "s", "median", lat_p50, "latency p50 (s)", 1e-300,
-	 "latency, median (s)"},
-	{"latency_p90_s", MET_ONE, "s", "90th percentile", lat_p90, "", 0, NULL},
-	{"latency_p99_s", MET_ONE, "s", "99th percentile", lat_p99, "latency p99 (s)", 1e-300,
-	 "latency, 99th percentile (s)"},
+	{"latency_mean_s", MET_ONE, "s",
+	 "delivery latency (arrival to delivery) of the mail delivered: mean", lat_mean, "", 0,
+	 NULL},
+	{"latency_p50_s", MET_ONE, "s",
+	 "median, among all mail submitted: bounced and still-queued mail counts as never "
+	 "delivered (`inf` when over half of it is)",
+	 lat_p50, "latency p50 (s)", 1e-300, "latency, median (s)"},
+	{"latency_p90_s", MET_ONE, "s", "90th percentile, likewise", lat_p90, "", 0, NULL},
+	{"latency_p99_s", MET_ONE, "s",
+	 "99th percentile, likewise (`inf`: over 1 % was never delivered in the run)", lat_p99,
+	 "latency p99 (s)", 1e-300, "latency, 99th percentile (s)"},
+	{"delivered_within_share", MET_ONE, "share",
+	 "share of the mail submitted delivered at most `[report] within` (5 min) after its "
+	 "arrival",
+	 within, "delivered within [report] within (share)", 0, NULL},
 	{"latency_max_s", MET_ONE, "s", "maximum", lat_max, "", 0, NULL},
 	{"slot_wait_max_s", MET_ONE, "s",
 	 "the longest a delivered message waited for a delivery slot (per destination or in all) "
@@ -299,6 +321,34 @@ const met_row *met_find(const char *column, char **words)
 	else
 		*words = xasprintf("%s: %s", best->help, inst);
 	return best;
+}
+
+/* The smallest difference a figure's question can tell apart, by unit: a
+ * whole message (reply, session, ...), a tenth of a percent of a share, 36
+ * seconds of hours, a second, a megabyte. */
+static double resolution(const char *unit)
+{
+	static const struct {
+		const char *unit;
+		double step;
+	} steps[] = {{"share", 0.001}, {"h", 0.01}, {"s", 1}, {"bytes", 1e6}};
+	for (size_t i = 0; i < sizeof steps / sizeof *steps; i++)
+		if (!strcmp(unit, steps[i].unit))
+			return steps[i].step;
+	return 1; /* counts */
+}
+
+double met_resolution(const char *column)
+{
+	char *words = NULL;
+	const met_row *r = met_find(column, &words);
+	free(words);
+	return resolution(r ? r->unit : "");
+}
+
+bool met_wide(const char *column, double mean, double half)
+{
+	return half > MET_WIDE * fabs(mean) && half > met_resolution(column);
 }
 
 static const char *const family[] = {"",         "<reason>",   "<reason>",

@@ -66,6 +66,14 @@ int met_ts_names(const scn *s, char **names);
  * the column is none of the table's. */
 const met_row *met_find(const char *column, char **words);
 
+/* Whether a figure's 95 % CI half-width is too wide to answer with: over
+ * MET_WIDE of its mean and over met_resolution, the smallest difference
+ * its unit can tell apart (a message, 0.1 % of a share, 0.01 h, 1 s,
+ * 1 MB): 0.3 +- 0.35 bounces is not wide, 0.69 +- 0.34 h is. */
+#define MET_WIDE 0.2
+bool met_wide(const char *column, double mean, double half);
+double met_resolution(const char *column);
+
 /* The README's tables of metrics and time-series columns (markdown). */
 void met_print_reference(FILE *out);
 

@@ -259,16 +259,14 @@ const res_profile *mdl_class_profile(const mdl_config *c, int k)
 	return c->resolver[i];
 }
 
-/* How much of the mail to the old provider after a change came through
- * resolvers that keep answers longer than their TTL. */
+/* The last mail to the old provider after a change through resolvers
+ * that honour TTLs. */
 static void attribute(const mdl_config *c, mdl_result *r)
 {
-	for (int k = 0; k < c->nclasses; k++) {
-		if (!res_honours(mdl_class_profile(c, k)))
-			r->old_after_nonhonouring += r->class_old_after[k];
-		else if (r->class_old_last[k] > r->old_last_honouring)
+	for (int k = 0; k < c->nclasses; k++)
+		if (res_honours(mdl_class_profile(c, k)) &&
+		    r->class_old_last[k] > r->old_last_honouring)
 			r->old_last_honouring = r->class_old_last[k];
-	}
 }
 
 int mdl_run(const mdl_config *c, mdl_result *r)

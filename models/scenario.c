@@ -107,28 +107,17 @@ static int check_budget(scn *s)
 	return 0;
 }
 
-/* [run] precision ("5%" or a value) and max_replications. */
+/* [run] precision (read against the answer figures by the program: see
+ * scn_precision) and max_replications. */
 static int p_precision(scn *s, const section *run)
 {
 	int line;
 	long max;
-	const char *v = VALUE(run, SEC_RUN, "precision", line);
-	char *end;
-	if (*v) {
-		double x = strtod(v, &end);
-		bool share = *scn_trim(end) == '%';
-		if (end == v || !(x > 0) || (share ? *scn_trim(end + 1) : *scn_trim(end)))
-			return scn_fail(
-				s, line,
-				"precision: expected a share of the mean (5%%) or a value > 0, "
-				"got '%s'",
-				v);
-		s->precision = share ? -x / 100 : x;
-	}
+	s->precision = VALUE(run, SEC_RUN, "precision", s->precision_line);
 	if (scn_p_long(s, run, SEC_RUN, "max_replications", 2, 100000, &max))
 		return -1;
 	s->max_reps = (unsigned)max;
-	if (s->precision && s->max_reps < s->reps)
+	if (*s->precision && s->max_reps < s->reps)
 		return scn_fail(s, (VALUE(run, SEC_RUN, "max_replications", line), line),
 				"max_replications: at least replications (%u)", s->reps);
 	return 0;
@@ -148,6 +137,7 @@ static int run_keys(scn *s, const section *run)
 	snprintf(s->name, sizeof s->name, "%s", *nm ? nm : s->f->base);
 	if (scn_p_duration(s, run, SEC_RUN, "duration", &c->duration) ||
 	    scn_p_duration(s, run, SEC_RUN, "bucket", &c->bucket) ||
+	    scn_p_duration(s, scn_single(s, SEC_REPORT), SEC_REPORT, "within", &c->within) ||
 	    scn_p_long(s, run, SEC_RUN, "replications", 1, 100000, &reps))
 		return -1;
 	s->reps = (unsigned)reps;
@@ -468,6 +458,34 @@ static void mark_cutovers(scn *s)
 	}
 }
 
+/* How long after its cutover a resolver that honours TTLs may still answer
+ * a domain with an earlier MX: the TTL in force then, or a longer one
+ * lowered less than that long before (events in time order). */
+static void mark_honour_ends(mdl_config *c)
+{
+	sim_time *ttl = xmalloc((size_t)c->ndomains * sizeof *ttl);
+	for (int d = 0; d < c->ndomains; d++)
+		ttl[d] = c->initial[d].ttl;
+	for (int i = 0; i < c->nevents; i++) {
+		const mdl_event *e = &c->events[i];
+		if (e->kind != EV_TTL)
+			continue;
+		for (int d = e->domain < 0 ? 0 : e->domain; d < c->ndomains; d++) {
+			sim_time late = e->at + ttl[d] - c->cutover[d];
+			if (e->at < c->cutover[d] && late > c->honour_end[d])
+				c->honour_end[d] = late;
+			if (e->at < c->cutover[d])
+				ttl[d] = e->ttl;
+			if (e->domain >= 0)
+				break;
+		}
+	}
+	for (int d = 0; d < c->ndomains; d++)
+		if (c->cutover[d] != SIM_NEVER && ttl[d] > c->honour_end[d])
+			c->honour_end[d] = ttl[d];
+	free(ttl);
+}
+
 int scn_point(const scn_file *f, long p, scn **out, char *err)
 {
 	scn *s = xcalloc(1, sizeof *s);
@@ -480,6 +498,7 @@ int scn_point(const scn_file *f, long p, scn **out, char *err)
 		/* timeline events in time order; equal times keep file order */
 		sort_events(&s->c);
 		mark_cutovers(s);
+		mark_honour_ends(&s->c);
 		s->server_names = xcalloc((size_t)s->c.nservers, sizeof *s->server_names);
 		for (int i = 0; i < s->c.nservers; i++)
 			s->server_names[i] = s->c.servers[i].name;
@@ -540,6 +559,7 @@ void scn_free(scn *s)
 	free(c->weight);
 	free(c->self_host);
 	free(c->cutover);
+	free(c->honour_end);
 	free(c->new_provider);
 	free(c->hosts);
 	free(c->servers);
@@ -586,9 +606,10 @@ const char *scn_answer(const scn *s, int *line)
 	return VALUE(scn_single((scn *)s, SEC_REPORT), SEC_REPORT, "answer", *line);
 }
 
-double scn_precision(const scn *s, unsigned *max_reps)
+const char *scn_precision(const scn *s, unsigned *max_reps, int *line)
 {
-	*max_reps = s->precision ? s->max_reps : s->reps;
+	*max_reps = *s->precision ? s->max_reps : s->reps;
+	*line = s->precision_line;
 	return s->precision;
 }
 

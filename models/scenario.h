@@ -49,10 +49,9 @@ unsigned scn_replications(const scn *s);
  * default, ""). */
 const char *scn_question(const scn *s);
 const char *scn_answer(const scn *s, int *line);
-/* [run] precision: < 0 a share of the mean (-0.05 for 5%), > 0 a value,
- * 0 none; *max_reps the most replications it may take (replications
- * without precision). */
-double scn_precision(const scn *s, unsigned *max_reps);
+/* [run] precision as written ("" if none) and its line; *max_reps: the
+ * replications at most ([run] replications without precision). */
+const char *scn_precision(const scn *s, unsigned *max_reps, int *line);
 /* Line i of the timeline in force (0 past the last): its time and text
  * ("mx example.com 10 mx.new"). */
 int scn_timeline(const scn *s, int i, sim_time *at, const char **text);

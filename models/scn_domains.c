@@ -24,6 +24,7 @@ static void add_domain(scn *s, const char *name, const dns_answer *a, double wei
 		c->self_host = xrealloc(c->self_host, k * sizeof *c->self_host);
 		c->cutover = xrealloc(c->cutover, k * sizeof *c->cutover);
 		c->new_provider = xrealloc(c->new_provider, k * sizeof *c->new_provider);
+		c->honour_end = xrealloc(c->honour_end, k * sizeof *c->honour_end);
 	}
 	s->domain_names[n - 1] = xstrdup(name);
 	if (!s->dom_ix)
@@ -34,6 +35,7 @@ static void add_domain(scn *s, const char *name, const dns_answer *a, double wei
 	c->self_host[n - 1] = self;
 	c->cutover[n - 1] = SIM_NEVER;
 	c->new_provider[n - 1] = -1;
+	c->honour_end[n - 1] = 0;
 	c->ndomains = n;
 }
 

@@ -95,7 +95,8 @@ struct scn {
 	double max_memory;         /* bytes */
 	char max_memory_text[128]; /* "2.0 GB (50 % of 4.1 GB, ulimit -v)" */
 	int start_day;             /* [run] start: 0 = Monday */
-	double precision; /* [run] precision: < 0 a share of the mean, > 0 a value, 0 none */
+	const char *precision;     /* [run] precision as written ("" if none) */
+	int precision_line;
 	unsigned max_reps;
 	mdl_config c;
 	/* storage behind c */

@@ -48,10 +48,11 @@ const scn_key scn_keys[] = {
 	{SEC_RUN, "replications", "1", "independent runs per study point"},
 	{SEC_RUN, "bucket", "15m", "time-series bucket"},
 	{SEC_RUN, "precision", "",
-	 "add replications (in batches of `replications`) until the 95 % CI half-width of every "
-	 "answer "
-	 "figure ([report] answer) is at most this: a share of its mean (`5%`) or a value in its "
-	 "unit"},
+	 "add replications (in batches of `replications`) until each answer figure's 95 % CI "
+	 "half-width is within this: `10%` "
+	 "(of its mean) or a value in its unit for every figure, or per figure "
+	 "(`old_last_h 0.05, delivered_old_after_cutover 10%`; a figure not named keeps the "
+	 "value given alone, if any)"},
 	{SEC_RUN, "max_replications", "100", "with `precision`: replications at most"},
 	{SEC_RUN, "max_memory", "50%",
 	 "memory the whole command may use (every scenario, point and worker), as a size "
@@ -177,6 +178,8 @@ const scn_key scn_keys[] = {
 	 "queue_peak_backup`): "
 	 "the verdict, the index and the top of the report show exactly these, with their CIs; "
 	 "written to answer.csv"},
+	{SEC_REPORT, "within", "5m",
+	 "`delivered_within_share` counts the mail delivered at most this long after its arrival"},
 	{SEC_N, NULL, NULL, NULL},
 };
 

@@ -10,7 +10,7 @@ do for [fmt in "png svg"] {
     set xrange [0.1:*]
     set yrange [0:100]
     set xlabel "latency (s, log scale; 60 = 1 min, 3600 = 1 h, 86400 = 1 d)"
-    set ylabel "delivered within (%)"
+    set ylabel "delivered within (% of all mail)"
     set key outside right top vertical
     plot for [i=1:words(series)] f using "latency_s":(column("point") == pt(i) ? 100 * column("cdf") : NaN) \
         with lines lw 2 lc i title pointlabel(pt(i))

@@ -357,21 +357,16 @@ static int study_plot(rs_scn *s, double t1)
 	return rc | (ax > 1 ? heatmap(s, t1, nlast) : 0);
 }
 
-/* Bounce reasons seen anywhere: bounced_<reason>_mean columns not all 0. */
+/* Bounce reasons seen anywhere: bounced_<reason> means not all 0. */
 static char *reasons(const rs_scn *s)
 {
 	words w;
 	words_open(&w);
-	for (int c = 0; c < s->agg.ncols; c++) {
-		const char *h = s->agg.head[c];
-		size_t l = strlen(h);
-		if (strncmp(h, "bounced_", 8) || l < 14 || strcmp(h + l - 5, "_mean") ||
-		    !col_reaches(&s->agg, h, 1e-300))
-			continue;
-		char *r = xstrndup(h + 8, l - 13);
-		if (name_ok(r))
-			words_add(&w, "", r);
-		free(r);
+	for (int i = 0; i < BOUNCE_N; i++) {
+		char *col = xasprintf("bounced_%s_mean", mdl_bounce_names[i]);
+		if (col_reaches(&s->agg, col, 1e-300))
+			words_add(&w, "", mdl_bounce_names[i]);
+		free(col);
 	}
 	words_close(&w);
 	return w.text;

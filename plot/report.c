@@ -84,7 +84,7 @@ static void range(const rs_scn *s, double (*f)(const rs_scn *, int), double *lo,
 
 static double bounced(const rs_scn *s, int p)
 {
-	return mean(s, p, "bounced");
+	return mean(s, p, "bounced_delivery");
 }
 
 static double old_share(const rs_scn *s, int p)
@@ -101,6 +101,10 @@ static double queued(const rs_scn *s, int p)
 /* A number with sensible digits. */
 static void num(FILE *m, double v)
 {
+	if (isinf(v)) {
+		fputs("not reached", m);
+		return;
+	}
 	fprintf(m, fabs(v) >= 100 || v == floor(v) ? "%.0f" : fabs(v) >= 1 ? "%.2f" : "%.3g", v);
 }
 
@@ -134,23 +138,26 @@ static void plain_words(FILE *m, const rs_scn *s)
 	range(s, bounced, &blo, &bhi);
 	range(s, old_share, &olo, &ohi);
 	range(s, queued, &qlo, &qhi);
-	fputs("bounced: ", m);
+	fputs("bounced (size limit apart): ", m);
 	num(m, blo);
 	if (bhi != blo)
 		fputs(" to ", m), num(m, bhi);
 	const char *sep = " (";
-	for (int c = 0; c < s->agg.ncols; c++) {
-		const char *h = s->agg.head[c];
-		size_t l = strlen(h);
-		if (strncmp(h, "bounced_", 8) || l < 14 || strcmp(h + l - 5, "_mean"))
-			continue;
-		double lo, hi = 0;
+	double big = 0;
+	for (int i = 0; i < BOUNCE_N; i++) {
+		char *col = xasprintf("bounced_%s", mdl_bounce_names[i]);
+		double hi = 0;
 		for (int p = 0; p < s->agg.nrows; p++)
-			lo = rt_num(&s->agg, p, c), hi = lo > hi ? lo : hi;
-		if (hi > 0)
-			fprintf(m, "%s%.*s", sep, (int)(l - 13), h + 8), sep = ", ";
+			hi = fmax(hi, rs_mean(s, p, col));
+		free(col);
+		if (i == BOUNCE_TOO_LARGE)
+			big = hi;
+		else if (hi > 0)
+			fprintf(m, "%s%s", sep, mdl_bounce_names[i]), sep = ", ";
 	}
 	fputs(*sep == ',' ? ")" : "", m);
+	if (big > 0)
+		fputs("; too large for the size limit: up to ", m), num(m, big);
 	if (isfinite(olo) && ohi >= 0.05)
 		fprintf(m,
 			"; to the old provider after the switch: %.1f to %.1f %% of all messages",
@@ -180,6 +187,10 @@ static void cell(FILE *f, const rs_scn *s, int p, const char *metric)
 	double m = rs_mean(s, p, metric), h = rs_ci95(s, p, metric);
 	if (isnan(m)) {
 		fputs("<td>-</td>", f);
+		return;
+	}
+	if (isinf(m)) { /* a percentile of all mail beyond what was delivered */
+		fputs("<td>not reached (too much undelivered)</td>", f);
 		return;
 	}
 	const char *fmt = fabs(m) >= 100 || m == floor(m) ? "%.0f" : fabs(m) >= 1 ? "%.2f" : "%.3g";
@@ -290,8 +301,8 @@ static void images(FILE *f, const rs_scn *s)
 	}
 }
 
-/* Says where the answer is less precise than asked, or than a fifth of
- * its mean (the same rule as mxsim run's warnings). */
+/* Says where the answer is less precise than asked, or (without [run]
+ * precision) too wide to answer with (met_wide: mxsim run's rule). */
 static void wide(FILE *f, const rs_scn *s)
 {
 	if (!strcmp(s->precision_met, "no")) {
@@ -300,10 +311,10 @@ static void wide(FILE *f, const rs_scn *s)
 		fprintf(f, " was not met within [run] max_replications; the intervals below are "
 			   "wider.</p>\n");
 	}
-	for (int a = 0; a < s->nans; a++)
+	for (int a = 0; a < s->nans && !*s->precision; a++)
 		for (int p = 0; p < s->agg.nrows; p++) {
 			double m = rs_mean(s, p, s->ans[a]), h = rs_ci95(s, p, s->ans[a]);
-			if (!(h > 0.2 * fabs(m)))
+			if (!met_wide(s->ans[a], m, h))
 				continue;
 			char *lab = rs_label(s, p);
 			fprintf(f, "<p class=\"w\"><b>Wide interval:</b> ");
@@ -358,13 +369,13 @@ static void assumption(FILE *f, const rs_scn *s)
 	    hc = rt_col(&s->res, "honours_ttl"), src = rt_col(&s->res, "source");
 	double most = 0;
 	for (int p = 0; p < s->agg.nrows; p++)
-		most = fmax(most, rs_mean(s, p, "delivered_old_after_cutover"));
+		most = fmax(most, rs_mean(s, p, "delivered_old_after_ttl"));
 	if (!(most > 0) || cc < 0 || sc < 0 || hc < 0 || src < 0)
 		return;
 	fprintf(f, "<h2>How much of it rests on resolvers that stretch TTLs</h2>\n<p>Mail "
-		   "reaching the old provider after the switch, by the resolver that answered "
-		   "its sender. Resolvers that keep answers longer than their TTL (an assumed "
-		   "share of the senders' mail):");
+		   "reaching the old provider later after the switch than the old MX's TTL "
+		   "(and a minute) allows: only resolvers that keep answers longer than their "
+		   "TTL send mail there then. Their assumed share of the senders' mail:");
 	const char *sep = " ", *said = "";
 	for (int r = 0; r < s->res.nrows; r++)
 		if (rt_num(&s->res, r, 0) == 0 && !strcmp(rt_str(&s->res, r, hc), "no")) {
@@ -380,10 +391,10 @@ static void assumption(FILE *f, const rs_scn *s)
 		}
 	fprintf(f, "%s.</p>\n", *sep == ' ' ? " none" : "");
 	static const char *const metric[] = {"delivered_old_after_cutover",
-					     "old_after_nonhonouring_share", "old_last_h",
+					     "delivered_old_after_ttl", "old_last_h",
 					     "old_last_honouring_h"};
 	static const char *const label[] = {
-		"to old provider after switch", "of which via non-honouring resolvers (share)",
+		"to old provider after switch", "of which later than the TTL allows",
 		"last to old (h after switch)", "last via TTL-honouring resolvers (h)"};
 	table(f, s, metric, label, 4);
 }

@@ -104,9 +104,16 @@ void st_hist_add(st_hist *s, double x)
 
 double st_hist_quantile(const st_hist *s, double q)
 {
-	if (!s->n)
+	return st_hist_quantile_among(s, q, (double)s->n);
+}
+
+double st_hist_quantile_among(const st_hist *s, double q, double total)
+{
+	if (!(total > 0))
 		return NAN;
-	double target = q * (double)s->n, cum = 0;
+	double target = q * total, cum = 0;
+	if (target > (double)s->n)
+		return INFINITY;
 	size_t nb = s->h->n;
 	for (size_t i = 0; i < nb; i++) {
 		double c = s->h->bin[i];
@@ -128,6 +135,12 @@ double st_hist_mean(const st_hist *s)
 
 void st_ci95(const double *x, int n, double *mean, double *half)
 {
+	for (int i = 0; i < n; i++)
+		if (isinf(x[i])) { /* a value never reached: so is the mean */
+			*mean = x[i];
+			*half = NAN;
+			return;
+		}
 	*mean = n > 0 ? gsl_stats_mean(x, 1, (size_t)n) : NAN;
 	if (n < 2) {
 		*half = NAN;

@@ -39,10 +39,15 @@ void st_hist_add(st_hist *s, double x);
 /* The q-quantile (0 < q < 1) by linear interpolation within its bin in
  * log space; NaN when empty. */
 double st_hist_quantile(const st_hist *s, double q);
+/* The same among total values of which the histogram holds s->n, the
+ * rest being larger than any (never reached): +infinity when the q-th
+ * falls among them. */
+double st_hist_quantile_among(const st_hist *s, double q, double total);
 double st_hist_mean(const st_hist *s);
 
 /* Mean of x[0..n-1] and the half-width of its Student-t 95 % confidence
- * interval (NaN for n < 2). */
+ * interval (NaN for n < 2). An infinite value (never reached) makes the
+ * mean that infinity, with no interval. */
 void st_ci95(const double *x, int n, double *mean, double *half);
 
 #endif

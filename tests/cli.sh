@@ -16,8 +16,9 @@ ok = bool(rows)
 for r in rows:
     s, d, b, q = (int(float(r[k])) for k in ("submitted", "delivered", "bounced", "queued"))
     qs, qb = int(float(r["queued_senders"])), int(float(r["queued_backups"]))
-    reasons = sum(int(float(v)) for k, v in r.items() if k.startswith("bounced_"))
+    reasons = sum(int(float(v)) for k, v in r.items() if k.startswith("bounced_") and k != "bounced_delivery")
     ok &= s == d + b + q and q == qs + qb and b == reasons and s > 0
+    ok &= int(float(r["bounced_delivery"])) == b - int(float(r["bounced_too_large"]))
 sys.exit(0 if ok else 1)
 PY
 }
@@ -178,7 +179,7 @@ check "same seed, same results" cmp -s "$T/j1/typo-mx/summary.csv" "$T/j1b/typo-
 check "another seed, other results" test "$(cmp -s "$T/j1/typo-mx/summary.csv" "$T/s7/typo-mx/summary.csv"; echo $?)" = 1
 
 # --- studies and --set --------------------------------------------------------
-"$MX" run -q -r 2 -o "$T/st" --set 'server new.sessions=${5, 10}' scenarios/ttl-cutover.ini
+"$MX" run -q -r 2 -o "$T/st" --set 'server new.sessions=${5, 10}' --set run.precision= scenarios/ttl-cutover.ini
 python3 - "$T/st/ttl-cutover/aggregate.csv" <<'PY'; check "study x --set gives 6 points" test $? -eq 0
 import csv, sys
 rows = list(csv.DictReader(open(sys.argv[1])))

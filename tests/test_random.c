@@ -156,6 +156,9 @@ static void ci_matches_hand_computation(void **state)
 	double y[] = {10, 10, 10};
 	st_ci95(y, 3, &m, &h);
 	assert_true(m == 10 && h == 0);
+	double z[] = {10, INFINITY, 12}; /* a run that never reached it */
+	st_ci95(z, 3, &m, &h);
+	assert_true(isinf(m) && m > 0 && isnan(h));
 }
 
 static void time_weighted_and_quantiles(void **state)
@@ -181,6 +184,11 @@ static void time_weighted_and_quantiles(void **state)
 		assert_true(fabs(st_hist_quantile(&h, qs[i]) / want - 1) < 0.05);
 	}
 	assert_true(fabs(st_hist_mean(&h) / 100 - 1) < 0.02);
+	/* the same values among twice as many, half never reached: the median
+	 * is not reached, the 40th percentile is the 80th of those held */
+	assert_true(isinf(st_hist_quantile_among(&h, 0.5 + 1e-9, 400000)));
+	double q80 = -100 * log(1 - 0.8);
+	assert_true(fabs(st_hist_quantile_among(&h, 0.4, 400000) / q80 - 1) < 0.05);
 	st_hist_free(&h);
 	gsl_rng_free(r);
 }
