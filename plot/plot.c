@@ -47,13 +47,14 @@ static char *shown(const rs_scn *s)
 			      : xstrdup("");
 }
 
-/* Whether some row of the column reaches min in absolute value. */
+/* Whether some row of the column reaches min in absolute value (a value
+ * never reached, inf, cannot be drawn). */
 static bool col_reaches(const rtable *t, const char *name, double min)
 {
 	int c = rt_col(t, name);
 	for (int r = 0; c >= 0 && r < t->nrows; r++) {
 		double v = rt_num(t, r, c);
-		if (fabs(v) >= min && !isnan(v))
+		if (fabs(v) >= min && isfinite(v))
 			return true;
 	}
 	return false;
@@ -212,7 +213,10 @@ static int study_metrics(const rs_scn *s, gp_vars *v, words *metrics)
 {
 	int nm = 0, ptc = rt_col(&s->srv, "point"), sc = rt_col(&s->srv, "server");
 	for (int a = 0; a < s->nans && nm < 10; a++) {
-		if (!name_ok_len(s->ans[a], 200)) /* a column name, or no panel */
+		char *col = xasprintf("%s_mean", s->ans[a]);
+		bool drawable = col_reaches(&s->agg, col, 0);
+		free(col);
+		if (!name_ok_len(s->ans[a], 200) || !drawable) /* a column name with a value */
 			continue;
 		char *lab = strchr(s->ans_words[a], '(')
 				    ? xstrdup(s->ans_words[a])

@@ -5,6 +5,7 @@
 #include "report.h"
 #include "../models/metrics.h"
 #include "../sim/outfile.h"
+#include "figure.h"
 #include "../sim/xalloc.h"
 
 #include <errno.h>
@@ -116,17 +117,28 @@ static void answer_words(FILE *m, const rs_scn *s)
 		double lo = INFINITY, hi = -INFINITY, ci = 0;
 		for (int p = 0; p < s->agg.nrows; p++) {
 			double v = rs_mean(s, p, s->ans[a]), h = rs_ci95(s, p, s->ans[a]);
+			if (isnan(v))
+				continue;
 			lo = v < lo ? v : lo;
 			hi = v > hi ? v : hi;
 			ci = h > ci ? h : ci;
 		}
+		const char *u = s->ans_unit[a];
 		fprintf(m, "%s%s: ", a ? "; " : "", s->ans_words[a]);
-		num(m, lo);
+		if (lo > hi) {
+			fputs("-", m);
+			continue;
+		}
+		fig_print(m, lo, NAN, u, "+-");
 		if (hi != lo)
-			fputs(" to ", m), num(m, hi);
-		fprintf(m, " %s", s->ans_unit[a]);
-		if (ci > 0)
-			fputs(" (95 % CI ± up to ", m), num(m, ci), fputs(")", m);
+			fputs(" to ", m), fig_print(m, hi, NAN, u, "+-");
+		if (!fig_names_unit(u))
+			fprintf(m, " %s", u);
+		if (ci > 0) {
+			fputs(" (95 % CI ± up to ", m);
+			fig_print(m, ci, NAN, u, "+-");
+			fputs(")", m);
+		}
 	}
 }
 
@@ -181,26 +193,22 @@ char *report_verdict(const rs_scn *s)
 	return buf;
 }
 
-/* "mean ± half" with sensible digits */
+/* "mean ± half" in the reader's units (figure.h); a wide answer
+ * (met_wide, no precision asked) marked. */
 static void cell(FILE *f, const rs_scn *s, int p, const char *metric)
 {
 	double m = rs_mean(s, p, metric), h = rs_ci95(s, p, metric);
+	char *words = NULL;
+	const met_row *row = met_find(metric, &words);
+	free(words);
 	if (isnan(m)) {
 		fputs("<td>-</td>", f);
 		return;
 	}
-	if (isinf(m)) { /* a percentile of all mail beyond what was delivered */
-		fputs("<td>not reached (too much undelivered)</td>", f);
-		return;
-	}
-	const char *fmt = fabs(m) >= 100 || m == floor(m) ? "%.0f" : fabs(m) >= 1 ? "%.2f" : "%.3g";
-	fputs("<td>", f);
-	fprintf(f, fmt, m);
-	if (!isnan(h) && h > 0) {
-		fputs(" &plusmn; ", f);
-		fprintf(f, fabs(h) >= 100 ? "%.0f" : "%.2g", h);
-	}
-	fputs("</td>", f);
+	bool wide = !*s->precision && met_wide(metric, m, h);
+	fputs(wide ? "<td class=\"w\" title=\"wide 95 % CI\">" : "<td>", f);
+	fig_print(f, m, h, row ? row->unit : "", "&plusmn;");
+	fputs(wide ? " (wide)</td>" : "</td>", f);
 }
 
 /* A table: a row per study point, a column "mean ± half" per metric. */
@@ -225,6 +233,24 @@ static void table(FILE *f, const rs_scn *s, const char *const *metric, const cha
 		fprintf(f, "</tr>\n");
 	}
 	fprintf(f, "</table></div>\n");
+}
+
+/* The declared answer figures per study point, in the reader's units. */
+static void answer_table(FILE *f, const rs_scn *s)
+{
+	const char *labels[s->nans];
+	char *owned[s->nans];
+	for (int a = 0; a < s->nans; a++) {
+		/* figure.h writes some units in each cell */
+		bool in_cells = fig_names_unit(s->ans_unit[a]);
+		labels[a] = owned[a] =
+			strchr(s->ans_words[a], '(') || in_cells
+				? xstrdup(s->ans_words[a])
+				: xasprintf("%s (%s)", s->ans_words[a], s->ans_unit[a]);
+	}
+	table(f, s, (const char *const *)s->ans, labels, s->nans);
+	for (int a = 0; a < s->nans; a++)
+		free(owned[a]);
 }
 
 /* Starts writing dir/name anew (sim/outfile.h: never through a symbolic
@@ -347,16 +373,7 @@ static void answer(FILE *f, const rs_scn *s)
 	fprintf(f, "</p>\n");
 	if (!s->nans)
 		return;
-	const char *labels[s->nans];
-	char *owned[s->nans];
-	for (int a = 0; a < s->nans; a++)
-		labels[a] = owned[a] =
-			strchr(s->ans_words[a], '(')
-				? xstrdup(s->ans_words[a])
-				: xasprintf("%s (%s)", s->ans_words[a], s->ans_unit[a]);
-	table(f, s, (const char *const *)s->ans, labels, s->nans);
-	for (int a = 0; a < s->nans; a++)
-		free(owned[a]);
+	answer_table(f, s);
 	wide(f, s);
 }
 
@@ -455,8 +472,9 @@ int report_index(const char *root, const rs_scn *s, int n)
 		"<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>mxsim "
 		"results</title>%s"
 		"</head><body>\n<h1>mxsim results</h1>\n<table><tr><th class=\"l\">scenario</th>"
-		"<th class=\"l\">question</th><th class=\"l\">answer (range over the study "
-		"points; widest 95 %% CI)</th><th class=\"l\">data</th></tr>\n",
+		"<th class=\"l\">question</th><th class=\"l\">answer per study point (mean "
+		"&plusmn; 95 %% CI half-width; wide intervals marked)</th><th "
+		"class=\"l\">data</th></tr>\n",
 		style);
 	for (int i = 0; i < n; i++) {
 		char *v = report_verdict(&s[i]);
@@ -467,7 +485,10 @@ int report_index(const char *root, const rs_scn *s, int n)
 		fprintf(f, "</a></td><td class=\"l\">");
 		esc(f, s[i].question);
 		fprintf(f, "</td><td class=\"l\">");
-		esc(f, v);
+		if (s[i].nans)
+			answer_table(f, &s[i]);
+		else
+			esc(f, v);
 		fprintf(f, "</td><td class=\"l\">");
 		static const char *const data[] = {"answer.csv", "aggregate.csv", "summary.csv"};
 		for (size_t k = 0; k < sizeof data / sizeof *data; k++) {
