@@ -139,7 +139,8 @@ const met_row met_table[] = {
 	 "share of the mail submitted delivered at most `[report] within` (5 min) after its "
 	 "arrival",
 	 within, "delivered within [report] within (share)", 0, NULL},
-	{"latency_max_s", MET_ONE, "s", "maximum", lat_max, "", 0, NULL},
+	{"latency_max_s", MET_ONE, "s", "maximum, of the mail delivered", lat_max, "", 0,
+	 "latency, maximum (s)"},
 	{"slot_wait_max_s", MET_ONE, "s",
 	 "the longest a delivered message waited for a delivery slot (per destination or in all) "
 	 "at its senders",

@@ -14,12 +14,12 @@ static double scale_of(double m, const char *unit, const char **name)
 	if (!strcmp(unit, "share"))
 		return *name = " %", 100;
 	if (!strcmp(unit, "bytes"))
-		return a >= 1e9 ? (*name = " GB", 1e-9)
+		return a >= 1e9   ? (*name = " GB", 1e-9)
 		       : a >= 1e6 ? (*name = " MB", 1e-6)
 		       : a >= 1e3 ? (*name = " kB", 1e-3)
 				  : (*name = " B", 1);
 	if (!strcmp(unit, "s"))
-		return a >= 7200 ? (*name = " h", 1 / 3600.0)
+		return a >= 7200  ? (*name = " h", 1 / 3600.0)
 		       : a >= 120 ? (*name = " min", 1 / 60.0)
 				  : (*name = " s", 1);
 	if (!strcmp(unit, "h"))

@@ -5,6 +5,8 @@
 # axis values), lastname, ngroups, gtic<g> (the other axes' values as tic labels).
 f = "aggregate.csv"
 nm = words(metrics)
+# a value never reached (inf) gets no colour
+finite(x) = abs(x) < 1e300 ? x : NaN
 set palette defined (0 "#fff5eb", 0.5 "#fd8d3c", 1 "#7f2704")
 do for [fmt in "png svg"] {
     eval term(fmt, 1000, 120 + (70 + 28 * ngroups) * nm)
@@ -18,13 +20,22 @@ do for [fmt in "png svg"] {
     do for [g=0:ngroups-1] { set ytics add (value(sprintf("gtic%d", g)) g) }
     set xlabel lastname
     unset key
-    unset colorbox
+    set colorbox
     unset grid
     do for [i=1:nm] {
         m = word(metrics, i)
         set title value(sprintf("mlabel%d", i)) noenhanced
         set cblabel ""
-        plot f using (int(column("point")) % nlast):(int(column("point")) / nlast):(column(m."_mean")) \
+        # colours from 0 (or the least, if below), so a small difference
+        # between large values is not drawn as darkest against lightest;
+        # all equal: a range of one unit, with no gnuplot warning
+        undefine STATS_*
+        stats [*:*][*:*] f using (finite(column(m."_mean"))) nooutput
+        lo = exists("STATS_min") ? (STATS_min < 0 ? STATS_min : 0) : 0
+        hi = exists("STATS_max") ? STATS_max : 1
+        if (hi <= lo) { hi = lo + 1 }
+        set cbrange [lo:hi]
+        plot f using (int(column("point")) % nlast):(int(column("point")) / nlast):(finite(column(m."_mean"))) \
                 with image, \
             f using (int(column("point")) % nlast):(int(column("point")) / nlast): \
                 (sprintf("%.5g [%.3g]", column(m."_mean"), column(m."_ci95"))) with labels font ",8"

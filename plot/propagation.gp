@@ -17,6 +17,9 @@ do for [fmt in "png svg"] {
     set yrange [0:105]
     set ylabel "old MX answers (% of lookups)"
     set key outside right top vertical
+    # the same margins in both panels, so their time axes line up
+    set lmargin 10
+    set rmargin 36
     unset arrow
     if (cutover_h == cutover_h) {
         set arrow 1 from cutover_h, graph 0 to cutover_h, graph 1 nohead lw 2 lc rgb "#444444"

@@ -21,13 +21,20 @@ do for [fmt in "png svg"] {
     if (ngroups > 1) { set key outside right top vertical } else { unset key }
     do for [i=1:nm] {
         m = word(metrics, i)
-        set ylabel value(sprintf("mlabel%d", i))
-        # from 0, with whole error bars below it; all zero (nothing
-        # bounced, say): 0 to 1, not gnuplot's -1 to 1
+        # the figure's name above its panel, where a long one has room
+        set title value(sprintf("mlabel%d", i)) noenhanced font ",10"
+        unset ylabel
+        # from 0; a figure that cannot be negative (a count, a share, a
+        # time) is cut at 0, error bars too; all zero (nothing bounced,
+        # say): 0 to 1, not gnuplot's -1 to 1
         undefine STATS_*
         set autoscale y
-        stats f using (abs(column(m."_mean")) + column(m."_ci95")) nooutput
-        if (exists("STATS_max") && STATS_max == 0) { set yrange [0:1] } else { set yrange [*<0:*] }
+        stats [*:*][*:*] f using (abs(column(m."_mean")) + column(m."_ci95")) nooutput
+        lowest = 0
+        stats [*:*][*:*] f using (column(m."_mean")) nooutput prefix "LOW"
+        if (exists("LOW_min")) { lowest = LOW_min }
+        if (exists("STATS_max") && STATS_max == 0) { set yrange [0:1] } else { \
+            if (lowest >= 0) { set yrange [0:*] } else { set yrange [*<0:*] } }
         if (joined) {
             plot for [g=0:ngroups-1] f using (int(column("point")) % nlast):( \
                 int(column("point")) / nlast == g ? column(m."_mean") : NaN):(column(m."_ci95")) \
