@@ -119,7 +119,7 @@ endif
 test-run: $(TEST_BIN) $(REPLAY) all
 	@set -e; for t in $(TEST_BIN); do $$t; done; \
 	  for f in $(FUZZ); do $(B)/tests/fuzz/replay_$$f tests/fuzz/corpus/$$f/* 2>/dev/null; done; \
-	  MXSIM_QUICK=$(SAN) tests/cli.sh $(B)/mxsim; tests/security.sh $(B)/mxsim; \
+	  MXSIM_QUICK=$(SAN) tests/cli.sh $(B)/mxsim; MXSIM_QUICK=$(SAN) tests/security.sh $(B)/mxsim; \
 	  if [ "$(SAN)" != 1 ]; then tests/extend.sh; tests/mpi.sh $(B); tests/slurm.sh $(B); fi
 
 # libFuzzer with ASan and UBSan (clang), FUZZ_S seconds per target; new

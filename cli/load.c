@@ -146,6 +146,26 @@ static bool same_columns(const scn *a, const scn *b)
 	return same;
 }
 
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* A column name that two names make (a server "provider_a" and a provider
+ * "a" both give delivered_provider_a), or NULL. */
+static const char *twice(char **names, int n)
+{
+	char **sorted = xmalloc((size_t)n * sizeof *sorted);
+	memcpy(sorted, names, (size_t)n * sizeof *sorted);
+	qsort(sorted, (size_t)n, sizeof *sorted, cmp_name);
+	const char *dup = NULL;
+	for (int i = 1; i < n && !dup; i++)
+		if (!strcmp(sorted[i], sorted[i - 1]))
+			dup = sorted[i];
+	free(sorted);
+	return dup;
+}
+
 /* The columns, answer and sizes of b[i], loaded from files[i] (the
  * earlier files for the name check); 0 or -1. */
 static int describe(batch *b, int i, char **files)
@@ -168,6 +188,16 @@ static int describe(batch *b, int i, char **files)
 		abort();
 	}
 	met_ts_names(b[i].pt[0], b[i].ts_names);
+	const char *dup = twice(b[i].sum_names, b[i].nsum);
+	if (!dup)
+		dup = twice(b[i].ts_names, b[i].nts);
+	if (dup) {
+		fprintf(stderr,
+			"%s: the column '%s' would be written twice: server, provider and resolver "
+			"profile names make column names; rename one\n",
+			files[i], dup);
+		return -1;
+	}
 	if (answers(&b[i]))
 		return -1;
 	b[i].events_col = -1;

@@ -296,9 +296,9 @@ static void write_resolvers(const batch *b, const study *st, csvw *w)
 static void write_trace(const batch *b, const study *st, csvw *w)
 {
 	(void)st;
-	static const char *const cols[] = {"point",   "replication", "id",     "birth_s",
-					   "end_s",   "sender",      "domain", "attempts",
-					   "outcome", "reason",      "server"};
+	static const char *const cols[] = {"point",    "replication", "id",     "birth_s",
+					   "end_s",    "sender",      "domain", "domain_name",
+					   "attempts", "outcome",     "reason", "server"};
 	static const char *const outcome[] = {"delivered", "bounced", "queued"};
 	for (size_t i = 0; i < sizeof cols / sizeof *cols; i++)
 		csvw_str(w, cols[i]);
@@ -315,6 +315,7 @@ static void write_trace(const batch *b, const study *st, csvw *w)
 				csvw_num(w, row[2]);
 				csvw_int(w, (int64_t)row[3]);
 				csvw_int(w, (int64_t)row[4]);
+				csvw_str(w, scn_domain_name(batch_point(b, p), (int)row[4]));
 				csvw_int(w, (int64_t)row[5]);
 				csvw_str(w, outcome[(int)row[6]]);
 				csvw_str(w, isnan(row[7]) ? "" : mdl_bounce_names[(int)row[7]]);

@@ -662,6 +662,11 @@ const char *scn_server_name(const scn *s, int i)
 	return s->c.servers[i].name;
 }
 
+const char *scn_domain_name(const scn *s, int i)
+{
+	return s->domain_names[i];
+}
+
 const char *scn_provider_name(const scn *s, int i)
 {
 	return s->providers[i];

@@ -65,6 +65,7 @@ const char *scn_name(const scn *s);
 /* The point's warnings, a line each ("" if none). */
 const char *scn_warnings(const scn *s);
 const char *scn_server_name(const scn *s, int i);
+const char *scn_domain_name(const scn *s, int i);
 const char *const *scn_server_names(const scn *s);   /* [nservers] */
 const char *const *scn_provider_names(const scn *s); /* [nproviders] */
 const char *scn_provider_name(const scn *s, int i);

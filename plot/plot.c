@@ -376,6 +376,19 @@ static char *reasons(const rs_scn *s)
 	return w.text;
 }
 
+/* Hours from time 0 as the scenario's calendar writes them: "Wed 10:00"
+ * (":30" seconds where there are), "+1w" past the first week. */
+static void calendar_time(FILE *m, double h, int start)
+{
+	long sec = lround(h * 3600), day = sec / 86400, in = sec % 86400;
+	fprintf(m, "%s %02ld:%02ld", unit_weekday_name((int)((start + day) % 7)), in / 3600,
+		in / 60 % 60);
+	if (in % 60)
+		fprintf(m, ":%02ld", in % 60);
+	if (day >= 7)
+		fprintf(m, " (+%ldw)", day / 7);
+}
+
 /* The timeline's changes at point p: nev and evt<i> (hours) for the
  * plot, and their list for its caption ("1 at 58.0 h: mx ..."). */
 static char *event_vars(const rs_scn *s, gp_vars *v, int p)
@@ -387,8 +400,9 @@ static char *event_vars(const rs_scn *s, gp_vars *v, int p)
 	for (int r = 0; r < s->ev.nrows && n < 20; r++)
 		if (rt_num(&s->ev, r, 0) == p && !isnan(rt_num(&s->ev, r, tc))) {
 			gp_time(v, rt_num(&s->ev, r, tc), "evt%d", ++n);
-			fprintf(m, "%s%d at %.2f h: %s", n > 1 ? "; " : " - changes: ", n,
-				rt_num(&s->ev, r, tc), rt_str(&s->ev, r, wc));
+			fprintf(m, "%s%d at ", n > 1 ? "; " : " - changes: ", n);
+			calendar_time(m, rt_num(&s->ev, r, tc), s->start_day);
+			fprintf(m, ": %s", rt_str(&s->ev, r, wc));
 		}
 	gp_num(v, n, "nev");
 	fclose(m);

@@ -213,6 +213,39 @@ PY
 "$MX" run -q -o "$T/pr3" --set run.precision=1% --set run.max_replications=10 scenarios/size-limit.ini 2>"$T/err"
 check "precision not met: said on stderr and in the manifest" sh -c "grep -q 'over the precision asked for' '$T/err' && grep -q 'precision_met = no' '$T/pr3/size-limit/manifest.ini' && grep -q '^replications = 10' '$T/pr3/size-limit/manifest.ini'"
 
+# --- answers that say what they mean ---------------------------------------------
+# mail never delivered counts in latency: a server refusing all day
+printf '[run]\nduration = 6h\nbucket = 1h\n[traffic]\nrate = 600/h\n[senders]\ncount = 20\n[resolvers]\ncount = 5\n[domain a.example]\nmx = 10 mx.example\n[server mx]\nhost = mx.example\ndown = refuse\n[timeline]\n4h = down mx\n' >"$T/down.ini"
+"$MX" run -q -r 2 -o "$T/ans" "$T/down.ini" 2>/dev/null
+python3 - "$T/ans/down" <<'PY'; check "latency counts mail still queued: p50 reached, p99 not, the CDF below the delivered share" test $? -eq 0
+import csv, sys
+d = sys.argv[1]
+a = next(csv.DictReader(open(d + "/aggregate.csv")))
+cdf = max(float(r["cdf"]) for r in csv.DictReader(open(d + "/latency.csv")))
+share = float(a["delivered_mean"]) / float(a["submitted_mean"])
+ok = a["latency_p99_s_mean"] == "inf" and float(a["latency_p50_s_mean"]) < 60
+ok &= abs(cdf - share) < 0.01 and 0.55 < share < 0.8
+ok &= abs(float(a["delivered_within_share_mean"]) - share) < 0.02
+sys.exit(0 if ok else 1)
+PY
+# the size limit's bounces apart; no flag for a tiny count nobody can tell apart
+"$MX" run -q -r 5 -o "$T/ans" --set run.precision= scenarios/size-limit.ini 2>"$T/err"
+python3 - "$T/ans/size-limit/aggregate.csv" <<'PY'; check "bounced_delivery leaves the size limit's bounces apart" test $? -eq 0
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+sys.exit(0 if all(float(r["bounced_mean"]) > 0 and abs(float(r["bounced_delivery_mean"]) - float(r["bounced_mean"]) + float(r["bounced_too_large_mean"])) < 1e-9 for r in rows) else 1)
+PY
+"$MX" run -q -o "$T/ans" --set 'report.answer=queued, queue_peak_backup' scenarios/backup-failover.ini 2>"$T/err"
+check "no wide-CI flag on a count whose half-width is below one message (0.6 +- 0.68 queued)" sh -c "grep -q '\"queued\",\"still queued at the end\",\"messages\",\"0.6\",\"0.68' '$T/ans/backup-failover/answer.csv' && ! grep -q 'queued = ' '$T/err'"
+# mail to the old provider later than the TTL allows: none with a 1 h TTL
+"$MX" run -q -r 3 -o "$T/ans" --set run.precision= \
+	--set 'timeline.1d10h=ttl example.com ${ttl=5m, 1h}' scenarios/ttl-cutover.ini 2>/dev/null
+python3 - "$T/ans/ttl-cutover/aggregate.csv" <<'PY'; check "mail past the TTL: only with a TTL the resolvers' floors exceed" test $? -eq 0
+import csv, sys
+r = {x["ttl"]: x for x in csv.DictReader(open(sys.argv[1]))}
+sys.exit(0 if float(r["5m"]["delivered_old_after_ttl_mean"]) > 0 and float(r["1h"]["delivered_old_after_ttl_mean"]) == 0 and float(r["1h"]["delivered_old_after_cutover_mean"]) > 100 else 1)
+PY
+
 # --- trace ---------------------------------------------------------------------
 "$MX" run -q -r 1 --trace -o "$T/tr" scenarios/size-limit.ini
 python3 - "$T/tr/size-limit" <<'PY'; check "trace has one row per message" test $? -eq 0
@@ -223,6 +256,7 @@ tr = list(csv.DictReader(open(d + "/trace.csv")))
 ids = {(r["point"], r["replication"], r["id"]) for r in tr}
 sys.exit(0 if len(tr) == sub == len(ids) else 1)
 PY
+check "trace names each message's domain" sh -c "python3 -c \"import csv,sys; r=list(csv.DictReader(open('$T/tr/size-limit/trace.csv'))); sys.exit(not r or any(x['domain_name'] != 'example.com' for x in r))\""
 
 # --- the progress line (on a terminal) never runs backwards -------------------------
 if command -v script >/dev/null; then
