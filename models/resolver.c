@@ -111,21 +111,19 @@ const res_profile *res_builtin(const char *name)
 	return NULL;
 }
 
+const res_time_key res_time_keys[RES_TIME_KEYS] = {{"cap", offsetof(res_profile, cap)},
+						   {"floor", offsetof(res_profile, floor)},
+						   {"neg_cap", offsetof(res_profile, neg_cap)},
+						   {"fixed", offsetof(res_profile, fixed)},
+						   {"stale", offsetof(res_profile, stale)}};
+
 bool res_key_text(const res_profile *p, const char *key, char *buf, int len)
 {
-	static const struct {
-		const char *key;
-		size_t off;
-	} times[] = {{"cap", offsetof(res_profile, cap)},
-		     {"floor", offsetof(res_profile, floor)},
-		     {"neg_cap", offsetof(res_profile, neg_cap)},
-		     {"fixed", offsetof(res_profile, fixed)},
-		     {"stale", offsetof(res_profile, stale)}};
-	for (size_t i = 0; i < sizeof times / sizeof *times; i++) {
-		if (strcmp(key, times[i].key))
+	for (int i = 0; i < RES_TIME_KEYS; i++) {
+		if (strcmp(key, res_time_keys[i].key))
 			continue;
 		sim_time t;
-		memcpy(&t, (const char *)p + times[i].off, sizeof t);
+		memcpy(&t, (const char *)p + res_time_keys[i].off, sizeof t);
 		if (t)
 			unit_format_duration(t, buf, len);
 		else

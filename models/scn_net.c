@@ -282,14 +282,7 @@ static int build_mta_profile(scn *s, const section *sc)
 /* A [resolver NAME]: a built-in resolver profile with keys changed. */
 static int build_res_profile(scn *s, const section *sc)
 {
-	static const struct {
-		const char *key;
-		size_t off;
-	} times[] = {{"cap", offsetof(res_profile, cap)},
-		     {"floor", offsetof(res_profile, floor)},
-		     {"neg_cap", offsetof(res_profile, neg_cap)},
-		     {"fixed", offsetof(res_profile, fixed)},
-		     {"stale", offsetof(res_profile, stale)}};
+	const res_time_key *times = res_time_keys;
 	int line;
 	const char *base = VALUE(sc, SEC_RESOLVER, "based_on", line);
 	const res_profile *b = res_builtin(base);
@@ -297,7 +290,7 @@ static int build_res_profile(scn *s, const section *sc)
 		return scn_fail(s, line, "based_on: unknown resolver profile '%s'", base);
 	res_profile p = *b;
 	p.name = sc->name;
-	for (size_t k = 0; k < sizeof times / sizeof *times; k++)
+	for (int k = 0; k < RES_TIME_KEYS; k++)
 		if (*VALUE(sc, SEC_RESOLVER, times[k].key, line) &&
 		    scn_p_duration(s, sc, SEC_RESOLVER, times[k].key,
 				   (sim_time *)((char *)&p + times[k].off)))

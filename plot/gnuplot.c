@@ -117,6 +117,14 @@ static void name_of(char id[64], const char *fmt, va_list ap)
 	}
 }
 
+static void num(gp_vars *v, const char *id, double x)
+{
+	if (isnan(x))
+		fprintf(v->f, "%s = NaN\n", id);
+	else
+		fprintf(v->f, "%s = %.17g\n", id, isinf(x) ? copysign(1e308, x) : x);
+}
+
 void gp_num(gp_vars *v, double x, const char *name, ...)
 {
 	char id[64];
@@ -124,10 +132,7 @@ void gp_num(gp_vars *v, double x, const char *name, ...)
 	va_start(ap, name);
 	name_of(id, name, ap);
 	va_end(ap);
-	if (isnan(x))
-		fprintf(v->f, "%s = NaN\n", id);
-	else
-		fprintf(v->f, "%s = %.17g\n", id, isinf(x) ? copysign(1e308, x) : x);
+	num(v, id, x);
 }
 
 void gp_time(gp_vars *v, double h, const char *name, ...)
@@ -141,7 +146,7 @@ void gp_time(gp_vars *v, double h, const char *name, ...)
 		fprintf(stderr, "mxsim: internal error: %s = %g hours reached gnuplot\n", id, h);
 		abort();
 	}
-	gp_num(v, h, "%s", id);
+	num(v, id, h);
 }
 
 /* id = "" then id = id.c(b1).c(b2)... 32 bytes a line: every byte of s
