@@ -1,12 +1,14 @@
 # heatmap.gp - a study over two or more axes: one panel per figure, the
 # last axis across, the other axes' combinations down, the colour the mean
 # over the replications (the value written in each cell, with its CI).
-# Variables: name, metrics (column stems), mlabel<i>, nlast, xl<i> (last
+# Variables: name, reps, metrics (column stems), mlabel<i>, nlast, xl<i> (last
 # axis values), lastname, ngroups, gtic<g> (the other axes' values as tic labels).
 f = "aggregate.csv"
 nm = words(metrics)
 # a value never reached (inf) gets no colour
 finite(x) = abs(x) < 1e300 ? x : NaN
+# a CI half-width (none, and not read, with one replication)
+ci(m) = reps > 1 ? column(m."_ci95") : 0
 set palette defined (0 "#fff5eb", 0.5 "#fd8d3c", 1 "#7f2704")
 do for [fmt in "png svg"] {
     eval term(fmt, 1000, 120 + (70 + 28 * ngroups) * nm)
@@ -38,7 +40,7 @@ do for [fmt in "png svg"] {
         plot f using (int(column("point")) % nlast):(int(column("point")) / nlast):(finite(column(m."_mean"))) \
                 with image, \
             f using (int(column("point")) % nlast):(int(column("point")) / nlast): \
-                (sprintf("%.5g [%.3g]", column(m."_mean"), column(m."_ci95"))) with labels font ",8"
+                (sprintf("%.5g [%.3g]", column(m."_mean"), ci(m))) with labels font ",8"
     }
     unset multiplot
     unset output

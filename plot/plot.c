@@ -116,6 +116,11 @@ static gp_vars *base_vars(const rs_scn *s, double t1)
 	gp_time(v, t1, "t1");
 	gp_num(v, s->start_day, "start");
 	gp_num(v, 0, "nev");
+	int rc = rt_col(&s->agg, "replications");
+	double reps = s->agg.nrows ? rt_num(&s->agg, 0, rc) : 0;
+	for (int p = 1; p < s->agg.nrows; p++)
+		reps = fmin(reps, rt_num(&s->agg, p, rc));
+	gp_num(v, reps, "reps");
 	char *pts;
 	size_t len;
 	FILE *m = xmemstream(&pts, &len);

@@ -301,6 +301,11 @@ check "stale temporaries cleared" test "$(ls -A "$T/k" | grep -c '^\.size-limit'
 # --- plots and reports ------------------------------------------------------------
 "$MX" run -q -r 2 -o "$T/pl" scenarios/backup-failover.ini scenarios/ttl-cutover.ini
 "$MX" plot "$T/pl" 2>"$T/err"; check "plot runs" test $? -eq 0
+check "plots draw with no gnuplot warning" test ! -s "$T/err"
+"$MX" run -q -r 1 -o "$T/pl1" scenarios/typo-mx.ini scenarios/backup-failover.ini
+"$MX" plot "$T/pl1" 2>"$T/err"
+r=$?
+check "one replication (no CI) plots with no gnuplot warning" sh -c "test $r -eq 0 && test ! -s '$T/err'"
 python3 - "$T/pl" <<'PY'; check "plots are PNGs of plausible size; pages reference only files that exist" test $? -eq 0
 import os, re, struct, sys
 root = sys.argv[1]
