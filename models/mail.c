@@ -189,6 +189,7 @@ static void deliver(world *w, msg *m, int server)
 	r->provider_delivered[p]++;
 	st_hist_add(&r->latency, sec(now - m->birth));
 	r->delivered_within += now - m->birth <= c->within;
+	w->b_late += now - m->birth > c->within;
 	r->slot_wait_s += sec(m->waited);
 	if (sec(m->waited) > r->slot_wait_max_s)
 		r->slot_wait_max_s = sec(m->waited);

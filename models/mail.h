@@ -190,6 +190,7 @@ typedef enum {
 	TS_QUEUED_SENDERS,
 	TS_QUEUED_BACKUPS,
 	TS_OLD_MX_SHARE,
+	TS_DELIVERED_LATE,
 	TS_N
 } mdl_ts;
 

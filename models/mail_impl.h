@@ -130,6 +130,7 @@ typedef struct world {
 	uint64_t live_senders, live_backups;
 	/* current bucket */
 	uint64_t b_arrivals, b_delivered, b_bounced, b_deferred, b_lookups, b_stale;
+	uint64_t b_late; /* delivered later than c->within after arrival */
 	uint64_t b_bounces[BOUNCE_N];
 	int bucket;
 } world;

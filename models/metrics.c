@@ -200,6 +200,9 @@ const met_ts_row met_ts_table[] = {
 	{"old_mx_share", MET_ONE,
 	 "share of MX lookups answered with a superseded MX RRset (the "
 	 "propagation curve)"},
+	{"delivered_late", MET_ONE,
+	 "delivered in the bucket later than `[report] within` after arrival: where an "
+	 "incident's delay falls, which a whole run's percentiles dilute"},
 	{"bounced_", MET_PER_BOUNCE, "bounced in the bucket, by reason"},
 	{"delivered_", MET_PER_SERVER, "delivered by server"},
 	{"sessions_", MET_PER_SERVER, "time-average sessions"},
@@ -208,6 +211,9 @@ const met_ts_row met_ts_table[] = {
 	{"queue_bytes_", MET_PER_SERVER, "bytes a backup stores at the bucket's end"},
 };
 const int met_ts_count = (int)(sizeof met_ts_table / sizeof *met_ts_table);
+/* the one-figure rows are the TS_ columns, in order */
+_Static_assert(sizeof met_ts_table / sizeof *met_ts_table == TS_N + 6,
+	       "met_ts_table: a row per TS_ column, then the six families");
 
 int met_instances(const scn *s, met_scope scope, const char *const **names)
 {

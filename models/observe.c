@@ -23,6 +23,7 @@ void mail_sample(sim *s, void *subject, void *object)
 	row[TS_QUEUED_SENDERS] = (double)w->live_senders;
 	row[TS_QUEUED_BACKUPS] = (double)w->live_backups;
 	row[TS_OLD_MX_SHARE] = w->b_lookups ? (double)w->b_stale / (double)w->b_lookups : NAN;
+	row[TS_DELIVERED_LATE] = (double)w->b_late;
 	for (int i = 0; i < BOUNCE_N; i++) {
 		row[TS_N + i] = (double)w->b_bounces[i];
 		w->b_bounces[i] = 0;
@@ -30,6 +31,6 @@ void mail_sample(sim *s, void *subject, void *object)
 	for (int i = 0; i < w->c->nservers; i++)
 		srv_sample(w->srv, i, sim_now(s), row + TS_N + BOUNCE_N + MDL_TS_PER_SERVER * i);
 	w->b_arrivals = w->b_delivered = w->b_bounced = w->b_deferred = 0;
-	w->b_lookups = w->b_stale = 0;
+	w->b_lookups = w->b_stale = w->b_late = 0;
 	w->bucket++;
 }

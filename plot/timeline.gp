@@ -27,7 +27,9 @@ do for [fmt in "png svg"] {
     set ylabel "delivered per bucket"
     set yrange [0:*]
     plot for [i=ns:1:-1] f using "t_h":(column("point") == p ? sum [k=1:i] column(dcol(k)) : NaN) \
-        with fillsteps lc i title word(servers, i)
+        with fillsteps lc i title word(servers, i), \
+        f using "t_h":(column("point") == p ? column("delivered_late") : NaN) \
+        with steps lw 1.5 dt 2 lc rgb "#222222" title "of those, late ([report] within)"
     eval unmarknames
     set tmargin
     set ylabel "bounced per bucket"

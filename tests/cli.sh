@@ -228,6 +228,20 @@ ok &= abs(cdf - share) < 0.01 and 0.55 < share < 0.8
 ok &= abs(float(a["delivered_within_share_mean"]) - share) < 0.02
 sys.exit(0 if ok else 1)
 PY
+# an hour's outage: the mail it delays is late in the buckets after it
+sed 's/^4h = down mx$/2h = outage mx 1h/' "$T/down.ini" >"$T/outage.ini"
+"$MX" run -q -r 1 -o "$T/ans" "$T/outage.ini" 2>/dev/null
+python3 - "$T/ans/outage" <<'PY'; check "delivered_late: the outage's delayed mail, in the buckets it is delivered" test $? -eq 0
+import csv, sys
+d = sys.argv[1]
+a = next(csv.DictReader(open(d + "/summary.csv")))
+ts = list(csv.DictReader(open(d + "/timeseries.csv")))
+late = [float(r["delivered_late"]) for r in ts]
+ontime = float(a["delivered_within_share"]) * float(a["submitted"])
+ok = abs(sum(late) - (float(a["delivered"]) - ontime)) < 0.5 and sum(late) > 50
+ok &= sum(late[:2]) == 0 and late[3] > 0  # none before the outage, some after it
+sys.exit(0 if ok else 1)
+PY
 # the size limit's bounces apart; no flag for a tiny count nobody can tell apart
 "$MX" run -q -r 5 -o "$T/ans" --set run.precision= scenarios/size-limit.ini 2>"$T/err"
 python3 - "$T/ans/size-limit/aggregate.csv" <<'PY'; check "bounced_delivery leaves the size limit's bounces apart" test $? -eq 0
