@@ -556,8 +556,11 @@ static int write_index(const char *root)
 		return 0;
 	rs_scn *s = xcalloc((size_t)n, sizeof *s);
 	for (int k = 0; k < n; k++) {
-		if (has(dirs[k], NULL, "report.html") && rs_load(&s[nd], dirs[k]) == 0)
+		bool shown = has(dirs[k], NULL, "report.html");
+		if (shown && rs_load(&s[nd], dirs[k]) == 0)
 			nd++;
+		else if (shown)
+			rs_free(&s[nd]); /* what it loaded before it failed */
 		free(dirs[k]);
 	}
 	if (nd && report_index(root, s, nd))
