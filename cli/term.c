@@ -2,6 +2,7 @@
  * term.c - standard streams without terminal control (see term.h).
  */
 #include "term.h"
+#include "../sim/outfile.h"
 
 #include <errno.h>
 #include <stdbool.h>
@@ -13,20 +14,6 @@ static bool control(unsigned char c)
 	return (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f;
 }
 
-static int put(int fd, const char *p, size_t n)
-{
-	while (n) {
-		ssize_t k = write(fd, p, n);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			return -1;
-		p += k;
-		n -= (size_t)k;
-	}
-	return 0;
-}
-
 static ssize_t guarded_write(void *cookie, const char *buf, size_t size)
 {
 	int fd = (int)(long)cookie;
@@ -36,11 +23,11 @@ static ssize_t guarded_write(void *cookie, const char *buf, size_t size)
 			continue;
 		char esc[5];
 		snprintf(esc, sizeof esc, "\\x%02x", (unsigned char)buf[i]);
-		if (put(fd, buf + from, i - from) || put(fd, esc, 4))
+		if (outfile_write_all(fd, buf + from, i - from) || outfile_write_all(fd, esc, 4))
 			return -1;
 		from = i + 1;
 	}
-	return put(fd, buf + from, size - from) ? -1 : (ssize_t)size;
+	return outfile_write_all(fd, buf + from, size - from) ? -1 : (ssize_t)size;
 }
 
 static FILE *guarded(int fd, int mode)

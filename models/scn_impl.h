@@ -186,6 +186,8 @@ int scn_build_timeline(scn *s);
 /* [run] duration against the most changes of one name's records (a
  * resolver cache entry holds expiry and version in one word). */
 int scn_check_versions(scn *s);
+/* Sorts the timeline and marks each domain's cutover and honour_end. */
+void scn_order_timeline(scn *s);
 /* The timeline's actions as a markdown table. */
 void scn_print_actions(FILE *out);
 void scn_print_actions_man(FILE *out);

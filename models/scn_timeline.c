@@ -2,7 +2,9 @@
  * scn_timeline.c - the [timeline]: one line per change, "TIME = ACTION
  * ARGS", turned into model events (see scn_impl.h). The actions are one
  * table: name, arguments, help, and the function that reads them; adding
- * an action is one row and its function.
+ * an action is one row and its function. Then the events in time order,
+ * each domain's cutover (its first MX change) and how long after it an
+ * honouring resolver may still answer the old MX.
  */
 #include "scn_impl.h"
 #include "../sim/xalloc.h"
@@ -285,4 +287,108 @@ int scn_check_versions(scn *s)
 			"duration: at most %.0f days with %u changes of one name's records; "
 			"shorten the run or change fewer records",
 			(double)res_longest(v) / SIM_DAY, v - 1);
+}
+
+/* Sorts events by time, equal times in file order (qsort on an index). */
+typedef struct {
+	sim_time at;
+	int i;
+} ev_key;
+
+static int cmp_ev(const void *a, const void *b)
+{
+	const ev_key *x = a, *y = b;
+	if (x->at != y->at)
+		return x->at < y->at ? -1 : 1;
+	return (x->i > y->i) - (x->i < y->i);
+}
+
+static void sort_events(mdl_config *c)
+{
+	int n = c->nevents;
+	ev_key *k = xrealloc(NULL, (size_t)n * sizeof *k);
+	mdl_event *sorted = xrealloc(NULL, (size_t)n * sizeof *sorted);
+	for (int i = 0; i < n; i++)
+		k[i] = (ev_key){c->events[i].at, i};
+	qsort(k, (size_t)n, sizeof *k, cmp_ev);
+	for (int i = 0; i < n; i++)
+		sorted[i] = c->events[k[i].i];
+	free(c->events);
+	free(k);
+	c->events = sorted;
+}
+
+/* A domain's cutover is its first MX change; the provider it moves to is
+ * that of the best MX host of its last one (a typo fixed later counts the
+ * provider fixed to). */
+static void mark_cutovers(scn *s)
+{
+	mdl_config *c = &s->c;
+	for (int i = 0; i < c->nevents; i++) {
+		const mdl_event *e = &c->events[i];
+		if (e->kind != EV_MX)
+			continue;
+		int p = scn_best_provider(s, &e->answer);
+		for (int d = e->domain < 0 ? 0 : e->domain; d < c->ndomains; d++) {
+			if (c->cutover[d] == SIM_NEVER)
+				c->cutover[d] = e->at;
+			c->new_provider[d] = p;
+			if (e->domain >= 0)
+				break;
+		}
+	}
+}
+
+/* How long after its cutover a resolver that honours TTLs may still answer
+ * a domain with an earlier MX: the TTL in force then, or a longer one
+ * lowered less than that long before (events in time order). */
+static void mark_honour_ends(mdl_config *c)
+{
+	sim_time *ttl = xmalloc((size_t)c->ndomains * sizeof *ttl);
+	for (int d = 0; d < c->ndomains; d++)
+		ttl[d] = c->initial[d].ttl;
+	for (int i = 0; i < c->nevents; i++) {
+		const mdl_event *e = &c->events[i];
+		if (e->kind != EV_TTL)
+			continue;
+		for (int d = e->domain < 0 ? 0 : e->domain; d < c->ndomains; d++) {
+			sim_time late = e->at + ttl[d] - c->cutover[d];
+			if (e->at < c->cutover[d] && late > c->honour_end[d])
+				c->honour_end[d] = late;
+			if (e->at < c->cutover[d])
+				ttl[d] = e->ttl;
+			if (e->domain >= 0)
+				break;
+		}
+	}
+	for (int d = 0; d < c->ndomains; d++)
+		if (c->cutover[d] != SIM_NEVER && ttl[d] > c->honour_end[d])
+			c->honour_end[d] = ttl[d];
+	free(ttl);
+}
+
+/* Timeline events in time order (equal times keep file order), then each
+ * domain's cutover and honour_end. */
+void scn_order_timeline(scn *s)
+{
+	sort_events(&s->c);
+	mark_cutovers(s);
+	mark_honour_ends(&s->c);
+}
+
+void scn_cutover(const scn *s, sim_time *at, sim_time *ttl, const char **provider)
+{
+	const mdl_config *c = &s->c;
+	int d = -1;
+	for (int i = 0; i < c->ndomains; i++)
+		if (c->cutover[i] != SIM_NEVER && (d < 0 || c->cutover[i] < c->cutover[d]))
+			d = i;
+	*at = d < 0 ? SIM_NEVER : c->cutover[d];
+	*ttl = d < 0 ? 0 : c->initial[d].ttl;
+	*provider = d >= 0 && c->new_provider[d] >= 0 ? s->providers[c->new_provider[d]] : NULL;
+	for (int i = 0; d >= 0 && i < c->nevents; i++) {
+		const mdl_event *e = &c->events[i];
+		if (e->at <= *at && e->kind == EV_TTL && (e->domain == d || e->domain < 0))
+			*ttl = e->ttl;
+	}
 }

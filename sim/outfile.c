@@ -38,6 +38,21 @@ int outfile_close(FILE *f)
 	return bad;
 }
 
+int outfile_write_all(int fd, const void *buf, size_t n)
+{
+	const char *p = buf;
+	while (n) {
+		ssize_t k = write(fd, p, n);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return -1;
+		p += k;
+		n -= (size_t)k;
+	}
+	return 0;
+}
+
 FILE *outfile_replace(int dirfd, const char *name)
 {
 	int n = snprintf(pending_tmp, sizeof pending_tmp, ".%s.tmp-%d", name, (int)getpid());

@@ -16,6 +16,10 @@ FILE *outfile_create(int dirfd, const char *name);
 /* Flushes, syncs and closes f; 0, or the errno of the first failure. */
 int outfile_close(FILE *f);
 
+/* Writes all n bytes of buf to fd, through EINTR and short writes; 0 or
+ * -1 (errno set). */
+int outfile_write_all(int fd, const void *buf, size_t n);
+
 /* Starts replacing name in dirfd: a new temporary file beside it (one
  * replacement at a time); NULL with errno set. */
 FILE *outfile_replace(int dirfd, const char *name);

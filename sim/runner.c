@@ -6,6 +6,7 @@
  * count doubles; a count of -1 reports a failed job. EOF ends the worker.
  */
 #include "runner.h"
+#include "outfile.h"
 #include "xalloc.h"
 
 #include <errno.h>
@@ -20,21 +21,6 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-
-static int write_all(int fd, const void *buf, size_t n)
-{
-	const char *p = buf;
-	while (n) {
-		ssize_t k = write(fd, p, n);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			return -1;
-		p += k;
-		n -= (size_t)k;
-	}
-	return 0;
-}
 
 /* Returns 1 on success, 0 on EOF at the start, -1 on error or short read. */
 static int read_all(int fd, void *buf, size_t n)
@@ -96,8 +82,8 @@ static void worker(int fd, long njobs, long *counter, run_job_fn job, void *ctx)
 		int64_t hdr[2] = {i, -1};
 		if (job(i, ctx, &out, &n) == 0)
 			hdr[1] = (int64_t)n;
-		if (write_all(fd, hdr, sizeof hdr) ||
-		    (hdr[1] > 0 && write_all(fd, out, n * sizeof *out)))
+		if (outfile_write_all(fd, hdr, sizeof hdr) ||
+		    (hdr[1] > 0 && outfile_write_all(fd, out, n * sizeof *out)))
 			_exit(1);
 		free(out);
 		slots[my_slot] = (run_status){0, 0, 0};
