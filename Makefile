@@ -19,6 +19,10 @@ ifeq ($(SAN),1)
 B        := build-san
 CFLAGS   += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all -DMXSIM_DEBUG
 LDFLAGS  += -fsanitize=address,undefined
+else ifeq ($(PLAIN),1)
+# the plain reference build: every fast path off (sim/engine.h, SIM_FAST)
+B        := build-plain
+CPPFLAGS += -DMX_PLAIN
 else
 B        := build
 endif
@@ -41,7 +45,7 @@ ALL_CFLAGS = $(WARN) $(WERROR) $(CFLAGS)
 .PHONY: all deps test test-run bench demo fuzz format format-check install uninstall clean \
   validate
 
-ifeq ($(SAN),1)
+ifneq ($(SAN)$(PLAIN),)
 all: $(B)/mxsim
 else
 all: $(B)/mxsim $(B)/mxsim-mpi
@@ -110,10 +114,14 @@ format-check: $(B)/.deps
 	if [ -n "$$bad" ]; then echo "mxsim: not formatted (run make format):" $$bad >&2; exit 1; fi; \
 	echo "format-check: 1 passed, 0 failed"
 
-# The suite runs plain, then again under AddressSanitizer and UBSan.
+# The suite runs, then again under AddressSanitizer and UBSan; last, the
+# plain reference build must run the bundled scenarios to the same bytes
+# and event fingerprints (tests/plain.sh).
 test: format-check test-run
 ifneq ($(SAN),1)
 	$(MAKE) --no-print-directory SAN=1 test-run
+	$(MAKE) --no-print-directory PLAIN=1 all
+	tests/plain.sh $(B)/mxsim build-plain/mxsim
 endif
 
 test-run: $(TEST_BIN) $(REPLAY) all
@@ -205,6 +213,6 @@ uninstall:
 	rm -rf $(DESTDIR)$(PREFIX)/share/mxsim $(DESTDIR)$(PREFIX)/share/doc/mxsim
 
 clean:
-	rm -rf build build-san build-fuzz
+	rm -rf build build-san build-plain build-fuzz
 
--include $(shell find build build-san -name '*.d' 2>/dev/null)
+-include $(shell find build build-san build-plain -name '*.d' 2>/dev/null)

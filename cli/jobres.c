@@ -15,12 +15,14 @@ static size_t ts_len(const batch *b)
 double *jobres_pack(const batch *b, const jobres *j, size_t *len)
 {
 	size_t nts = ts_len(b), nsum = (size_t)b->nsum, nbins = (size_t)b->nbins;
-	*len = nsum + nts + nbins + 1 + j->ntrace;
+	*len = nsum + nts + nbins + 3 + j->ntrace;
 	double *v = xmalloc(*len * sizeof *v), *at = v;
 	memcpy(at, j->summary, nsum * sizeof *v);
 	memcpy(at += nsum, j->ts, nts * sizeof *v);
 	memcpy(at += nts, j->latency, nbins * sizeof *v);
 	at += nbins;
+	*at++ = (double)(j->fingerprint >> 32);
+	*at++ = (double)(j->fingerprint & 0xffffffffu);
 	*at++ = (double)j->ntrace;
 	if (j->ntrace)
 		memcpy(at, j->trace, j->ntrace * sizeof *v);
@@ -33,7 +35,9 @@ jobres jobres_view(const batch *b, const double *packed)
 	j.summary = packed;
 	j.ts = j.summary + b->nsum;
 	j.latency = j.ts + ts_len(b);
-	j.ntrace = (size_t)j.latency[b->nbins];
-	j.trace = j.latency + b->nbins + 1;
+	const double *fp = j.latency + b->nbins;
+	j.fingerprint = (uint64_t)fp[0] << 32 | (uint64_t)fp[1];
+	j.ntrace = (size_t)fp[2];
+	j.trace = fp + 3;
 	return j;
 }

@@ -4,6 +4,7 @@
  * doubles, laid out here and read through jobres_view only:
  *
  *   summary [nsum] | time series [nbuckets x nts] | latency bins [nbins]
+ *   | event fingerprint [2: high and low 32 bits, each exact in a double]
  *   | trace length [1] | trace rows [trace length / TRACE_COLS x TRACE_COLS]
  */
 #ifndef MX_JOBRES_H
@@ -12,6 +13,7 @@
 #include "batch.h"
 
 #include <stddef.h>
+#include <stdint.h>
 
 typedef struct {
 	const double *summary; /* [nsum], in metrics.c's column order */
@@ -19,6 +21,7 @@ typedef struct {
 	const double *latency; /* [nbins] counts */
 	const double *trace;   /* [ntrace]: rows of TRACE_COLS */
 	size_t ntrace;
+	uint64_t fingerprint; /* the run's events (sim_fingerprint) */
 } jobres;
 
 /* Packs the parts (sizes as in b) into a new array (caller frees); *len

@@ -9,7 +9,7 @@
 #include "../sim/xalloc.h"
 #include "batch.h"
 
-#include "../sim/engine.h"
+#include "../sim/simtime.h"
 
 #include <ctype.h>
 #include <math.h>

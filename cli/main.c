@@ -9,6 +9,7 @@
 #include "../models/metrics.h"
 #include "../models/mta.h"
 #include "../models/resolver.h"
+#include "../models/run.h"
 #include "../models/scenario.h"
 #include "../plot/gnuplot.h"
 #include "../plot/plot.h"
@@ -38,7 +39,6 @@ typedef struct {
 	long njobs;
 	bool trace, progress;
 	double t0;
-	const char *out;
 	int argc, failed;
 	char **argv;
 	sim_time simulated;   /* by the runs done */
@@ -159,7 +159,7 @@ static int job_at(const ctx *c, batch *b, long p, unsigned r, double **out, size
 	int rc = mdl_run(&cfg, &mr);
 	double *summary = xmalloc((size_t)b->nsum * sizeof *summary);
 	met_summary_values(s, &mr, summary);
-	jobres j = {summary, mr.ts, mr.latency.h->bin, tb.rows, tb.n};
+	jobres j = {summary, mr.ts, mr.latency.h->bin, tb.rows, tb.n, mr.fingerprint};
 	*out = jobres_pack(b, &j, n);
 	free(summary);
 	free(tb.rows);
@@ -374,7 +374,6 @@ static int run_all(batch *b, int nfiles, const opts *o, int argc, char **argv)
 		 .progress = !o->quiet && (isatty(2) || nranks > 1),
 		 .ranks = nranks,
 		 .t0 = now_sec(),
-		 .out = o->out,
 		 .argc = argc,
 		 .argv = argv,
 		 .started = time(NULL)};

@@ -3,7 +3,7 @@
  * the resolved scenario and manifest beside them (see batch.h).
  */
 #include "batch.h"
-#include "../models/mail.h"
+#include "../models/run.h"
 #include "../sim/csvw.h"
 #include "../sim/outfile.h"
 #include "../models/metrics.h"
@@ -406,6 +406,21 @@ static void one_line(FILE *f, const char *s)
 			fputc(*s, f);
 }
 
+/* The runs' event fingerprints (sim_fingerprint), point by point and
+ * replication by replication, and all of them joined in that order. */
+static void write_fingerprints(const batch *b, FILE *f)
+{
+	uint64_t all = 0;
+	fprintf(f, "\nevent_fingerprints =");
+	for (long p = 0; p < b->npoints; p++)
+		for (unsigned r = 0; r < b->reps; r++) {
+			uint64_t h = result(b, p, r).fingerprint;
+			all = sim_fingerprint_join(all, h);
+			fprintf(f, " %016llx", (unsigned long long)h);
+		}
+	fprintf(f, "\nevent_fingerprint = %016llx", (unsigned long long)all);
+}
+
 static void write_manifest(const batch *b, const batch_run *run, FILE *f)
 {
 	char host[256] = "";
@@ -435,6 +450,7 @@ static void write_manifest(const batch *b, const batch_run *run, FILE *f)
 	fprintf(f, "\npoints = %ld\nreplications = %u\nseeds =", b->npoints, b->reps);
 	for (unsigned r = 0; r < b->reps; r++)
 		fprintf(f, " %llu", (unsigned long long)scn_seed(b->pt[0], r));
+	write_fingerprints(b, f);
 	struct rusage ru;
 	getrusage(RUSAGE_SELF, &ru);
 	fprintf(f, "\nwall_seconds = %.3f\npeak_rss_kb = %ld\n", run->wall, ru.ru_maxrss);

@@ -11,7 +11,7 @@
 #ifndef MX_BUDGET_H
 #define MX_BUDGET_H
 
-#include "mail.h"
+#include "model.h"
 
 /* What makes a run big, to name the key responsible. */
 typedef enum {

@@ -4,7 +4,8 @@
  * the domain's own address); sort by preference and shuffle equal ones; a
  * backup relaying onward drops its own preference and worse (nothing left:
  * a loop); resolve each host (none resolving: 5.4.4); at most the
- * profile's address limit (Postfix smtp_mx_address_limit).
+ * profile's address limit (Postfix smtp_mx_address_limit). It only
+ * finds: mail.c acts on its verdict (walk the list, bounce, defer).
  *
  * Where an MX rrset's preferences all differ (nothing to shuffle) and its
  * hosts' addresses never change, the ordered, resolved list is the same
@@ -83,18 +84,23 @@ static int drop_own(const relay *rl, const dns_mx *mx, const int *to, int n)
 	return n;
 }
 
+static const mail_verdict walk = {VERDICT_WALK, 0};
+
+static mail_verdict bounce(mdl_bounce why)
+{
+	return (mail_verdict){VERDICT_BOUNCE, why};
+}
+
 /* The implicit MX of a domain without one: its own address. */
-static bool implicit_mx(world *w, msg *m, const mta *h, sim_time now)
+static mail_verdict implicit_mx(world *w, msg *m, const mta *h, sim_time now)
 {
 	m->cand[0].host = w->c->self_host[m->domain];
 	m->cand[0].to = resolve_host(w, h, m->cand[0].host, now);
-	if (m->cand[0].to == TO_NONE) {
-		mail_bounce(w, m, BOUNCE_NO_ADDRESS);
-		return false;
-	}
+	if (m->cand[0].to == TO_NONE)
+		return bounce(BOUNCE_NO_ADDRESS);
 	m->ncand = 1;
 	m->ci = 0;
-	return true;
+	return walk;
 }
 
 /* a's plan: its candidates in order, those without an address left out;
@@ -133,17 +139,15 @@ static const mail_plan *plan_of(world *w, const dns_answer *a)
 /* The first of n candidates (those with an address), at most the
  * holder's address limit, into m->cand; none bounces (5.4.4). c is
  * copied whole: a copy of fixed size needs no call. */
-static bool take(world *w, msg *m, const mta *h, const mail_cand c[DNS_MAX_MX], int n)
+static mail_verdict take(world *w, msg *m, const mta *h, const mail_cand c[DNS_MAX_MX], int n)
 {
 	int limit = w->c->profiles[h->profile].mx_limit, k = n < limit ? n : limit;
-	if (!k) {
-		mail_bounce(w, m, BOUNCE_NO_ADDRESS);
-		return false;
-	}
+	if (!k)
+		return bounce(BOUNCE_NO_ADDRESS);
 	memcpy(m->cand, c, sizeof m->cand);
 	m->ncand = k;
 	m->ci = 0;
-	return true;
+	return walk;
 }
 
 void mail_prefetch_plan(const world *w, int domain)
@@ -154,10 +158,10 @@ void mail_prefetch_plan(const world *w, int domain)
 }
 
 /* The MX answer a, as RFC 5321 section 5.1 orders it, into m->cand. */
-static bool from_mx(world *w, msg *m, const mta *h, const dns_answer *a, sim_time now)
+static mail_verdict from_mx(world *w, msg *m, const mta *h, const dns_answer *a, sim_time now)
 {
 	const relay *rl = relay_of(w, m->holder);
-	const mail_plan *p = rl ? NULL : plan_of(w, a);
+	const mail_plan *p = rl || !SIM_FAST ? NULL : plan_of(w, a);
 	if (p)
 		return take(w, m, h, p->cand, p->n);
 	dns_mx mx[DNS_MAX_MX];
@@ -166,10 +170,8 @@ static bool from_mx(world *w, msg *m, const mta *h, const dns_answer *a, sim_tim
 	order(w, mx, n);
 	for (int i = 0; i < n; i++)
 		to[i] = resolve_host(w, h, (int)mx[i].host, now);
-	if (rl && !(n = drop_own(rl, mx, to, n))) {
-		mail_bounce(w, m, BOUNCE_LOOP);
-		return false;
-	}
+	if (rl && !(n = drop_own(rl, mx, to, n)))
+		return bounce(BOUNCE_LOOP);
 	mail_cand c[DNS_MAX_MX] = {{0}}; /* copied whole by take() */
 	int k = 0;
 	for (int i = 0; i < n; i++)
@@ -178,9 +180,7 @@ static bool from_mx(world *w, msg *m, const mta *h, const dns_answer *a, sim_tim
 	return take(w, m, h, c, k);
 }
 
-/* Resolves MX through the holder's resolver and builds the candidate
- * list (RFC 5321 5.1); returns false if the message ended or deferred. */
-bool mail_candidates(world *w, msg *m)
+mail_verdict mail_candidates(world *w, msg *m)
 {
 	mta *h = &w->mtas[m->holder];
 	sim_time now = sim_now(w->s);
@@ -191,8 +191,7 @@ bool mail_candidates(world *w, msg *m)
 		w->r->deferrals[DEFER_DNS]++;
 		m->site_fail = true;
 		m->ncand = m->ci = 0;
-		mail_defer(w, m);
-		return false;
+		return (mail_verdict){VERDICT_DEFER, 0};
 	}
 	const dns_answer *a = dns_version(w->d, m->domain, ra.version);
 	if (a->rrset != dns_current_rrset(w->d, m->domain)) {
@@ -201,11 +200,9 @@ bool mail_candidates(world *w, msg *m)
 	}
 	switch (a->kind) {
 	case DNS_NXDOMAIN:
-		mail_bounce(w, m, BOUNCE_NO_DOMAIN);
-		return false;
+		return bounce(BOUNCE_NO_DOMAIN);
 	case DNS_NULLMX:
-		mail_bounce(w, m, BOUNCE_NULL_MX);
-		return false;
+		return bounce(BOUNCE_NULL_MX);
 	case DNS_NODATA:
 		return implicit_mx(w, m, h, now);
 	case DNS_MX:

@@ -11,7 +11,7 @@
 #ifndef MX_DNS_H
 #define MX_DNS_H
 
-#include "../sim/engine.h"
+#include "../sim/simtime.h"
 
 #include <stdbool.h>
 #include <stdint.h>

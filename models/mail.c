@@ -1,5 +1,5 @@
 /*
- * mail.c - the life of a message (see mail.h): from the traffic
+ * mail.c - the life of a message (see model.h): from the traffic
  * (traffic.c) through its holder's delivery slots (slots.c) and delivery
  * attempts to the servers RFC 5321 section 5.1 names (candidates.c), the
  * receiving servers' replies (server.c), retries on the sender's schedule
@@ -8,25 +8,29 @@
  *
  * Invariant: a live message is in exactly one state below and counted in
  * exactly one holder's queue (a sender, or a backup relaying it) until it
- * ends; run.c checks submitted = delivered + bounced + queued. Debug
- * builds (MXSIM_DEBUG, on in `make SAN=1`) assert every transition.
+ * ends; run.c checks submitted = delivered + bounced + queued. Every
+ * transition is made here, by the function named on its arrow (slots.c
+ * and candidates.c only decide: slot_verdict, mail_verdict). What holds in
+ * each state (mail_impl.h) is asserted at every transition in debug
+ * builds (MXSIM_DEBUG, on in `make SAN=1`: state_holds()).
  *
- *  draw_message()       arrival()           attempt(): slots taken,
- *  ------------> AHEAD ----------> QUEUED -------------------------------+
- *                                   ^ ^  |                               |
- *      mail_suspend(): destination  | |  | attempt(): no free slot       |
- *      throttled, deferred untried  | |  v                               v
- *                  (from QUEUED too)| +- SLOT_WAIT --mail_slot_go()--> ATTEMPTING <-----------+
- *                                   |                               | | |   walk_resume():  |
- *           mail_defer(): no one    |                               | | |   timeout expired |
- *           took it; retry later    +-------------------------------+ | +-- walk(): --> CONNECTING
- *                                   |                                 | walk(): accepted
- *           session_end() at a      |                                 v
- *           backup: a new hop       +----------------------------- SESSION
- *                                                                     | session_end() at a
- *             mail_bounce(): NXDOMAIN, null MX, no address, loop,     | final server:
- *             554 relay denied, 552 too large, expired (at a backup:  | deliver()
- *      ATTEMPTING  backup_expired) -------------------------------> FREE <---+
+ *  msg_new()            arrival()          attempt(): slots taken,
+ *  FREE -----> AHEAD ----------> QUEUED -------------------------------+
+ *                                 ^ ^  |                               |
+ *     suspend(): destination      | |  | attempt(): no free slot       |
+ *     throttled, deferred untried | |  v       mail_slotted(GO),       v
+ *     (mail_slotted(THROTTLED))   | +- SLOT_WAIT --slot_go()-----> ATTEMPTING <-----------+
+ *                                 |                               | | |   walk_resume():  |
+ *     defer(): no candidate took  |                               | | |   timeout expired |
+ *     it; retry_later()           +-------------------------------+ | +-- walk(): --> CONNECTING
+ *                                 |                                 | walk(): accepted
+ *     session_end() at a backup:  |                                 v
+ *     a new hop                   +----------------------------- SESSION
+ *                                                                   | session_end() at a
+ *     bounce(): NXDOMAIN, null MX, no address, loop (the verdict),  | final server:
+ *     554 relay denied, 552 too large (walk()), expired (at a       | deliver()
+ *     backup: backup_expired; retry_later()), from ATTEMPTING, ---> FREE <--+
+ *     QUEUED or SLOT_WAIT
  */
 #include "mail_impl.h"
 #include "../sim/xalloc.h"
@@ -36,9 +40,28 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define S(state) (1u << (state))
+#define IN(state) (1u << (state))
 #ifdef MXSIM_DEBUG
-#define TO(m, from, to) (assert((from)&S((m)->state)), (m)->state = (to))
+/* What holds in each state, checked at every transition. */
+static bool state_holds(const msg *m)
+{
+	switch ((msg_state)m->state) {
+	case MSG_FREE:
+	case MSG_AHEAD:
+	case MSG_QUEUED:
+		return !m->slotted;
+	case MSG_SLOT_WAIT: /* in a wait list, or slotted with its go pending */
+		return true;
+	case MSG_ATTEMPTING:
+		return m->slotted && m->ci <= m->ncand;
+	case MSG_CONNECTING:
+		return m->slotted && m->ci > 0;
+	case MSG_SESSION:
+		return m->slotted && m->server >= 0;
+	}
+	return false;
+}
+#define TO(m, from, to) (assert((from)&IN((m)->state)), (m)->state = (to), assert(state_holds(m)))
 #else
 #define TO(m, from, to) ((void)(from), (m)->state = (to))
 #endif
@@ -63,7 +86,7 @@ static msg *msg_new(world *w)
 	msg *m = w->free_msgs;
 	w->free_msgs = m->next;
 	memset(m, 0, offsetof(msg, cand)); /* m->cand is written before read */
-	TO(m, S(MSG_FREE), MSG_AHEAD);
+	TO(m, IN(MSG_FREE), MSG_AHEAD);
 	return m;
 }
 
@@ -71,7 +94,7 @@ static msg *msg_new(world *w)
 
 static void arrival(sim *s, void *subject, void *object);
 
-/* Messages are drawn AHEAD arrivals ahead, and the state their attempt
+/* Messages are drawn RING arrivals ahead, and the state their attempt
  * will touch fetched into the CPU cache meanwhile, a step per arrival so
  * that each step reads only what the one before fetched (a million
  * senders and the resolvers' caches do not fit in the cache): when drawn,
@@ -85,9 +108,11 @@ static msg *draw_message(world *w)
 	msg *m = msg_new(w);
 	traffic_draw(w->traffic, &m->domain, &m->sender, &m->size);
 	m->holder = m->sender;
-	__builtin_prefetch(&w->mtas[m->sender]);
-	dns_prefetch(w->d, m->domain);
-	srv_prefetch(w->srv, m->sender);
+	if (SIM_FAST) {
+		__builtin_prefetch(&w->mtas[m->sender]);
+		dns_prefetch(w->d, m->domain);
+		srv_prefetch(w->srv, m->sender);
+	}
 	return m;
 }
 
@@ -96,20 +121,20 @@ static msg *pop_ahead(world *w)
 	unsigned i = w->next_ahead;
 	msg *m = w->ahead[i];
 	w->ahead[i] = draw_message(w); /* the last, in the ring's order */
-	w->next_ahead = i = (i + 1) % AHEAD;
-	const msg *n = w->ahead[(i + 2) % AHEAD]; /* the third from now */
+	w->next_ahead = i = (i + 1) % RING;
+	const msg *n = w->ahead[(i + 2) % RING]; /* the third from now */
 	res_prefetch(w->res, (int)w->mtas[n->sender].resolver, n->domain);
 	dns_prefetch_answers(w->d, n->domain);
 	slot_prefetch(w, n);
-	mail_prefetch_plan(w, w->ahead[(i + 1) % AHEAD]->domain);
+	mail_prefetch_plan(w, w->ahead[(i + 1) % RING]->domain);
 	return m;
 }
 
 static void next_arrival(world *w)
 {
 	sim_time t = traffic_next(w->traffic, sim_now(w->s));
-	if (t != SIM_NEVER)
-		sim_lane(w->s, t, arrival, w, pop_ahead(w));
+	if (t != SIM_NEVER) /* the plain build draws each message as it comes */
+		sim_lane(w->s, t, arrival, w, SIM_FAST ? pop_ahead(w) : draw_message(w));
 }
 
 /* ---- outcomes -------------------------------------------------------- */
@@ -129,10 +154,13 @@ static void leave_holder(world *w, msg *m)
 
 static void msg_free(world *w, msg *m)
 {
-	TO(m, S(MSG_ATTEMPTING) | S(MSG_SESSION), MSG_FREE);
-	m->live = false;
 	m->next = w->free_msgs;
 	w->free_msgs = m;
+}
+
+bool mail_live(const msg *m)
+{
+	return m->state != MSG_FREE && m->state != MSG_AHEAD;
 }
 
 void mail_trace(world *w, const msg *m, mdl_trace_kind k, int server, mdl_bounce why)
@@ -144,7 +172,9 @@ void mail_trace(world *w, const msg *m, mdl_trace_kind k, int server, mdl_bounce
 	w->c->trace(w->c->trace_ctx, &t);
 }
 
-void mail_bounce(world *w, msg *m, mdl_bounce why)
+/* m ends bounced: from an attempt, or deferred untried (suspend()) past
+ * its lifetime. */
+static void bounce(world *w, msg *m, mdl_bounce why)
 {
 	mail_trace(w, m, TRACE_BOUNCED, -1, why);
 	w->r->bounced++;
@@ -153,6 +183,7 @@ void mail_bounce(world *w, msg *m, mdl_bounce why)
 	w->b_bounces[why]++;
 	leave_holder(w, m);
 	slot_release(w, m);
+	TO(m, IN(MSG_ATTEMPTING) | IN(MSG_QUEUED) | IN(MSG_SLOT_WAIT), MSG_FREE);
 	msg_free(w, m);
 }
 
@@ -198,6 +229,7 @@ static void deliver(world *w, msg *m, int server)
 		old_after(w, m, now - cut);
 	leave_holder(w, m);
 	slot_release(w, m);
+	TO(m, IN(MSG_SESSION), MSG_FREE);
 	msg_free(w, m);
 }
 
@@ -207,8 +239,10 @@ static void retry(sim *s, void *subject, void *object)
 	attempt(subject, object);
 }
 
-/* The attempt ended with no candidate taking the message. */
-void mail_defer(world *w, msg *m)
+/* m failed to go this time: false if that is past its lifetime (it
+ * bounced); else its slots go and its next attempt is scheduled on the
+ * holder's retry schedule. */
+static bool retry_later(world *w, msg *m)
 {
 	mta *h = &w->mtas[m->holder];
 	const mta_profile *p = &w->c->profiles[h->profile];
@@ -218,22 +252,31 @@ void mail_defer(world *w, msg *m)
 	if (!m->first_fail)
 		m->first_fail = now;
 	if (mta_expired(p, m->hop_birth, m->first_fail, now)) {
-		mail_bounce(w, m, relay_of(w, m->holder) ? BOUNCE_BACKUP_EXPIRED : BOUNCE_EXPIRED);
-		return;
+		bounce(w, m, relay_of(w, m->holder) ? BOUNCE_BACKUP_EXPIRED : BOUNCE_EXPIRED);
+		return false;
 	}
 	slot_release(w, m);
-	TO(m, S(MSG_ATTEMPTING), MSG_QUEUED);
 	sim_time next =
 		mta_next_retry(p, m->hop_birth, m->first_fail, m->attempts, now, phase_of(h));
 	sim_at(w->s, next > now ? next : now + 1, retry, w, m);
+	return true;
 }
 
-void mail_suspend(world *w, msg *m)
+/* The attempt ended with no candidate taking m. */
+static void defer(world *w, msg *m)
 {
-	TO(m, S(MSG_QUEUED) | S(MSG_SLOT_WAIT), MSG_ATTEMPTING);
+	if (retry_later(w, m))
+		TO(m, IN(MSG_ATTEMPTING), MSG_QUEUED);
+}
+
+/* m's destination is throttled: deferred without trying, its schedule
+ * moving on as after a failed attempt (qmgr_defer_todo). */
+static void suspend(world *w, msg *m)
+{
 	w->r->deferrals[DEFER_THROTTLED]++;
-	m->attempts++; /* the schedule moves on as after a failed attempt */
-	mail_defer(w, m);
+	m->attempts++;
+	if (retry_later(w, m))
+		TO(m, IN(MSG_QUEUED) | IN(MSG_SLOT_WAIT), MSG_QUEUED);
 }
 
 /* ---- delivery attempt ------------------------------------------------ */
@@ -309,7 +352,7 @@ static void walk_resume(sim *s, void *subject, void *object)
 	(void)s;
 	world *w = subject;
 	msg *m = object;
-	TO(m, S(MSG_CONNECTING), MSG_ATTEMPTING);
+	TO(m, IN(MSG_CONNECTING), MSG_ATTEMPTING);
 	mark_dead(w, &w->mtas[m->holder], m->cand[m->ci - 1].host);
 	walk(w, m);
 }
@@ -327,9 +370,9 @@ static void session_end(sim *s, void *subject, void *object)
 	}
 	/* the backup takes over (its storage was taken at connect): a new hop
 	 * with its own queue, slots and schedule */
-	TO(m, S(MSG_SESSION), MSG_QUEUED);
 	leave_holder(w, m);
 	slot_release(w, m);
+	TO(m, IN(MSG_SESSION), MSG_QUEUED);
 	int b = w->c->nsenders;
 	for (int i = 0; i < sv; i++)
 		b += w->c->servers[i].backup;
@@ -386,18 +429,18 @@ static void walk(world *w, msg *m)
 		case SRV_TIMEOUT: /* known only when the timeout expires */
 			r->deferrals[DEFER_TIMEOUT]++;
 			m->site_fail = true;
-			TO(m, S(MSG_ATTEMPTING), MSG_CONNECTING);
+			TO(m, IN(MSG_ATTEMPTING), MSG_CONNECTING);
 			sim_after(w->s, w->c->profiles[h->profile].connect_timeout, walk_resume, w,
 				  m);
 			return;
 		case SRV_RELAY_DENIED:
-			mail_bounce(w, m, BOUNCE_RELAY_DENIED);
+			bounce(w, m, BOUNCE_RELAY_DENIED);
 			return;
 		case SRV_TOO_LARGE:
-			mail_bounce(w, m, BOUNCE_TOO_LARGE);
+			bounce(w, m, BOUNCE_TOO_LARGE);
 			return;
 		case SRV_ACCEPT:
-			TO(m, S(MSG_ATTEMPTING), MSG_SESSION);
+			TO(m, IN(MSG_ATTEMPTING), MSG_SESSION);
 			mark_alive(w, h, host);
 			m->site_fail = false;
 			m->server = sv;
@@ -413,19 +456,29 @@ static void walk(world *w, msg *m)
 			continue;
 		}
 	}
-	mail_defer(w, m);
+	defer(w, m);
 }
 
 static void attempt_now(world *w, msg *m)
 {
-	TO(m, S(MSG_QUEUED) | S(MSG_SLOT_WAIT), MSG_ATTEMPTING);
+	TO(m, IN(MSG_QUEUED) | IN(MSG_SLOT_WAIT), MSG_ATTEMPTING);
 	m->attempts++;
 	m->first = m->attempts == 1 && !relay_of(w, m->holder);
 	m->site_fail = false;
 	w->r->attempts++;
 	mail_trace(w, m, TRACE_ATTEMPT, -1, 0);
-	if (mail_candidates(w, m))
+	mail_verdict v = mail_candidates(w, m);
+	switch (v.kind) {
+	case VERDICT_WALK:
 		walk(w, m);
+		break;
+	case VERDICT_BOUNCE:
+		bounce(w, m, v.why);
+		break;
+	case VERDICT_DEFER:
+		defer(w, m);
+		break;
+	}
 }
 
 static void slot_go(sim *s, void *subject, void *object)
@@ -434,9 +487,12 @@ static void slot_go(sim *s, void *subject, void *object)
 	attempt_now(subject, object);
 }
 
-void mail_slot_go(world *w, msg *m)
+void mail_slotted(world *w, msg *m, slot_verdict v)
 {
-	sim_at(w->s, sim_now(w->s), slot_go, w, m);
+	if (v == SLOT_GO)
+		sim_at(w->s, sim_now(w->s), slot_go, w, m);
+	else
+		suspend(w, m);
 }
 
 /* m (QUEUED) asks its holder for a delivery slot. */
@@ -447,10 +503,10 @@ static void attempt(world *w, msg *m)
 		attempt_now(w, m);
 		break;
 	case SLOT_WAITING:
-		TO(m, S(MSG_QUEUED), MSG_SLOT_WAIT);
+		TO(m, IN(MSG_QUEUED), MSG_SLOT_WAIT);
 		break;
 	case SLOT_THROTTLED:
-		mail_suspend(w, m);
+		suspend(w, m);
 		break;
 	}
 }
@@ -459,10 +515,9 @@ static void arrival(sim *s, void *subject, void *object)
 {
 	world *w = subject;
 	msg *m = object;
-	TO(m, S(MSG_AHEAD), MSG_QUEUED);
+	TO(m, IN(MSG_AHEAD), MSG_QUEUED);
 	m->birth = m->hop_birth = sim_now(s);
 	m->id = ++w->r->submitted;
-	m->live = true;
 	w->b_arrivals++;
 	w->live_senders++;
 	if (w->live_senders > w->r->peak_queue_senders)
@@ -474,7 +529,7 @@ static void arrival(sim *s, void *subject, void *object)
 void mail_start(world *w)
 {
 	if (w->c->rate > 0) {
-		for (int i = 0; i < AHEAD; i++)
+		for (int i = 0; i < RING && SIM_FAST; i++)
 			w->ahead[i] = draw_message(w);
 		next_arrival(w);
 	}

@@ -1,48 +1,39 @@
 /*
  * mail_impl.h - inside the mail-flow model (mail.c, candidates.c,
- * timeline.c, observe.c, run.c): the world of one run, the message and its
- * holders. Not for use outside models/.
+ * slots.c, timeline.c, observe.c, run.c): the world of one run, the
+ * message and its holders. Not for use outside models/.
  */
 #ifndef MX_MAIL_IMPL_H
 #define MX_MAIL_IMPL_H
 
+#include "../sim/engine.h"
 #include "../sim/table.h"
-#include "mail.h"
+#include "run.h"
+#include "model.h"
 #include "server.h"
 #include "traffic.h"
 
 #include <gsl/gsl_rng.h>
 
 enum { BLOCK = 4096 }; /* messages allocated at a time */
-enum { AHEAD = 4 };    /* mail.c: messages drawn ahead */
+enum { RING = 4 };     /* mail.c: messages drawn ahead */
 
 /* Where an MX host's address leads, besides a server's number. */
 enum { TO_REFUSE = -1, TO_TIMEOUT = -2, TO_NONE = -3 };
 
-/* The random streams of a run, one per component (sim/rng.h). */
-enum {
-	STREAM_ARRIVAL,
-	STREAM_DOMAIN,
-	STREAM_SENDER,
-	STREAM_SIZE,
-	STREAM_SHUFFLE,
-	STREAM_SERVICE,
-	STREAM_OUTAGE,
-	STREAM_SETUP,
-	STREAM_N
-};
-
 typedef struct msg msg;
 
-/* Where a message is in its life cycle (drawn in mail.c). */
+/* Where a message is in its life cycle (drawn in mail.c), and what holds
+ * there (mail.c's state_holds). */
 typedef enum {
-	MSG_FREE,       /* in the pool */
-	MSG_AHEAD,      /* drawn ahead, not arrived yet */
-	MSG_QUEUED,     /* at its holder, waiting for its next attempt */
-	MSG_SLOT_WAIT,  /* at its holder, waiting for a delivery slot */
-	MSG_ATTEMPTING, /* resolving and trying candidates */
-	MSG_CONNECTING, /* waiting out a connect timeout */
-	MSG_SESSION     /* in an SMTP session with m->server */
+	MSG_FREE,       /* in the pool; no slot */
+	MSG_AHEAD,      /* drawn ahead, not arrived yet; no slot */
+	MSG_QUEUED,     /* at its holder, its next attempt scheduled; no slot */
+	MSG_SLOT_WAIT,  /* at its holder, in one wait list (slots.c), or
+			 * slotted with its go scheduled */
+	MSG_ATTEMPTING, /* slotted, resolving and trying m->cand[ci..] */
+	MSG_CONNECTING, /* slotted, waiting out m->cand[ci - 1]'s connect timeout */
+	MSG_SESSION     /* slotted, in an SMTP session with m->server */
 } msg_state;
 
 /* A sending MTA: a sender, or a backup server relaying onward. Kept small:
@@ -92,7 +83,7 @@ struct msg {
 	int attempts;
 	int ncand, ci;
 	int server; /* in session with */
-	bool first, live;
+	bool first;
 	bool slotted;   /* holds a delivery slot at its holder (slots.c) */
 	bool site_fail; /* the attempt's last failure was the site's (Postfix) */
 	uint8_t state;  /* msg_state */
@@ -123,7 +114,7 @@ typedef struct world {
 	size_t nplans;
 	traffic *traffic;
 	msg *free_msgs;
-	msg *ahead[AHEAD];   /* the next messages, drawn ahead: a ring */
+	msg *ahead[RING];    /* the next messages, drawn ahead: a ring */
 	unsigned next_ahead; /* the next one's place in it */
 	msg **blocks;
 	int nblocks;
@@ -157,24 +148,29 @@ static inline const mta_profile *profile_of(const world *w, int holder)
 	return &w->c->profiles[w->mtas[holder].profile];
 }
 
-/* mail.c: the life cycle */
+/* slots.c: delivery slots and destination throttling (Postfix qmgr) */
+typedef enum { SLOT_GO, SLOT_WAITING, SLOT_THROTTLED } slot_verdict;
+/* candidates.c: what the MX lookup decided (mail.c acts on it) */
+typedef struct {
+	enum { VERDICT_WALK, VERDICT_BOUNCE, VERDICT_DEFER } kind;
+	mdl_bounce why; /* VERDICT_BOUNCE */
+} mail_verdict;
+
+/* mail.c: the life cycle, every transition of a message */
 void mail_start(world *w);
-void mail_bounce(world *w, msg *m, mdl_bounce why);
-void mail_defer(world *w, msg *m);
-/* m (QUEUED or SLOT_WAIT) is deferred without trying: its destination is
- * throttled */
-void mail_suspend(world *w, msg *m);
-/* m (SLOT_WAIT) got its slots: attempts now, as an event */
-void mail_slot_go(world *w, msg *m);
+/* slots.c's verdict for m (SLOT_WAIT): SLOT_GO, it attempts now (as an
+ * event); SLOT_THROTTLED, it is deferred untried */
+void mail_slotted(world *w, msg *m, slot_verdict v);
+/* Whether m has arrived and not ended. */
+bool mail_live(const msg *m);
 void mail_trace(world *w, const msg *m, mdl_trace_kind k, int server, mdl_bounce why);
-/* candidates.c: RFC 5321 section 5.1; false if the message ended or
- * deferred */
-bool mail_candidates(world *w, msg *m);
+/* candidates.c: RFC 5321 section 5.1: resolves MX through the holder's
+ * resolver and, for VERDICT_WALK, puts the candidates in m->cand (a
+ * temporary DNS failure: VERDICT_DEFER, counted, m->site_fail set) */
+mail_verdict mail_candidates(world *w, msg *m);
 /* candidates.c: starts fetching the plan of domain's current MX rrset
  * (reading its current answer) */
 void mail_prefetch_plan(const world *w, int domain);
-/* slots.c: delivery slots and destination throttling (Postfix qmgr) */
-typedef enum { SLOT_GO, SLOT_WAITING, SLOT_THROTTLED } slot_verdict;
 void slot_init(world *w);
 void slot_free(world *w);
 /* Starts fetching the destination queue m's first slot_take will touch. */
@@ -183,7 +179,8 @@ void slot_prefetch(const world *w, const msg *m);
  * (put in a wait list) or SLOT_THROTTLED (the caller defers it) */
 slot_verdict slot_take(world *w, msg *m);
 /* m's attempt ended (m->site_fail: with a failure of the site): its slots
- * go to waiters; a full failed cohort throttles the destination */
+ * go to waiters; a full failed cohort throttles the destination
+ * (waiters get their verdicts through mail_slotted) */
 void slot_release(world *w, msg *m);
 /* timeline.c */
 dns_answer mail_host_answer(const mdl_host *h);

@@ -12,7 +12,7 @@
 #ifndef MX_METRICS_H
 #define MX_METRICS_H
 
-#include "mail.h"
+#include "model.h"
 #include "scenario.h"
 
 typedef enum {

@@ -12,7 +12,7 @@
 #ifndef MX_MTA_H
 #define MX_MTA_H
 
-#include "../sim/engine.h"
+#include "../sim/simtime.h"
 #include "../sim/names.h"
 
 #include <stdbool.h>
@@ -57,8 +57,8 @@ typedef struct {
 
 extern const char *const mta_memory_names[3];
 
-/* Built-in profile by name (postfix, exim, sendmail, exchange,
- * exchange-online, gmail, qmail, opensmtpd), or NULL. */
+/* Built-in profile by name (mta.c's table; `mxsim help profiles`), or
+ * NULL. */
 const mta_profile *mta_builtin(const char *name);
 /* The built-ins in order: 0 <= i < mta_builtin_count(). */
 int mta_builtin_count(void);

@@ -1,5 +1,5 @@
 /*
- * run.c - one run of the model (see mail.h): the world set up from the
+ * run.c - one run of the model (see run.h): the world set up from the
  * configuration (DNS data, resolvers, senders and backups with their
  * profiles, servers, traffic), the engine run to the end, the balance
  * checked (every message delivered, bounced or still queued) and the
@@ -259,6 +259,28 @@ const res_profile *mdl_class_profile(const mdl_config *c, int k)
 	return c->resolver[i];
 }
 
+static int by_id(const void *a, const void *b)
+{
+	uint64_t x = (*(const msg *const *)a)->id, y = (*(const msg *const *)b)->id;
+	return (x > y) - (x < y);
+}
+
+/* The trace's rows of mail still queued at the end, by message id (where
+ * a message's record lies in memory differs between builds). */
+static void trace_queued(world *w)
+{
+	msg **q = xmalloc((w->live_senders + w->live_backups + 1) * sizeof *q);
+	size_t n = 0;
+	for (int i = 0; i < w->nblocks; i++)
+		for (int k = 0; k < BLOCK; k++)
+			if (mail_live(&w->blocks[i][k]))
+				q[n++] = &w->blocks[i][k];
+	qsort(q, n, sizeof *q, by_id);
+	for (size_t i = 0; i < n; i++)
+		mail_trace(w, q[i], TRACE_QUEUED, -1, 0);
+	free(q);
+}
+
 /* The last mail to the old provider after a change through resolvers
  * that honour TTLs. */
 static void attribute(const mdl_config *c, mdl_result *r)
@@ -282,14 +304,12 @@ int mdl_run(const mdl_config *c, mdl_result *r)
 	for (int i = 0; i < c->nservers; i++)
 		r->server[i].mean_sessions = srv_mean_sessions(w.srv, i, c->duration);
 	if (c->trace)
-		for (int i = 0; i < w.nblocks; i++)
-			for (int k = 0; k < BLOCK; k++)
-				if (w.blocks[i][k].live)
-					mail_trace(&w, &w.blocks[i][k], TRACE_QUEUED, -1, 0);
+		trace_queued(&w);
 	attribute(c, r);
 	r->queued_senders = w.live_senders;
 	r->queued_backups = w.live_backups;
 	r->events = sim_events(w.s);
+	r->fingerprint = sim_fingerprint(w.s);
 	uint64_t b = 0;
 	for (int i = 0; i < BOUNCE_N; i++)
 		b += r->bounces[i];

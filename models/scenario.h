@@ -10,7 +10,7 @@
 #define MX_SCENARIO_H
 
 #include "../sim/study.h"
-#include "mail.h"
+#include "model.h"
 
 #include <stdio.h>
 

@@ -159,7 +159,7 @@ static int population_keys(scn *s, const section *sc, population *p)
 /* The domains PREFIX1 ... PREFIXn, drawn from the run's seed. */
 static int make_population(scn *s, population *p)
 {
-	gsl_rng *g = rng_stream(s->seed, 1000);
+	gsl_rng *g = rng_stream(s->seed, STREAM_POPULATION);
 	int self = -1, rc = 0;
 	for (long i = 0; i < p->n && rc == 0; i++) {
 		char *nm = xasprintf("%s%ld", p->prefix, i + 1);

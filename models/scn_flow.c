@@ -222,19 +222,19 @@ int scn_build_traffic(scn *s)
 	free(spec);
 	if (rc)
 		return scn_fail(s, tline, "table: %s", err);
-	if (d.n != 24 && d.n != 168) {
+	if (d.n != 24 && d.n != SIM_WEEK_HOURS) {
 		dist_clear(&d);
 		return scn_fail(s, tline, "table: expected 24 or 168 rows (hourly rates), got %d",
 				d.n);
 	}
 	double sum = 0;
-	for (int h = 0; h < 168; h++)
+	for (int h = 0; h < SIM_WEEK_HOURS; h++)
 		sum += c->hourly[h] = d.values[h % d.n];
 	dist_clear(&d);
 	if (!(sum > 0))
 		return scn_fail(s, tline, "table: the rates must not all be 0");
-	for (int h = 0; h < 168; h++)
-		c->hourly[h] *= 168 / sum;
+	for (int h = 0; h < SIM_WEEK_HOURS; h++)
+		c->hourly[h] *= SIM_WEEK_HOURS / sum;
 	return 0;
 }
 

@@ -387,7 +387,7 @@ int scn_p_dist(scn *s, const section *sc, sec_type t, const char *key, unit_kind
 	return 0;
 }
 
-/* ---- hosts, servers, providers ---------------------------------------- */
+/* ---- parsing ---------------------------------------------------------- */
 
 int scn_parse(scn *s, const char *text)
 {

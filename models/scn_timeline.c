@@ -7,6 +7,7 @@
  * honouring resolver may still answer the old MX.
  */
 #include "scn_impl.h"
+#include "run.h"
 #include "../sim/xalloc.h"
 
 #include <stdlib.h>

@@ -17,7 +17,7 @@
 #ifndef MX_SERVER_H
 #define MX_SERVER_H
 
-#include "mail.h"
+#include "model.h"
 
 #include <gsl/gsl_rng.h>
 #include <stdbool.h>

@@ -44,13 +44,15 @@
  * exactly one wait list: its destination's (window full) or its holder's
  * (slots_total full; h->listed while that list may be non-empty).
  *
+ * What slot_take and slot_release decide (mail.c makes each transition):
+ *
  *            slot_take(): room            slot_release()
  *   QUEUED ------------------> slotted ----------------> a waiter slotted,
- *     |                                                   mail_slot_go()
+ *     |                                                   mail_slotted(GO)
  *     | slot_take(): window or holder full
  *     +--------------------------> SLOT_WAIT --wake_dest(), wake_holder()--> slotted
  *     | slot_take(): throttled               | feedback(): throttled
- *     +--> mail_suspend(): deferred <--------+
+ *     +--> deferred untried <----------------+ mail_slotted(THROTTLED)
  */
 #include "mail_impl.h"
 #include "../sim/xalloc.h"
@@ -222,6 +224,8 @@ static dest *dest_get(world *w, const msg *m, const mta_profile *p, sim_time now
 static bool solo_take(world *w, mta *h, const msg *m, sim_time now)
 {
 	flush(w, now);
+	if (!SIM_FAST) /* the plain build: every queue in the table */
+		return false;
 	if (h->solo || h->ndests || h->listed || h->active ||
 	    recent_is(w, key(m->holder, (uint32_t)m->domain), now))
 		return false;
@@ -317,7 +321,7 @@ static void wake_dest(world *w, mta *h, uint32_t total, dest *d, uint64_t k, sim
 		d->active++;
 		h->active++;
 		m->slotted = true;
-		mail_slot_go(w, m);
+		mail_slotted(w, m, SLOT_GO);
 	}
 	if (!d->active && !d->head && !d->throttled_until)
 		list_emptied(w, d, k, now);
@@ -337,16 +341,9 @@ static void wake_holder(world *w, int holder, sim_time now)
 			return;
 		}
 		msg *m = pop(hl, now);
-		switch (slot_take(w, m)) {
-		case SLOT_GO:
-			mail_slot_go(w, m);
-			break;
-		case SLOT_THROTTLED:
-			mail_suspend(w, m);
-			break;
-		case SLOT_WAITING:
-			break;
-		}
+		slot_verdict v = slot_take(w, m);
+		if (v != SLOT_WAITING)
+			mail_slotted(w, m, v);
 	}
 }
 
@@ -401,6 +398,6 @@ void slot_release(world *w, msg *m)
 	while (suspended) {
 		msg *x = suspended;
 		suspended = x->next;
-		mail_suspend(w, x);
+		mail_slotted(w, x, SLOT_THROTTLED);
 	}
 }

@@ -28,7 +28,7 @@ struct traffic {
 	gsl_rng *arrivals, *domains, *senders, *sizes;
 	gsl_ran_discrete_t *pick_domain;
 	zipf pick_sender;
-	double mult[168];
+	double mult[SIM_WEEK_HOURS];
 	sim_time hour_start, hour_end; /* the hour integrate() is in, */
 	double hour_rate;              /* and its rate (messages/s) */
 	bool started;                  /* fixed arrivals: the first one (at start) is out */
@@ -47,28 +47,25 @@ static double office(int hour_of_week)
 	return day >= 5 ? 0.3 * m : m;
 }
 
-void traffic_pattern(const mdl_config *c, double mult[168])
+void traffic_pattern(const mdl_config *c, double mult[SIM_WEEK_HOURS])
 {
 	double sum = 0;
-	for (int h = 0; h < 168; h++) {
+	for (int h = 0; h < SIM_WEEK_HOURS; h++) {
 		mult[h] = c->pattern == PATTERN_OFFICE  ? office(h)
 			  : c->pattern == PATTERN_TABLE ? c->hourly[h]
 							: 1;
 		sum += mult[h];
 	}
 	if (c->pattern == PATTERN_OFFICE)
-		for (int h = 0; h < 168; h++)
-			mult[h] *= 168 / sum;
+		for (int h = 0; h < SIM_WEEK_HOURS; h++)
+			mult[h] *= SIM_WEEK_HOURS / sum;
 }
 
 traffic *traffic_new(const mdl_config *c, gsl_rng *arrivals, gsl_rng *domains, gsl_rng *senders,
 		     gsl_rng *sizes)
 {
 	traffic *t = xcalloc(1, sizeof *t);
-	if (!(t->pick_domain = gsl_ran_discrete_preproc((size_t)c->ndomains, c->weight))) {
-		fprintf(stderr, "mxsim: out of memory\n");
-		abort();
-	}
+	t->pick_domain = gsl_ran_discrete_preproc((size_t)c->ndomains, c->weight); /* aborts */
 	t->c = c;
 	t->hour_end = INT64_MIN; /* none yet */
 	t->arrivals = arrivals;
@@ -94,7 +91,7 @@ static int hour_of(const mdl_config *c, sim_time now, sim_time *end)
 {
 	sim_time hour = (now + c->week_offset) / SIM_HOUR;
 	*end = (hour + 1) * SIM_HOUR - c->week_offset;
-	return (int)(hour % 168);
+	return (int)(hour % SIM_WEEK_HOURS);
 }
 
 /* Makes the hour of the pattern that now is in integrate()'s. */
@@ -107,7 +104,7 @@ static void enter_hour(traffic *t, sim_time now)
 
 double traffic_expected(const mdl_config *c)
 {
-	double mult[168], n = 0;
+	double mult[SIM_WEEK_HOURS], n = 0;
 	traffic_pattern(c, mult);
 	sim_time b = c->traffic_stop < c->duration ? c->traffic_stop : c->duration;
 	for (sim_time t = c->traffic_start > 0 ? c->traffic_start : 0, end; t < b; t = end) {

@@ -10,7 +10,7 @@
 #ifndef MX_TRAFFIC_H
 #define MX_TRAFFIC_H
 
-#include "mail.h"
+#include "model.h"
 
 #include <gsl/gsl_rng.h>
 
@@ -29,7 +29,7 @@ sim_time traffic_next(traffic *t, sim_time now);
 void traffic_draw(traffic *t, int *domain, int *sender, uint32_t *size);
 
 /* The rate multiplier of each hour of the week (mean 1 for office). */
-void traffic_pattern(const mdl_config *c, double mult[168]);
+void traffic_pattern(const mdl_config *c, double mult[SIM_WEEK_HOURS]);
 /* Messages expected in the run: the hourly rate integrated over the
  * traffic's window [start, stop) within the run. */
 double traffic_expected(const mdl_config *c);

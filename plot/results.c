@@ -37,7 +37,7 @@ const rs_file rs_files[RS_NFILES] = {
 		 "they honour TTLs, and the source of each"},
 	[RS_TRACE] = {"trace.csv", RS_BY_RUN_TRACE, "one row per message (--trace)"},
 	[RS_SCENARIO] = {"scenario.ini", RS_BY_RUN, "the resolved scenario; reproduces the run"},
-	[RS_MANIFEST] = {"manifest.ini", RS_BY_RUN, "command, seeds, timing"},
+	[RS_MANIFEST] = {"manifest.ini", RS_BY_RUN, "command, seeds, event fingerprints, timing"},
 	[RS_REPORT] = {"report.html", RS_BY_PLOT, "the report (mxsim plot)"},
 };
 

@@ -11,7 +11,7 @@
 #ifndef MX_RESULTS_H
 #define MX_RESULTS_H
 
-#include "../sim/engine.h"
+#include "../sim/simtime.h"
 #include "../sim/rtable.h"
 
 #include <stdbool.h>

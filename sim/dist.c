@@ -127,11 +127,7 @@ int dist_empirical(dist *d, const double *values, const double *weights, int n)
 	d->kind = DIST_EMPIRICAL;
 	d->n = n;
 	d->values = xmalloc((size_t)n * sizeof *d->values);
-	d->table = gsl_ran_discrete_preproc((size_t)n, weights);
-	if (!d->table) {
-		fprintf(stderr, "mxsim: out of memory\n");
-		abort();
-	}
+	d->table = gsl_ran_discrete_preproc((size_t)n, weights); /* aborts on failure */
 	memcpy(d->values, values, (size_t)n * sizeof *values);
 	return 0;
 }

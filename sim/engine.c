@@ -19,7 +19,7 @@ typedef struct {
 	void *subject, *object;
 } periodic;
 
-enum { MAX_EVERY = 16 };
+enum { MAX_EVERY = 16, MAX_ACTIONS = 64 };
 
 struct sim {
 	pq *q;
@@ -42,6 +42,9 @@ struct sim {
 	bool stopped, limit_hit;
 	periodic every[MAX_EVERY]; /* fixed: their addresses are event subjects */
 	int nevery;
+	uint64_t fingerprint;         /* over every event run so far */
+	const void *act[MAX_ACTIONS]; /* actions by first appearance: their ids */
+	int nact;
 };
 
 static void die(const char *what)
@@ -88,6 +91,10 @@ sim_handle sim_at(sim *s, sim_time at, sim_action action, void *subject, void *o
 
 void sim_lane(sim *s, sim_time at, sim_action action, void *subject, void *object)
 {
+	if (!SIM_FAST) { /* the plain build: an ordinary event, in the same order */
+		sim_at(s, at, action, subject, object);
+		return;
+	}
 	if (at < s->now)
 		die("event scheduled in the past");
 	if (s->lane.set)
@@ -177,6 +184,31 @@ static bool lane_first(sim *s)
 	return s->lane.t < s->least.t || (s->lane.t == s->least.t && s->lane.seq < s->least.seq);
 }
 
+/* An action's id: its rank of first appearance in this run, the same in
+ * every build and process (an address is not). */
+static uint64_t action_id(sim *s, const void *a)
+{
+	for (int i = 0; i < s->nact; i++)
+		if (s->act[i] == a)
+			return (uint64_t)i;
+	if (s->nact == MAX_ACTIONS)
+		die("more than 64 kinds of action");
+	s->act[s->nact] = a;
+	return (uint64_t)s->nact++;
+}
+
+static uint64_t mix(uint64_t h, uint64_t v)
+{
+	h = (h ^ v) * 0x9e3779b97f4a7c15u;
+	return h ^ (h >> 29);
+}
+
+/* The fingerprint after the event (t, seq, action). */
+static void fingerprint(sim *s, sim_time t, uint64_t seq, const void *action)
+{
+	s->fingerprint = mix(mix(mix(s->fingerprint, (uint64_t)t), seq), action_id(s, action));
+}
+
 uint64_t sim_run(sim *s, sim_time end)
 {
 	uint64_t before = s->events;
@@ -184,15 +216,17 @@ uint64_t sim_run(sim *s, sim_time end)
 	sim_at(s, end, end_of_run, NULL, NULL);
 	while (!s->stopped) {
 		int64_t t;
+		uint64_t seq;
 		if (s->events == s->check_at && check(s))
 			break;
 		pq_payload e;
 		if (s->lane.set && lane_first(s)) {
 			s->lane.set = false;
 			t = s->lane.t;
+			seq = s->lane.seq;
 			e = s->lane.p;
 		} else {
-			const pq_payload *p = pq_pop(s->q, &t);
+			const pq_payload *p = pq_pop(s->q, &t, &seq);
 			s->least.known = false;
 			if (!p)
 				break;
@@ -201,6 +235,7 @@ uint64_t sim_run(sim *s, sim_time end)
 		s->pending--;
 		s->now = t;
 		s->events++;
+		fingerprint(s, t, seq, e.action);
 		((sim_action)e.action)(s, e.subject, e.object);
 	}
 	return s->events - before;
@@ -225,6 +260,16 @@ void sim_limit(sim *s, uint64_t max_events)
 bool sim_limit_hit(const sim *s)
 {
 	return s->limit_hit;
+}
+
+uint64_t sim_fingerprint(const sim *s)
+{
+	return s->fingerprint;
+}
+
+uint64_t sim_fingerprint_join(uint64_t h, uint64_t run)
+{
+	return mix(h, run);
 }
 
 uint64_t sim_events(const sim *s)

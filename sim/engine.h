@@ -1,7 +1,7 @@
 /*
  * engine.h - the discrete-event engine. It knows nothing of mail.
  *
- * Time is exact: int64_t microseconds (sim_time). An event is an action
+ * Time is exact: int64_t microseconds (sim_time, simtime.h). An event is an action
  * called with a subject and an object; events run in order of time, then of
  * scheduling (equal times run first-in first-out), so a run is a pure
  * function of what is scheduled. The end of a run is itself an event.
@@ -14,30 +14,10 @@
 #ifndef MX_ENGINE_H
 #define MX_ENGINE_H
 
+#include "simtime.h"
+
 #include <stdbool.h>
 #include <stdint.h>
-
-typedef int64_t sim_time;
-#define SIM_USEC ((sim_time)1)
-#define SIM_SEC ((sim_time)1000000)
-#define SIM_MIN (60 * SIM_SEC)
-#define SIM_HOUR (60 * SIM_MIN)
-#define SIM_DAY (24 * SIM_HOUR)
-#define SIM_WEEK (7 * SIM_DAY)
-#define SIM_NEVER INT64_MAX
-/* The longest span any delay may have: a century. Times drawn from
- * distributions are clamped to it, so no conversion overflows and
- * now + delay always fits. */
-#define SIM_HORIZON (36525 * SIM_DAY)
-
-/* Seconds (a drawn double) to engine time, clamped to [0, SIM_HORIZON];
- * NaN gives 0. Exact (the plain cast) inside that range. */
-static inline sim_time sim_from_sec(double sec)
-{
-	if (!(sec > 0))
-		return 0;
-	return sec >= (double)(SIM_HORIZON / SIM_SEC) ? SIM_HORIZON : (sim_time)(sec * SIM_SEC);
-}
 
 typedef struct sim sim;
 typedef void (*sim_action)(sim *s, void *subject, void *object);
@@ -57,7 +37,8 @@ sim_handle sim_after(sim *s, sim_time delay, sim_action action, void *subject, v
 /* Schedules an event in the engine's one lane, which holds at most one
  * and keeps it out of the pending-event set: for a stream whose every
  * event schedules the next (arrivals), a push and a pop fewer each. It
- * runs in the same order as with sim_at; it cannot be cancelled.
+ * runs in the same order as with sim_at (plain build: it is sim_at); it
+ * cannot be cancelled.
  * Scheduling while the lane is full is a programming error. */
 void sim_lane(sim *s, sim_time at, sim_action action, void *subject, void *object);
 
@@ -84,6 +65,15 @@ void sim_limit(sim *s, uint64_t max_events);
 bool sim_limit_hit(const sim *s);
 
 uint64_t sim_events(const sim *s); /* events executed so far */
+/* A hash over (time, sequence, action) of every event run so far, in
+ * order (as OMNeT++'s fingerprints): two runs that give the same have run
+ * the same events at the same times, so a change of the model's
+ * behaviour shows as a changed fingerprint. Actions are known by their
+ * order of first appearance, so it is the same in every build. */
+uint64_t sim_fingerprint(const sim *s);
+/* h with a run's fingerprint added: a set of runs' fingerprint, taken in
+ * a fixed order of runs (from 0). */
+uint64_t sim_fingerprint_join(uint64_t h, uint64_t run);
 uint64_t sim_pending(const sim *s);
 
 #endif

@@ -16,19 +16,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* AHEAD: buckets between the one popped and the one whose list is walked
- * ahead, STEPS nodes per pop, fetching each node (measured best of AHEAD
+/* WALK_AHEAD: buckets between the one popped and the one whose list is
+ * walked ahead, STEPS nodes per pop, fetching each node (measured best of WALK_AHEAD
  * 1, 2, 3 and STEPS 1, 2, 4 with the hold benchmark at 10^6: a bucket's
  * list is a chain of cache misses). */
-enum { MAX_RUNGS = 8, SPLIT = 48, BOTTOM_MAX = 128, AHEAD = 2, STEPS = 1 };
+enum { MAX_RUNGS = 8, SPLIT = 48, BOTTOM_MAX = 128, WALK_AHEAD = 2, STEPS = 1 };
 
 typedef struct {
 	int64_t t;
 	uint64_t seq;
-	uint32_t next; /* bucket or free list link */
-	uint32_t gen;  /* generation << 1 | cancelled */
+	uint32_t gen; /* generation << 1 | cancelled (links live in pq.next) */
 	pq_payload p;
-} node; /* 48 bytes */
+} node; /* 48 bytes (padded) */
 
 typedef struct {
 	int64_t t;
@@ -328,7 +327,7 @@ static int advance(pq *q)
 		sort_bottom(q);
 		/* a later bucket's nodes are likely cache misses: its list is
 		 * walked a step per pop (pq_pop) while the caller works */
-		size_t b = g->cur + AHEAD;
+		size_t b = g->cur + WALK_AHEAD;
 		q->ahead = b < g->nb ? g->b[b].head : NIL;
 		return 0;
 	}
@@ -356,7 +355,7 @@ static node *take(pq *q, bool *cancelled)
 	return n;
 }
 
-const pq_payload *pq_pop(pq *q, int64_t *t)
+const pq_payload *pq_pop(pq *q, int64_t *t, uint64_t *seq)
 {
 	for (;;) {
 		if (!q->nbot && advance(q))
@@ -366,6 +365,7 @@ const pq_payload *pq_pop(pq *q, int64_t *t)
 		if (cancelled)
 			continue;
 		*t = n->t;
+		*seq = n->seq;
 		return &n->p;
 	}
 }

@@ -2,8 +2,8 @@
  * pq.h - the pending-event set: a ladder queue of (time, sequence) keys.
  *
  * Entries come out in ascending (time, sequence), so entries with equal time
- * come out first in, first out. Items are small integers (the engine's slot
- * numbers). A key pushed must not be earlier than the last key popped (a
+ * come out first in, first out. Each entry carries a payload of three
+ * pointers (the engine's action, subject and object). A key pushed must not be earlier than the last key popped (a
  * discrete-event simulation never schedules in the past).
  *
  * Structure (Tang, Goh and Thng, ACM TOMACS 2005): an unsorted "top" for the
@@ -34,8 +34,8 @@ void pq_free(pq *q);
 pq_handle pq_push(pq *q, int64_t t, uint64_t seq, const pq_payload *p);
 
 /* Removes the live entry with the least (t, seq); returns its payload (valid
- * until the next push) and time in *t, or NULL when none is left. */
-const pq_payload *pq_pop(pq *q, int64_t *t);
+ * until the next push) and key in *t, *seq, or NULL when none is left. */
+const pq_payload *pq_pop(pq *q, int64_t *t, uint64_t *seq);
 
 /* The least live key, without removing its entry (cancelled entries
  * before it are dropped); false when none is left. */

@@ -21,11 +21,9 @@ uint64_t rng_replication_seed(uint64_t seed, unsigned r)
 
 gsl_rng *rng_stream(uint64_t seed, uint64_t k)
 {
+	/* never NULL: GSL's default error handler aborts on failure (GSL
+	 * manual, "Error Handlers"), and mxsim never turns it off */
 	gsl_rng *g = gsl_rng_alloc(gsl_rng_taus2);
-	if (!g) {
-		fprintf(stderr, "mxsim: out of memory\n");
-		abort();
-	}
 	uint64_t s = rng_mix(seed ^ rng_mix(k + 1));
 	/* taus2 takes a 32-bit seed; 0 selects GSL's default, so avoid it */
 	unsigned long s32 = (unsigned long)((s ^ (s >> 32)) & 0xffffffffu);

@@ -32,8 +32,11 @@ for d in "$T"/one/*/; do
 	for f in "$d"*.csv "$d"scenario.ini; do
 		cmp -s "$f" "$T/three/$n/$(basename "$f")" || { same=0; echo "differs: $n/$(basename "$f")"; }
 	done
+	[ "$(grep '^event_fingerprint' "$d"manifest.ini)" = \
+		"$(grep '^event_fingerprint' "$T/three/$n/manifest.ini")" ] ||
+		{ same=0; echo "differs: $n's event fingerprints"; }
 done
-check "3 ranks: every CSV of every bundled scenario byte for byte as -j 1" test $same = 1
+check "3 ranks: every CSV and event fingerprint of every bundled scenario as -j 1" test $same = 1
 mpi 1 run -q -o "$T/single" $set2 scenarios/size-limit.ini 2>/dev/null
 check "1 rank runs the jobs itself, same results" \
 	cmp -s "$T/one/size-limit/summary.csv" "$T/single/size-limit/summary.csv"

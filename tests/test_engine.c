@@ -133,10 +133,12 @@ static void pq_matches_reference(void **state)
 	ref_push(ref, &nref, (ref_item){INT64_MAX, seq++});
 	for (int k = 0; k < 300000; k++, seq++) {
 		int64_t t;
-		const pq_payload *p = pq_pop(q, &t);
+		uint64_t sq;
+		const pq_payload *p = pq_pop(q, &t, &sq);
 		ref_item want = ref_pop(ref, &nref);
 		assert_non_null(p);
 		assert_int_equal(t, want.t);
+		assert_int_equal(sq, want.seq);
 		assert_int_equal((uint64_t)(uintptr_t)p->object, want.seq);
 		int64_t d = gsl_rng_uniform(r) < 0.3 ? 0 : (int64_t)gsl_rng_uniform_int(r, 3000000);
 		pq_payload n = {NULL, NULL, (void *)(uintptr_t)seq};

@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <cmocka.h>
 
-#include "../models/mail.h"
+#include "../models/run.h"
 #include "../sim/rng.h"
 
 #include <math.h>

@@ -7,6 +7,7 @@
 
 #include "../models/budget.h"
 #include "../models/metrics.h"
+#include "../models/run.h"
 #include "../models/scenario.h"
 #include "../sim/names.h"
 #include "../sim/study.h"

@@ -194,6 +194,17 @@ def main():
         print("%-14s %-22s %10s %18s %9s  %s" % (r["case"], r["figure"], fmt(r["real"]), sim,
                                                  fmt(r["tolerance"]), r["verdict"]))
     bad = [r for r in rows if r["verdict"] not in ("agrees", "explained")]
+    # last, so that a log's tail names them: each figure that does not
+    # agree, and how its case's clocks ran (testbed.py writes OUT/cases/CASE/phase)
+    for r in bad:
+        sim = fmt(r["sim_mean"]) + ("" if isinstance(r["sim_ci95"], str)
+                                    else " ± " + fmt(r["sim_ci95"]))
+        print(f"NOT AGREEING: {r['case']} {r['figure']}: real {fmt(r['real'])}, "
+              f"mxsim {sim}, tolerance {fmt(r['tolerance'])}: {r['verdict']}")
+    for c in sorted({r["case"] for r in bad}):
+        ph = os.path.join(out, "cases", c, "phase")
+        if os.path.exists(ph):
+            print(f"  {c}: " + " ".join(open(ph).read().split()))
     print(f"validation: {len(rows) - len(bad)} figures agree (or are explained), {len(bad)} not")
     sys.exit(1 if bad else 0)
 

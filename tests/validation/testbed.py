@@ -441,6 +441,19 @@ postlog   unix-dgram n  -       n       -       1       postlogd
             nxt = min([k / c.rate] if k < n else [c.duration] +
                       ([self.pending[0][0]] if self.pending else []))
             time.sleep(max(0.0, min(0.05, nxt - self.now())))
+        self.clocks()
+
+    def clocks(self):
+        """Appends to OUTDIR/phase how far the wall clock (Postfix's timers)
+        moved apart from the monotonic one (the injections') over the case,
+        and the latest injection against its time: the testbed's own
+        error, shown beside a figure that does not agree."""
+        step = (time.time() - self.t0_wall) - self.now()
+        late = max((t - (k - 1) / self.case.rate for k, t in self.submitted.items()),
+                   default=0.0)
+        with open(os.path.join(self.out, "phase"), "a") as f:
+            f.write(f"wall clock {step:+.3f} s against the monotonic clock over the case; "
+                    f"latest injection {late:.3f} s after its time\n")
 
     def outcomes(self):
         """From Postfix's log: message number -> (deferred attempts, final

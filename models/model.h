@@ -1,20 +1,18 @@
 /*
- * mail.h - the mail-flow model of one run: domains, MX hosts, receiving
- * servers, resolvers, sending MTAs, traffic and a timeline of changes, run
- * on the engine; and the outcome of the run.
+ * model.h - the data of the mail-flow model of one run (types only; the
+ * run's API is run.h): what is modelled, an mdl_config of domains, MX
+ * hosts, receiving servers, resolvers, sending MTAs, traffic and a
+ * timeline of changes; and what came out, an mdl_result.
  *
  * Invariant (checked by mdl_run): every message generated ends exactly one
  * way - delivered, bounced (with one reason) or still queued at a sender or
  * a backup - so submitted = delivered + bounced + queued.
- *
- * The caller builds an mdl_config (it owns every array in it), runs
- * mdl_run, reads the mdl_result and releases it with mdl_result_free.
  */
-#ifndef MX_MAIL_H
-#define MX_MAIL_H
+#ifndef MX_MODEL_H
+#define MX_MODEL_H
 
 #include "../sim/dist.h"
-#include "../sim/engine.h"
+#include "../sim/simtime.h"
 #include "../sim/stats.h"
 #include "dns.h"
 #include "mta.h"
@@ -22,6 +20,22 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+
+/* The random streams of a run, one per component (sim/rng.h), and the
+ * scenario's own: its population domains, drawn once from the seed
+ * (scn_domains.c). */
+enum {
+	STREAM_ARRIVAL,
+	STREAM_DOMAIN,
+	STREAM_SENDER,
+	STREAM_SIZE,
+	STREAM_SHUFFLE,
+	STREAM_SERVICE,
+	STREAM_OUTAGE,
+	STREAM_SETUP,
+	STREAM_N,
+	STREAM_POPULATION = 1000
+};
 
 typedef enum {
 	BOUNCE_RELAY_DENIED,   /* 554/550 5.7.1: server does not take the domain */
@@ -163,8 +177,8 @@ typedef struct {
 	sim_time traffic_start, traffic_stop; /* arrivals only in [start, stop) */
 	bool fixed_arrivals;                  /* one every 1/rate, not Poisson */
 	mdl_pattern pattern;
-	double hourly[168]; /* PATTERN_TABLE: relative rate per hour of week */
-	dist size;          /* bytes */
+	double hourly[SIM_WEEK_HOURS]; /* PATTERN_TABLE: relative rate per hour of week */
+	dist size;                     /* bytes */
 
 	int nevents;
 	mdl_event *events;
@@ -225,6 +239,7 @@ typedef struct {
 	double old_last_honouring;    /* s: old_last via the classes that honour them */
 	uint64_t peak_queue_senders;
 	uint64_t events;
+	uint64_t fingerprint;         /* sim_fingerprint of the run */
 	mdl_server_result *server;    /* [nservers] */
 	uint64_t *provider_delivered; /* [nproviders] */
 	st_hist latency;              /* seconds, delivered messages */
@@ -232,16 +247,5 @@ typedef struct {
 	int nbuckets, ncols;          /* TS_N + BOUNCE_N + MDL_TS_PER_SERVER * nservers */
 	double *ts;                   /* [nbuckets * ncols] */
 } mdl_result;
-
-/* The resolver profile of class k (its first resolver's). */
-const res_profile *mdl_class_profile(const mdl_config *c, int k);
-
-/* Runs one replication. Returns 0, or -1 if the counts did not balance
- * (a bug: message printed). The result is filled either way. */
-int mdl_run(const mdl_config *c, mdl_result *r);
-/* The most answer versions a name (domain or MX host) has in a run: its
- * first and one per timeline change of its records. */
-uint32_t mdl_dns_versions(const mdl_config *c);
-void mdl_result_free(mdl_result *r);
 
 #endif
