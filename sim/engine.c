@@ -19,7 +19,7 @@ typedef struct {
 	void *subject, *object;
 } periodic;
 
-enum { MAX_EVERY = 16, MAX_ACTIONS = 64 };
+enum { MAX_EVERY = 16, MAX_ACTIONS = 64, ACT_CACHE = 64 };
 
 struct sim {
 	pq *q;
@@ -45,6 +45,10 @@ struct sim {
 	uint64_t fingerprint;         /* over every event run so far */
 	const void *act[MAX_ACTIONS]; /* actions by first appearance: their ids */
 	int nact;
+	struct {
+		const void *action; /* by its address's bits; NULL: none */
+		uint64_t id;
+	} cache[ACT_CACHE];
 };
 
 static void die(const char *what)
@@ -185,16 +189,27 @@ static bool lane_first(sim *s)
 }
 
 /* An action's id: its rank of first appearance in this run, the same in
- * every build and process (an address is not). */
-static uint64_t action_id(sim *s, const void *a)
+ * every build and process (an address is not); looked up in act, then
+ * remembered in a small cache by address. */
+static uint64_t action_lookup(sim *s, const void *a, unsigned slot)
 {
-	for (int i = 0; i < s->nact; i++)
-		if (s->act[i] == a)
-			return (uint64_t)i;
-	if (s->nact == MAX_ACTIONS)
-		die("more than 64 kinds of action");
-	s->act[s->nact] = a;
-	return (uint64_t)s->nact++;
+	int i = 0;
+	while (i < s->nact && s->act[i] != a)
+		i++;
+	if (i == s->nact) {
+		if (s->nact == MAX_ACTIONS)
+			die("more than 64 kinds of action");
+		s->act[s->nact++] = a;
+	}
+	s->cache[slot].action = a;
+	s->cache[slot].id = (uint64_t)i;
+	return (uint64_t)i;
+}
+
+static inline uint64_t action_id(sim *s, const void *a)
+{
+	unsigned slot = (unsigned)((uintptr_t)a >> 4) % ACT_CACHE;
+	return s->cache[slot].action == a ? s->cache[slot].id : action_lookup(s, a, slot);
 }
 
 static uint64_t mix(uint64_t h, uint64_t v)
@@ -203,10 +218,13 @@ static uint64_t mix(uint64_t h, uint64_t v)
 	return h ^ (h >> 29);
 }
 
-/* The fingerprint after the event (t, seq, action). */
+/* The fingerprint after the event (t, seq, action): the three in one
+ * word (odd multipliers, so each changes it), then mixed in. */
 static void fingerprint(sim *s, sim_time t, uint64_t seq, const void *action)
 {
-	s->fingerprint = mix(mix(mix(s->fingerprint, (uint64_t)t), seq), action_id(s, action));
+	uint64_t v = (uint64_t)t * 0xff51afd7ed558ccdu + seq * 0xc4ceb9fe1a85ec53u +
+		     action_id(s, action);
+	s->fingerprint = mix(s->fingerprint, v);
 }
 
 uint64_t sim_run(sim *s, sim_time end)
