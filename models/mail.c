@@ -345,15 +345,54 @@ static void mark_alive(world *w, mta *h, int host)
 
 static void walk(world *w, msg *m);
 
-/* The connect timeout of m's current candidate expired: only now is the
- * host known to be dead. */
+/* The connection to m's current candidate failed (the MTA's connect
+ * timeout or the OS's last SYN): only now is the host known to be dead. */
 static void walk_resume(sim *s, void *subject, void *object)
 {
 	(void)s;
 	world *w = subject;
 	msg *m = object;
 	TO(m, IN(MSG_CONNECTING), MSG_ATTEMPTING);
+	w->r->deferrals[DEFER_TIMEOUT]++;
+	m->site_fail = true;
 	mark_dead(w, &w->mtas[m->holder], m->cand[m->ci - 1].host);
+	walk(w, m);
+}
+
+static void syn_again(sim *s, void *subject, void *object);
+
+/* m (CONNECTING) waits for the next SYN retransmission, if one comes
+ * before the connection fails and the host can come back (a server;
+ * an address that drops packets never does); else for the failure.
+ * start: when the first SYN went (mta.h: the OS's schedule). */
+static void syn_wait(world *w, msg *m, sim_time start)
+{
+	const mta_profile *p = profile_of(w, m->holder);
+	sim_time fail = start + mta_connect_limit(p);
+	if (m->cand[m->ci - 1].to >= 0 && p->syn_rto && m->syns < p->syn_linear + p->syn_retries) {
+		sim_time next = start + mta_syn_at(p, m->syns + 1);
+		if (next < fail) {
+			sim_at(w->s, next, syn_again, w, m);
+			return;
+		}
+	}
+	sim_at(w->s, fail, walk_resume, w, m);
+}
+
+/* A SYN retransmission: the host is back (the connection goes on as if
+ * just made), or the wait goes on. */
+static void syn_again(sim *s, void *subject, void *object)
+{
+	world *w = subject;
+	msg *m = object;
+	const mta_profile *p = profile_of(w, m->holder);
+	m->syns++;
+	if (srv_is_down(w->srv, m->cand[m->ci - 1].to)) {
+		syn_wait(w, m, sim_now(s) - mta_syn_at(p, m->syns));
+		return;
+	}
+	TO(m, IN(MSG_CONNECTING), MSG_ATTEMPTING);
+	m->ci--; /* the same candidate, reached now */
 	walk(w, m);
 }
 
@@ -426,12 +465,10 @@ static void walk(world *w, msg *m)
 		}
 		srv_reply rep = connect_to(w, m, sv, now);
 		switch (rep) {
-		case SRV_TIMEOUT: /* known only when the timeout expires */
-			r->deferrals[DEFER_TIMEOUT]++;
-			m->site_fail = true;
+		case SRV_TIMEOUT: /* the SYN is lost: known when the connection fails */
 			TO(m, IN(MSG_ATTEMPTING), MSG_CONNECTING);
-			sim_after(w->s, w->c->profiles[h->profile].connect_timeout, walk_resume, w,
-				  m);
+			m->syns = 0;
+			syn_wait(w, m, now);
 			return;
 		case SRV_RELAY_DENIED:
 			bounce(w, m, BOUNCE_RELAY_DENIED);

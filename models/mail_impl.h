@@ -87,6 +87,7 @@ struct msg {
 	bool slotted;   /* holds a delivery slot at its holder (slots.c) */
 	bool site_fail; /* the attempt's last failure was the site's (Postfix) */
 	uint8_t state;  /* msg_state */
+	uint8_t syns;   /* CONNECTING: SYN retransmissions so far (mail.c) */
 	srv_grey grey;
 	sim_time wait_since, waited; /* for a delivery slot, this hop */
 	mail_cand cand[DNS_MAX_MX];  /* last: msg_new leaves it as it was */

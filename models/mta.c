@@ -13,10 +13,8 @@
  * "F,2h,15m; G,16h,1h,1.5; F,4d,6h", retry records per host (hosts whose
  * retry time has not come are skipped); smtp transport connect_timeout
  * 5 m, which Linux cuts short: a connection to a host that drops packets
- * fails when the kernel's SYN retransmissions run out, 127 s with
- * tcp_syn_retries 6 and an initial RTO of 1 s (Documentation/networking/
- * ip-sysctl.rst; 134.7 s measured here on Linux 6.18, whose first
- * retransmissions are linear); hosts_max_try 5; no per-destination limit
+ * fails when the kernel's SYN retransmissions run out (mta.h), 131 s
+ * (134.7 s measured here on Linux 6.18); hosts_max_try 5; no per-destination limit
  * (remote_max_parallel is per message). Sendmail, Installation and Operation Guide:
  * Timeout.queuereturn 5 d, host status kept Timeout.hoststatus 30 m, queue
  * run interval set by -q (30 min assumed; commonly 15 min to 1 h).
@@ -36,6 +34,12 @@
  * uncertain), no failure memory assumed. Connect timeouts other than
  * Postfix's and Exim's, and the address limits of the others, are
  * assumptions (30 s; 5 addresses).
+ * The OS's SYN retransmissions: Linux, TCP_TIMEOUT_INIT 1 s
+ * (include/net/tcp.h, RFC 6298), tcp_syn_linear_timeouts 4 (since 6.5,
+ * commit ccce324dabfe "tcp: make the first N SYN RTO backoffs linear"; 0
+ * before) and tcp_syn_retries 6 (Documentation/networking/ip-sysctl.rst);
+ * Windows (the Exchange profiles), an initial RTO of 3 s and
+ * TcpMaxConnectRetransmissions 2 (Microsoft, TCP/IP registry values).
  */
 #include "mta.h"
 
@@ -59,6 +63,9 @@ static const mta_profile builtins[] = {
 	 .queue_run = 300 * S,
 	 .lifetime = 5 * D,
 	 .connect_timeout = 30 * S,
+	 .syn_rto = 1 * S,
+	 .syn_linear = 4,
+	 .syn_retries = 6,
 	 .mx_limit = 5,
 	 .memory = MEMORY_DESTINATION,
 	 .dead_time = 300 * S,
@@ -78,20 +85,26 @@ static const mta_profile builtins[] = {
 	 .max_backoff = 6 * H,
 	 .lifetime = 4 * D,
 	 .lifetime_from_fail = true,
-	 .connect_timeout = 127 * S,
+	 .connect_timeout = 5 * M,
+	 .syn_rto = 1 * S,
+	 .syn_linear = 4,
+	 .syn_retries = 6,
 	 .mx_limit = 5,
 	 .memory = MEMORY_HOST,
 	 .schedule = "every 15 min for 2 h, then 1 h growing x1.5 until 16 h, then every 6 h, from "
 		     "the first failure",
 	 .source = "The Exim Specification, ch. Retry configuration (F,2h,15m; G,16h,1h,1.5; "
-		   "F,4d,6h; per-host retry records; hosts_max_try 5); connect_timeout 5m cut to "
-		   "127s by Linux SYN retries (ip-sysctl.rst, tcp_syn_retries 6); "
+		   "F,4d,6h; per-host retry records; hosts_max_try 5; connect_timeout 5m), cut to "
+		   "131 s by Linux's SYN retries; "
 		   "remote_max_parallel is per message, queue runners not modelled"},
 	{.name = "sendmail",
 	 .sched = SCHED_QUEUE_RUN,
 	 .queue_run = 30 * M,
 	 .lifetime = 5 * D,
 	 .connect_timeout = 30 * S,
+	 .syn_rto = 1 * S,
+	 .syn_linear = 4,
+	 .syn_retries = 6,
 	 .mx_limit = 5,
 	 .memory = MEMORY_HOST,
 	 .dead_time = 30 * M,
@@ -104,6 +117,8 @@ static const mta_profile builtins[] = {
 	 .max_backoff = 15 * M,
 	 .lifetime = 2 * D,
 	 .connect_timeout = 30 * S,
+	 .syn_rto = 3 * S,
+	 .syn_retries = 2,
 	 .mx_limit = 5,
 	 .memory = MEMORY_DESTINATION,
 	 .dead_time = 10 * M,
@@ -122,6 +137,8 @@ static const mta_profile builtins[] = {
 	 .max_backoff = 60 * M,
 	 .lifetime = 1 * D,
 	 .connect_timeout = 30 * S,
+	 .syn_rto = 3 * S,
+	 .syn_retries = 2,
 	 .mx_limit = 5,
 	 .memory = MEMORY_DESTINATION,
 	 .dead_time = 10 * M,
@@ -137,6 +154,9 @@ static const mta_profile builtins[] = {
 	 .max_backoff = 2 * H,
 	 .lifetime = 2 * D,
 	 .connect_timeout = 30 * S,
+	 .syn_rto = 1 * S,
+	 .syn_linear = 4,
+	 .syn_retries = 6,
 	 .mx_limit = 5,
 	 .schedule = "5 min doubling to 2 h (uncertain)",
 	 .source = "assumption: nothing published; 48 h give-up, no failure memory"},
@@ -144,6 +164,9 @@ static const mta_profile builtins[] = {
 	 .sched = SCHED_QMAIL,
 	 .lifetime = 7 * D,
 	 .connect_timeout = 60 * S,
+	 .syn_rto = 1 * S,
+	 .syn_linear = 4,
+	 .syn_retries = 6,
 	 .mx_limit = 5,
 	 .memory = MEMORY_HOST,
 	 .dead_time = 1 * H,
@@ -156,6 +179,9 @@ static const mta_profile builtins[] = {
 	 .min_backoff = 400 * S,
 	 .lifetime = 4 * D,
 	 .connect_timeout = 30 * S,
+	 .syn_rto = 1 * S,
+	 .syn_linear = 4,
+	 .syn_retries = 6,
 	 .mx_limit = 5,
 	 .schedule = "creation + 400 s x step^2",
 	 .source = "smtpd.conf(5): expire 4d; the step rule from its scheduler source (uncertain); "
@@ -290,6 +316,20 @@ sim_time mta_host_retry(const mta_profile *p, sim_time first_fail, sim_time now)
 	return now + p->dead_time;
 }
 
+sim_time mta_syn_at(const mta_profile *p, int k)
+{
+	int lin = p->syn_linear + 1 < k ? p->syn_linear + 1 : k; /* intervals of syn_rto */
+	return p->syn_rto * (lin + (((sim_time)1 << (k - lin + 1)) - 2));
+}
+
+sim_time mta_connect_limit(const mta_profile *p)
+{
+	if (!p->syn_rto) /* no SYN schedule given: the MTA's timeout alone */
+		return p->connect_timeout;
+	sim_time os = mta_syn_at(p, p->syn_linear + p->syn_retries + 1);
+	return os < p->connect_timeout ? os : p->connect_timeout;
+}
+
 bool mta_expired(const mta_profile *p, sim_time birth, sim_time first_fail, sim_time now)
 {
 	return now - (p->lifetime_from_fail ? first_fail : birth) >= p->lifetime;
@@ -308,6 +348,9 @@ static const struct {
 	{"queue_run_phase", KEY_PHASE, offsetof(mta_profile, phase)},
 	{"lifetime", KEY_TIME, offsetof(mta_profile, lifetime)},
 	{"connect_timeout", KEY_TIME, offsetof(mta_profile, connect_timeout)},
+	{"syn_rto", KEY_TIME, offsetof(mta_profile, syn_rto)},
+	{"syn_linear", KEY_INT, offsetof(mta_profile, syn_linear)},
+	{"syn_retries", KEY_INT, offsetof(mta_profile, syn_retries)},
 	{"mx_limit", KEY_INT, offsetof(mta_profile, mx_limit)},
 	{"memory", KEY_MEMORY, offsetof(mta_profile, memory)},
 	{"dead_time", KEY_TIME, offsetof(mta_profile, dead_time)},
@@ -349,9 +392,10 @@ bool mta_key_text(const mta_profile *p, const char *key, char *buf, int len)
 void mta_print_profiles(FILE *out)
 {
 	fprintf(out, "| profile | schedule | `min_backoff` | `max_backoff` | `queue_run` | "
-		     "`lifetime` | `connect_timeout` | `mx_limit` | `memory` | `dead_time` | "
-		     "`slots_initial` | `slots_max` | `slots_total` | source |\n"
-		     "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+		     "`lifetime` | `connect_timeout` | `syn_rto` | `syn_linear` | `syn_retries` | "
+		     "`mx_limit` | `memory` | `dead_time` | `slots_initial` | `slots_max` | "
+		     "`slots_total` | source |\n"
+		     "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
 	for (int i = 0; i < mta_builtin_count(); i++) {
 		const mta_profile *p = mta_builtin_at(i);
 		fprintf(out, "| `%s` | %s |", p->name, p->schedule);

@@ -5,6 +5,17 @@
  * and its delivery slots (per destination, with Postfix's slow start, and
  * in all).
  *
+ * A connection to a host that drops packets is the OS's: the SYN is sent
+ * again after syn_rto, syn_linear more times after syn_rto each, then
+ * after twice as long each time (RFC 6298 5.5), syn_retries times, and
+ * the OS gives up one doubled interval later (Linux >= 6.5:
+ * TCP_TIMEOUT_INIT 1 s, tcp_syn_linear_timeouts 4, tcp_syn_retries 6:
+ * SYNs at 0, 1, 2, 3, 4, 5, 7, 11, 19, 35, 67 s, giving up at 131 s;
+ * Windows: 3 s, TcpMaxConnectRetransmissions 2: 0, 3, 9 s, 21 s). It
+ * succeeds at the first SYN after the host is back, and fails at the
+ * OS's giving up or the MTA's connect_timeout, the sooner (mta_syn_at,
+ * mta_connect_limit).
+ *
  * A message that keeps failing is retried at mta_next_retry and bounces as
  * expired at the first failed attempt at or after its queue lifetime
  * (measured from arrival, or from the first failure for Exim).
@@ -44,7 +55,10 @@ typedef struct {
 	sim_time phase;           /* else each sender's phase is drawn */
 	sim_time lifetime;        /* give up (bounce as expired) after */
 	bool lifetime_from_fail;  /* Exim: counted from the first failure */
-	sim_time connect_timeout; /* cost of a host that drops packets */
+	sim_time connect_timeout; /* the MTA's wait for a connection */
+	sim_time syn_rto;         /* the OS's first SYN retransmission timeout */
+	int syn_linear;           /* then this many more at syn_rto (Linux >= 6.5) */
+	int syn_retries;          /* then doubling, this many before it gives up */
 	int mx_limit;             /* addresses tried per attempt */
 	mta_memory memory;
 	sim_time dead_time;            /* a throttled destination or failed host is skipped
@@ -89,5 +103,12 @@ sim_time mta_host_retry(const mta_profile *p, sim_time first_fail, sim_time now)
 
 /* Whether a message failing at now has reached its queue lifetime. */
 bool mta_expired(const mta_profile *p, sim_time birth, sim_time first_fail, sim_time now);
+/* When the k-th SYN retransmission goes, from the first SYN (k >= 1;
+ * k = syn_linear + syn_retries + 1: when the OS gives up). */
+sim_time mta_syn_at(const mta_profile *p, int k);
+/* How long a connection to a host that drops packets waits before it
+ * fails: the sooner of connect_timeout and the OS's giving up (a profile
+ * with no syn_rto: connect_timeout, with no SYN retransmitted). */
+sim_time mta_connect_limit(const mta_profile *p);
 
 #endif

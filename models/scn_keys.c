@@ -96,7 +96,18 @@ const scn_key scn_keys[] = {
 	 "when the queue runs come: at this offset from time 0 and every `queue_run` after, the "
 	 "same for every sender of the profile (whole ms; default: each sender's at random)"},
 	{SEC_PROFILE, "lifetime", "", "give up (bounce as expired) after"},
-	{SEC_PROFILE, "connect_timeout", "", "cost of a host that drops packets"},
+	{SEC_PROFILE, "connect_timeout", "",
+	 "the MTA's wait for a connection (a host that drops packets costs this, or the OS's "
+	 "SYN retries if they give up sooner)"},
+	{SEC_PROFILE, "syn_rto", "",
+	 "the sending OS's first SYN retransmission timeout (Linux 1s, Windows 3s); a connection "
+	 "succeeds at the first SYN after the host is back"},
+	{SEC_PROFILE, "syn_linear", "",
+	 "SYN retransmissions after `syn_rto` each before doubling (Linux 6.5+: "
+	 "tcp_syn_linear_timeouts 4; 0 before and on Windows; 0-20)"},
+	{SEC_PROFILE, "syn_retries", "",
+	 "doubling SYN retransmissions before the OS gives up (Linux tcp_syn_retries 6, Windows "
+	 "TcpMaxConnectRetransmissions 2; 1-20)"},
 	{SEC_PROFILE, "mx_limit", "", "addresses tried per attempt (1-8)"},
 	{SEC_PROFILE, "memory", "",
 	 "what it remembers of failures: `destination` (Postfix: a failed cohort throttles the "

@@ -225,6 +225,28 @@ static int profile_failures(scn *s, const section *sc, mta_profile *p)
 	return 0;
 }
 
+/* A [profile]'s whole-number keys, each within its bounds. */
+static int profile_ints(scn *s, const section *sc, mta_profile *p)
+{
+	static const struct {
+		const char *key;
+		long lo, hi;
+		size_t off;
+	} ints[] = {{"mx_limit", 1, DNS_MAX_MX, offsetof(mta_profile, mx_limit)},
+		    {"syn_linear", 0, 20, offsetof(mta_profile, syn_linear)},
+		    {"syn_retries", 1, 20, offsetof(mta_profile, syn_retries)}};
+	int line;
+	for (size_t k = 0; k < sizeof ints / sizeof *ints; k++) {
+		long v;
+		if (!*VALUE(sc, SEC_PROFILE, ints[k].key, line))
+			continue;
+		if (scn_p_long(s, sc, SEC_PROFILE, ints[k].key, ints[k].lo, ints[k].hi, &v))
+			return -1;
+		*(int *)((char *)p + ints[k].off) = (int)v;
+	}
+	return 0;
+}
+
 /* A [profile NAME]: a built-in or earlier profile with keys changed. */
 static int build_mta_profile(scn *s, const section *sc)
 {
@@ -236,6 +258,7 @@ static int build_mta_profile(scn *s, const section *sc)
 		     {"queue_run", offsetof(mta_profile, queue_run)},
 		     {"lifetime", offsetof(mta_profile, lifetime)},
 		     {"connect_timeout", offsetof(mta_profile, connect_timeout)},
+		     {"syn_rto", offsetof(mta_profile, syn_rto)},
 		     {"dead_time", offsetof(mta_profile, dead_time)}};
 	mdl_config *c = &s->c;
 	int line, b = scn_mta_by_name(s, VALUE(sc, SEC_PROFILE, "based_on", line));
@@ -262,13 +285,10 @@ static int build_mta_profile(scn *s, const section *sc)
 					(double)p.queue_run / SIM_SEC, (double)p.phase / SIM_SEC);
 		p.phase_fixed = true;
 	}
-	long v;
-	if (*VALUE(sc, SEC_PROFILE, "mx_limit", line)) {
-		if (scn_p_long(s, sc, SEC_PROFILE, "mx_limit", 1, DNS_MAX_MX, &v))
-			return -1;
-		p.mx_limit = (int)v;
-	}
-	if (profile_failures(s, sc, &p))
+	if (p.syn_rto < SIM_SEC / 1000 || p.syn_rto > 120 * SIM_SEC)
+		return scn_fail(s, (VALUE(sc, SEC_PROFILE, "syn_rto", line), line),
+				"syn_rto: expected 1ms to 120s (Linux's TCP_RTO_MAX)");
+	if (profile_ints(s, sc, &p) || profile_failures(s, sc, &p))
 		return -1;
 	if (scn_mta_by_name(s, p.name) >= 0)
 		return scn_fail(s, sc->line, "profile '%s' is already defined", p.name);
