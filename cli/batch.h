@@ -14,8 +14,6 @@
 #include <stddef.h>
 #include <time.h>
 
-enum { TRACE_COLS = 9 };
-
 /* The one point other than 0 built at a time (batch_point). */
 typedef struct {
 	scn *s; /* or NULL */

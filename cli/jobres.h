@@ -5,7 +5,7 @@
  *
  *   summary [nsum] | time series [nbuckets x nts] | latency bins [nbins]
  *   | event fingerprint [2: high and low 32 bits, each exact in a double]
- *   | trace length [1] | trace rows [trace length / TRACE_COLS x TRACE_COLS]
+ *   | trace length [1] | trace rows (trace.h: TRACE_COLS doubles each)
  */
 #ifndef MX_JOBRES_H
 #define MX_JOBRES_H
@@ -19,7 +19,7 @@ typedef struct {
 	const double *summary; /* [nsum], in metrics.c's column order */
 	const double *ts;      /* [nbuckets * nts], bucket by bucket */
 	const double *latency; /* [nbins] counts */
-	const double *trace;   /* [ntrace]: rows of TRACE_COLS */
+	const double *trace;   /* [ntrace]: packed rows (trace.h) */
 	size_t ntrace;
 	uint64_t fingerprint; /* the run's events (sim_fingerprint) */
 } jobres;

@@ -8,6 +8,7 @@
 #include "../models/metrics.h"
 #include "../sim/xalloc.h"
 #include "batch.h"
+#include "trace.h"
 
 #include "../sim/simtime.h"
 

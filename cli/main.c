@@ -19,6 +19,7 @@
 #include "batch.h"
 #include "farm.h"
 #include "jobres.h"
+#include "trace.h"
 #include "publish.h"
 #include "term.h"
 #include "version.h"
@@ -93,33 +94,6 @@ static void usage(FILE *out)
 
 /* ---- jobs ------------------------------------------------------------- */
 
-typedef struct {
-	double *rows;
-	size_t n, cap;
-} trace_buf;
-
-static void on_trace(void *c, const mdl_trace *t)
-{
-	trace_buf *b = c;
-	if (t->kind == TRACE_ATTEMPT)
-		return;
-	if (b->n + TRACE_COLS > b->cap) {
-		b->cap = b->cap ? 2 * b->cap : 4096;
-		b->rows = xrealloc(b->rows, b->cap * sizeof *b->rows);
-	}
-	double *r = b->rows + b->n;
-	r[0] = (double)t->id;
-	r[1] = (double)t->birth / SIM_SEC;
-	r[2] = t->kind == TRACE_QUEUED ? NAN : (double)t->now / SIM_SEC;
-	r[3] = t->sender;
-	r[4] = t->domain;
-	r[5] = t->attempts;
-	r[6] = t->kind == TRACE_DELIVERED ? 0 : t->kind == TRACE_BOUNCED ? 1 : 2;
-	r[7] = t->kind == TRACE_BOUNCED ? (double)t->reason : NAN;
-	r[8] = t->server;
-	b->n += TRACE_COLS;
-}
-
 /* Tells the job pool how far this run is. */
 static void on_progress(void *vc, sim_time now, uint64_t events)
 {
@@ -150,7 +124,7 @@ static int job_at(const ctx *c, batch *b, long p, unsigned r, double **out, size
 	mdl_config cfg = *scn_config(s, r);
 	trace_buf tb = {0};
 	if (c->trace) {
-		cfg.trace = on_trace;
+		cfg.trace = trace_add;
 		cfg.trace_ctx = &tb;
 	}
 	cfg.progress = on_progress;

@@ -9,6 +9,7 @@
 #include "../models/metrics.h"
 #include "../plot/results.h"
 #include "jobres.h"
+#include "trace.h"
 #include "../sim/stats.h"
 #include "../sim/units.h"
 #include "../sim/xalloc.h"
@@ -135,13 +136,12 @@ static void write_summary(const batch *b, const study *st, csvw *w)
 static void write_aggregate(const batch *b, const study *st, csvw *w)
 {
 	head(w, st, (const char *const[]){"replications", NULL});
-	for (int m = 0; m < b->nsum; m++) {
-		char nm[200];
-		snprintf(nm, sizeof nm, "%s_mean", b->sum_names[m]);
-		csvw_str(w, nm);
-		snprintf(nm, sizeof nm, "%s_ci95", b->sum_names[m]);
-		csvw_str(w, nm);
-	}
+	for (int m = 0; m < b->nsum; m++)
+		for (met_stat k = MET_MEAN; k < MET_NSTATS; k++) {
+			char *nm = met_agg_name(b->sum_names[m], k);
+			csvw_str(w, nm);
+			free(nm);
+		}
 	csvw_end(w);
 	double x[b->reps];
 	for (long p = 0; p < b->npoints; p++) {
@@ -296,35 +296,7 @@ static void write_resolvers(const batch *b, const study *st, csvw *w)
 static void write_trace(const batch *b, const study *st, csvw *w)
 {
 	(void)st;
-	static const char *const cols[] = {"point",    "replication", "id",     "birth_s",
-					   "end_s",    "sender",      "domain", "domain_name",
-					   "attempts", "outcome",     "reason", "server"};
-	static const char *const outcome[] = {"delivered", "bounced", "queued"};
-	for (size_t i = 0; i < sizeof cols / sizeof *cols; i++)
-		csvw_str(w, cols[i]);
-	csvw_end(w);
-	for (long p = 0; p < b->npoints; p++)
-		for (unsigned r = 0; r < b->reps; r++) {
-			jobres j = result(b, p, r);
-			for (size_t k = 0; k < j.ntrace; k += TRACE_COLS) {
-				const double *row = j.trace + k;
-				csvw_int(w, p);
-				csvw_int(w, r);
-				csvw_int(w, (int64_t)row[0]);
-				csvw_num(w, row[1]);
-				csvw_num(w, row[2]);
-				csvw_int(w, (int64_t)row[3]);
-				csvw_int(w, (int64_t)row[4]);
-				csvw_str(w, scn_domain_name(batch_point(b, p), (int)row[4]));
-				csvw_int(w, (int64_t)row[5]);
-				csvw_str(w, outcome[(int)row[6]]);
-				csvw_str(w, isnan(row[7]) ? "" : mdl_bounce_names[(int)row[7]]);
-				csvw_str(w, row[8] < 0 ? ""
-						       : scn_server_name(batch_point(b, p),
-									 (int)row[8]));
-				csvw_end(w);
-			}
-		}
+	trace_write(b, w);
 }
 
 /* The mean and 95 % CI half-width of summary column m at point p. */

@@ -35,7 +35,7 @@ void bgt_estimate_run(const mdl_config *c, bgt_estimate *e)
 {
 	double dur = (double)c->duration / SIM_SEC;
 	double buckets = (double)(c->duration / (c->bucket > 0 ? c->bucket : 1) + 1);
-	double cols = TS_N + BOUNCE_N + (double)MDL_TS_PER_SERVER * c->nservers;
+	double cols = mdl_ts_width(c->nservers);
 	double holders = (double)c->nsenders + c->nservers;
 	int rated = 0;
 	for (int i = 0; i < c->nservers; i++)

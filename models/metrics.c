@@ -252,6 +252,32 @@ static int run_end(const met_scope *scope, int a, int n)
 }
 
 /* Names of columns from rows of (name, scope); out may be NULL. */
+char *met_column(const met_row *row, const char *instance)
+{
+	return xasprintf("%s%s", row->name, instance ? instance : "");
+}
+
+const met_row *met_row_named(const char *name)
+{
+	for (int m = 0; m < met_count; m++)
+		if (!strcmp(met_table[m].name, name))
+			return &met_table[m];
+	return NULL;
+}
+
+static const char *const stat_suffix[MET_NSTATS] = {"_mean", "_ci95"};
+
+char *met_agg_name(const char *column, met_stat st)
+{
+	return xasprintf("%s%s", column, stat_suffix[st]);
+}
+
+size_t met_agg_stem(const char *agg, met_stat st)
+{
+	size_t l = strlen(agg), k = strlen(stat_suffix[st]);
+	return l > k && !strcmp(agg + l - k, stat_suffix[st]) ? l - k : 0;
+}
+
 static int expand(const scn *s, const char *const *name, const met_scope *scope, int rows,
 		  char **out)
 {

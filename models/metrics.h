@@ -53,6 +53,23 @@ extern const int met_ts_count;
  * how many. */
 int met_instances(const scn *s, met_scope scope, const char *const **names);
 
+/* The column of metric row's instance (a family's member: the stem and
+ * the instance's name; "" or NULL for MET_ONE), newly allocated: the one
+ * place a column's name is made. */
+char *met_column(const met_row *row, const char *instance);
+/* The row of metric `name` (a column, or a family's stem), or NULL. */
+const met_row *met_row_named(const char *name);
+
+/* aggregate.csv's columns of each summary column: its mean over the
+ * replications and the half-width of its 95 % CI. */
+typedef enum { MET_MEAN, MET_CI95, MET_NSTATS } met_stat;
+/* The aggregate column of summary column `column`'s stat, newly
+ * allocated. */
+char *met_agg_name(const char *column, met_stat st);
+/* If agg is an aggregate column of stat st: the length of its summary
+ * column's name; else 0. */
+size_t met_agg_stem(const char *agg, met_stat st);
+
 /* Number of summary columns; names[i] (if names is not NULL) receives
  * newly allocated names (caller frees each). */
 int met_summary_names(const scn *s, char **names);

@@ -208,6 +208,17 @@ typedef enum {
 	TS_N
 } mdl_ts;
 
+/* A time-series row's width with nservers servers, and where server i's
+ * columns start in it. */
+static inline int mdl_ts_server_col(int i)
+{
+	return TS_N + BOUNCE_N + MDL_TS_PER_SERVER * i;
+}
+static inline int mdl_ts_width(int nservers)
+{
+	return mdl_ts_server_col(nservers);
+}
+
 /* Past a domain's honour_end, how late a delivery may still come from an
  * honouring resolver's answer (the session after the lookup). */
 #define MDL_STRETCH_SLACK SIM_MIN
@@ -244,7 +255,7 @@ typedef struct {
 	uint64_t *provider_delivered; /* [nproviders] */
 	st_hist latency;              /* seconds, delivered messages */
 	uint64_t delivered_within;    /* delivered at most `within` after arrival */
-	int nbuckets, ncols;          /* TS_N + BOUNCE_N + MDL_TS_PER_SERVER * nservers */
+	int nbuckets, ncols;          /* mdl_ts_width(nservers) */
 	double *ts;                   /* [nbuckets * ncols] */
 } mdl_result;
 

@@ -29,7 +29,7 @@ void mail_sample(sim *s, void *subject, void *object)
 		w->b_bounces[i] = 0;
 	}
 	for (int i = 0; i < w->c->nservers; i++)
-		srv_sample(w->srv, i, sim_now(s), row + TS_N + BOUNCE_N + MDL_TS_PER_SERVER * i);
+		srv_sample(w->srv, i, sim_now(s), row + mdl_ts_server_col(i));
 	w->b_arrivals = w->b_delivered = w->b_bounced = w->b_deferred = 0;
 	w->b_lookups = w->b_stale = w->b_late = 0;
 	w->bucket++;

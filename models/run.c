@@ -222,7 +222,7 @@ static void setup(world *w, const mdl_config *c, mdl_result *r)
 	r->class_old_last = xcalloc((size_t)c->nclasses, sizeof *r->class_old_last);
 	st_hist_init(&r->latency, MDL_LATENCY_LO, MDL_LATENCY_HI, MDL_LATENCY_BINS);
 	r->nbuckets = (int)((c->duration + c->bucket - 1) / c->bucket);
-	r->ncols = TS_N + BOUNCE_N + MDL_TS_PER_SERVER * c->nservers;
+	r->ncols = mdl_ts_width(c->nservers);
 	r->ts = xcalloc((size_t)r->nbuckets * (size_t)r->ncols, sizeof *r->ts);
 	w->srv = srv_new(c, w->nmtas, r);
 

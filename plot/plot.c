@@ -195,14 +195,14 @@ static int propagation(rs_scn *s, double t1)
 static void panel(const rs_scn *s, gp_vars *v, words *metrics, int *nm, const met_row *row,
 		  const char *inst)
 {
-	char *col = xasprintf("%s%s_mean", row->name, inst);
-	if (*nm < 10 && col_reaches(&s->agg, col, row->panel_min)) {
-		col[strlen(col) - 5] = '\0';
+	char *col = met_column(row, inst), *mean = met_agg_name(col, MET_MEAN);
+	if (*nm < 10 && col_reaches(&s->agg, mean, row->panel_min)) {
 		words_add(metrics, "", col);
 		char *lab = xasprintf("%s%s", row->panel, inst);
 		gp_str(v, lab, "mlabel%d", ++*nm);
 		free(lab);
 	}
+	free(mean);
 	free(col);
 }
 
@@ -213,7 +213,7 @@ static int study_metrics(const rs_scn *s, gp_vars *v, words *metrics)
 {
 	int nm = 0, ptc = rt_col(&s->srv, "point"), sc = rt_col(&s->srv, "server");
 	for (int a = 0; a < s->nans && nm < 10; a++) {
-		char *col = xasprintf("%s_mean", s->ans[a]);
+		char *col = met_agg_name(s->ans[a], MET_MEAN);
 		bool drawable = col_reaches(&s->agg, col, 0);
 		free(col);
 		if (!name_ok_len(s->ans[a], 200) || !drawable) /* a column name with a value */
@@ -367,9 +367,11 @@ static char *reasons(const rs_scn *s)
 	words w;
 	words_open(&w);
 	for (int i = 0; i < BOUNCE_N; i++) {
-		char *col = xasprintf("bounced_%s_mean", mdl_bounce_names[i]);
-		if (col_reaches(&s->agg, col, 1e-300))
+		char *col = met_column(met_row_named("bounced_"), mdl_bounce_names[i]),
+		     *mean = met_agg_name(col, MET_MEAN);
+		if (col_reaches(&s->agg, mean, 1e-300))
 			words_add(&w, "", mdl_bounce_names[i]);
+		free(mean);
 		free(col);
 	}
 	words_close(&w);

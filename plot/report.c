@@ -157,7 +157,7 @@ static void plain_words(FILE *m, const rs_scn *s)
 	const char *sep = " (";
 	double big = 0;
 	for (int i = 0; i < BOUNCE_N; i++) {
-		char *col = xasprintf("bounced_%s", mdl_bounce_names[i]);
+		char *col = met_column(met_row_named("bounced_"), mdl_bounce_names[i]);
 		double hi = 0;
 		for (int p = 0; p < s->agg.nrows; p++)
 			hi = fmax(hi, rs_mean(s, p, col));
@@ -282,26 +282,18 @@ static void detail_table(FILE *f, const rs_scn *s)
 	const char **stems = xcalloc((size_t)s->agg.ncols, sizeof *stems);
 	int ns = 0;
 	for (int c = 1 + s->naxes + 1; c < s->agg.ncols; c += 2) {
-		const char *h = s->agg.head[c];
-		size_t l = strlen(h);
 		/* a family's columns (the totals are in the first table) */
-		bool want = false;
-		for (int m = 0; m < met_count; m++)
-			want |= met_table[m].scope != MET_ONE &&
-				!strncmp(h, met_table[m].name, strlen(met_table[m].name)) &&
-				strcmp(h, "delivered_mean");
-		for (int m = 0; m < met_count; m++)
-			if (met_table[m].scope == MET_ONE &&
-			    !strncmp(h, met_table[m].name, l - 5) &&
-			    strlen(met_table[m].name) == l - 5)
-				want = false;
-		if (!want || l < 6 || strcmp(h + l - 5, "_mean"))
-			continue;
+		size_t l = met_agg_stem(s->agg.head[c], MET_MEAN);
+		char *col = xstrndup(s->agg.head[c], l), *words = NULL;
+		const met_row *row = l ? met_find(col, &words) : NULL;
+		free(words);
 		bool any = false;
-		for (int p = 0; p < s->agg.nrows; p++)
+		for (int p = 0; p < s->agg.nrows && row && row->scope != MET_ONE; p++)
 			any |= rt_num(&s->agg, p, c) != 0 && !isnan(rt_num(&s->agg, p, c));
 		if (any)
-			stems[ns++] = xstrndup(h, l - 5);
+			stems[ns++] = col;
+		else
+			free(col);
 	}
 	table(f, s, stems, stems, ns);
 	for (int i = 0; i < ns; i++)

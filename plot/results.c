@@ -4,6 +4,7 @@
 #include "results.h"
 #include "../sim/infile.h"
 #include "../sim/names.h"
+#include "../models/metrics.h"
 #include "../sim/units.h"
 #include "../sim/xalloc.h"
 
@@ -376,9 +377,9 @@ char *rs_label(const rs_scn *s, int p)
 	return out;
 }
 
-static double stat_of(const rs_scn *s, int p, const char *metric, const char *suffix)
+static double stat_of(const rs_scn *s, int p, const char *metric, met_stat st)
 {
-	char *c = xasprintf("%s_%s", metric, suffix);
+	char *c = met_agg_name(metric, st);
 	double v = rt_num(&s->agg, p, rt_col(&s->agg, c));
 	free(c);
 	return v;
@@ -386,12 +387,12 @@ static double stat_of(const rs_scn *s, int p, const char *metric, const char *su
 
 double rs_mean(const rs_scn *s, int p, const char *metric)
 {
-	return stat_of(s, p, metric, "mean");
+	return stat_of(s, p, metric, MET_MEAN);
 }
 
 double rs_ci95(const rs_scn *s, int p, const char *metric)
 {
-	return stat_of(s, p, metric, "ci95");
+	return stat_of(s, p, metric, MET_CI95);
 }
 
 void rs_add_image(rs_scn *s, const char *file, const char *caption)
