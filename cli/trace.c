@@ -92,7 +92,7 @@ static const struct {
 void trace_add(void *ctx, const mdl_trace *t)
 {
 	trace_buf *b = ctx;
-	if (t->kind == TRACE_ATTEMPT)
+	if (t->kind == MDL_TRACE_ATTEMPT)
 		return;
 	if (b->n + TRACE_COLS > b->cap) {
 		b->cap = b->cap ? 2 * b->cap : 4096;
@@ -101,12 +101,14 @@ void trace_add(void *ctx, const mdl_trace *t)
 	double *r = b->rows + b->n;
 	r[TRACE_ID] = (double)t->id;
 	r[TRACE_BIRTH] = (double)t->birth / SIM_SEC;
-	r[TRACE_END] = t->kind == TRACE_QUEUED ? NAN : (double)t->now / SIM_SEC;
+	r[TRACE_END] = t->kind == MDL_TRACE_QUEUED ? NAN : (double)t->now / SIM_SEC;
 	r[TRACE_SENDER] = t->sender;
 	r[TRACE_DOMAIN] = t->domain;
 	r[TRACE_ATTEMPTS] = t->attempts;
-	r[TRACE_OUTCOME] = t->kind == TRACE_DELIVERED ? 0 : t->kind == TRACE_BOUNCED ? 1 : 2;
-	r[TRACE_REASON] = t->kind == TRACE_BOUNCED ? (double)t->reason : NAN;
+	r[TRACE_OUTCOME] = t->kind == MDL_TRACE_DELIVERED ? 0
+			   : t->kind == MDL_TRACE_BOUNCED ? 1
+							  : 2;
+	r[TRACE_REASON] = t->kind == MDL_TRACE_BOUNCED ? (double)t->reason : NAN;
 	r[TRACE_SERVER] = t->server;
 	b->n += TRACE_COLS;
 }

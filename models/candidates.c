@@ -20,10 +20,10 @@
 
 static int target_of(host_kind k, int server)
 {
-	return k == HOST_SERVER    ? server
-	       : k == HOST_REFUSE  ? TO_REFUSE
-	       : k == HOST_TIMEOUT ? TO_TIMEOUT
-				   : TO_NONE;
+	return k == DNS_HOST_SERVER    ? server
+	       : k == DNS_HOST_REFUSE  ? TO_REFUSE
+	       : k == DNS_HOST_TIMEOUT ? TO_TIMEOUT
+				       : TO_NONE;
 }
 
 /* Where host's address leads, through the holder's resolver when the
@@ -64,7 +64,7 @@ static void order(world *w, dns_mx *mx, int n)
 		while (j < n && mx[j].pref == mx[i].pref)
 			j++;
 		if (j - i > 1)
-			gsl_ran_shuffle(w->rng[STREAM_SHUFFLE], mx + i, (size_t)(j - i),
+			gsl_ran_shuffle(w->rng[MDL_STREAM_SHUFFLE], mx + i, (size_t)(j - i),
 					sizeof *mx);
 		i = j;
 	}
@@ -97,7 +97,7 @@ static mail_verdict implicit_mx(world *w, msg *m, const mta *h, sim_time now)
 	m->cand[0].host = w->c->self_host[m->domain];
 	m->cand[0].to = resolve_host(w, h, m->cand[0].host, now);
 	if (m->cand[0].to == TO_NONE)
-		return bounce(BOUNCE_NO_ADDRESS);
+		return bounce(MDL_BOUNCE_NO_ADDRESS);
 	m->ncand = 1;
 	m->ci = 0;
 	return walk;
@@ -143,7 +143,7 @@ static mail_verdict take(world *w, msg *m, const mta *h, const mail_cand c[DNS_M
 {
 	int limit = w->c->profiles[h->profile].mx_limit, k = n < limit ? n : limit;
 	if (!k)
-		return bounce(BOUNCE_NO_ADDRESS);
+		return bounce(MDL_BOUNCE_NO_ADDRESS);
 	memcpy(m->cand, c, sizeof m->cand);
 	m->ncand = k;
 	m->ci = 0;
@@ -171,7 +171,7 @@ static mail_verdict from_mx(world *w, msg *m, const mta *h, const dns_answer *a,
 	for (int i = 0; i < n; i++)
 		to[i] = resolve_host(w, h, (int)mx[i].host, now);
 	if (rl && !(n = drop_own(rl, mx, to, n)))
-		return bounce(BOUNCE_LOOP);
+		return bounce(MDL_BOUNCE_LOOP);
 	mail_cand c[DNS_MAX_MX] = {{0}}; /* copied whole by take() */
 	int k = 0;
 	for (int i = 0; i < n; i++)
@@ -188,7 +188,7 @@ mail_verdict mail_candidates(world *w, msg *m)
 	w->r->lookups++;
 	w->b_lookups++;
 	if (ra.fail) {
-		w->r->deferrals[DEFER_DNS]++;
+		w->r->deferrals[MDL_DEFER_DNS]++;
 		m->site_fail = true;
 		m->ncand = m->ci = 0;
 		return (mail_verdict){VERDICT_DEFER, 0};
@@ -200,9 +200,9 @@ mail_verdict mail_candidates(world *w, msg *m)
 	}
 	switch (a->kind) {
 	case DNS_NXDOMAIN:
-		return bounce(BOUNCE_NO_DOMAIN);
+		return bounce(MDL_BOUNCE_NO_DOMAIN);
 	case DNS_NULLMX:
-		return bounce(BOUNCE_NULL_MX);
+		return bounce(MDL_BOUNCE_NULL_MX);
 	case DNS_NODATA:
 		return implicit_mx(w, m, h, now);
 	case DNS_MX:

@@ -34,10 +34,10 @@ typedef struct {
 
 /* What an MX host's name resolves to. */
 typedef enum {
-	HOST_SERVER,  /* a simulated server listens */
-	HOST_REFUSE,  /* an address where nothing listens: refused at once */
-	HOST_TIMEOUT, /* an address that drops packets: connect timeout */
-	HOST_NXDOMAIN /* the name does not resolve */
+	DNS_HOST_SERVER,  /* a simulated server listens */
+	DNS_HOST_REFUSE,  /* an address where nothing listens: refused at once */
+	DNS_HOST_TIMEOUT, /* an address that drops packets: connect timeout */
+	DNS_HOST_NXDOMAIN /* the name does not resolve */
 } host_kind;
 
 typedef struct {
@@ -46,7 +46,7 @@ typedef struct {
 	sim_time ttl;   /* the TTL, or the negative TTL for NODATA/NXDOMAIN */
 	uint32_t rrset; /* set by dns_set */
 	host_kind addr; /* DNS_ADDRESS: what the address is */
-	int server;     /* HOST_SERVER: which */
+	int server;     /* DNS_HOST_SERVER: which */
 	dns_mx mx[DNS_MAX_MX];
 } dns_answer;
 

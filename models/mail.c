@@ -66,12 +66,12 @@ static bool state_holds(const msg *m)
 #define TO(m, from, to) ((void)(from), (m)->state = (to))
 #endif
 
-const char *const mdl_bounce_names[BOUNCE_N] = {
+const char *const mdl_bounce_names[MDL_BOUNCE_N] = {
 	"relay_denied",   "too_large",  "expired", "backup_expired",
 	"no_such_domain", "no_address", "null_mx", "loop"};
-const char *const mdl_defer_names[DEFER_N] = {"refused",    "timeout",   "busy",
-					      "rate_limit", "greylist",  "storage",
-					      "dns",        "dead_host", "throttled"};
+const char *const mdl_defer_names[MDL_DEFER_N] = {"refused",    "timeout",   "busy",
+						  "rate_limit", "greylist",  "storage",
+						  "dns",        "dead_host", "throttled"};
 static msg *msg_new(world *w)
 {
 	if (!w->free_msgs) {
@@ -176,7 +176,7 @@ void mail_trace(world *w, const msg *m, mdl_trace_kind k, int server, mdl_bounce
  * its lifetime. */
 static void bounce(world *w, msg *m, mdl_bounce why)
 {
-	mail_trace(w, m, TRACE_BOUNCED, -1, why);
+	mail_trace(w, m, MDL_TRACE_BOUNCED, -1, why);
 	w->r->bounced++;
 	w->r->bounces[why]++;
 	w->b_bounced++;
@@ -211,7 +211,7 @@ static void deliver(world *w, msg *m, int server)
 	const mdl_config *c = w->c;
 	sim_time now = sim_now(w->s);
 	mdl_result *r = w->r;
-	mail_trace(w, m, TRACE_DELIVERED, server, 0);
+	mail_trace(w, m, MDL_TRACE_DELIVERED, server, 0);
 	r->delivered++;
 	w->b_delivered++;
 	r->server[server].delivered++;
@@ -252,7 +252,8 @@ static bool retry_later(world *w, msg *m)
 	if (!m->first_fail)
 		m->first_fail = now;
 	if (mta_expired(p, m->hop_birth, m->first_fail, now)) {
-		bounce(w, m, relay_of(w, m->holder) ? BOUNCE_BACKUP_EXPIRED : BOUNCE_EXPIRED);
+		bounce(w, m,
+		       relay_of(w, m->holder) ? MDL_BOUNCE_BACKUP_EXPIRED : MDL_BOUNCE_EXPIRED);
 		return false;
 	}
 	slot_release(w, m);
@@ -273,7 +274,7 @@ static void defer(world *w, msg *m)
  * moving on as after a failed attempt (qmgr_defer_todo). */
 static void suspend(world *w, msg *m)
 {
-	w->r->deferrals[DEFER_THROTTLED]++;
+	w->r->deferrals[MDL_DEFER_THROTTLED]++;
 	m->attempts++;
 	if (retry_later(w, m))
 		TO(m, IN(MSG_QUEUED) | IN(MSG_SLOT_WAIT), MSG_QUEUED);
@@ -281,7 +282,7 @@ static void suspend(world *w, msg *m)
 
 /* ---- delivery attempt ------------------------------------------------ */
 
-/* ---- failure memory per host (MEMORY_HOST: Exim's retry records) ---- */
+/* ---- failure memory per host (MTA_MEMORY_HOST: Exim's retry records) ---- */
 
 static int record_of(const mail_dead *d, int host)
 {
@@ -298,7 +299,7 @@ static uint64_t holder_of(const world *w, const mta *h)
 
 static bool is_dead(const world *w, const mta *h, int host, sim_time now)
 {
-	if (!h->dead || w->c->profiles[h->profile].memory != MEMORY_HOST)
+	if (!h->dead || w->c->profiles[h->profile].memory != MTA_MEMORY_HOST)
 		return false;
 	const mail_dead *d = tab_find(w->dead, holder_of(w, h));
 	int i = record_of(d, host);
@@ -310,7 +311,7 @@ static bool is_dead(const world *w, const mta *h, int host, sim_time now)
 static void mark_dead(world *w, mta *h, int host)
 {
 	const mta_profile *p = &w->c->profiles[h->profile];
-	if (p->memory != MEMORY_HOST)
+	if (p->memory != MTA_MEMORY_HOST)
 		return;
 	sim_time now = sim_now(w->s);
 	bool created;
@@ -353,7 +354,7 @@ static void walk_resume(sim *s, void *subject, void *object)
 	world *w = subject;
 	msg *m = object;
 	TO(m, IN(MSG_CONNECTING), MSG_ATTEMPTING);
-	w->r->deferrals[DEFER_TIMEOUT]++;
+	w->r->deferrals[MDL_DEFER_TIMEOUT]++;
 	m->site_fail = true;
 	mark_dead(w, &w->mtas[m->holder], m->cand[m->ci - 1].host);
 	walk(w, m);
@@ -431,11 +432,11 @@ static const struct {
 	mdl_defer why;
 	bool site, host;
 } soft[] = {
-	[SRV_REFUSED] = {DEFER_REFUSED, true, true},
-	[SRV_BUSY] = {DEFER_BUSY, true, true},
-	[SRV_RATE] = {DEFER_RATE, true, true},
-	[SRV_GREYLISTED] = {DEFER_GREYLIST, false, false},
-	[SRV_STORAGE] = {DEFER_STORAGE, false, false},
+	[SRV_REFUSED] = {MDL_DEFER_REFUSED, true, true},
+	[SRV_BUSY] = {MDL_DEFER_BUSY, true, true},
+	[SRV_RATE] = {MDL_DEFER_RATE, true, true},
+	[SRV_GREYLISTED] = {MDL_DEFER_GREYLIST, false, false},
+	[SRV_STORAGE] = {MDL_DEFER_STORAGE, false, false},
 };
 
 static srv_reply connect_to(world *w, msg *m, int sv, sim_time now)
@@ -459,7 +460,7 @@ static void walk(world *w, msg *m)
 		int host = m->cand[m->ci].host, sv = m->cand[m->ci].to;
 		m->ci++;
 		if (is_dead(w, h, host, now)) {
-			r->deferrals[DEFER_DEAD]++;
+			r->deferrals[MDL_DEFER_DEAD]++;
 			m->site_fail = true;
 			continue;
 		}
@@ -471,10 +472,10 @@ static void walk(world *w, msg *m)
 			syn_wait(w, m, now);
 			return;
 		case SRV_RELAY_DENIED:
-			bounce(w, m, BOUNCE_RELAY_DENIED);
+			bounce(w, m, MDL_BOUNCE_RELAY_DENIED);
 			return;
 		case SRV_TOO_LARGE:
-			bounce(w, m, BOUNCE_TOO_LARGE);
+			bounce(w, m, MDL_BOUNCE_TOO_LARGE);
 			return;
 		case SRV_ACCEPT:
 			TO(m, IN(MSG_ATTEMPTING), MSG_SESSION);
@@ -482,7 +483,7 @@ static void walk(world *w, msg *m)
 			m->site_fail = false;
 			m->server = sv;
 			sim_after(w->s,
-				  srv_session_time(w->srv, sv, m->size, w->rng[STREAM_SERVICE]),
+				  srv_session_time(w->srv, sv, m->size, w->rng[MDL_STREAM_SERVICE]),
 				  session_end, w, m);
 			return;
 		default:
@@ -503,7 +504,7 @@ static void attempt_now(world *w, msg *m)
 	m->first = m->attempts == 1 && !relay_of(w, m->holder);
 	m->site_fail = false;
 	w->r->attempts++;
-	mail_trace(w, m, TRACE_ATTEMPT, -1, 0);
+	mail_trace(w, m, MDL_TRACE_ATTEMPT, -1, 0);
 	mail_verdict v = mail_candidates(w, m);
 	switch (v.kind) {
 	case VERDICT_WALK:

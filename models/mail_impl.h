@@ -49,7 +49,7 @@ typedef struct {
 	uint8_t dead;   /* mail.c: it has host retry records in w->dead */
 } mta;
 
-/* MEMORY_HOST: a holder's retry records of hosts that failed, two at most
+/* MTA_MEMORY_HOST: a holder's retry records of hosts that failed, two at most
  * (kept apart from mta: few holders have any). */
 typedef struct {
 	uint32_t host[2];            /* host + 1; 0: no record */
@@ -99,7 +99,7 @@ typedef struct world {
 	sim *s;
 	dns *d;
 	res *res;
-	gsl_rng *rng[STREAM_N];
+	gsl_rng *rng[MDL_STREAM_N];
 	mta *mtas;     /* senders, then one per backup server */
 	relay *relays; /* [holder - nsenders] for backups */
 	int nmtas;
@@ -123,7 +123,7 @@ typedef struct world {
 	/* current bucket */
 	uint64_t b_arrivals, b_delivered, b_bounced, b_deferred, b_lookups, b_stale;
 	uint64_t b_late; /* delivered later than c->within after arrival */
-	uint64_t b_bounces[BOUNCE_N];
+	uint64_t b_bounces[MDL_BOUNCE_N];
 	int bucket;
 } world;
 

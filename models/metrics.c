@@ -19,7 +19,7 @@
 static double submitted(const mdl_result *r, int i) { return (void)i, U(r->submitted); }
 static double delivered(const mdl_result *r, int i) { return (void)i, U(r->delivered); }
 static double bounced(const mdl_result *r, int i) { return (void)i, U(r->bounced); }
-static double bounced_delivery(const mdl_result *r, int i) { return (void)i, U(r->bounced - r->bounces[BOUNCE_TOO_LARGE]); }
+static double bounced_delivery(const mdl_result *r, int i) { return (void)i, U(r->bounced - r->bounces[MDL_BOUNCE_TOO_LARGE]); }
 static double queued(const mdl_result *r, int i) { return (void)i, U(r->queued_senders + r->queued_backups); }
 static double queued_senders(const mdl_result *r, int i) { return (void)i, U(r->queued_senders); }
 static double queued_backups(const mdl_result *r, int i) { return (void)i, U(r->queued_backups); }
@@ -212,7 +212,7 @@ const met_ts_row met_ts_table[] = {
 };
 const int met_ts_count = (int)(sizeof met_ts_table / sizeof *met_ts_table);
 /* the one-figure rows are the TS_ columns, in order */
-_Static_assert(sizeof met_ts_table / sizeof *met_ts_table == TS_N + 6,
+_Static_assert(sizeof met_ts_table / sizeof *met_ts_table == MDL_TS_N + 6,
 	       "met_ts_table: a row per TS_ column, then the six families");
 
 int met_instances(const scn *s, met_scope scope, const char *const **names)
@@ -221,10 +221,10 @@ int met_instances(const scn *s, met_scope scope, const char *const **names)
 	switch (scope) {
 	case MET_PER_BOUNCE:
 		*names = mdl_bounce_names;
-		return BOUNCE_N;
+		return MDL_BOUNCE_N;
 	case MET_PER_DEFER:
 		*names = mdl_defer_names;
-		return DEFER_N;
+		return MDL_DEFER_N;
 	case MET_PER_SERVER:
 		*names = scn_server_names(s);
 		return c->nservers;

@@ -25,48 +25,48 @@
  * scenario's own: its population domains, drawn once from the seed
  * (scn_domains.c). */
 enum {
-	STREAM_ARRIVAL,
-	STREAM_DOMAIN,
-	STREAM_SENDER,
-	STREAM_SIZE,
-	STREAM_SHUFFLE,
-	STREAM_SERVICE,
-	STREAM_OUTAGE,
-	STREAM_SETUP,
-	STREAM_N,
-	STREAM_POPULATION = 1000
+	MDL_STREAM_ARRIVAL,
+	MDL_STREAM_DOMAIN,
+	MDL_STREAM_SENDER,
+	MDL_STREAM_SIZE,
+	MDL_STREAM_SHUFFLE,
+	MDL_STREAM_SERVICE,
+	MDL_STREAM_OUTAGE,
+	MDL_STREAM_SETUP,
+	MDL_STREAM_N,
+	MDL_STREAM_POPULATION = 1000
 };
 
 typedef enum {
-	BOUNCE_RELAY_DENIED,   /* 554/550 5.7.1: server does not take the domain */
-	BOUNCE_TOO_LARGE,      /* 552 5.3.4 */
-	BOUNCE_EXPIRED,        /* queue lifetime passed at a sender */
-	BOUNCE_BACKUP_EXPIRED, /* queue lifetime passed at a backup MX */
-	BOUNCE_NO_DOMAIN,      /* MX lookup NXDOMAIN */
-	BOUNCE_NO_ADDRESS,     /* no MX target has an address (5.4.4) */
-	BOUNCE_NULL_MX,        /* RFC 7505, 556 5.1.10 */
-	BOUNCE_LOOP,           /* backup MX with no better MX left */
-	BOUNCE_N
+	MDL_BOUNCE_RELAY_DENIED,   /* 554/550 5.7.1: server does not take the domain */
+	MDL_BOUNCE_TOO_LARGE,      /* 552 5.3.4 */
+	MDL_BOUNCE_EXPIRED,        /* queue lifetime passed at a sender */
+	MDL_BOUNCE_BACKUP_EXPIRED, /* queue lifetime passed at a backup MX */
+	MDL_BOUNCE_NO_DOMAIN,      /* MX lookup NXDOMAIN */
+	MDL_BOUNCE_NO_ADDRESS,     /* no MX target has an address (5.4.4) */
+	MDL_BOUNCE_NULL_MX,        /* RFC 7505, 556 5.1.10 */
+	MDL_BOUNCE_LOOP,           /* backup MX with no better MX left */
+	MDL_BOUNCE_N
 } mdl_bounce;
-extern const char *const mdl_bounce_names[BOUNCE_N];
+extern const char *const mdl_bounce_names[MDL_BOUNCE_N];
 
 typedef enum {
-	DEFER_REFUSED,   /* connection refused */
-	DEFER_TIMEOUT,   /* connect timeout */
-	DEFER_BUSY,      /* 421: all sessions in use */
-	DEFER_RATE,      /* 421/451: per-sender rate limit */
-	DEFER_GREYLIST,  /* 451 greylisted */
-	DEFER_STORAGE,   /* 452 4.3.1: a backup's queue is full */
-	DEFER_DNS,       /* SERVFAIL: temporary DNS failure */
-	DEFER_DEAD,      /* host skipped: remembered dead (host memory) */
-	DEFER_THROTTLED, /* not tried: the destination is throttled */
-	DEFER_N
+	MDL_DEFER_REFUSED,   /* connection refused */
+	MDL_DEFER_TIMEOUT,   /* connect timeout */
+	MDL_DEFER_BUSY,      /* 421: all sessions in use */
+	MDL_DEFER_RATE,      /* 421/451: per-sender rate limit */
+	MDL_DEFER_GREYLIST,  /* 451 greylisted */
+	MDL_DEFER_STORAGE,   /* 452 4.3.1: a backup's queue is full */
+	MDL_DEFER_DNS,       /* SERVFAIL: temporary DNS failure */
+	MDL_DEFER_DEAD,      /* host skipped: remembered dead (host memory) */
+	MDL_DEFER_THROTTLED, /* not tried: the destination is throttled */
+	MDL_DEFER_N
 } mdl_defer;
-extern const char *const mdl_defer_names[DEFER_N];
+extern const char *const mdl_defer_names[MDL_DEFER_N];
 
 typedef struct {
 	host_kind kind;
-	int server;       /* HOST_SERVER */
+	int server;       /* DNS_HOST_SERVER */
 	sim_time ttl;     /* of its address record */
 	sim_time neg_ttl; /* of NXDOMAIN for it */
 } mdl_host;
@@ -92,15 +92,15 @@ typedef struct {
 } mdl_server;
 
 typedef enum {
-	EV_MX,       /* domain's MX answer becomes answer */
-	EV_TTL,      /* domain's MX TTL becomes ttl */
-	EV_ACCEPT,   /* server takes domain (-1: all) */
-	EV_REJECT,   /* server refuses domain (-1: all): relay denied */
-	EV_DOWN,     /* server down */
-	EV_UP,       /* server up */
-	EV_DNS_DOWN, /* domain's authority unreachable */
-	EV_DNS_UP,
-	EV_ADDRESS /* MX host `host` resolves to `address` from now on */
+	MDL_EV_MX,       /* domain's MX answer becomes answer */
+	MDL_EV_TTL,      /* domain's MX TTL becomes ttl */
+	MDL_EV_ACCEPT,   /* server takes domain (-1: all) */
+	MDL_EV_REJECT,   /* server refuses domain (-1: all): relay denied */
+	MDL_EV_DOWN,     /* server down */
+	MDL_EV_UP,       /* server up */
+	MDL_EV_DNS_DOWN, /* domain's authority unreachable */
+	MDL_EV_DNS_UP,
+	MDL_EV_ADDRESS /* MX host `host` resolves to `address` from now on */
 } mdl_ev_kind;
 
 typedef struct {
@@ -114,9 +114,14 @@ typedef struct {
 	mdl_host address;
 } mdl_event;
 
-typedef enum { PATTERN_FLAT, PATTERN_OFFICE, PATTERN_TABLE } mdl_pattern;
+typedef enum { MDL_PATTERN_FLAT, MDL_PATTERN_OFFICE, MDL_PATTERN_TABLE } mdl_pattern;
 
-typedef enum { TRACE_ATTEMPT, TRACE_DELIVERED, TRACE_BOUNCED, TRACE_QUEUED } mdl_trace_kind;
+typedef enum {
+	MDL_TRACE_ATTEMPT,
+	MDL_TRACE_DELIVERED,
+	MDL_TRACE_BOUNCED,
+	MDL_TRACE_QUEUED
+} mdl_trace_kind;
 
 /* One step of one message, for --trace and tests. */
 typedef struct {
@@ -177,14 +182,14 @@ typedef struct {
 	sim_time traffic_start, traffic_stop; /* arrivals only in [start, stop) */
 	bool fixed_arrivals;                  /* one every 1/rate, not Poisson */
 	mdl_pattern pattern;
-	double hourly[SIM_WEEK_HOURS]; /* PATTERN_TABLE: relative rate per hour of week */
+	double hourly[SIM_WEEK_HOURS]; /* MDL_PATTERN_TABLE: relative rate per hour of week */
 	dist size;                     /* bytes */
 
 	int nevents;
 	mdl_event *events;
 
 	/* optional: called for each attempt and each end of a message, and
-	 * (TRACE_QUEUED) for each message still queued when the run ends */
+	 * (MDL_TRACE_QUEUED) for each message still queued when the run ends */
 	void (*trace)(void *ctx, const mdl_trace *t);
 	void *trace_ctx;
 	/* optional: called every 2^16 events with the simulated time */
@@ -192,27 +197,27 @@ typedef struct {
 	void *progress_ctx;
 } mdl_config;
 
-/* Time-series columns, per bucket; then bounces per reason (BOUNCE_N),
+/* Time-series columns, per bucket; then bounces per reason (MDL_BOUNCE_N),
  * then per server (MDL_TS_PER_SERVER): delivered, mean and peak sessions,
  * a backup's stored messages and bytes at the bucket's end. */
 #define MDL_TS_PER_SERVER 5
 typedef enum {
-	TS_ARRIVALS,
-	TS_DELIVERED,
-	TS_BOUNCED,
-	TS_DEFERRED,
-	TS_QUEUED_SENDERS,
-	TS_QUEUED_BACKUPS,
-	TS_OLD_MX_SHARE,
-	TS_DELIVERED_LATE,
-	TS_N
+	MDL_TS_ARRIVALS,
+	MDL_TS_DELIVERED,
+	MDL_TS_BOUNCED,
+	MDL_TS_DEFERRED,
+	MDL_TS_QUEUED_SENDERS,
+	MDL_TS_QUEUED_BACKUPS,
+	MDL_TS_OLD_MX_SHARE,
+	MDL_TS_DELIVERED_LATE,
+	MDL_TS_N
 } mdl_ts;
 
 /* A time-series row's width with nservers servers, and where server i's
  * columns start in it. */
 static inline int mdl_ts_server_col(int i)
 {
-	return TS_N + BOUNCE_N + MDL_TS_PER_SERVER * i;
+	return MDL_TS_N + MDL_BOUNCE_N + MDL_TS_PER_SERVER * i;
 }
 static inline int mdl_ts_width(int nservers)
 {
@@ -238,7 +243,7 @@ typedef struct {
 
 typedef struct {
 	uint64_t submitted, delivered, bounced, queued_senders, queued_backups;
-	uint64_t bounces[BOUNCE_N], deferrals[DEFER_N];
+	uint64_t bounces[MDL_BOUNCE_N], deferrals[MDL_DEFER_N];
 	uint64_t attempts, deferred_attempts, lookups, stale_lookups;
 	uint64_t delivered_old_after; /* to a provider other than the new one, after the cutover */
 	double old_last;              /* seconds after the cutover of the last such delivery */

@@ -57,7 +57,7 @@
 /* The built-in profiles; the name is part of each row. */
 static const mta_profile builtins[] = {
 	{.name = "postfix",
-	 .sched = SCHED_POSTFIX,
+	 .sched = MTA_SCHED_POSTFIX,
 	 .min_backoff = 300 * S,
 	 .max_backoff = 4000 * S,
 	 .queue_run = 300 * S,
@@ -67,7 +67,7 @@ static const mta_profile builtins[] = {
 	 .syn_linear = 4,
 	 .syn_retries = 6,
 	 .mx_limit = 5,
-	 .memory = MEMORY_DESTINATION,
+	 .memory = MTA_MEMORY_DESTINATION,
 	 .dead_time = 300 * S,
 	 .slots_initial = 5,
 	 .slots_max = 20,
@@ -80,7 +80,7 @@ static const mta_profile builtins[] = {
 		   "default_destination_concurrency_limit 20, default_process_limit 100; "
 		   "src/qmgr/qmgr_queue.c (throttle for minimal_backoff_time)"},
 	{.name = "exim",
-	 .sched = SCHED_EXIM,
+	 .sched = MTA_SCHED_EXIM,
 	 .min_backoff = 15 * M,
 	 .max_backoff = 6 * H,
 	 .lifetime = 4 * D,
@@ -90,7 +90,7 @@ static const mta_profile builtins[] = {
 	 .syn_linear = 4,
 	 .syn_retries = 6,
 	 .mx_limit = 5,
-	 .memory = MEMORY_HOST,
+	 .memory = MTA_MEMORY_HOST,
 	 .schedule = "every 15 min for 2 h, then 1 h growing x1.5 until 16 h, then every 6 h, from "
 		     "the first failure",
 	 .source = "The Exim Specification, ch. Retry configuration (F,2h,15m; G,16h,1h,1.5; "
@@ -98,7 +98,7 @@ static const mta_profile builtins[] = {
 		   "131 s by Linux's SYN retries; "
 		   "remote_max_parallel is per message, queue runners not modelled"},
 	{.name = "sendmail",
-	 .sched = SCHED_QUEUE_RUN,
+	 .sched = MTA_SCHED_QUEUE_RUN,
 	 .queue_run = 30 * M,
 	 .lifetime = 5 * D,
 	 .connect_timeout = 30 * S,
@@ -106,13 +106,13 @@ static const mta_profile builtins[] = {
 	 .syn_linear = 4,
 	 .syn_retries = 6,
 	 .mx_limit = 5,
-	 .memory = MEMORY_HOST,
+	 .memory = MTA_MEMORY_HOST,
 	 .dead_time = 30 * M,
 	 .schedule = "every queue run (-q; 30 min assumed within 15 min to 1 h)",
 	 .source = "Sendmail Installation and Operation Guide: Timeout.queuereturn 5d, "
 		   "Timeout.hoststatus 30m; connect timeout and mx_limit assumed"},
 	{.name = "exchange",
-	 .sched = SCHED_EXCHANGE,
+	 .sched = MTA_SCHED_EXCHANGE,
 	 .min_backoff = 5 * M,
 	 .max_backoff = 15 * M,
 	 .lifetime = 2 * D,
@@ -120,7 +120,7 @@ static const mta_profile builtins[] = {
 	 .syn_rto = 3 * S,
 	 .syn_retries = 2,
 	 .mx_limit = 5,
-	 .memory = MEMORY_DESTINATION,
+	 .memory = MTA_MEMORY_DESTINATION,
 	 .dead_time = 10 * M,
 	 .slots_initial = 20,
 	 .slots_max = 20,
@@ -132,7 +132,7 @@ static const mta_profile builtins[] = {
 		   "(MaxPerDomainOutboundConnections 20, MaxOutboundConnections 1000); connect "
 		   "timeout assumed"},
 	{.name = "exchange-online",
-	 .sched = SCHED_LINEAR,
+	 .sched = MTA_SCHED_LINEAR,
 	 .min_backoff = 15 * M,
 	 .max_backoff = 60 * M,
 	 .lifetime = 1 * D,
@@ -140,7 +140,7 @@ static const mta_profile builtins[] = {
 	 .syn_rto = 3 * S,
 	 .syn_retries = 2,
 	 .mx_limit = 5,
-	 .memory = MEMORY_DESTINATION,
+	 .memory = MTA_MEMORY_DESTINATION,
 	 .dead_time = 10 * M,
 	 .slots_initial = 20,
 	 .slots_max = 20,
@@ -149,7 +149,7 @@ static const mta_profile builtins[] = {
 	 .source = "assumption: nothing published; 24 h give-up, queued per destination as "
 		   "Exchange Server"},
 	{.name = "gmail",
-	 .sched = SCHED_DOUBLING,
+	 .sched = MTA_SCHED_DOUBLING,
 	 .min_backoff = 5 * M,
 	 .max_backoff = 2 * H,
 	 .lifetime = 2 * D,
@@ -161,21 +161,21 @@ static const mta_profile builtins[] = {
 	 .schedule = "5 min doubling to 2 h (uncertain)",
 	 .source = "assumption: nothing published; 48 h give-up, no failure memory"},
 	{.name = "qmail",
-	 .sched = SCHED_QMAIL,
+	 .sched = MTA_SCHED_QMAIL,
 	 .lifetime = 7 * D,
 	 .connect_timeout = 60 * S,
 	 .syn_rto = 1 * S,
 	 .syn_linear = 4,
 	 .syn_retries = 6,
 	 .mx_limit = 5,
-	 .memory = MEMORY_HOST,
+	 .memory = MTA_MEMORY_HOST,
 	 .dead_time = 1 * H,
 	 .slots_total = 20,
 	 .schedule = "birth + n^2 s, n = floor(sqrt(age s)) + 20",
 	 .source = "qmail-send(8), qmail-control(5): queuelifetime 7d, concurrencyremote 20, "
 		   "timeoutconnect 60s; qmail-tcpto(8) (1 h assumed)"},
 	{.name = "opensmtpd",
-	 .sched = SCHED_SQUARE,
+	 .sched = MTA_SCHED_SQUARE,
 	 .min_backoff = 400 * S,
 	 .lifetime = 4 * D,
 	 .connect_timeout = 30 * S,
@@ -274,28 +274,28 @@ sim_time mta_next_retry(const mta_profile *p, sim_time birth, sim_time first_fai
 {
 	sim_time age = now - birth;
 	switch (p->sched) {
-	case SCHED_POSTFIX:
+	case MTA_SCHED_POSTFIX:
 		return postfix_retry(p, birth, now, phase);
-	case SCHED_EXIM: {
+	case MTA_SCHED_EXIM: {
 		return first_fail + exim_offset(now - first_fail);
 	}
-	case SCHED_QUEUE_RUN:
+	case MTA_SCHED_QUEUE_RUN:
 		return grid(now + 1, p->queue_run, phase);
-	case SCHED_EXCHANGE:
+	case MTA_SCHED_EXCHANGE:
 		return now + (attempts <= 6 ? p->min_backoff : p->max_backoff);
-	case SCHED_LINEAR: {
+	case MTA_SCHED_LINEAR: {
 		sim_time iv = p->min_backoff * attempts;
 		return now + (iv > p->max_backoff ? p->max_backoff : iv);
 	}
-	case SCHED_DOUBLING: {
+	case MTA_SCHED_DOUBLING: {
 		double iv = (double)p->min_backoff * pow(2, attempts - 1);
 		return now + (iv > (double)p->max_backoff ? p->max_backoff : (sim_time)iv);
 	}
-	case SCHED_QMAIL: {
+	case MTA_SCHED_QMAIL: {
 		double n = floor(sqrt((double)age / S)) + 20;
 		return birth + (sim_time)(n * n) * S;
 	}
-	case SCHED_SQUARE:
+	case MTA_SCHED_SQUARE:
 		return birth + p->min_backoff * attempts * attempts;
 	}
 	return now + p->min_backoff;
@@ -303,7 +303,7 @@ sim_time mta_next_retry(const mta_profile *p, sim_time birth, sim_time first_fai
 
 sim_time mta_timer(const mta_profile *p, sim_time now, sim_time delay, sim_time phase)
 {
-	if (p->sched != SCHED_POSTFIX)
+	if (p->sched != MTA_SCHED_POSTFIX)
 		return now + delay;
 	sim_time c = postfix_clock(phase);
 	return postfix_second(now, c) + delay - c;
@@ -311,7 +311,7 @@ sim_time mta_timer(const mta_profile *p, sim_time now, sim_time delay, sim_time 
 
 sim_time mta_host_retry(const mta_profile *p, sim_time first_fail, sim_time now)
 {
-	if (p->sched == SCHED_EXIM)
+	if (p->sched == MTA_SCHED_EXIM)
 		return first_fail + exim_offset(now - first_fail);
 	return now + p->dead_time;
 }

@@ -30,21 +30,21 @@
 #include <stdio.h>
 
 typedef enum {
-	SCHED_POSTFIX,   /* clamp(age, min, max) in whole seconds, then a queue run */
-	SCHED_EXIM,      /* F,2h,15m; G,16h,1h,1.5; F,4d,6h from first failure */
-	SCHED_QUEUE_RUN, /* the next queue run (Sendmail -q) */
-	SCHED_EXCHANGE,  /* 6 transient retries every 5 min, then every 15 min */
-	SCHED_LINEAR,    /* min, 2 min, 3 min ... capped at max */
-	SCHED_DOUBLING,  /* min, 2 min, 4 min ... capped at max */
-	SCHED_QMAIL,     /* birth + n^2 s, n = floor(sqrt(age s)) + 20 */
-	SCHED_SQUARE     /* creation + 400 s * step^2 (OpenSMTPD) */
+	MTA_SCHED_POSTFIX,   /* clamp(age, min, max) in whole seconds, then a queue run */
+	MTA_SCHED_EXIM,      /* F,2h,15m; G,16h,1h,1.5; F,4d,6h from first failure */
+	MTA_SCHED_QUEUE_RUN, /* the next queue run (Sendmail -q) */
+	MTA_SCHED_EXCHANGE,  /* 6 transient retries every 5 min, then every 15 min */
+	MTA_SCHED_LINEAR,    /* min, 2 min, 3 min ... capped at max */
+	MTA_SCHED_DOUBLING,  /* min, 2 min, 4 min ... capped at max */
+	MTA_SCHED_QMAIL,     /* birth + n^2 s, n = floor(sqrt(age s)) + 20 */
+	MTA_SCHED_SQUARE     /* creation + 400 s * step^2 (OpenSMTPD) */
 } mta_sched;
 
 /* What an MTA remembers of a failure, beyond the message's own retry. */
 typedef enum {
-	MEMORY_NONE,        /* nothing: each message tries every host */
-	MEMORY_DESTINATION, /* Postfix qmgr: a failed cohort throttles the domain */
-	MEMORY_HOST         /* Exim retry database: a failed host is skipped */
+	MTA_MEMORY_NONE,        /* nothing: each message tries every host */
+	MTA_MEMORY_DESTINATION, /* Postfix qmgr: a failed cohort throttles the domain */
+	MTA_MEMORY_HOST         /* Exim retry database: a failed host is skipped */
 } mta_memory;
 
 typedef struct {
@@ -97,7 +97,7 @@ sim_time mta_next_retry(const mta_profile *p, sim_time birth, sim_time first_fai
 sim_time mta_timer(const mta_profile *p, sim_time now, sim_time delay, sim_time phase);
 
 /* Until when a host that failed at now, failing since first_fail, is
- * skipped (MEMORY_HOST): Exim's retry rule from the host's first failure,
+ * skipped (MTA_MEMORY_HOST): Exim's retry rule from the host's first failure,
  * else now + dead_time. */
 sim_time mta_host_retry(const mta_profile *p, sim_time first_fail, sim_time now);
 

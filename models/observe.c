@@ -16,16 +16,16 @@ void mail_sample(sim *s, void *subject, void *object)
 	if (w->bucket >= r->nbuckets)
 		return;
 	double *row = r->ts + (size_t)w->bucket * (size_t)r->ncols;
-	row[TS_ARRIVALS] = (double)w->b_arrivals;
-	row[TS_DELIVERED] = (double)w->b_delivered;
-	row[TS_BOUNCED] = (double)w->b_bounced;
-	row[TS_DEFERRED] = (double)w->b_deferred;
-	row[TS_QUEUED_SENDERS] = (double)w->live_senders;
-	row[TS_QUEUED_BACKUPS] = (double)w->live_backups;
-	row[TS_OLD_MX_SHARE] = w->b_lookups ? (double)w->b_stale / (double)w->b_lookups : NAN;
-	row[TS_DELIVERED_LATE] = (double)w->b_late;
-	for (int i = 0; i < BOUNCE_N; i++) {
-		row[TS_N + i] = (double)w->b_bounces[i];
+	row[MDL_TS_ARRIVALS] = (double)w->b_arrivals;
+	row[MDL_TS_DELIVERED] = (double)w->b_delivered;
+	row[MDL_TS_BOUNCED] = (double)w->b_bounced;
+	row[MDL_TS_DEFERRED] = (double)w->b_deferred;
+	row[MDL_TS_QUEUED_SENDERS] = (double)w->live_senders;
+	row[MDL_TS_QUEUED_BACKUPS] = (double)w->live_backups;
+	row[MDL_TS_OLD_MX_SHARE] = w->b_lookups ? (double)w->b_stale / (double)w->b_lookups : NAN;
+	row[MDL_TS_DELIVERED_LATE] = (double)w->b_late;
+	for (int i = 0; i < MDL_BOUNCE_N; i++) {
+		row[MDL_TS_N + i] = (double)w->b_bounces[i];
 		w->b_bounces[i] = 0;
 	}
 	for (int i = 0; i < w->c->nservers; i++)

@@ -56,7 +56,7 @@ static void pick_resolvers(world *w, const int *cls)
 		gsl_ran_discrete_t *t = gsl_ran_discrete_preproc((size_t)m, wt);
 		for (int i = snd_at[j]; i < snd_at[j + 1]; i++)
 			w->mtas[snd[i]].resolver =
-				(uint32_t)members[gsl_ran_discrete(w->rng[STREAM_SETUP], t)];
+				(uint32_t)members[gsl_ran_discrete(w->rng[MDL_STREAM_SETUP], t)];
 		gsl_ran_discrete_free(t);
 	}
 	free(wt);
@@ -86,7 +86,7 @@ static void init_holders(world *w)
 	w->nmtas = c->nsenders + nbackups;
 	w->mtas = xcalloc((size_t)w->nmtas, sizeof *w->mtas);
 	w->relays = xcalloc((size_t)nbackups, sizeof *w->relays);
-	gsl_rng *g = w->rng[STREAM_SETUP];
+	gsl_rng *g = w->rng[MDL_STREAM_SETUP];
 	gsl_ran_discrete_t *pp = gsl_ran_discrete_preproc((size_t)c->nprofiles, c->profile_share);
 	for (int i = 0; i < c->nsenders; i++) {
 		mta *h = &w->mtas[i];
@@ -116,9 +116,9 @@ uint32_t mdl_dns_versions(const mdl_config *c)
 	uint32_t *n = xcalloc((size_t)(c->ndomains + c->nhosts), sizeof *n), all = 0, most = 0;
 	for (int i = 0; i < c->nevents; i++) {
 		const mdl_event *e = &c->events[i];
-		if (e->kind == EV_ADDRESS)
+		if (e->kind == MDL_EV_ADDRESS)
 			n[c->ndomains + e->host]++;
-		else if (e->kind == EV_MX || e->kind == EV_TTL)
+		else if (e->kind == MDL_EV_MX || e->kind == MDL_EV_TTL)
 			*(e->domain < 0 ? &all : &n[e->domain]) += 1;
 	}
 	for (int i = 0; i < c->ndomains + c->nhosts; i++) {
@@ -189,7 +189,7 @@ static void setup(world *w, const mdl_config *c, mdl_result *r)
 	w->c = c;
 	w->r = r;
 	w->s = sim_new();
-	for (int i = 0; i < STREAM_N; i++)
+	for (int i = 0; i < MDL_STREAM_N; i++)
 		w->rng[i] = rng_stream(c->seed, (uint64_t)i);
 	w->d = dns_new(c->ndomains + c->nhosts);
 	for (int i = 0; i < c->ndomains; i++)
@@ -201,7 +201,7 @@ static void setup(world *w, const mdl_config *c, mdl_result *r)
 		w->host_static[i] = true;
 	}
 	for (int i = 0; i < c->nevents; i++)
-		if (c->events[i].kind == EV_ADDRESS)
+		if (c->events[i].kind == MDL_EV_ADDRESS)
 			w->host_static[c->events[i].host] = false;
 	w->res = res_new(c->nresolvers, c->resolver, c->seed, c->cache_start, c->cache_age,
 			 mdl_dns_versions(c), c->duration);
@@ -212,8 +212,8 @@ static void setup(world *w, const mdl_config *c, mdl_result *r)
 	/* a little under the estimate (it runs about 1 % low): never more
 	 * room than the cache would have grown to */
 	res_reserve(w->res, (size_t)(0.97 * expected_cache_entries(w)));
-	w->traffic = traffic_new(c, w->rng[STREAM_ARRIVAL], w->rng[STREAM_DOMAIN],
-				 w->rng[STREAM_SENDER], w->rng[STREAM_SIZE]);
+	w->traffic = traffic_new(c, w->rng[MDL_STREAM_ARRIVAL], w->rng[MDL_STREAM_DOMAIN],
+				 w->rng[MDL_STREAM_SENDER], w->rng[MDL_STREAM_SIZE]);
 
 	memset(r, 0, sizeof *r);
 	r->server = xcalloc((size_t)c->nservers, sizeof *r->server);
@@ -236,7 +236,7 @@ static void teardown(world *w)
 	for (int i = 0; i < w->nblocks; i++)
 		free(w->blocks[i]);
 	free(w->blocks);
-	for (int i = 0; i < STREAM_N; i++)
+	for (int i = 0; i < MDL_STREAM_N; i++)
 		gsl_rng_free(w->rng[i]);
 	traffic_free(w->traffic);
 	srv_free(w->srv);
@@ -277,7 +277,7 @@ static void trace_queued(world *w)
 				q[n++] = &w->blocks[i][k];
 	qsort(q, n, sizeof *q, by_id);
 	for (size_t i = 0; i < n; i++)
-		mail_trace(w, q[i], TRACE_QUEUED, -1, 0);
+		mail_trace(w, q[i], MDL_TRACE_QUEUED, -1, 0);
 	free(q);
 }
 
@@ -311,7 +311,7 @@ int mdl_run(const mdl_config *c, mdl_result *r)
 	r->events = sim_events(w.s);
 	r->fingerprint = sim_fingerprint(w.s);
 	uint64_t b = 0;
-	for (int i = 0; i < BOUNCE_N; i++)
+	for (int i = 0; i < MDL_BOUNCE_N; i++)
 		b += r->bounces[i];
 	int rc = 0;
 	if (sim_limit_hit(w.s)) {

@@ -44,11 +44,11 @@ static int self_host(scn *s, const char *dname, const char *addr, int line)
 {
 	host_kind k;
 	if (!strcmp(addr, "refuse"))
-		k = HOST_REFUSE;
+		k = DNS_HOST_REFUSE;
 	else if (!strcmp(addr, "timeout"))
-		k = HOST_TIMEOUT;
+		k = DNS_HOST_TIMEOUT;
 	else if (!strcmp(addr, "nxdomain"))
-		k = HOST_NXDOMAIN;
+		k = DNS_HOST_NXDOMAIN;
 	else {
 		int h = scn_host_id(s, addr, false);
 		if (h < 0)
@@ -159,7 +159,7 @@ static int population_keys(scn *s, const section *sc, population *p)
 /* The domains PREFIX1 ... PREFIXn, drawn from the run's seed. */
 static int make_population(scn *s, population *p)
 {
-	gsl_rng *g = rng_stream(s->seed, STREAM_POPULATION);
+	gsl_rng *g = rng_stream(s->seed, MDL_STREAM_POPULATION);
 	int self = -1, rc = 0;
 	for (long i = 0; i < p->n && rc == 0; i++) {
 		char *nm = xasprintf("%s%ld", p->prefix, i + 1);
@@ -181,7 +181,7 @@ static int make_population(scn *s, population *p)
 		sim_time at = rc || p->never ? SIM_NEVER : sim_from_sec(dist_draw(&p->cut, g));
 		if (at < s->c.duration)
 			scn_add_event(s, (mdl_event){.at = at,
-						     .kind = EV_MX,
+						     .kind = MDL_EV_MX,
 						     .domain = s->c.ndomains - 1,
 						     .answer = p->b});
 	}

@@ -201,14 +201,14 @@ int scn_build_traffic(scn *s)
 		return -1;
 	const char *pat = VALUE(sc, SEC_TRAFFIC, "pattern", line);
 	if (!strcmp(pat, "flat"))
-		c->pattern = PATTERN_FLAT;
+		c->pattern = MDL_PATTERN_FLAT;
 	else if (!strcmp(pat, "office"))
-		c->pattern = PATTERN_OFFICE;
+		c->pattern = MDL_PATTERN_OFFICE;
 	else if (!strcmp(pat, "table"))
-		c->pattern = PATTERN_TABLE;
+		c->pattern = MDL_PATTERN_TABLE;
 	else
 		return scn_fail(s, line, "pattern: expected flat, office or table, got '%s'", pat);
-	if (c->pattern != PATTERN_TABLE)
+	if (c->pattern != MDL_PATTERN_TABLE)
 		return 0;
 	int tline;
 	const char *tab = VALUE(sc, SEC_TRAFFIC, "table", tline);

@@ -51,7 +51,7 @@ int scn_host_id(scn *s, const char *name, bool create)
 	memset(h, 0, sizeof *h);
 	h->name = xstrdup(name);
 	h->server = -1;
-	h->kind = HOST_NXDOMAIN; /* a name nobody answers for: the typo */
+	h->kind = DNS_HOST_NXDOMAIN; /* a name nobody answers for: the typo */
 	h->ttl = h->neg_ttl = SIM_HOUR;
 	return s->nhosts++;
 }
@@ -217,7 +217,7 @@ static int profile_failures(scn *s, const section *sc, mta_profile *p)
 				"profile '%s': slots_max (%d) must be `none` with slots_initial, "
 				"else at least slots_initial (%d)",
 				sc->name, p->slots_max, p->slots_initial);
-	if (p->memory == MEMORY_DESTINATION && !p->slots_initial)
+	if (p->memory == MTA_MEMORY_DESTINATION && !p->slots_initial)
 		return scn_fail(s, sc->line,
 				"profile '%s': memory = destination needs slots_initial (the "
 				"window its failed cohorts are counted in)",
@@ -455,7 +455,7 @@ static int build_server(scn *s, const section *sc)
 	}
 	v.host = h;
 	s->hosts[h].server = c->nservers;
-	s->hosts[h].kind = HOST_SERVER;
+	s->hosts[h].kind = DNS_HOST_SERVER;
 	c->servers = xrealloc(c->servers, (size_t)(c->nservers + 1) * sizeof *c->servers);
 	c->servers[c->nservers++] = v;
 	return 0;
@@ -481,11 +481,11 @@ static int build_host(scn *s, const section *sc)
 		return scn_fail(s, sc->line,
 				"[host %s] needs address = refuse | timeout | nxdomain", sc->name);
 	if (!strcmp(a, "refuse"))
-		hr->kind = HOST_REFUSE;
+		hr->kind = DNS_HOST_REFUSE;
 	else if (!strcmp(a, "timeout"))
-		hr->kind = HOST_TIMEOUT;
+		hr->kind = DNS_HOST_TIMEOUT;
 	else if (!strcmp(a, "nxdomain"))
-		hr->kind = HOST_NXDOMAIN;
+		hr->kind = DNS_HOST_NXDOMAIN;
 	else
 		return scn_fail(s, line, "address: expected refuse, timeout or nxdomain, got '%s'",
 				a);

@@ -47,7 +47,7 @@ static sim_time ttl_then(const scn *s, int domain, sim_time at)
 	const dns_answer *cur = &s->c.initial[domain < 0 ? 0 : domain];
 	sim_time ttl = cur->kind == DNS_MX ? cur->ttl : SIM_HOUR;
 	for (int k = 0; k < s->c.nevents; k++)
-		if (s->c.events[k].kind == EV_TTL && s->c.events[k].at <= at &&
+		if (s->c.events[k].kind == MDL_EV_TTL && s->c.events[k].at <= at &&
 		    (s->c.events[k].domain == domain || s->c.events[k].domain < 0))
 			ttl = s->c.events[k].ttl;
 	return ttl;
@@ -57,7 +57,7 @@ static int act_mx(scn *s, const tl_line *l, mdl_event *ev)
 {
 	if (domain_arg(s, l, ev))
 		return -1;
-	ev->kind = EV_MX;
+	ev->kind = MDL_EV_MX;
 	if (!l->rest || !*l->rest)
 		return scn_fail(s, l->line, "mx: expected 'mx DOMAIN records'");
 	if (scn_p_records(s, l->rest, l->line, ttl_then(s, ev->domain, l->at), SIM_HOUR,
@@ -81,7 +81,7 @@ static int act_ttl(scn *s, const tl_line *l, mdl_event *ev)
 	char err[UNIT_ERR];
 	if (domain_arg(s, l, ev))
 		return -1;
-	ev->kind = EV_TTL;
+	ev->kind = MDL_EV_TTL;
 	if (!l->rest || unit_duration(l->rest, &ev->ttl, err))
 		return scn_fail(s, l->line, "ttl: expected 'ttl DOMAIN duration'");
 	return 0;
@@ -89,7 +89,7 @@ static int act_ttl(scn *s, const tl_line *l, mdl_event *ev)
 
 static int act_dns(scn *s, const tl_line *l, mdl_event *ev)
 {
-	ev->kind = !strcmp(l->act, "dns-down") ? EV_DNS_DOWN : EV_DNS_UP;
+	ev->kind = !strcmp(l->act, "dns-down") ? MDL_EV_DNS_DOWN : MDL_EV_DNS_UP;
 	return domain_arg(s, l, ev);
 }
 
@@ -99,23 +99,23 @@ static int act_address(scn *s, const tl_line *l, mdl_event *ev)
 		return scn_fail(s, l->line, "address: expected an MX host name, got '%s'",
 				l->a1 ? l->a1 : "");
 	const host_rec *h = &s->hosts[ev->host];
-	ev->kind = EV_ADDRESS;
-	ev->address = (mdl_host){HOST_NXDOMAIN, 0, h->ttl, h->neg_ttl};
+	ev->kind = MDL_EV_ADDRESS;
+	ev->address = (mdl_host){DNS_HOST_NXDOMAIN, 0, h->ttl, h->neg_ttl};
 	const char *r = l->rest;
 	if (!r || !*r)
 		return scn_fail(s, l->line,
 				"address: expected 'address HOST refuse|timeout|nxdomain|SERVER'");
 	if (!strcmp(r, "refuse"))
-		ev->address.kind = HOST_REFUSE;
+		ev->address.kind = DNS_HOST_REFUSE;
 	else if (!strcmp(r, "timeout"))
-		ev->address.kind = HOST_TIMEOUT;
+		ev->address.kind = DNS_HOST_TIMEOUT;
 	else if (strcmp(r, "nxdomain")) {
 		if ((ev->address.server = scn_server_id(s, r)) < 0)
 			return scn_fail(s, l->line,
 					"address: expected refuse, timeout, nxdomain or a [server] "
 					"name, got '%s'",
 					r);
-		ev->address.kind = HOST_SERVER;
+		ev->address.kind = DNS_HOST_SERVER;
 	}
 	return 0;
 }
@@ -132,7 +132,7 @@ static int act_accept(scn *s, const tl_line *l, mdl_event *ev)
 {
 	if (server_arg(s, l, ev))
 		return -1;
-	ev->kind = !strcmp(l->act, "accept") ? EV_ACCEPT : EV_REJECT;
+	ev->kind = !strcmp(l->act, "accept") ? MDL_EV_ACCEPT : MDL_EV_REJECT;
 	if (!l->rest || !*l->rest)
 		return scn_fail(s, l->line, "%s: expected '%s SERVER DOMAIN' (or *)", l->act,
 				l->act);
@@ -141,7 +141,7 @@ static int act_accept(scn *s, const tl_line *l, mdl_event *ev)
 
 static int act_down(scn *s, const tl_line *l, mdl_event *ev)
 {
-	ev->kind = !strcmp(l->act, "down") ? EV_DOWN : EV_UP;
+	ev->kind = !strcmp(l->act, "down") ? MDL_EV_DOWN : MDL_EV_UP;
 	return server_arg(s, l, ev);
 }
 
@@ -154,9 +154,9 @@ static int act_outage(scn *s, const tl_line *l, mdl_event *ev)
 		return -1;
 	if (!l->rest || unit_duration(l->rest, &d, err))
 		return scn_fail(s, l->line, "outage: expected 'outage SERVER duration'");
-	ev->kind = EV_DOWN;
+	ev->kind = MDL_EV_DOWN;
 	scn_add_event(s, *ev);
-	ev->kind = EV_UP;
+	ev->kind = MDL_EV_UP;
 	ev->at = l->at + d;
 	return ev->at >= s->c.duration ? 1 : 0;
 }
@@ -327,7 +327,7 @@ static void mark_cutovers(scn *s)
 	mdl_config *c = &s->c;
 	for (int i = 0; i < c->nevents; i++) {
 		const mdl_event *e = &c->events[i];
-		if (e->kind != EV_MX)
+		if (e->kind != MDL_EV_MX)
 			continue;
 		int p = scn_best_provider(s, &e->answer);
 		for (int d = e->domain < 0 ? 0 : e->domain; d < c->ndomains; d++) {
@@ -350,7 +350,7 @@ static void mark_honour_ends(mdl_config *c)
 		ttl[d] = c->initial[d].ttl;
 	for (int i = 0; i < c->nevents; i++) {
 		const mdl_event *e = &c->events[i];
-		if (e->kind != EV_TTL)
+		if (e->kind != MDL_EV_TTL)
 			continue;
 		for (int d = e->domain < 0 ? 0 : e->domain; d < c->ndomains; d++) {
 			sim_time late = e->at + ttl[d] - c->cutover[d];
@@ -389,7 +389,7 @@ void scn_cutover(const scn *s, sim_time *at, sim_time *ttl, const char **provide
 	*provider = d >= 0 && c->new_provider[d] >= 0 ? s->providers[c->new_provider[d]] : NULL;
 	for (int i = 0; d >= 0 && i < c->nevents; i++) {
 		const mdl_event *e = &c->events[i];
-		if (e->at <= *at && e->kind == EV_TTL && (e->domain == d || e->domain < 0))
+		if (e->at <= *at && e->kind == MDL_EV_TTL && (e->domain == d || e->domain < 0))
 			*ttl = e->ttl;
 	}
 }

@@ -10,7 +10,7 @@
  * 1, per delivery deferred for the site (connection refused or timed out,
  * 421, temporary DNS failure: smtp_trouble.c's site failures;
  * qmgr_queue_throttle): by two at the first since it was set or grew, then
- * by one (feedback()). With MEMORY_DESTINATION each such failure also adds
+ * by one (feedback()). With MTA_MEMORY_DESTINATION each such failure also adds
  * 1/window to a failed-cohort count that a success resets; a full cohort
  * throttles the destination for dead_time (minimal_backoff_time, on the
  * MTA's clock: mta_timer): its waiting mail is deferred at once
@@ -135,7 +135,7 @@ static void list_emptied(world *w, dest *d, uint64_t k, sim_time now)
 
 static bool uses_dest(const mta_profile *p)
 {
-	return p->slots_initial > 0 || p->memory == MEMORY_DESTINATION;
+	return p->slots_initial > 0 || p->memory == MTA_MEMORY_DESTINATION;
 }
 
 static uint32_t total_of(const world *w, int holder)
@@ -302,7 +302,7 @@ static bool feedback(dest *d, const mta_profile *p, bool site_fail, sim_time now
 	if (d->throttled_until || !p->slots_initial)
 		return false;
 	d->fail_cohorts += 1.0f / (float)d->window;
-	if (p->memory == MEMORY_DESTINATION && d->fail_cohorts >= 1) {
+	if (p->memory == MTA_MEMORY_DESTINATION && d->fail_cohorts >= 1) {
 		d->throttled_until = mta_timer(p, now, p->dead_time, phase);
 		return true;
 	}

@@ -12,19 +12,19 @@
 static void apply_to(world *w, const mdl_event *e, int dom)
 {
 	switch (e->kind) {
-	case EV_MX:
+	case MDL_EV_MX:
 		dns_set(w->d, dom, &e->answer);
 		break;
-	case EV_TTL:
+	case MDL_EV_TTL:
 		dns_set_ttl(w->d, dom, e->ttl);
 		break;
-	case EV_ACCEPT:
-	case EV_REJECT:
-		srv_set_accept(w->srv, e->server, dom, e->kind == EV_ACCEPT);
+	case MDL_EV_ACCEPT:
+	case MDL_EV_REJECT:
+		srv_set_accept(w->srv, e->server, dom, e->kind == MDL_EV_ACCEPT);
 		break;
-	case EV_DNS_DOWN:
-	case EV_DNS_UP:
-		dns_set_reachable(w->d, dom, e->kind == EV_DNS_UP);
+	case MDL_EV_DNS_DOWN:
+	case MDL_EV_DNS_UP:
+		dns_set_reachable(w->d, dom, e->kind == MDL_EV_DNS_UP);
 		break;
 	default:
 		break;
@@ -34,7 +34,7 @@ static void apply_to(world *w, const mdl_event *e, int dom)
 /* The address answer of an MX host's name. */
 dns_answer mail_host_answer(const mdl_host *h)
 {
-	if (h->kind == HOST_NXDOMAIN)
+	if (h->kind == DNS_HOST_NXDOMAIN)
 		return (dns_answer){.kind = DNS_NXDOMAIN, .ttl = h->neg_ttl};
 	return (dns_answer){
 		.kind = DNS_ADDRESS, .addr = h->kind, .server = h->server, .ttl = h->ttl};
@@ -45,11 +45,11 @@ static void timeline(sim *s, void *subject, void *object)
 	(void)s;
 	world *w = subject;
 	const mdl_event *e = object;
-	if (e->kind == EV_DOWN || e->kind == EV_UP) {
-		srv_set_down(w->srv, e->server, e->kind == EV_DOWN);
+	if (e->kind == MDL_EV_DOWN || e->kind == MDL_EV_UP) {
+		srv_set_down(w->srv, e->server, e->kind == MDL_EV_DOWN);
 		return;
 	}
-	if (e->kind == EV_ADDRESS) {
+	if (e->kind == MDL_EV_ADDRESS) {
 		dns_answer a = mail_host_answer(&e->address);
 		dns_set(w->d, w->c->ndomains + e->host, &a);
 		return;
@@ -70,7 +70,7 @@ static void outage(sim *s, void *subject, void *object)
 	bool down = !srv_is_down(w->srv, sv);
 	srv_set_down(w->srv, sv, down);
 	double mean = sec(down ? cs->mttr : cs->mtbf);
-	sim_after(s, sim_from_sec(dist_exponential(w->rng[STREAM_OUTAGE], mean)) + 1, outage, w,
+	sim_after(s, sim_from_sec(dist_exponential(w->rng[MDL_STREAM_OUTAGE], mean)) + 1, outage, w,
 		  object);
 }
 
@@ -82,7 +82,7 @@ void mail_schedule_changes(world *w)
 	for (int i = 0; i < c->nservers; i++)
 		if (c->servers[i].mtbf > 0)
 			sim_at(w->s,
-			       sim_from_sec(dist_exponential(w->rng[STREAM_OUTAGE],
+			       sim_from_sec(dist_exponential(w->rng[MDL_STREAM_OUTAGE],
 							     sec(c->servers[i].mtbf))),
 			       outage, w, (void *)(intptr_t)i);
 }

@@ -51,12 +51,12 @@ void traffic_pattern(const mdl_config *c, double mult[SIM_WEEK_HOURS])
 {
 	double sum = 0;
 	for (int h = 0; h < SIM_WEEK_HOURS; h++) {
-		mult[h] = c->pattern == PATTERN_OFFICE  ? office(h)
-			  : c->pattern == PATTERN_TABLE ? c->hourly[h]
-							: 1;
+		mult[h] = c->pattern == MDL_PATTERN_OFFICE  ? office(h)
+			  : c->pattern == MDL_PATTERN_TABLE ? c->hourly[h]
+							    : 1;
 		sum += mult[h];
 	}
-	if (c->pattern == PATTERN_OFFICE)
+	if (c->pattern == MDL_PATTERN_OFFICE)
 		for (int h = 0; h < SIM_WEEK_HOURS; h++)
 			mult[h] *= SIM_WEEK_HOURS / sum;
 }

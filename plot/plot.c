@@ -235,7 +235,8 @@ static int study_metrics(const rs_scn *s, gp_vars *v, words *metrics)
 		if (row->scope == MET_ONE)
 			panel(s, v, metrics, &nm, row, "");
 		else if (row->scope == MET_PER_DEFER || row->scope == MET_PER_BOUNCE)
-			for (int i = 0; i < (row->scope == MET_PER_DEFER ? DEFER_N : BOUNCE_N); i++)
+			for (int i = 0;
+			     i < (row->scope == MET_PER_DEFER ? MDL_DEFER_N : MDL_BOUNCE_N); i++)
 				panel(s, v, metrics, &nm, row,
 				      row->scope == MET_PER_DEFER ? mdl_defer_names[i]
 								  : mdl_bounce_names[i]);
@@ -366,7 +367,7 @@ static char *reasons(const rs_scn *s)
 {
 	words w;
 	words_open(&w);
-	for (int i = 0; i < BOUNCE_N; i++) {
+	for (int i = 0; i < MDL_BOUNCE_N; i++) {
 		char *col = met_column(met_row_named("bounced_"), mdl_bounce_names[i]),
 		     *mean = met_agg_name(col, MET_MEAN);
 		if (col_reaches(&s->agg, mean, 1e-300))

@@ -156,13 +156,13 @@ static void plain_words(FILE *m, const rs_scn *s)
 		fputs(" to ", m), num(m, bhi);
 	const char *sep = " (";
 	double big = 0;
-	for (int i = 0; i < BOUNCE_N; i++) {
+	for (int i = 0; i < MDL_BOUNCE_N; i++) {
 		char *col = met_column(met_row_named("bounced_"), mdl_bounce_names[i]);
 		double hi = 0;
 		for (int p = 0; p < s->agg.nrows; p++)
 			hi = fmax(hi, rs_mean(s, p, col));
 		free(col);
-		if (i == BOUNCE_TOO_LARGE)
+		if (i == MDL_BOUNCE_TOO_LARGE)
 			big = hi;
 		else if (hi > 0)
 			fprintf(m, "%s%s", sep, mdl_bounce_names[i]), sep = ", ";

@@ -83,14 +83,14 @@ static void fixture_init(fixture *f, int nresolvers, int nsenders, double rate, 
 	c->cutover = f->cutover;
 	f->new_provider[0] = 1;
 	c->new_provider = f->new_provider;
-	f->hosts[H_OLD] = (mdl_host){HOST_SERVER, S_OLD, SIM_HOUR, SIM_HOUR};
-	f->hosts[H_NEW] = (mdl_host){HOST_SERVER, S_NEW, SIM_HOUR, SIM_HOUR};
-	f->hosts[H_SELF] = (mdl_host){HOST_REFUSE, 0, SIM_HOUR, SIM_HOUR};
-	f->hosts[H_TYPO_NX] = (mdl_host){HOST_NXDOMAIN, 0, SIM_HOUR, SIM_HOUR};
-	f->hosts[H_REFUSE] = (mdl_host){HOST_REFUSE, 0, SIM_HOUR, SIM_HOUR};
-	f->hosts[H_TIMEOUT] = (mdl_host){HOST_TIMEOUT, 0, SIM_HOUR, SIM_HOUR};
-	f->hosts[H_BACKUP] = (mdl_host){HOST_SERVER, S_BACKUP, SIM_HOUR, SIM_HOUR};
-	f->hosts[H_SECOND] = (mdl_host){HOST_SERVER, S_SECOND, SIM_HOUR, SIM_HOUR};
+	f->hosts[H_OLD] = (mdl_host){DNS_HOST_SERVER, S_OLD, SIM_HOUR, SIM_HOUR};
+	f->hosts[H_NEW] = (mdl_host){DNS_HOST_SERVER, S_NEW, SIM_HOUR, SIM_HOUR};
+	f->hosts[H_SELF] = (mdl_host){DNS_HOST_REFUSE, 0, SIM_HOUR, SIM_HOUR};
+	f->hosts[H_TYPO_NX] = (mdl_host){DNS_HOST_NXDOMAIN, 0, SIM_HOUR, SIM_HOUR};
+	f->hosts[H_REFUSE] = (mdl_host){DNS_HOST_REFUSE, 0, SIM_HOUR, SIM_HOUR};
+	f->hosts[H_TIMEOUT] = (mdl_host){DNS_HOST_TIMEOUT, 0, SIM_HOUR, SIM_HOUR};
+	f->hosts[H_BACKUP] = (mdl_host){DNS_HOST_SERVER, S_BACKUP, SIM_HOUR, SIM_HOUR};
+	f->hosts[H_SECOND] = (mdl_host){DNS_HOST_SERVER, S_SECOND, SIM_HOUR, SIM_HOUR};
 	c->nhosts = NHOSTS;
 	c->hosts = f->hosts;
 	f->servers[S_OLD] = server("old", 0, H_OLD, 100000);
@@ -168,7 +168,7 @@ static void propagation_case(const char *profile, sim_time ttl, sim_time life)
 	sim_time t0 = SIM_DAY;
 	f.c.duration = t0 + life + SIM_HOUR;
 	f.c.bucket = life / 12;
-	add_event(&f, (mdl_event){.at = t0, .kind = EV_MX, .answer = mx1(H_NEW, ttl)});
+	add_event(&f, (mdl_event){.at = t0, .kind = MDL_EV_MX, .answer = mx1(H_NEW, ttl)});
 	int b0 = (int)(t0 / f.c.bucket);
 	double err[REPS], inv_lambda = nres / rate, L = (double)life / SIM_SEC;
 	double worst = 0;
@@ -180,14 +180,14 @@ static void propagation_case(const char *profile, sim_time ttl, sim_time life)
 			double x0 = (double)b * L / 12, x1 = x0 + L / 12;
 			/* average of (L - x) / (L + 1/lambda) over the bucket */
 			double want = (L - (x0 + x1) / 2) / (L + inv_lambda);
-			double got = col(&r, b0 + b, TS_OLD_MX_SHARE);
+			double got = col(&r, b0 + b, MDL_TS_OLD_MX_SHARE);
 			e += got - want;
 			if (fabs(got - want) > worst)
 				worst = fabs(got - want);
 		}
 		err[k] = e / 12;
 		/* after one lifetime nothing old is left */
-		assert_true(col(&r, b0 + 13, TS_OLD_MX_SHARE) == 0);
+		assert_true(col(&r, b0 + 13, MDL_TS_OLD_MX_SHARE) == 0);
 		mdl_result_free(&r);
 	}
 	double m, h;
@@ -220,7 +220,7 @@ static void relay_denied_bounces(fixture *f, double *x, uint64_t *new_min)
 	for (int k = 0; k < REPS; k++) {
 		mdl_result r;
 		assert_int_equal(run(f, (uint64_t)k, &r), 0);
-		assert_int_equal(r.bounced, r.bounces[BOUNCE_RELAY_DENIED]);
+		assert_int_equal(r.bounced, r.bounces[MDL_BOUNCE_RELAY_DENIED]);
 		x[k] = (double)r.bounced;
 		if (new_min && r.server[S_NEW].delivered < *new_min)
 			*new_min = r.server[S_NEW].delivered;
@@ -237,8 +237,8 @@ static void cancelled_early_bounces_half_ttl(void **state)
 	sim_time T = SIM_HOUR, t0 = SIM_DAY;
 	fixture_init(&f, (int)nres, 5000, rate, T);
 	f.c.duration = t0 + 3 * T;
-	add_event(&f, (mdl_event){.at = t0, .kind = EV_MX, .answer = mx1(H_NEW, T)});
-	add_event(&f, (mdl_event){.at = t0, .kind = EV_REJECT, .domain = 0, .server = S_OLD});
+	add_event(&f, (mdl_event){.at = t0, .kind = MDL_EV_MX, .answer = mx1(H_NEW, T)});
+	add_event(&f, (mdl_event){.at = t0, .kind = MDL_EV_REJECT, .domain = 0, .server = S_OLD});
 	double x[REPS];
 	relay_denied_bounces(&f, x, NULL);
 	/* R * T/2, exactly R * T^2 / (2 (T + 1/lambda)) for lookup rate lambda */
@@ -258,10 +258,10 @@ static void typo_case(int typo_host, bool fatal)
 	sim_time T = 15 * SIM_MIN, t0 = SIM_DAY, D = 2 * SIM_HOUR;
 	fixture_init(&f, 500, 5000, rate, T);
 	f.c.duration = t0 + D + 2 * SIM_DAY;
-	f.hosts[H_SECOND] = (mdl_host){HOST_SERVER, S_SECOND, SIM_HOUR, SIM_HOUR};
+	f.hosts[H_SECOND] = (mdl_host){DNS_HOST_SERVER, S_SECOND, SIM_HOUR, SIM_HOUR};
 	f.accepts[S_SECOND] = false; /* answers 554 relay denied for the domain */
-	add_event(&f, (mdl_event){.at = t0, .kind = EV_MX, .answer = mx1(typo_host, T)});
-	add_event(&f, (mdl_event){.at = t0 + D, .kind = EV_MX, .answer = mx1(H_OLD, T)});
+	add_event(&f, (mdl_event){.at = t0, .kind = MDL_EV_MX, .answer = mx1(typo_host, T)});
+	add_event(&f, (mdl_event){.at = t0 + D, .kind = MDL_EV_MX, .answer = mx1(H_OLD, T)});
 	double x[REPS];
 	for (int k = 0; k < REPS; k++) {
 		mdl_result r;
@@ -311,7 +311,7 @@ static void null_mx_bounces_at_once(void **state)
 	mdl_result r;
 	assert_int_equal(run(&f, 0, &r), 0);
 	assert_true(r.submitted > 1000);
-	assert_int_equal(r.bounces[BOUNCE_NULL_MX], r.submitted);
+	assert_int_equal(r.bounces[MDL_BOUNCE_NULL_MX], r.submitted);
 	assert_int_equal(r.attempts, r.submitted);
 	mdl_result_free(&r);
 }
@@ -366,7 +366,7 @@ static void size_limit_matches_tail(void **state)
 	for (int k = 0; k < REPS; k++) {
 		mdl_result r;
 		assert_int_equal(run(&f, (uint64_t)k, &r), 0);
-		x[k] = (double)r.bounces[BOUNCE_TOO_LARGE] / (double)r.submitted;
+		x[k] = (double)r.bounces[MDL_BOUNCE_TOO_LARGE] / (double)r.submitted;
 		mdl_result_free(&r);
 	}
 	double m, h, want = dist_tail(&f.c.size, 20e6);
@@ -386,8 +386,8 @@ static void backup_holds_outage(void **state)
 	f.initial[0] = mx2(H_OLD, H_BACKUP, SIM_HOUR);
 	f.servers[S_BACKUP].relay_profile = 0;
 	f.c.duration = t0 + D + SIM_DAY;
-	add_event(&f, (mdl_event){.at = t0, .kind = EV_DOWN, .server = S_OLD});
-	add_event(&f, (mdl_event){.at = t0 + D, .kind = EV_UP, .server = S_OLD});
+	add_event(&f, (mdl_event){.at = t0, .kind = MDL_EV_DOWN, .server = S_OLD});
+	add_event(&f, (mdl_event){.at = t0 + D, .kind = MDL_EV_UP, .server = S_OLD});
 	double x[REPS];
 	for (int k = 0; k < REPS; k++) {
 		mdl_result r;
@@ -427,9 +427,9 @@ static void trace_first(void *ctx, const mdl_trace *t)
 	if (t->id != o->id)
 		return;
 	o->birth = t->birth;
-	if (t->kind == TRACE_ATTEMPT && o->n < 200)
+	if (t->kind == MDL_TRACE_ATTEMPT && o->n < 200)
 		o->at[o->n++] = t->now;
-	if (t->kind == TRACE_BOUNCED) {
+	if (t->kind == MDL_TRACE_BOUNCED) {
 		o->bounced = true;
 		o->end = t->now;
 	}
@@ -567,19 +567,19 @@ static void deleted_mx_uses_implicit_mx(void **state)
 	sim_time t0 = SIM_DAY;
 	f.c.duration = 2 * SIM_DAY;
 	add_event(&f, (mdl_event){.at = t0,
-				  .kind = EV_MX,
+				  .kind = MDL_EV_MX,
 				  .answer = {.kind = DNS_NODATA, .ttl = SIM_HOUR}});
 	add_event(&f, (mdl_event){.at = t0 + 10 * SIM_MIN,
-				  .kind = EV_MX,
+				  .kind = MDL_EV_MX,
 				  .answer = mx1(H_OLD, 5 * SIM_MIN)});
 	mdl_result r;
 	assert_int_equal(run(&f, 0, &r), 0);
 	assert_int_equal(r.bounced, 0);
-	assert_true(r.deferrals[DEFER_REFUSED] > 0);
+	assert_true(r.deferrals[MDL_DEFER_REFUSED] > 0);
 	/* the negative answer lingers up to its 1 h TTL after the re-add */
 	int b_last = -1;
 	for (int b = 0; b < r.nbuckets; b++)
-		if (col(&r, b, TS_OLD_MX_SHARE) > 0)
+		if (col(&r, b, MDL_TS_OLD_MX_SHARE) > 0)
 			b_last = b;
 	double last = (double)(b_last + 1) * 300;
 	assert_true(last > 86400 + 600 + 1800 && last <= 86400 + 600 + 3600 + 300);
@@ -589,7 +589,7 @@ static void deleted_mx_uses_implicit_mx(void **state)
 static void trace_min_latency(void *ctx, const mdl_trace *t)
 {
 	sim_time *min = ctx;
-	if (t->kind == TRACE_DELIVERED && t->now - t->birth < *min)
+	if (t->kind == MDL_TRACE_DELIVERED && t->now - t->birth < *min)
 		*min = t->now - t->birth;
 }
 
@@ -612,7 +612,7 @@ static void greylisting_defers_each_message_once(void **state)
 	assert_int_equal(run(&f, 0, &r), 0);
 	assert_int_equal(r.bounced, 0);
 	assert_true(r.queued_senders < 60); /* those of the last 10-15 minutes */
-	assert_int_equal(r.deferrals[DEFER_GREYLIST], r.submitted);
+	assert_int_equal(r.deferrals[MDL_DEFER_GREYLIST], r.submitted);
 	assert_true(min >= 298 * SIM_SEC && min < 600 * SIM_SEC);
 	mdl_result_free(&r);
 }
@@ -634,7 +634,7 @@ static void rate_limit_caps_throughput(void **state)
 	print_message("rate limit: delivered %llu, limit allows %.0f\n",
 		      (unsigned long long)r.delivered, want);
 	assert_true(r.delivered <= want && r.delivered > 0.95 * want);
-	assert_true(r.deferrals[DEFER_RATE] > 0);
+	assert_true(r.deferrals[MDL_DEFER_RATE] > 0);
 	assert_int_equal(r.bounced, 0);
 	mdl_result_free(&r);
 }
@@ -653,16 +653,16 @@ static void serve_stale_bridges_dns_outage(void **state)
 		for (int i = 0; i < 50; i++)
 			f.resolver[i] = with ? &stale : res_builtin("honour");
 		f.c.duration = 2 * SIM_DAY;
-		add_event(&f, (mdl_event){.at = SIM_DAY, .kind = EV_DNS_DOWN});
-		add_event(&f, (mdl_event){.at = SIM_DAY + 2 * SIM_HOUR, .kind = EV_DNS_UP});
+		add_event(&f, (mdl_event){.at = SIM_DAY, .kind = MDL_EV_DNS_DOWN});
+		add_event(&f, (mdl_event){.at = SIM_DAY + 2 * SIM_HOUR, .kind = MDL_EV_DNS_UP});
 		f.events[0].domain = f.events[1].domain = 0;
 		mdl_result r;
 		assert_int_equal(run(&f, 0, &r), 0);
 		assert_int_equal(r.bounced, 0);
 		if (with)
-			assert_int_equal(r.deferrals[DEFER_DNS], 0);
+			assert_int_equal(r.deferrals[MDL_DEFER_DNS], 0);
 		else
-			assert_true(r.deferrals[DEFER_DNS] > 1000);
+			assert_true(r.deferrals[MDL_DEFER_DNS] > 1000);
 		mdl_result_free(&r);
 	}
 }
@@ -678,8 +678,9 @@ static void backup_without_better_mx_bounces_loop(void **state)
 	mdl_result r;
 	assert_int_equal(run(&f, 0, &r), 0);
 	assert_true(r.submitted > 1000);
-	assert_true(r.bounces[BOUNCE_LOOP] + r.queued_senders + r.queued_backups == r.submitted);
-	assert_true(r.bounces[BOUNCE_LOOP] > 0.99 * r.submitted);
+	assert_true(r.bounces[MDL_BOUNCE_LOOP] + r.queued_senders + r.queued_backups ==
+		    r.submitted);
+	assert_true(r.bounces[MDL_BOUNCE_LOOP] > 0.99 * r.submitted);
 	mdl_result_free(&r);
 }
 
@@ -719,7 +720,7 @@ static void arrivals_follow_hourly_table(void **state)
 	(void)state;
 	fixture f;
 	fixture_init(&f, 10, 100, 2, SIM_HOUR);
-	f.c.pattern = PATTERN_TABLE;
+	f.c.pattern = MDL_PATTERN_TABLE;
 	for (int h = 0; h < 168; h++)
 		f.c.hourly[h] =
 			0.25 + (h % 24 >= 8 && h % 24 < 18 ? 1.5 : 0) + (h / 24 >= 5 ? -0.2 : 0);
@@ -734,7 +735,7 @@ static void arrivals_follow_hourly_table(void **state)
 	assert_int_equal(run(&f, 0, &r), 0);
 	double chi2 = 0;
 	for (int h = 0; h < 168; h++) {
-		double want = 2 * 3600 * f.c.hourly[h], got = col(&r, h, TS_ARRIVALS);
+		double want = 2 * 3600 * f.c.hourly[h], got = col(&r, h, MDL_TS_ARRIVALS);
 		assert_true(fabs(got - want) < 5 * sqrt(want));
 		chi2 += (got - want) * (got - want) / want;
 	}
@@ -762,7 +763,7 @@ static void random_outages_match_availability(void **state)
 		mdl_result r;
 		assert_int_equal(run(&f, (uint64_t)k, &r), 0);
 		assert_int_equal(r.bounced, 0);
-		x[k] = (double)r.deferrals[DEFER_REFUSED] / (double)r.attempts;
+		x[k] = (double)r.deferrals[MDL_DEFER_REFUSED] / (double)r.attempts;
 		mdl_result_free(&r);
 	}
 	double m, h;
@@ -785,10 +786,10 @@ static void address_change_follows_address_ttl(void **state)
 	f.hosts[H_OLD].ttl = T;
 	f.c.duration = t0 + 3 * T;
 	add_event(&f, (mdl_event){.at = t0,
-				  .kind = EV_ADDRESS,
+				  .kind = MDL_EV_ADDRESS,
 				  .host = H_OLD,
-				  .address = {HOST_SERVER, S_NEW, T, T}});
-	add_event(&f, (mdl_event){.at = t0, .kind = EV_REJECT, .domain = 0, .server = S_OLD});
+				  .address = {DNS_HOST_SERVER, S_NEW, T, T}});
+	add_event(&f, (mdl_event){.at = t0, .kind = MDL_EV_REJECT, .domain = 0, .server = S_OLD});
 	double x[REPS];
 	uint64_t new_min;
 	relay_denied_bounces(&f, x, &new_min);
@@ -813,17 +814,17 @@ static void created_host_is_negatively_cached(void **state)
 	f.c.duration = t0 + 2 * N;
 	f.c.bucket = 5 * SIM_MIN;
 	add_event(&f, (mdl_event){.at = t0,
-				  .kind = EV_ADDRESS,
+				  .kind = MDL_EV_ADDRESS,
 				  .host = H_TYPO_NX,
-				  .address = {HOST_SERVER, S_NEW, SIM_HOUR, N}});
+				  .address = {DNS_HOST_SERVER, S_NEW, SIM_HOUR, N}});
 	double x[REPS];
 	for (int k = 0; k < REPS; k++) {
 		mdl_result r;
 		assert_int_equal(run(&f, (uint64_t)k, &r), 0);
-		assert_int_equal(r.bounced, r.bounces[BOUNCE_NO_ADDRESS]);
+		assert_int_equal(r.bounced, r.bounces[MDL_BOUNCE_NO_ADDRESS]);
 		double after = 0;
 		for (int b = (int)(t0 / f.c.bucket); b < r.nbuckets; b++)
-			after += col(&r, b, TS_BOUNCED);
+			after += col(&r, b, MDL_TS_BOUNCED);
 		x[k] = after;
 		mdl_result_free(&r);
 	}
@@ -850,12 +851,12 @@ typedef struct {
 static void trace_log(void *ctx, const mdl_trace *t)
 {
 	log_t *l = ctx;
-	if (t->kind == TRACE_DELIVERED && l->nd < 20000) {
+	if (t->kind == MDL_TRACE_DELIVERED && l->nd < 20000) {
 		l->d[l->nd].at = t->now;
 		l->d[l->nd].birth = t->birth;
 		l->d[l->nd++].server = t->server;
 	}
-	if (t->kind == TRACE_ATTEMPT && l->na < 20000)
+	if (t->kind == MDL_TRACE_ATTEMPT && l->na < 20000)
 		l->a[l->na++] = t->now;
 }
 
@@ -869,8 +870,8 @@ static void primary_drops(fixture *f, const char *profile, sim_time t0, sim_time
 	f->initial[0] = mx2(H_OLD, H_SECOND, SIM_HOUR);
 	f->profiles[0] = *mta_builtin(profile);
 	f->c.duration = t1 + 2 * SIM_HOUR;
-	add_event(f, (mdl_event){.at = t0, .kind = EV_DOWN, .server = S_OLD});
-	add_event(f, (mdl_event){.at = t1, .kind = EV_UP, .server = S_OLD});
+	add_event(f, (mdl_event){.at = t0, .kind = MDL_EV_DOWN, .server = S_OLD});
+	add_event(f, (mdl_event){.at = t1, .kind = MDL_EV_UP, .server = S_OLD});
 	memset(&the_log, 0, sizeof the_log);
 	f->c.trace = trace_log;
 	f->c.trace_ctx = &the_log;
@@ -969,7 +970,7 @@ static void failure_memory_by_profile(void **state)
 			      exim ? "exim" : "postfix", after_second, after);
 		assert_true(after > 100);
 		if (exim)
-			assert_true(after_second > 0 && r.deferrals[DEFER_DEAD] > 0);
+			assert_true(after_second > 0 && r.deferrals[MDL_DEFER_DEAD] > 0);
 		else
 			assert_int_equal(after_second, 0);
 		mdl_result_free(&r);
@@ -988,14 +989,14 @@ static void throttle_resumes_on_grid(void **state)
 	f.servers[S_OLD].down_refuses = true;
 	sim_time t0 = 2 * SIM_HOUR, t1 = 4 * SIM_HOUR + 7 * SIM_MIN, grid = 300 * SIM_SEC;
 	f.c.duration = 8 * SIM_HOUR;
-	add_event(&f, (mdl_event){.at = t0, .kind = EV_DOWN, .server = S_OLD});
-	add_event(&f, (mdl_event){.at = t1, .kind = EV_UP, .server = S_OLD});
+	add_event(&f, (mdl_event){.at = t0, .kind = MDL_EV_DOWN, .server = S_OLD});
+	add_event(&f, (mdl_event){.at = t1, .kind = MDL_EV_UP, .server = S_OLD});
 	memset(&the_log, 0, sizeof the_log);
 	f.c.trace = trace_log;
 	f.c.trace_ctx = &the_log;
 	mdl_result r;
 	assert_int_equal(run(&f, 4, &r), 0);
-	assert_true(r.deferrals[DEFER_THROTTLED] > 0);
+	assert_true(r.deferrals[MDL_DEFER_THROTTLED] > 0);
 	/* a batch (>= 3 attempts at one instant) in the outage throttles at
 	 * its 3rd failure (window 5, 3, 2: 1/5 + 1/3 + 1/2 >= 1, one cohort;
 	 * qmgr_queue_throttle's first step down takes two, as its hysteresis
@@ -1065,8 +1066,8 @@ static void full_backup_answers_452(void **state)
 	f.initial[0] = mx2(H_OLD, H_BACKUP, SIM_HOUR);
 	f.servers[S_BACKUP].queue_limit = 300;
 	sim_time t0 = 2 * SIM_HOUR;
-	add_event(&f, (mdl_event){.at = t0, .kind = EV_DOWN, .server = S_OLD});
-	add_event(&f, (mdl_event){.at = t0 + 4 * SIM_HOUR, .kind = EV_UP, .server = S_OLD});
+	add_event(&f, (mdl_event){.at = t0, .kind = MDL_EV_DOWN, .server = S_OLD});
+	add_event(&f, (mdl_event){.at = t0 + 4 * SIM_HOUR, .kind = MDL_EV_UP, .server = S_OLD});
 	mdl_result r;
 	assert_int_equal(run(&f, 6, &r), 0);
 	print_message("452 replies %llu, backup peak %llu messages, %.0f bytes\n",
@@ -1076,7 +1077,7 @@ static void full_backup_answers_452(void **state)
 	assert_true(r.server[S_BACKUP].storage_full > 0);
 	assert_int_equal(r.server[S_BACKUP].peak_queue, 300);
 	assert_true(r.server[S_BACKUP].peak_queue_bytes == 300 * 10000.0);
-	assert_true(r.deferrals[DEFER_STORAGE] > 0);
+	assert_true(r.deferrals[MDL_DEFER_STORAGE] > 0);
 	assert_int_equal(r.bounced, 0);
 	assert_int_equal(r.queued_senders + r.queued_backups, 0);
 	assert_int_equal(r.delivered, r.submitted);
@@ -1095,12 +1096,12 @@ static void backup_lifetime_bounces_apart(void **state)
 	f.profiles[1].lifetime = SIM_HOUR;
 	f.c.nprofiles = 2;
 	f.servers[S_BACKUP].relay_profile = 1;
-	add_event(&f, (mdl_event){.at = SIM_HOUR, .kind = EV_DOWN, .server = S_OLD});
-	add_event(&f, (mdl_event){.at = 6 * SIM_HOUR, .kind = EV_UP, .server = S_OLD});
+	add_event(&f, (mdl_event){.at = SIM_HOUR, .kind = MDL_EV_DOWN, .server = S_OLD});
+	add_event(&f, (mdl_event){.at = 6 * SIM_HOUR, .kind = MDL_EV_UP, .server = S_OLD});
 	mdl_result r;
 	assert_int_equal(run(&f, 7, &r), 0);
-	assert_true(r.bounces[BOUNCE_BACKUP_EXPIRED] > 0);
-	assert_int_equal(r.bounces[BOUNCE_EXPIRED], 0);
+	assert_true(r.bounces[MDL_BOUNCE_BACKUP_EXPIRED] > 0);
+	assert_int_equal(r.bounces[MDL_BOUNCE_EXPIRED], 0);
 	mdl_result_free(&r);
 }
 
@@ -1137,15 +1138,15 @@ static void cache_pinned_switches_at_once(void **state)
 	f.c.cache_age = 0.5;
 	f.c.bucket = SIM_MIN;
 	f.c.duration = SIM_HOUR;
-	add_event(&f, (mdl_event){.at = 1, .kind = EV_MX, .answer = mx1(H_NEW, 20 * SIM_MIN)});
+	add_event(&f, (mdl_event){.at = 1, .kind = MDL_EV_MX, .answer = mx1(H_NEW, 20 * SIM_MIN)});
 	mdl_result r;
 	assert_int_equal(run(&f, 9, &r), 0);
 	for (int b = 0; b < 20; b++)
-		assert_true(col(&r, b, TS_OLD_MX_SHARE) == (b < 10 ? 1 : 0));
+		assert_true(col(&r, b, MDL_TS_OLD_MX_SHARE) == (b < 10 ? 1 : 0));
 	mdl_result_free(&r);
 	f.c.cache_start = RES_START_EMPTY; /* every first lookup fetches */
 	assert_int_equal(run(&f, 9, &r), 0);
-	assert_true(col(&r, 0, TS_OLD_MX_SHARE) < 0.01);
+	assert_true(col(&r, 0, MDL_TS_OLD_MX_SHARE) < 0.01);
 	mdl_result_free(&r);
 }
 
@@ -1168,7 +1169,7 @@ static void old_mail_attributed_to_resolvers(void **state)
 	sim_time t0 = 2 * SIM_HOUR;
 	f.c.duration = t0 + 2 * SIM_HOUR;
 	f.cutover[0] = t0;
-	add_event(&f, (mdl_event){.at = t0, .kind = EV_MX, .answer = mx1(H_NEW, 5 * SIM_MIN)});
+	add_event(&f, (mdl_event){.at = t0, .kind = MDL_EV_MX, .answer = mx1(H_NEW, 5 * SIM_MIN)});
 	sim_time honour_end[1] = {5 * SIM_MIN}; /* the TTL in force at the change */
 	f.c.honour_end = honour_end;
 	mdl_result r;

@@ -181,10 +181,10 @@ static void scenario_to_config(void **state)
 	assert_true(c->servers[1].backup);
 	/* events sorted by time, equal times in file order */
 	assert_int_equal(c->nevents, 3);
-	assert_true(c->events[0].kind == EV_DOWN && c->events[1].kind == EV_UP);
-	assert_true(c->events[2].kind == EV_MX && c->events[2].at == SIM_DAY);
+	assert_true(c->events[0].kind == MDL_EV_DOWN && c->events[1].kind == MDL_EV_UP);
+	assert_true(c->events[2].kind == MDL_EV_MX && c->events[2].at == SIM_DAY);
 	/* the typo host does not resolve; the new MX keeps the TTL in force */
-	assert_int_equal(c->hosts[c->events[2].answer.mx[0].host].kind, HOST_NXDOMAIN);
+	assert_int_equal(c->hosts[c->events[2].answer.mx[0].host].kind, DNS_HOST_NXDOMAIN);
 	assert_int_equal(c->events[2].answer.ttl, 5 * SIM_MIN);
 	assert_int_equal(c->cutover[0], SIM_DAY);
 	char want[64];
@@ -345,8 +345,8 @@ static void default_mix_matches_published_switchover(void **state)
 		mdl_result r;
 		assert_int_equal(mdl_run(scn_config(s, k), &r), 0);
 		/* buckets of 15 s: 60-75 s and 900-915 s after the change */
-		at60 += r.ts[(size_t)(240 + 4) * (size_t)r.ncols + TS_OLD_MX_SHARE] / REPS;
-		at900 += r.ts[(size_t)(240 + 60) * (size_t)r.ncols + TS_OLD_MX_SHARE] / REPS;
+		at60 += r.ts[(size_t)(240 + 4) * (size_t)r.ncols + MDL_TS_OLD_MX_SHARE] / REPS;
+		at900 += r.ts[(size_t)(240 + 60) * (size_t)r.ncols + MDL_TS_OLD_MX_SHARE] / REPS;
 		mdl_result_free(&r);
 	}
 	print_message("switched 60-75 s after: %.1f %%; stale 900-915 s after: %.2f %%\n",
