@@ -103,7 +103,8 @@ typedef struct world {
 	mta *mtas;     /* senders, then one per backup server */
 	relay *relays; /* [holder - nsenders] for backups */
 	int nmtas;
-	tab *dests;        /* slots.c: destination queues and holders' wait lists */
+	tab *dests;        /* slots.c: destination queues */
+	tab *held;         /* slots.c: holders' wait lists (slots_total full) */
 	tab *dead;         /* mail.c: mail_dead records by holder */
 	uint64_t *emptied; /* slots.c: keys of queues emptied at emptied_at */
 	size_t nemptied, emptied_cap;

@@ -36,6 +36,7 @@
 #include <stddef.h>
 
 #include <assert.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -264,6 +265,39 @@ void res_free(res *r)
 void res_reserve(res *r, size_t n)
 {
 	tab_reserve(r->cache, n);
+}
+
+enum { BINS_PER_OCTAVE = 8, BINS = 64 * BINS_PER_OCTAVE };
+
+/* Shares (summing to 1) binned by size, an eighth of an octave wide:
+ * count and total share per bin. */
+static void bin_shares(const double *share, int n, double *count, double *sum)
+{
+	for (int i = 0; i < n; i++) {
+		if (!(share[i] > 0))
+			continue;
+		int b = (int)(-log2(share[i]) * BINS_PER_OCTAVE);
+		b = b < 0 ? 0 : b >= BINS ? BINS - 1 : b;
+		count[b]++;
+		sum[b] += share[i];
+	}
+}
+
+double res_expected_entries(const double *resolver, int nr, const double *domain, int nd,
+			    double messages)
+{
+	double *b = xcalloc(4 * BINS, sizeof *b), *rc = b, *rs = b + BINS, *dc = b + 2 * BINS,
+	       *ds = b + 3 * BINS;
+	bin_shares(resolver, nr, rc, rs);
+	bin_shares(domain, nd, dc, ds);
+	double n = 0;
+	for (int i = 0; i < BINS; i++)
+		for (int j = 0; rc[i] > 0 && j < BINS; j++)
+			if (dc[j] > 0)
+				n += rc[i] * dc[j] *
+				     -expm1(-messages * (rs[i] / rc[i]) * (ds[j] / dc[j]));
+	free(b);
+	return n;
 }
 
 static uint64_t key(int resolver, int domain)

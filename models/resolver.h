@@ -82,6 +82,14 @@ sim_time res_longest(uint32_t versions);
 void res_free(res *r);
 /* Room for n cache entries before any lookup (a hint: speed only). */
 void res_reserve(res *r, size_t n);
+/* The cache entries (resolver, domain pairs) `messages` lookups are
+ * expected to make, each resolver and domain drawn with its share
+ * (summing to 1): the sum over pairs of 1 - exp(-messages x the pair's
+ * share), with resolvers and domains binned by share (an eighth of an
+ * octave). Sizes the cache up front (res_reserve); no result depends on
+ * it. */
+double res_expected_entries(const double *resolver, int nr, const double *domain, int nd,
+			    double messages);
 
 typedef struct {
 	bool fail;        /* SERVFAIL: authority unreachable, nothing to serve */

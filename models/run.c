@@ -129,26 +129,8 @@ uint32_t mdl_dns_versions(const mdl_config *c)
 	return most + 1;
 }
 
-enum { BINS_PER_OCTAVE = 8, BINS = 64 * BINS_PER_OCTAVE };
-
-/* Shares (summing to 1) binned by size, an eighth of an octave wide:
- * count and total share per bin. */
-static void bin_shares(const double *share, int n, double *count, double *sum)
-{
-	for (int i = 0; i < n; i++) {
-		if (!(share[i] > 0))
-			continue;
-		int b = (int)(-log2(share[i]) * BINS_PER_OCTAVE);
-		b = b < 0 ? 0 : b >= BINS ? BINS - 1 : b;
-		count[b]++;
-		sum[b] += share[i];
-	}
-}
-
-/* The (resolver, domain) pairs the messages are expected to meet, the
- * resolvers' cache entries: sum over pairs of 1 - exp(-messages x the
- * pair's share), with resolvers and domains binned by share. Only sizes
- * the cache up front; no result depends on it. */
+/* The resolvers' cache entries the run's messages are expected to make
+ * (res_expected_entries, from each resolver's and domain's share). */
 static double expected_cache_entries(const world *w)
 {
 	const mdl_config *c = w->c;
@@ -168,16 +150,7 @@ static double expected_cache_entries(const world *w)
 		pr[r] /= hs;
 	for (int d = 0; d < nd; d++)
 		qd[d] = c->weight[d] / hd;
-	double *b = xcalloc(4 * BINS, sizeof *b), *rc = b, *rs = b + BINS, *dc = b + 2 * BINS,
-	       *ds = b + 3 * BINS;
-	bin_shares(pr, nr, rc, rs);
-	bin_shares(qd, nd, dc, ds);
-	double m = traffic_expected(c), n = 0;
-	for (int i = 0; i < BINS; i++)
-		for (int j = 0; rc[i] > 0 && j < BINS; j++)
-			if (dc[j] > 0)
-				n += rc[i] * dc[j] * -expm1(-m * (rs[i] / rc[i]) * (ds[j] / dc[j]));
-	free(b);
+	double n = res_expected_entries(pr, nr, qd, nd, traffic_expected(c));
 	free(qd);
 	free(pr);
 	return n;

@@ -3,41 +3,43 @@
  * destination, as Postfix's queue manager keeps them (src/qmgr/
  * qmgr_queue.c, qmgr_deliver.c; defaults in src/global/mail_params.h).
  *
- * Per (holder, domain) a destination queue has a concurrency window: it
- * starts at slots_initial, grows by one per delivery that ends without a
- * failure of the site (while below slots_max and below the deliveries in
- * progress + slots_initial: qmgr_queue_unthrottle) and shrinks, not below
- * 1, per delivery deferred for the site (connection refused or timed out,
- * 421, temporary DNS failure: smtp_trouble.c's site failures;
- * qmgr_queue_throttle): by two at the first since it was set or grew, then
- * by one (feedback()). With MTA_MEMORY_DESTINATION each such failure also adds
- * 1/window to a failed-cohort count that a success resets; a full cohort
- * throttles the destination for dead_time (minimal_backoff_time, on the
- * MTA's clock: mta_timer): its waiting mail is deferred at once
- * (qmgr_defer_todo) and new mail deferred without trying until the time
- * passes or a delivery in progress succeeds.
- * A destination queue lives while mail is in progress or waiting for it,
- * or while it is throttled, as Postfix frees an empty in-core queue: so a
- * trickle of single failing messages is each tried. An emptied queue lasts
- * to the end of the instant: retries of one queue run come at one instant
- * and, as in Postfix's active queue, form one cohort even where each
- * attempt fails at once (a refused connection). The instant's emptied
- * queues are listed; the first slot call of a later instant deletes those
- * still idle (flush(): no event is needed). On top, a holder runs
- * at most slots_total deliveries at once (default_process_limit; a backup:
- * relay_sessions). Profiles with neither window nor throttle skip the
+ * The model (Postfix's rules). Per (holder, domain) a destination queue
+ * has a concurrency window: it starts at slots_initial, grows by one per
+ * delivery that ends without a failure of the site (while below slots_max
+ * and below the deliveries in progress + slots_initial: unthrottle(), as
+ * qmgr_queue_unthrottle) and shrinks, not below 1, per delivery deferred
+ * for the site (connection refused or timed out, 421, temporary DNS
+ * failure: smtp_trouble.c's site failures): by two at the first since it
+ * was set or grew, then by one (throttle(), as qmgr_queue_throttle). With
+ * MTA_MEMORY_DESTINATION each such failure also adds 1/window to a
+ * failed-cohort count that a success resets; a full cohort throttles the
+ * destination for dead_time (minimal_backoff_time, on the MTA's clock:
+ * mta_timer): its waiting mail is deferred at once (qmgr_defer_todo) and
+ * new mail deferred without trying until the time passes
+ * (unthrottle_timer(), as qmgr_queue_unthrottle_wrapper) or a delivery in
+ * progress succeeds. A destination queue lives while mail is in progress
+ * or waiting for it, or while it is throttled, as Postfix frees an empty
+ * in-core queue: so a trickle of single failing messages is each tried;
+ * an emptied queue lasts to the end of the instant, as retries of one
+ * queue run come at one instant and, as in Postfix's active queue, form
+ * one cohort even where each attempt fails at once (a refused
+ * connection). On top, a holder runs at most slots_total deliveries at
+ * once (default_process_limit; a backup: relay_sessions), the rest in its
+ * wait list. Profiles with neither window nor throttle skip the
  * destination queue.
  *
- * The throttle's timer is read lazily (at the next use of the queue),
- * which is what the timer would have done: reset window and count.
- *
- * Most deliveries are their holder's only one: their queue is kept
- * implicit, out of the table (h->solo: window slots_initial, one active,
- * no failure), and made real (materialize()) when a second delivery of
- * the holder asks for slots. Emptied, it is the instant's one recent
- * queue (w->recent; a second is put in the table as before), made real if
- * asked for again at that instant. Either way every verdict is the one
- * the table would have given.
+ * The storage (the same verdicts as one table of every queue would give).
+ * Queues live in w->dests by (holder, domain) key, holders' wait lists in
+ * w->held. The throttle's timer is read lazily, at the next use of the
+ * queue, which is what the timer would have done. The instant's emptied
+ * queues are listed; the first slot call of a later instant deletes those
+ * still idle (flush(): no event is needed). Most deliveries are their
+ * holder's only one: their queue is kept implicit, out of the table
+ * (h->solo: window slots_initial, one active, no failure), and made real
+ * (materialize()) when a second delivery of the holder asks for slots.
+ * Emptied, it is the instant's one recent queue (w->recent; a second is
+ * put in the table), made real if asked for again at that instant. The
+ * plain build (SIM_FAST off) keeps every queue in the table.
  *
  * Invariant: a holder's (and a destination's) active count is the number
  * of its messages with m->slotted; a waiting message (SLOT_WAIT) is in
@@ -51,7 +53,7 @@
  *     |                                                   mail_slotted(GO)
  *     | slot_take(): window or holder full
  *     +--------------------------> SLOT_WAIT --wake_dest(), wake_holder()--> slotted
- *     | slot_take(): throttled               | feedback(): throttled
+ *     | slot_take(): throttled               | throttle(): cohort full
  *     +--> deferred untried <----------------+ mail_slotted(THROTTLED)
  */
 #include "mail_impl.h"
@@ -60,17 +62,20 @@
 #include <assert.h>
 #include <stdint.h>
 
+/* Messages waiting, first come first served. */
 typedef struct {
-	msg *head, *tail;         /* waiting, first come first served */
+	msg *head, *tail;
+} waitlist;
+
+typedef struct {
+	waitlist wait;            /* for the window */
 	sim_time throttled_until; /* 0: not throttled */
 	float fail_cohorts;
 	uint32_t active;
 	uint16_t window;
 	uint8_t idle;     /* emptied and listed (w->emptied) */
-	uint8_t negative; /* a step down since the window last grew (feedback()) */
+	uint8_t negative; /* a step down since the window last grew (throttle()) */
 } dest;
-
-#define HOLDER_LIST 0xffffffffu /* the key's domain part of a holder's list */
 
 struct slot_recent {
 	uint64_t key;
@@ -86,6 +91,7 @@ static uint64_t key(int holder, uint32_t domain)
 void slot_init(world *w)
 {
 	w->dests = tab_new(sizeof(dest));
+	w->held = tab_new(sizeof(waitlist));
 	w->recent = xcalloc(1, sizeof *w->recent);
 	w->recent->at = -1;
 }
@@ -93,6 +99,7 @@ void slot_init(world *w)
 void slot_free(world *w)
 {
 	tab_free(w->dests);
+	tab_free(w->held);
 	free(w->emptied);
 	free(w->recent);
 }
@@ -112,7 +119,7 @@ static void flush(world *w, sim_time now)
 		return;
 	for (size_t i = 0; i < w->nemptied; i++) {
 		dest *d = tab_find(w->dests, w->emptied[i]);
-		if (d && d->idle && !d->active && !d->head && !d->throttled_until) {
+		if (d && d->idle && !d->active && !d->wait.head && !d->throttled_until) {
 			tab_del(w->dests, w->emptied[i]);
 			w->mtas[w->emptied[i] >> 32].ndests--;
 		}
@@ -145,29 +152,29 @@ static uint32_t total_of(const world *w, int holder)
 		  : (uint32_t)profile_of(w, holder)->slots_total;
 }
 
-static void push(dest *d, msg *m, sim_time now)
+static void push(waitlist *l, msg *m, sim_time now)
 {
 	m->next = NULL;
-	if (d->tail)
-		d->tail->next = m;
+	if (l->tail)
+		l->tail->next = m;
 	else
-		d->head = m;
-	d->tail = m;
+		l->head = m;
+	l->tail = m;
 	m->wait_since = now;
 }
 
-static msg *pop(dest *d, sim_time now)
+static msg *pop(waitlist *l, sim_time now)
 {
-	msg *m = d->head;
-	d->head = m->next;
-	if (!d->head)
-		d->tail = NULL;
+	msg *m = l->head;
+	l->head = m->next;
+	if (!l->head)
+		l->tail = NULL;
 	m->waited += now - m->wait_since;
 	return m;
 }
 
 /* The throttle's timer, read lazily (qmgr_queue_unthrottle_wrapper). */
-static void timer(dest *d, const mta_profile *p, sim_time now)
+static void unthrottle_timer(dest *d, const mta_profile *p, sim_time now)
 {
 	if (d->throttled_until && now >= d->throttled_until) {
 		d->throttled_until = 0;
@@ -215,7 +222,7 @@ static dest *dest_get(world *w, const msg *m, const mta_profile *p, sim_time now
 			d->window = (uint16_t)p->slots_initial;
 	}
 	d->idle = 0;
-	timer(d, p, now);
+	unthrottle_timer(d, p, now);
 	return d;
 }
 
@@ -261,14 +268,14 @@ slot_verdict slot_take(world *w, msg *m)
 		if (d->throttled_until)
 			return SLOT_THROTTLED;
 		if (p->slots_initial && d->active >= d->window) {
-			push(d, m, now);
+			push(&d->wait, m, now);
 			return SLOT_WAITING;
 		}
 	}
 	uint32_t total = total_of(w, m->holder);
 	if (total && h->active >= total) {
-		bool created; /* d is not used after this insertion */
-		push(tab_get(w->dests, key(m->holder, HOLDER_LIST), &created), m, now);
+		bool created;
+		push(tab_get(w->held, (uint64_t)m->holder, &created), m, now);
 		h->listed = 1;
 		return SLOT_WAITING;
 	}
@@ -279,26 +286,32 @@ slot_verdict slot_take(world *w, msg *m)
 	return SLOT_GO;
 }
 
-/* Feedback of a delivery that ended (qmgr_queue_unthrottle on success,
- * qmgr_queue_throttle on a site failure); true if it throttled d. With
- * Postfix's default feedback of 1 and its hysteresis of 1, the first step
- * down after the window was set or grew takes two off it, later ones one
- * (qmgr_queue_throttle's loop on queue->failure, which starts at 0). */
-static bool feedback(dest *d, const mta_profile *p, bool site_fail, sim_time now, sim_time phase)
+/* A delivery ended without a failure of the site (qmgr_queue_unthrottle):
+ * the failed-cohort count resets; a throttled queue comes back with the
+ * window of its deliveries in progress ("back from the almost grave"),
+ * else the window grows by one while below slots_max and below the
+ * deliveries in progress + slots_initial (positive feedback 1). */
+static void unthrottle(dest *d, const mta_profile *p)
 {
-	if (!site_fail) {
-		d->fail_cohorts = 0;
-		if (d->throttled_until) { /* back from the almost grave */
-			d->throttled_until = 0;
-			d->negative = 0;
-			d->window = (uint16_t)(d->active ? d->active : (uint32_t)p->slots_initial);
-		} else if (d->window < p->slots_max &&
-			   d->window < d->active + (uint32_t)p->slots_initial) {
-			d->window++;
-			d->negative = 0;
-		}
-		return false;
+	d->fail_cohorts = 0;
+	if (d->throttled_until) {
+		d->throttled_until = 0;
+		d->negative = 0;
+		d->window = (uint16_t)(d->active ? d->active : (uint32_t)p->slots_initial);
+	} else if (d->window < p->slots_max && d->window < d->active + (uint32_t)p->slots_initial) {
+		d->window++;
+		d->negative = 0;
 	}
+}
+
+/* A delivery deferred for the site (qmgr_queue_throttle): 1/window more
+ * of a failed cohort; a full one throttles the queue for dead_time (true);
+ * else the window shrinks, not below 1: with Postfix's negative feedback
+ * of 1 and its hysteresis of 1, the first step down after the window was
+ * set or grew takes two off it, later ones one (the loop on
+ * queue->failure, which starts at 0). */
+static bool throttle(dest *d, const mta_profile *p, sim_time now, sim_time phase)
+{
 	if (d->throttled_until || !p->slots_initial)
 		return false;
 	d->fail_cohorts += 1.0f / (float)d->window;
@@ -312,18 +325,27 @@ static bool feedback(dest *d, const mta_profile *p, bool site_fail, sim_time now
 	return false;
 }
 
+/* The ended delivery's feedback to its queue; true if it throttled it. */
+static bool feedback(dest *d, const mta_profile *p, bool site_fail, sim_time now, sim_time phase)
+{
+	if (site_fail)
+		return throttle(d, p, now, phase);
+	unthrottle(d, p);
+	return false;
+}
+
 /* Hands d's freed slot to its first waiter, if its window and the holder
  * have room; a queue left empty goes at the end of the instant. */
 static void wake_dest(world *w, mta *h, uint32_t total, dest *d, uint64_t k, sim_time now)
 {
-	if (d->head && d->active < d->window && (!total || h->active < total)) {
-		msg *m = pop(d, now);
+	if (d->wait.head && d->active < d->window && (!total || h->active < total)) {
+		msg *m = pop(&d->wait, now);
 		d->active++;
 		h->active++;
 		m->slotted = true;
 		mail_slotted(w, m, SLOT_GO);
 	}
-	if (!d->active && !d->head && !d->throttled_until)
+	if (!d->active && !d->wait.head && !d->throttled_until)
 		list_emptied(w, d, k, now);
 }
 
@@ -334,9 +356,9 @@ static void wake_holder(world *w, int holder, sim_time now)
 	uint32_t total = total_of(w, holder);
 	bool created;
 	while (h->listed && h->active < total) {
-		dest *hl = tab_get(w->dests, key(holder, HOLDER_LIST), &created);
+		waitlist *hl = tab_get(w->held, (uint64_t)holder, &created);
 		if (!hl->head) {
-			tab_del(w->dests, key(holder, HOLDER_LIST));
+			tab_del(w->held, (uint64_t)holder);
 			h->listed = 0;
 			return;
 		}
@@ -386,10 +408,10 @@ void slot_release(world *w, msg *m)
 		bool throttled = feedback(d, p, m->site_fail, now, phase_of(h));
 		d->active--;
 		if (throttled) { /* qmgr_defer_todo */
-			suspended = d->head;
-			for (msg *x = d->head; x; x = x->next)
+			suspended = d->wait.head;
+			for (msg *x = d->wait.head; x; x = x->next)
 				x->waited += now - x->wait_since;
-			d->head = d->tail = NULL;
+			d->wait.head = d->wait.tail = NULL;
 		}
 		wake_dest(w, h, total_of(w, m->holder), d, key(m->holder, (uint32_t)m->domain),
 			  now);
