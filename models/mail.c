@@ -66,12 +66,21 @@ static bool state_holds(const msg *m)
 #define TO(m, from, to) ((void)(from), (m)->state = (to))
 #endif
 
+/* By enum value, so each name stays with its reason. */
 const char *const mdl_bounce_names[MDL_BOUNCE_N] = {
-	"relay_denied",   "too_large",  "expired", "backup_expired",
-	"no_such_domain", "no_address", "null_mx", "loop"};
-const char *const mdl_defer_names[MDL_DEFER_N] = {"refused",    "timeout",   "busy",
-						  "rate_limit", "greylist",  "storage",
-						  "dns",        "dead_host", "throttled"};
+	[MDL_BOUNCE_RELAY_DENIED] = "relay_denied", [MDL_BOUNCE_TOO_LARGE] = "too_large",
+	[MDL_BOUNCE_EXPIRED] = "expired",           [MDL_BOUNCE_BACKUP_EXPIRED] = "backup_expired",
+	[MDL_BOUNCE_NO_DOMAIN] = "no_such_domain",  [MDL_BOUNCE_NO_ADDRESS] = "no_address",
+	[MDL_BOUNCE_NULL_MX] = "null_mx",           [MDL_BOUNCE_LOOP] = "loop"};
+const char *const mdl_defer_names[MDL_DEFER_N] = {[MDL_DEFER_REFUSED] = "refused",
+						  [MDL_DEFER_TIMEOUT] = "timeout",
+						  [MDL_DEFER_BUSY] = "busy",
+						  [MDL_DEFER_RATE] = "rate_limit",
+						  [MDL_DEFER_GREYLIST] = "greylist",
+						  [MDL_DEFER_STORAGE] = "storage",
+						  [MDL_DEFER_DNS] = "dns",
+						  [MDL_DEFER_DEAD] = "dead_host",
+						  [MDL_DEFER_THROTTLED] = "throttled"};
 static msg *msg_new(world *w)
 {
 	if (!w->free_msgs) {

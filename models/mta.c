@@ -188,7 +188,9 @@ static const mta_profile builtins[] = {
 		   "no failure memory assumed"},
 };
 
-const char *const mta_memory_names[3] = {"none", "destination", "host"};
+const char *const mta_memory_names[MTA_MEMORY_N] = {[MTA_MEMORY_NONE] = "none",
+						    [MTA_MEMORY_DESTINATION] = "destination",
+						    [MTA_MEMORY_HOST] = "host"};
 
 int mta_builtin_count(void)
 {

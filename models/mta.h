@@ -44,7 +44,8 @@ typedef enum {
 typedef enum {
 	MTA_MEMORY_NONE,        /* nothing: each message tries every host */
 	MTA_MEMORY_DESTINATION, /* Postfix qmgr: a failed cohort throttles the domain */
-	MTA_MEMORY_HOST         /* Exim retry database: a failed host is skipped */
+	MTA_MEMORY_HOST,        /* Exim retry database: a failed host is skipped */
+	MTA_MEMORY_N
 } mta_memory;
 
 typedef struct {
@@ -69,7 +70,7 @@ typedef struct {
 	const char *schedule, *source; /* in words, and where it comes from */
 } mta_profile;
 
-extern const char *const mta_memory_names[3];
+extern const char *const mta_memory_names[MTA_MEMORY_N];
 
 /* Built-in profile by name (mta.c's table; `mxsim help profiles`), or
  * NULL. */

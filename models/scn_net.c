@@ -204,9 +204,9 @@ static int profile_failures(scn *s, const section *sc, mta_profile *p)
 	const char *mem = VALUE(sc, SEC_PROFILE, "memory", line);
 	if (*mem) {
 		int i = 0;
-		while (i < 3 && strcmp(mem, mta_memory_names[i]))
+		while (i < MTA_MEMORY_N && strcmp(mem, mta_memory_names[i]))
 			i++;
-		if (i == 3)
+		if (i == MTA_MEMORY_N)
 			return scn_fail(s, line,
 					"memory: expected none, destination or host, got '%s'",
 					mem);

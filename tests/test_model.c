@@ -1230,6 +1230,21 @@ static void cache_entry_packs_expiry_and_version(void **state)
 	dns_free(d);
 }
 
+/* Every bounce reason, deferral reason and failure memory has a name of
+ * its own (the CSVs' columns and the scenario language use them). */
+static void every_enum_value_named(void **state)
+{
+	(void)state;
+	const char *const *tables[] = {mdl_bounce_names, mdl_defer_names, mta_memory_names};
+	int sizes[] = {MDL_BOUNCE_N, MDL_DEFER_N, MTA_MEMORY_N};
+	for (int t = 0; t < 3; t++)
+		for (int i = 0; i < sizes[t]; i++) {
+			assert_non_null(tables[t][i]);
+			for (int j = 0; j < i; j++)
+				assert_string_not_equal(tables[t][i], tables[t][j]);
+		}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1268,6 +1283,7 @@ int main(void)
 		cmocka_unit_test(old_mail_attributed_to_resolvers),
 		cmocka_unit_test(cache_entry_packs_expiry_and_version),
 		cmocka_unit_test(mx_address_limit_in_preference_order),
+		cmocka_unit_test(every_enum_value_named),
 	};
 	return cmocka_run_group_tests_name("model", tests, NULL, NULL);
 }
