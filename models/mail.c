@@ -20,11 +20,11 @@
  *     suspend(): destination      | |  | attempt(): no free slot       |
  *     throttled, deferred untried | |  v       mail_slotted(GO),       v
  *     (mail_slotted(THROTTLED))   | +- SLOT_WAIT --slot_go()-----> ATTEMPTING <-----------+
- *                                 |                               | | |   walk_resume():  |
- *     defer(): no candidate took  |                               | | |   timeout expired |
+ *                                 |                               | | |   walk_resume(),  |
+ *     defer(): no candidate took  |                               | | |   syn_again()     |
  *     it; retry_later()           +-------------------------------+ | +-- walk(): --> CONNECTING
- *                                 |                                 | walk(): accepted
- *     session_end() at a backup:  |                                 v
+ *                                 |              session_timeout() ^ | walk(): accepted
+ *     session_end() at a backup:  |              (it hung too long)| v
  *     a new hop                   +----------------------------- SESSION
  *                                                                   | session_end() at a
  *     bounce(): NXDOMAIN, null MX, no address, loop (the verdict),  | final server:
@@ -80,7 +80,8 @@ const char *const mdl_defer_names[MDL_DEFER_N] = {[MDL_DEFER_REFUSED] = "refused
 						  [MDL_DEFER_STORAGE] = "storage",
 						  [MDL_DEFER_DNS] = "dns",
 						  [MDL_DEFER_DEAD] = "dead_host",
-						  [MDL_DEFER_THROTTLED] = "throttled"};
+						  [MDL_DEFER_THROTTLED] = "throttled",
+						  [MDL_DEFER_HUNG] = "session_timeout"};
 static msg *msg_new(world *w)
 {
 	if (!w->free_msgs) {
@@ -291,68 +292,6 @@ static void suspend(world *w, msg *m)
 
 /* ---- delivery attempt ------------------------------------------------ */
 
-/* ---- failure memory per host (MTA_MEMORY_HOST: Exim's retry records) ---- */
-
-static int record_of(const mail_dead *d, int host)
-{
-	for (int i = 0; i < 2; i++)
-		if (d->host[i] == (uint32_t)host + 1)
-			return i;
-	return -1;
-}
-
-static uint64_t holder_of(const world *w, const mta *h)
-{
-	return (uint64_t)(h - w->mtas);
-}
-
-static bool is_dead(const world *w, const mta *h, int host, sim_time now)
-{
-	if (!h->dead || w->c->profiles[h->profile].memory != MTA_MEMORY_HOST)
-		return false;
-	const mail_dead *d = tab_find(w->dead, holder_of(w, h));
-	int i = record_of(d, host);
-	return i >= 0 && (sim_time)d->until[i] * SIM_SEC > now;
-}
-
-/* host failed at now: its record gets the next retry time (kept from its
- * first failure on); the older of two records makes room. */
-static void mark_dead(world *w, mta *h, int host)
-{
-	const mta_profile *p = &w->c->profiles[h->profile];
-	if (p->memory != MTA_MEMORY_HOST)
-		return;
-	sim_time now = sim_now(w->s);
-	bool created;
-	mail_dead *d = tab_get(w->dead, holder_of(w, h), &created);
-	h->dead = 1;
-	int i = record_of(d, host);
-	if (i < 0) {
-		i = d->until[0] <= d->until[1] ? 0 : 1;
-		d->host[i] = (uint32_t)host + 1;
-		d->first[i] = (uint32_t)(now / SIM_SEC);
-	}
-	sim_time until = mta_host_retry(p, (sim_time)d->first[i] * SIM_SEC, now);
-	d->until[i] = (uint32_t)((until + SIM_SEC - 1) / SIM_SEC); /* rounded up */
-}
-
-/* host took a message: its record goes (Exim deletes it on success), and
- * with the last one the holder's entry. */
-static void mark_alive(world *w, mta *h, int host)
-{
-	if (!h->dead)
-		return;
-	mail_dead *d = tab_find(w->dead, holder_of(w, h));
-	int i = record_of(d, host);
-	if (i < 0)
-		return;
-	d->host[i] = d->until[i] = d->first[i] = 0;
-	if (!d->host[0] && !d->host[1]) {
-		tab_del(w->dead, holder_of(w, h));
-		h->dead = 0;
-	}
-}
-
 static void walk(world *w, msg *m);
 
 /* The connection to m's current candidate failed (the MTA's connect
@@ -365,7 +304,7 @@ static void walk_resume(sim *s, void *subject, void *object)
 	TO(m, IN(MSG_CONNECTING), MSG_ATTEMPTING);
 	w->r->deferrals[MDL_DEFER_TIMEOUT]++;
 	m->site_fail = true;
-	mark_dead(w, &w->mtas[m->holder], m->cand[m->ci - 1].host);
+	hostmem_failed(w, &w->mtas[m->holder], m->cand[m->ci - 1].host);
 	walk(w, m);
 }
 
@@ -406,10 +345,14 @@ static void syn_again(sim *s, void *subject, void *object)
 	walk(w, m);
 }
 
+static bool hung(world *w, msg *m);
+
 static void session_end(sim *s, void *subject, void *object)
 {
 	world *w = subject;
 	msg *m = object;
+	if (hung(w, m))
+		return;
 	int sv = m->server;
 	srv_close(w->srv, sv, sim_now(s));
 	const mdl_server *cs = &w->c->servers[sv];
@@ -431,6 +374,75 @@ static void session_end(sim *s, void *subject, void *object)
 	m->first_fail = 0;
 	m->attempts = 0;
 	attempt(w, m);
+}
+
+/* ---- a session whose server starts dropping packets ------------------- */
+
+/* The MTA gave up waiting in the hung session (session_timeout): the
+ * connection goes, and the walk goes on as after a failure of the site. */
+static void session_timeout(sim *s, void *subject, void *object)
+{
+	world *w = subject;
+	msg *m = object;
+	int sv = m->server;
+	srv_close(w->srv, sv, sim_now(s));
+	if (w->c->servers[sv].backup) /* its storage was taken at connect */
+		srv_unstore(w->srv, sv, m->size);
+	w->r->deferrals[MDL_DEFER_HUNG]++;
+	m->site_fail = true;
+	TO(m, IN(MSG_SESSION), MSG_ATTEMPTING);
+	walk(w, m);
+}
+
+static void stall_check(sim *s, void *subject, void *object);
+
+/* m's session hung at m->stall_from: the next TCP retransmission after
+ * now, or the MTA's timeout, the sooner. */
+static void stall_wait(world *w, msg *m)
+{
+	sim_time now = sim_now(w->s);
+	sim_time give_up = m->stall_from + profile_of(w, m->holder)->session_timeout;
+	sim_time next = mta_retransmit_at(m->stall_from, now + 1);
+	if (give_up < now) /* the session outlasted the timeout: it gives up now */
+		give_up = now;
+	sim_at(w->s, next < give_up ? next : give_up,
+	       next < give_up ? stall_check : session_timeout, w, m);
+}
+
+/* A retransmission in the hung session: through if the server is back,
+ * and the session's rest follows. */
+static void stall_check(sim *s, void *subject, void *object)
+{
+	world *w = subject;
+	msg *m = object;
+	if (srv_is_down(w->srv, m->server))
+		stall_wait(w, m);
+	else
+		sim_after(s, m->stall_left, session_end, w, m);
+}
+
+/* Whether m's server started dropping packets since m->stall_from (the
+ * session's start): then the session hung there with the rest of it to
+ * go, until a retransmission reaches the server back, or the MTA's
+ * session_timeout. A server that refuses when down ends its sessions
+ * normally (a simplification). */
+static bool hung(world *w, msg *m)
+{
+	int sv = m->server;
+	sim_time now = sim_now(w->s), down = srv_down_at(w->srv, sv);
+	if (w->c->servers[sv].down_refuses || down <= m->stall_from)
+		return false;
+	m->stall_left = now - down;
+	m->stall_from = down;
+	if (srv_is_down(w->srv, sv)) {
+		stall_wait(w, m);
+		return true;
+	}
+	/* back already: through at the first retransmission after it came back */
+	sim_time r = mta_retransmit_at(down, srv_up_at(w->srv, sv));
+	bool late = r >= down + profile_of(w, m->holder)->session_timeout;
+	sim_at(w->s, late ? now : r + m->stall_left, late ? session_timeout : session_end, w, m);
+	return true;
 }
 
 /* A soft reply that sends the walk on to the next candidate: what it
@@ -468,7 +480,7 @@ static void walk(world *w, msg *m)
 	while (m->ci < m->ncand) {
 		int host = m->cand[m->ci].host, sv = m->cand[m->ci].to;
 		m->ci++;
-		if (is_dead(w, h, host, now)) {
+		if (hostmem_dead(w, h, host, now)) {
 			r->deferrals[MDL_DEFER_DEAD]++;
 			m->site_fail = true;
 			continue;
@@ -488,9 +500,10 @@ static void walk(world *w, msg *m)
 			return;
 		case SRV_ACCEPT:
 			TO(m, IN(MSG_ATTEMPTING), MSG_SESSION);
-			mark_alive(w, h, host);
+			hostmem_took(w, h, host);
 			m->site_fail = false;
 			m->server = sv;
+			m->stall_from = now;
 			sim_after(w->s,
 				  srv_session_time(w->srv, sv, m->size, w->rng[MDL_STREAM_SERVICE]),
 				  session_end, w, m);
@@ -499,7 +512,7 @@ static void walk(world *w, msg *m)
 			r->deferrals[soft[rep].why]++;
 			m->site_fail = soft[rep].site;
 			if (soft[rep].host)
-				mark_dead(w, h, host);
+				hostmem_failed(w, h, host);
 			continue;
 		}
 	}

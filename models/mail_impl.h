@@ -33,7 +33,8 @@ typedef enum {
 			 * slotted with its go scheduled */
 	MSG_ATTEMPTING, /* slotted, resolving and trying m->cand[ci..] */
 	MSG_CONNECTING, /* slotted, waiting out m->cand[ci - 1]'s connect timeout */
-	MSG_SESSION     /* slotted, in an SMTP session with m->server */
+	MSG_SESSION     /* slotted, in an SMTP session with m->server (hung while
+			 * it drops packets: m->stall_from, stall_left) */
 } msg_state;
 
 /* A sending MTA: a sender, or a backup server relaying onward. Kept small:
@@ -89,8 +90,10 @@ struct msg {
 	uint8_t state;  /* msg_state */
 	uint8_t syns;   /* CONNECTING: SYN retransmissions so far (mail.c) */
 	srv_grey grey;
-	sim_time wait_since, waited; /* for a delivery slot, this hop */
-	mail_cand cand[DNS_MAX_MX];  /* last: msg_new leaves it as it was */
+	sim_time wait_since, waited;     /* for a delivery slot, this hop */
+	sim_time stall_from, stall_left; /* SESSION: its start, or where it hung and
+					  * what was left of it (mail.c) */
+	mail_cand cand[DNS_MAX_MX];      /* last: msg_new leaves it as it was */
 };
 
 typedef struct world {
@@ -184,6 +187,10 @@ slot_verdict slot_take(world *w, msg *m);
  * go to waiters; a full failed cohort throttles the destination
  * (waiters get their verdicts through mail_slotted) */
 void slot_release(world *w, msg *m);
+/* hostmem.c: MTA_MEMORY_HOST's records of failed hosts (Exim) */
+bool hostmem_dead(const world *w, const mta *h, int host, sim_time now);
+void hostmem_failed(world *w, mta *h, int host);
+void hostmem_took(world *w, mta *h, int host);
 /* timeline.c */
 dns_answer mail_host_answer(const mdl_host *h);
 void mail_schedule_changes(world *w);

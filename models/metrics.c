@@ -162,7 +162,8 @@ const met_row met_table[] = {
 	 "deferrals by reason, per candidate tried: `refused`, `timeout`, `busy` (421, no session "
 	 "free), `rate_limit`, `greylist`, `storage` (452, a backup full), `dns` (SERVFAIL), "
 	 "`dead_host` (skipped: a host retry record), `throttled` (not tried: the destination is "
-	 "throttled)",
+	 "throttled), `session_timeout` (a session hung past the sender's `session_timeout`: its "
+	 "server dropped packets)",
 	 deferral, "", 1, "deferrals: "},
 	{"delivered_", MET_PER_SERVER, "messages", "delivered by server", srv_delivered, "", 0,
 	 NULL},

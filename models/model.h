@@ -60,6 +60,7 @@ typedef enum {
 	MDL_DEFER_DNS,       /* SERVFAIL: temporary DNS failure */
 	MDL_DEFER_DEAD,      /* host skipped: remembered dead (host memory) */
 	MDL_DEFER_THROTTLED, /* not tried: the destination is throttled */
+	MDL_DEFER_HUNG,      /* a session hung past session_timeout (packets dropped) */
 	MDL_DEFER_N
 } mdl_defer;
 extern const char *const mdl_defer_names[MDL_DEFER_N];

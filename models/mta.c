@@ -40,6 +40,10 @@
  * before) and tcp_syn_retries 6 (Documentation/networking/ip-sysctl.rst);
  * Windows (the Exchange profiles), an initial RTO of 3 s and
  * TcpMaxConnectRetransmissions 2 (Microsoft, TCP/IP registry values).
+ * The wait for a reply in a session the server stopped answering: 5 min,
+ * RFC 5321 section 4.5.3.2's minimum for the commands before DATA and
+ * Postfix's smtp_helo/mail/rcpt_timeout 300s (postconf(5)), Exim's
+ * command_timeout 5m; an assumption for the others.
  */
 #include "mta.h"
 
@@ -66,6 +70,7 @@ static const mta_profile builtins[] = {
 	 .syn_rto = 1 * S,
 	 .syn_linear = 4,
 	 .syn_retries = 6,
+	 .session_timeout = 5 * M,
 	 .mx_limit = 5,
 	 .memory = MTA_MEMORY_DESTINATION,
 	 .dead_time = 300 * S,
@@ -89,6 +94,7 @@ static const mta_profile builtins[] = {
 	 .syn_rto = 1 * S,
 	 .syn_linear = 4,
 	 .syn_retries = 6,
+	 .session_timeout = 5 * M,
 	 .mx_limit = 5,
 	 .memory = MTA_MEMORY_HOST,
 	 .schedule = "every 15 min for 2 h, then 1 h growing x1.5 until 16 h, then every 6 h, from "
@@ -105,6 +111,7 @@ static const mta_profile builtins[] = {
 	 .syn_rto = 1 * S,
 	 .syn_linear = 4,
 	 .syn_retries = 6,
+	 .session_timeout = 5 * M,
 	 .mx_limit = 5,
 	 .memory = MTA_MEMORY_HOST,
 	 .dead_time = 30 * M,
@@ -119,6 +126,7 @@ static const mta_profile builtins[] = {
 	 .connect_timeout = 30 * S,
 	 .syn_rto = 3 * S,
 	 .syn_retries = 2,
+	 .session_timeout = 5 * M,
 	 .mx_limit = 5,
 	 .memory = MTA_MEMORY_DESTINATION,
 	 .dead_time = 10 * M,
@@ -139,6 +147,7 @@ static const mta_profile builtins[] = {
 	 .connect_timeout = 30 * S,
 	 .syn_rto = 3 * S,
 	 .syn_retries = 2,
+	 .session_timeout = 5 * M,
 	 .mx_limit = 5,
 	 .memory = MTA_MEMORY_DESTINATION,
 	 .dead_time = 10 * M,
@@ -157,6 +166,7 @@ static const mta_profile builtins[] = {
 	 .syn_rto = 1 * S,
 	 .syn_linear = 4,
 	 .syn_retries = 6,
+	 .session_timeout = 5 * M,
 	 .mx_limit = 5,
 	 .schedule = "5 min doubling to 2 h (uncertain)",
 	 .source = "assumption: nothing published; 48 h give-up, no failure memory"},
@@ -167,6 +177,7 @@ static const mta_profile builtins[] = {
 	 .syn_rto = 1 * S,
 	 .syn_linear = 4,
 	 .syn_retries = 6,
+	 .session_timeout = 5 * M,
 	 .mx_limit = 5,
 	 .memory = MTA_MEMORY_HOST,
 	 .dead_time = 1 * H,
@@ -182,6 +193,7 @@ static const mta_profile builtins[] = {
 	 .syn_rto = 1 * S,
 	 .syn_linear = 4,
 	 .syn_retries = 6,
+	 .session_timeout = 5 * M,
 	 .mx_limit = 5,
 	 .schedule = "creation + 400 s x step^2",
 	 .source = "smtpd.conf(5): expire 4d; the step rule from its scheduler source (uncertain); "
@@ -324,6 +336,16 @@ sim_time mta_syn_at(const mta_profile *p, int k)
 	return p->syn_rto * (lin + (((sim_time)1 << (k - lin + 1)) - 2));
 }
 
+sim_time mta_retransmit_at(sim_time from, sim_time t)
+{
+	sim_time at = from, rto = SIM_SEC / 5;
+	while (at < t) {
+		at += rto;
+		rto = rto < 60 * SIM_SEC ? 2 * rto : 120 * SIM_SEC;
+	}
+	return at;
+}
+
 sim_time mta_connect_limit(const mta_profile *p)
 {
 	if (!p->syn_rto) /* no SYN schedule given: the MTA's timeout alone */
@@ -353,6 +375,7 @@ static const struct {
 	{"syn_rto", KEY_TIME, offsetof(mta_profile, syn_rto)},
 	{"syn_linear", KEY_INT, offsetof(mta_profile, syn_linear)},
 	{"syn_retries", KEY_INT, offsetof(mta_profile, syn_retries)},
+	{"session_timeout", KEY_TIME, offsetof(mta_profile, session_timeout)},
 	{"mx_limit", KEY_INT, offsetof(mta_profile, mx_limit)},
 	{"memory", KEY_MEMORY, offsetof(mta_profile, memory)},
 	{"dead_time", KEY_TIME, offsetof(mta_profile, dead_time)},
@@ -395,9 +418,9 @@ void mta_print_profiles(FILE *out)
 {
 	fprintf(out, "| profile | schedule | `min_backoff` | `max_backoff` | `queue_run` | "
 		     "`lifetime` | `connect_timeout` | `syn_rto` | `syn_linear` | `syn_retries` | "
-		     "`mx_limit` | `memory` | `dead_time` | `slots_initial` | `slots_max` | "
-		     "`slots_total` | source |\n"
-		     "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+		     "`session_timeout` | `mx_limit` | `memory` | `dead_time` | `slots_initial` | "
+		     "`slots_max` | `slots_total` | source |\n"
+		     "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
 	for (int i = 0; i < mta_builtin_count(); i++) {
 		const mta_profile *p = mta_builtin_at(i);
 		fprintf(out, "| `%s` | %s |", p->name, p->schedule);

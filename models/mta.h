@@ -60,6 +60,7 @@ typedef struct {
 	sim_time syn_rto;         /* the OS's first SYN retransmission timeout */
 	int syn_linear;           /* then this many more at syn_rto (Linux >= 6.5) */
 	int syn_retries;          /* then doubling, this many before it gives up */
+	sim_time session_timeout; /* the wait for a reply in a hung session */
 	int mx_limit;             /* addresses tried per attempt */
 	mta_memory memory;
 	sim_time dead_time;            /* a throttled destination or failed host is skipped
@@ -107,6 +108,11 @@ bool mta_expired(const mta_profile *p, sim_time birth, sim_time first_fail, sim_
 /* When the k-th SYN retransmission goes, from the first SYN (k >= 1;
  * k = syn_linear + syn_retries + 1: when the OS gives up). */
 sim_time mta_syn_at(const mta_profile *p, int k);
+/* The first retransmission at or after t of a segment sent at `from` on
+ * an open connection whose peer stopped answering: Linux's RTO from
+ * TCP_RTO_MIN 200 ms, doubling, at most TCP_RTO_MAX 120 s apart
+ * (include/net/tcp.h; RFC 6298 5.5). */
+sim_time mta_retransmit_at(sim_time from, sim_time t);
 /* How long a connection to a host that drops packets waits before it
  * fails: the sooner of connect_timeout and the OS's giving up (a profile
  * with no syn_rto: connect_timeout, with no SYN retransmitted). */

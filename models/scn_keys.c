@@ -108,6 +108,9 @@ const scn_key scn_keys[] = {
 	{SEC_PROFILE, "syn_retries", "",
 	 "doubling SYN retransmissions before the OS gives up (Linux tcp_syn_retries 6, Windows "
 	 "TcpMaxConnectRetransmissions 2; 1-20)"},
+	{SEC_PROFILE, "session_timeout", "",
+	 "the wait for a reply in an open session whose server starts dropping packets (it "
+	 "hangs until the server is back and TCP's retransmission reaches it, or this passes)"},
 	{SEC_PROFILE, "mx_limit", "", "addresses tried per attempt (1-8)"},
 	{SEC_PROFILE, "memory", "",
 	 "what it remembers of failures: `destination` (Postfix: a failed cohort throttles the "

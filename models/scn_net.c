@@ -259,6 +259,7 @@ static int build_mta_profile(scn *s, const section *sc)
 		     {"lifetime", offsetof(mta_profile, lifetime)},
 		     {"connect_timeout", offsetof(mta_profile, connect_timeout)},
 		     {"syn_rto", offsetof(mta_profile, syn_rto)},
+		     {"session_timeout", offsetof(mta_profile, session_timeout)},
 		     {"dead_time", offsetof(mta_profile, dead_time)}};
 	mdl_config *c = &s->c;
 	int line, b = scn_mta_by_name(s, VALUE(sc, SEC_PROFILE, "based_on", line));

@@ -17,7 +17,8 @@ typedef struct {
 typedef struct {
 	int busy;
 	bool down;
-	uint64_t stored; /* backups: messages in its queue or being received */
+	sim_time down_at, up_at; /* when it last went down, came back (-1: never) */
+	uint64_t stored;         /* backups: messages in its queue or being received */
 	double stored_bytes;
 	st_tw sessions, bucket_sessions;
 	uint64_t bucket_delivered;
@@ -54,6 +55,7 @@ servers *srv_new(const mdl_config *c, int nholders, mdl_result *r)
 			v->rate[i] = xcalloc((size_t)nholders, sizeof **v->rate);
 			v->rated[v->nrated++] = i;
 		}
+		v->st[i].down_at = v->st[i].up_at = -1;
 		st_tw_init(&v->st[i].sessions, 0, 0);
 		st_tw_init(&v->st[i].bucket_sessions, 0, 0);
 	}
@@ -179,9 +181,23 @@ void srv_unstore(servers *v, int sv, uint32_t size)
 	v->st[sv].stored_bytes -= size;
 }
 
-void srv_set_down(servers *v, int sv, bool down)
+void srv_set_down(servers *v, int sv, bool down, sim_time now)
 {
+	if (down && !v->st[sv].down)
+		v->st[sv].down_at = now;
+	if (!down && v->st[sv].down)
+		v->st[sv].up_at = now;
 	v->st[sv].down = down;
+}
+
+sim_time srv_down_at(const servers *v, int sv)
+{
+	return v->st[sv].down_at;
+}
+
+sim_time srv_up_at(const servers *v, int sv)
+{
+	return v->st[sv].up_at;
 }
 
 bool srv_is_down(const servers *v, int sv)

@@ -62,8 +62,11 @@ void srv_delivered(servers *v, int sv);
 /* A message of size bytes left backup sv's queue. */
 void srv_unstore(servers *v, int sv, uint32_t size);
 
-void srv_set_down(servers *v, int sv, bool down);
+void srv_set_down(servers *v, int sv, bool down, sim_time now);
 bool srv_is_down(const servers *v, int sv);
+/* When server sv last went down, and last came back (-1: never). */
+sim_time srv_down_at(const servers *v, int sv);
+sim_time srv_up_at(const servers *v, int sv);
 void srv_set_accept(servers *v, int sv, int domain, bool yes);
 
 /* Starts fetching holder's rate-limit state (a hint). */

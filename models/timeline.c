@@ -42,11 +42,10 @@ dns_answer mail_host_answer(const mdl_host *h)
 
 static void timeline(sim *s, void *subject, void *object)
 {
-	(void)s;
 	world *w = subject;
 	const mdl_event *e = object;
 	if (e->kind == MDL_EV_DOWN || e->kind == MDL_EV_UP) {
-		srv_set_down(w->srv, e->server, e->kind == MDL_EV_DOWN);
+		srv_set_down(w->srv, e->server, e->kind == MDL_EV_DOWN, sim_now(s));
 		return;
 	}
 	if (e->kind == MDL_EV_ADDRESS) {
@@ -68,7 +67,7 @@ static void outage(sim *s, void *subject, void *object)
 	int sv = (int)(intptr_t)object;
 	const mdl_server *cs = &w->c->servers[sv];
 	bool down = !srv_is_down(w->srv, sv);
-	srv_set_down(w->srv, sv, down);
+	srv_set_down(w->srv, sv, down, sim_now(s));
 	double mean = sec(down ? cs->mttr : cs->mtbf);
 	sim_after(s, sim_from_sec(dist_exponential(w->rng[MDL_STREAM_OUTAGE], mean)) + 1, outage, w,
 		  object);

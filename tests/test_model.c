@@ -948,6 +948,51 @@ static void syn_reaches_host_back(void **state)
 	mdl_result_free(&r);
 }
 
+/* A session open when its server starts dropping packets hangs: its rest
+ * goes on at the first TCP retransmission after the server is back (RTO
+ * 200 ms doubling: 0.2, 0.6, 1.4, ... 102.2, 222.2 s after the drop), or
+ * the MTA gives up after 5 min (session_timeout) and tries the next MX.
+ * Sessions of 60 s, one message every 5 s, a sender without slot limits
+ * (gmail): 12 sessions are open at the drop. */
+static void open_session_hangs(void **state)
+{
+	(void)state;
+	static const double rtx[] = {0.2, 0.6, 1.4, 3.0, 6.2, 12.6, 25.4, 51.0, 102.2, 222.2};
+	for (int longer = 0; longer < 2; longer++) {
+		fixture f;
+		sim_time t0 = SIM_HOUR, t1 = t0 + (longer ? 400 : 100) * SIM_SEC;
+		primary_drops(&f, "gmail", t0, t1);
+		f.c.fixed_arrivals = true;
+		f.servers[S_OLD].session_time = dist_const(60);
+		mdl_result r;
+		assert_int_equal(run(&f, 4, &r), 0);
+		sim_time back = 0; /* the first retransmission at or after t1 */
+		for (size_t k = 0; !back && k < sizeof rtx / sizeof *rtx; k++)
+			if (t0 + (sim_time)(rtx[k] * SIM_SEC) >= t1)
+				back = t0 + (sim_time)(rtx[k] * SIM_SEC);
+		int hung = 0;
+		for (int i = 0; i < the_log.nd; i++) {
+			sim_time b = the_log.d[i].birth, end = b + 60 * SIM_SEC + 1;
+			if (b >= t0 || end <= t0)
+				continue;
+			hung++;
+			if (longer) { /* 5 min, then the second MX's 1 s session */
+				assert_int_equal(the_log.d[i].server, S_SECOND);
+				assert_int_equal(the_log.d[i].at, t0 + 301 * SIM_SEC + 1);
+			} else {
+				assert_int_equal(the_log.d[i].server, S_OLD);
+				assert_int_equal(the_log.d[i].at, back + (end - t0));
+			}
+		}
+		print_message("outage of %.0f s: %d sessions hung; %llu timed out\n",
+			      (double)(t1 - t0) / SIM_SEC, hung,
+			      (unsigned long long)r.deferrals[MDL_DEFER_HUNG]);
+		assert_int_equal(hung, 12);
+		assert_int_equal(r.deferrals[MDL_DEFER_HUNG], longer ? 12 : 0);
+		mdl_result_free(&r);
+	}
+}
+
 /* Postfix keeps no per-host memory: the first message after the primary
  * returns goes to the primary. Exim's retry record for the host makes it
  * skip the primary until the host's retry time. */
@@ -1273,6 +1318,7 @@ int main(void)
 		cmocka_unit_test(created_host_is_negatively_cached),
 		cmocka_unit_test(timeout_takes_its_time),
 		cmocka_unit_test(syn_reaches_host_back),
+		cmocka_unit_test(open_session_hangs),
 		cmocka_unit_test(failure_memory_by_profile),
 		cmocka_unit_test(throttle_resumes_on_grid),
 		cmocka_unit_test(slots_bound_deliveries),
