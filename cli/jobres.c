@@ -29,6 +29,11 @@ double *jobres_pack(const batch *b, const jobres *j, size_t *len)
 	return v;
 }
 
+jobres jobres_at(const batch *b, long p, unsigned r)
+{
+	return jobres_view(b, b->res[(size_t)r * (size_t)b->npoints + (size_t)p]);
+}
+
 jobres jobres_view(const batch *b, const double *packed)
 {
 	jobres j;

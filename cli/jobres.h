@@ -29,5 +29,7 @@ typedef struct {
 double *jobres_pack(const batch *b, const jobres *j, size_t *len);
 /* The parts of a packed array of batch b. */
 jobres jobres_view(const batch *b, const double *packed);
+/* The result of run (point p, replication r) of b. */
+jobres jobres_at(const batch *b, long p, unsigned r);
 
 #endif

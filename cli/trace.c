@@ -120,8 +120,7 @@ void trace_write(const batch *b, csvw *w)
 	csvw_end(w);
 	for (long p = 0; p < b->npoints; p++)
 		for (unsigned r = 0; r < b->reps; r++) {
-			jobres j =
-				jobres_view(b, b->res[(size_t)r * (size_t)b->npoints + (size_t)p]);
+			jobres j = jobres_at(b, p, r);
 			for (size_t k = 0; k < j.ntrace; k += TRACE_COLS) {
 				src s = {b, p, r, j.trace + k};
 				for (size_t i = 0; i < sizeof cols / sizeof *cols; i++)

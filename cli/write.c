@@ -104,11 +104,6 @@ static void head(csvw *w, const study *st, const char *const *cols)
 		csvw_str(w, *cols);
 }
 
-static jobres result(const batch *b, long p, unsigned r)
-{
-	return jobres_view(b, b->res[(size_t)r * (size_t)b->npoints + (size_t)p]);
-}
-
 static void write_summary(const batch *b, const study *st, csvw *w)
 {
 	csvw_str(w, "point");
@@ -128,7 +123,7 @@ static void write_summary(const batch *b, const study *st, csvw *w)
 			csvw_str(w, sd);
 			axes_values(w, st, p);
 			for (int m = 0; m < b->nsum; m++)
-				csvw_num(w, result(b, p, r).summary[m]);
+				csvw_num(w, jobres_at(b, p, r).summary[m]);
 			csvw_end(w);
 		}
 }
@@ -151,8 +146,8 @@ static void write_aggregate(const batch *b, const study *st, csvw *w)
 		for (int m = 0; m < b->nsum; m++) {
 			int n = 0;
 			for (unsigned r = 0; r < b->reps; r++)
-				if (!isnan(result(b, p, r).summary[m]))
-					x[n++] = result(b, p, r).summary[m];
+				if (!isnan(jobres_at(b, p, r).summary[m]))
+					x[n++] = jobres_at(b, p, r).summary[m];
 			double mean, half;
 			st_ci95(x, n, &mean, &half);
 			csvw_num(w, mean);
@@ -179,7 +174,7 @@ static void write_timeseries(const batch *b, const study *st, csvw *w)
 				double sum = 0;
 				int n = 0;
 				for (unsigned r = 0; r < b->reps; r++) {
-					double v = result(b, p, r).ts[at + (size_t)m];
+					double v = jobres_at(b, p, r).ts[at + (size_t)m];
 					if (!isnan(v)) {
 						sum += v;
 						n++;
@@ -200,11 +195,11 @@ static void write_latency(const batch *b, const study *st, csvw *w)
 	for (long p = 0; p < b->npoints; p++) {
 		double total = 0, cum = 0, submitted = 0;
 		for (unsigned r = 0; r < b->reps; r++)
-			submitted += result(b, p, r).summary[0]; /* "submitted" */
+			submitted += jobres_at(b, p, r).summary[0]; /* "submitted" */
 		for (int k = 0; k < b->nbins; k++) {
 			double c = 0;
 			for (unsigned r = 0; r < b->reps; r++)
-				c += result(b, p, r).latency[k];
+				c += jobres_at(b, p, r).latency[k];
 			h.h->bin[k] = c;
 			total += c;
 		}
@@ -305,8 +300,8 @@ static void answer_ci(const batch *b, long p, int m, double *mean, double *half)
 	double x[b->reps];
 	int n = 0;
 	for (unsigned r = 0; r < b->reps; r++)
-		if (!isnan(result(b, p, r).summary[m]))
-			x[n++] = result(b, p, r).summary[m];
+		if (!isnan(jobres_at(b, p, r).summary[m]))
+			x[n++] = jobres_at(b, p, r).summary[m];
 	st_ci95(x, n, mean, half);
 }
 
@@ -386,7 +381,7 @@ static void write_fingerprints(const batch *b, FILE *f)
 	fprintf(f, "\nevent_fingerprints =");
 	for (long p = 0; p < b->npoints; p++)
 		for (unsigned r = 0; r < b->reps; r++) {
-			uint64_t h = result(b, p, r).fingerprint;
+			uint64_t h = jobres_at(b, p, r).fingerprint;
 			all = sim_fingerprint_join(all, h);
 			fprintf(f, " %016llx", (unsigned long long)h);
 		}
