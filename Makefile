@@ -28,7 +28,7 @@ B        := build
 endif
 # ------------------------------------------------------------------------
 
-LIB_SRC   := $(wildcard sim/*.c models/*.c plot/*.c)
+LIB_SRC   := $(wildcard sim/*.c models/*.c models/scenario/*.c plot/*.c)
 CLI_SRC   := $(wildcard cli/*.c)
 CLI_OBJ   := $(CLI_SRC:%.c=$(B)/%.o)
 MPI_OBJ   := $(CLI_SRC:%.c=$(B)/mpi/%.o)

@@ -8,7 +8,7 @@
 #ifndef MX_BATCH_H
 #define MX_BATCH_H
 
-#include "../models/scenario.h"
+#include "../models/scenario/scenario.h"
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -127,15 +127,15 @@ static int answers(batch *b)
 /* Whether two points have the same summary and time-series columns. */
 static bool same_columns(const scn *a, const scn *b)
 {
-	int (*names[])(const scn *, char **) = {met_summary_names, met_ts_names};
+	int (*names[])(const mdl_config *, char **) = {met_summary_names, met_ts_names};
 	bool same = true;
 	for (int k = 0; k < 2; k++) {
-		int n = names[k](a, NULL);
-		if (names[k](b, NULL) != n)
+		int n = names[k](scn_config(a), NULL);
+		if (names[k](scn_config(b), NULL) != n)
 			return false;
 		char **x = xcalloc((size_t)n, sizeof *x), **y = xcalloc((size_t)n, sizeof *y);
-		names[k](a, x);
-		names[k](b, y);
+		names[k](scn_config(a), x);
+		names[k](scn_config(b), y);
 		for (int i = 0; i < n; i++) {
 			same &= !strcmp(x[i], y[i]);
 			free(x[i]);
@@ -178,17 +178,17 @@ static int describe(batch *b, int i, char **files)
 			return -1;
 		}
 	b[i].reps = scn_replications(b[i].pt[0]);
-	b[i].nsum = met_summary_names(b[i].pt[0], NULL);
-	b[i].nts = met_ts_names(b[i].pt[0], NULL);
+	b[i].nsum = met_summary_names(scn_config(b[i].pt[0]), NULL);
+	b[i].nts = met_ts_names(scn_config(b[i].pt[0]), NULL);
 	b[i].sum_names = xcalloc((size_t)b[i].nsum, sizeof(char *));
 	b[i].ts_names = xcalloc((size_t)b[i].nts, sizeof(char *));
-	met_summary_names(b[i].pt[0], b[i].sum_names);
+	met_summary_names(scn_config(b[i].pt[0]), b[i].sum_names);
 	if (strcmp(b[i].sum_names[0], "submitted")) { /* write_latency reads it there */
 		fprintf(stderr,
 			"mxsim: internal error: the first summary column is not submitted\n");
 		abort();
 	}
-	met_ts_names(b[i].pt[0], b[i].ts_names);
+	met_ts_names(scn_config(b[i].pt[0]), b[i].ts_names);
 	const char *dup = twice(b[i].sum_names, b[i].nsum);
 	if (!dup)
 		dup = twice(b[i].ts_names, b[i].nts);
@@ -205,7 +205,7 @@ static int describe(batch *b, int i, char **files)
 	for (int m = 0; m < b[i].nsum; m++)
 		if (!strcmp(b[i].sum_names[m], "events"))
 			b[i].events_col = m;
-	const mdl_config *c = scn_config(b[i].pt[0], 0);
+	const mdl_config *c = scn_config(b[i].pt[0]);
 	b[i].bucket = c->bucket;
 	b[i].nbuckets = (int)((c->duration + c->bucket - 1) / c->bucket);
 	st_hist h;
@@ -229,9 +229,8 @@ static int check_point(batch *b, long p, char **prev)
 	}
 	scn *z = b->pt[0];
 	int rc = 0;
-	if (!same_columns(z, q) || scn_config(q, 0)->duration != scn_config(z, 0)->duration ||
-	    scn_config(q, 0)->bucket != scn_config(z, 0)->bucket ||
-	    scn_replications(q) != b->reps) {
+	if (!same_columns(z, q) || scn_config(q)->duration != scn_config(z)->duration ||
+	    scn_config(q)->bucket != scn_config(z)->bucket || scn_replications(q) != b->reps) {
 		fprintf(stderr,
 			"%s: a study may not change the servers, providers, resolver profiles, "
 			"duration, bucket or replications between points\n",
@@ -324,7 +323,7 @@ scn *batch_point(const batch *b, long p)
 
 void batch_note_point(batch *b, long p, scn *q)
 {
-	const mdl_config *c = scn_config(q, 0);
+	const mdl_config *c = scn_config(q);
 	bgt_estimate e;
 	bgt_estimate_run(c, &e);
 	b->cost[p] = c->rate * (double)c->duration / SIM_SEC;
@@ -338,7 +337,7 @@ void batch_note_point(batch *b, long p, scn *q)
 static double held(const batch *b, bool trace)
 {
 	bgt_estimate e;
-	bgt_estimate_run(scn_config(b->pt[0], 0), &e);
+	bgt_estimate_run(scn_config(b->pt[0]), &e);
 	double per = 8.0 * ((double)b->nsum + (double)b->nbuckets * b->nts + b->nbins + 4);
 	if (trace)
 		per += 8.0 * TRACE_COLS * e.messages;

@@ -10,7 +10,7 @@
 #include "../models/mta.h"
 #include "../models/resolver.h"
 #include "../models/run.h"
-#include "../models/scenario.h"
+#include "../models/scenario/scenario.h"
 #include "../plot/gnuplot.h"
 #include "../plot/plot.h"
 #include "../sim/runner.h"
@@ -121,7 +121,8 @@ static batch *locate(const ctx *c, long i, long *p, unsigned *r)
 static int job_at(const ctx *c, batch *b, long p, unsigned r, double **out, size_t *n)
 {
 	scn *s = batch_point(b, p);
-	mdl_config cfg = *scn_config(s, r);
+	mdl_config cfg = *scn_config(s);
+	cfg.seed = scn_seed(s, r);
 	trace_buf tb = {0};
 	if (c->trace) {
 		cfg.trace = trace_add;
@@ -132,7 +133,7 @@ static int job_at(const ctx *c, batch *b, long p, unsigned r, double **out, size
 	mdl_result mr;
 	int rc = mdl_run(&cfg, &mr);
 	double *summary = xmalloc((size_t)b->nsum * sizeof *summary);
-	met_summary_values(s, &mr, summary);
+	met_summary_values(&cfg, &mr, summary);
 	jobres j = {summary, mr.ts, mr.latency.h->bin, tb.rows, tb.n, mr.fingerprint};
 	*out = jobres_pack(b, &j, n);
 	free(summary);
@@ -180,7 +181,7 @@ static void job_done(long i, void *vc, double *out, size_t n)
 	batch *b = locate(c, i, &p, &r);
 	(void)n;
 	b->res[(size_t)r * (size_t)b->npoints + (size_t)p] = out;
-	c->simulated += scn_config(b->pt[0], r)->duration; /* the same at every point */
+	c->simulated += scn_config(b->pt[0])->duration; /* the same at every point */
 	if (b->events_col >= 0)
 		c->events += jobres_view(b, out).summary[b->events_col];
 	batch_run run = {c->trace, c->argc, c->argv, now_sec() - c->t0, c->started, c->gnuplot};
@@ -313,7 +314,7 @@ static long plan_round(ctx *c, unsigned step)
 		b->job0 = c->njobs;
 		c->njobs += b->npoints * (long)(b->reps - b->rep0);
 		c->sim_total += (double)(b->npoints * (long)(b->reps - b->rep0)) *
-				(double)scn_config(b->pt[0], 0)->duration;
+				(double)scn_config(b->pt[0])->duration;
 	}
 	c->simulated = 0;
 	c->events = 0;
@@ -434,11 +435,7 @@ static int command(int argc, char **argv)
 		return 0;
 	}
 	if (!strcmp(argv[1], "help") && argc == 3 && !strcmp(argv[2], "profiles")) {
-		printf("MTA profiles ([senders] profiles, [profile NAME] based_on):\n\n");
-		mta_print_profiles(stdout);
-		printf("\nResolver profiles ([resolvers] profiles, [resolver NAME] based_on):\n\n");
-		res_print_profiles(stdout);
-		printf("\n(-: not set, 0)\n");
+		scn_print_profiles(stdout);
 		return 0;
 	}
 	if (!strcmp(argv[1], "help") && argc == 3 && !strcmp(argv[2], "keys")) {

@@ -4,7 +4,7 @@
  */
 #include "trace.h"
 #include "jobres.h"
-#include "../models/scenario.h"
+#include "../models/scenario/scenario.h"
 #include "../sim/xalloc.h"
 
 #include <math.h>

@@ -245,7 +245,7 @@ static void write_servers(const batch *b, const study *st, csvw *w)
 		csvw_str(w, cols[i]);
 	csvw_end(w);
 	for (long p = 0; p < b->npoints; p++) {
-		const mdl_config *c = scn_config(batch_point(b, p), 0);
+		const mdl_config *c = scn_config(batch_point(b, p));
 		for (int i = 0; i < c->nservers; i++) {
 			csvw_int(w, p);
 			csvw_str(w, c->servers[i].name);
@@ -271,7 +271,7 @@ static void write_resolvers(const batch *b, const study *st, csvw *w)
 		csvw_str(w, cols[i]);
 	csvw_end(w);
 	for (long p = 0; p < b->npoints; p++) {
-		const mdl_config *c = scn_config(batch_point(b, p), 0);
+		const mdl_config *c = scn_config(batch_point(b, p));
 		for (int k = 0; k < c->nclasses; k++) {
 			const res_profile *r = mdl_class_profile(c, k);
 			csvw_int(w, p);

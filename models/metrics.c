@@ -216,9 +216,8 @@ const int met_ts_count = (int)(sizeof met_ts_table / sizeof *met_ts_table);
 _Static_assert(sizeof met_ts_table / sizeof *met_ts_table == MDL_TS_N + 6,
 	       "met_ts_table: a row per TS_ column, then the six families");
 
-int met_instances(const scn *s, met_scope scope, const char *const **names)
+int met_instances(const mdl_config *c, met_scope scope, const char *const **names)
 {
-	const mdl_config *c = scn_config((scn *)s, 0);
 	switch (scope) {
 	case MET_PER_BOUNCE:
 		*names = mdl_bounce_names;
@@ -227,10 +226,10 @@ int met_instances(const scn *s, met_scope scope, const char *const **names)
 		*names = mdl_defer_names;
 		return MDL_DEFER_N;
 	case MET_PER_SERVER:
-		*names = scn_server_names(s);
+		*names = c->server_names;
 		return c->nservers;
 	case MET_PER_PROVIDER:
-		*names = scn_provider_names(s);
+		*names = c->provider_names;
 		return c->nproviders;
 	case MET_PER_CLASS:
 		*names = c->class_name;
@@ -279,14 +278,14 @@ size_t met_agg_stem(const char *agg, met_stat st)
 	return l > k && !strcmp(agg + l - k, stat_suffix[st]) ? l - k : 0;
 }
 
-static int expand(const scn *s, const char *const *name, const met_scope *scope, int rows,
+static int expand(const mdl_config *c, const char *const *name, const met_scope *scope, int rows,
 		  char **out)
 {
 	int n = 0;
 	for (int a = 0, b; a < rows; a = b) {
 		b = run_end(scope, a, rows);
 		const char *const *inst;
-		int k = met_instances(s, scope[a], &inst);
+		int k = met_instances(c, scope[a], &inst);
 		for (int i = 0; i < k; i++)
 			for (int m = a; m < b; m++, n++)
 				if (out)
@@ -296,16 +295,16 @@ static int expand(const scn *s, const char *const *name, const met_scope *scope,
 	return n;
 }
 
-int met_summary_names(const scn *s, char **names)
+int met_summary_names(const mdl_config *c, char **names)
 {
 	const char *name[met_count];
 	met_scope scope[met_count];
 	for (int m = 0; m < met_count; m++)
 		name[m] = met_table[m].name, scope[m] = met_table[m].scope;
-	return expand(s, name, scope, met_count, names);
+	return expand(c, name, scope, met_count, names);
 }
 
-void met_summary_values(const scn *s, const mdl_result *r, double *v)
+void met_summary_values(const mdl_config *c, const mdl_result *r, double *v)
 {
 	met_scope scope[met_count];
 	for (int m = 0; m < met_count; m++)
@@ -314,20 +313,20 @@ void met_summary_values(const scn *s, const mdl_result *r, double *v)
 	for (int a = 0, b; a < met_count; a = b) {
 		b = run_end(scope, a, met_count);
 		const char *const *inst;
-		int k = met_instances(s, scope[a], &inst);
+		int k = met_instances(c, scope[a], &inst);
 		for (int i = 0; i < k; i++)
 			for (int m = a; m < b; m++)
 				v[n++] = met_table[m].value(r, i);
 	}
 }
 
-int met_ts_names(const scn *s, char **names)
+int met_ts_names(const mdl_config *c, char **names)
 {
 	const char *name[met_ts_count];
 	met_scope scope[met_ts_count];
 	for (int m = 0; m < met_ts_count; m++)
 		name[m] = met_ts_table[m].name, scope[m] = met_ts_table[m].scope;
-	return expand(s, name, scope, met_ts_count, names);
+	return expand(c, name, scope, met_ts_count, names);
 }
 
 const met_row *met_find(const char *column, char **words)

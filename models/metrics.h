@@ -13,7 +13,6 @@
 #define MX_METRICS_H
 
 #include "model.h"
-#include "scenario.h"
 
 typedef enum {
 	MET_ONE,
@@ -51,7 +50,7 @@ extern const int met_ts_count;
 
 /* The instance names of a family in a scenario (NULL for MET_ONE), and
  * how many. */
-int met_instances(const scn *s, met_scope scope, const char *const **names);
+int met_instances(const mdl_config *c, met_scope scope, const char *const **names);
 
 /* The column of metric row's instance (a family's member: the stem and
  * the instance's name; "" or NULL for MET_ONE), newly allocated: the one
@@ -72,11 +71,11 @@ size_t met_agg_stem(const char *agg, met_stat st);
 
 /* Number of summary columns; names[i] (if names is not NULL) receives
  * newly allocated names (caller frees each). */
-int met_summary_names(const scn *s, char **names);
-void met_summary_values(const scn *s, const mdl_result *r, double *v);
+int met_summary_names(const mdl_config *c, char **names);
+void met_summary_values(const mdl_config *c, const mdl_result *r, double *v);
 
 /* Time-series columns (after point and time), like the above. */
-int met_ts_names(const scn *s, char **names);
+int met_ts_names(const mdl_config *c, char **names);
 
 /* The row of a summary column (a family's for "queue_peak_backup") and
  * the column's description in words ("peak queue at backup"); NULL if

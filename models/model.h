@@ -157,7 +157,9 @@ typedef struct {
 	mdl_host *hosts;
 	int nservers, nproviders;
 	mdl_server *servers;
-	bool *accepts; /* [nservers * ndomains]: initially takes the domain */
+	const char *const *server_names;   /* [nservers] */
+	const char *const *provider_names; /* [nproviders] */
+	bool *accepts;                     /* [nservers * ndomains]: initially takes the domain */
 
 	int nresolvers; /* the senders', then one per backup */
 	int nsender_resolvers;

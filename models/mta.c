@@ -50,7 +50,6 @@
 #include "../sim/units.h"
 
 #include <math.h>
-#include <stddef.h>
 #include <string.h>
 
 #define S SIM_SEC
@@ -357,80 +356,4 @@ sim_time mta_connect_limit(const mta_profile *p)
 bool mta_expired(const mta_profile *p, sim_time birth, sim_time first_fail, sim_time now)
 {
 	return now - (p->lifetime_from_fail ? first_fail : birth) >= p->lifetime;
-}
-
-/* The [profile] keys' values in a profile (based_on aside). */
-typedef enum { KEY_TIME, KEY_PHASE, KEY_INT, KEY_SLOTS, KEY_MEMORY } key_kind;
-static const struct {
-	const char *key;
-	key_kind kind;
-	size_t off;
-} keys[] = {
-	{"min_backoff", KEY_TIME, offsetof(mta_profile, min_backoff)},
-	{"max_backoff", KEY_TIME, offsetof(mta_profile, max_backoff)},
-	{"queue_run", KEY_TIME, offsetof(mta_profile, queue_run)},
-	{"queue_run_phase", KEY_PHASE, offsetof(mta_profile, phase)},
-	{"lifetime", KEY_TIME, offsetof(mta_profile, lifetime)},
-	{"connect_timeout", KEY_TIME, offsetof(mta_profile, connect_timeout)},
-	{"syn_rto", KEY_TIME, offsetof(mta_profile, syn_rto)},
-	{"syn_linear", KEY_INT, offsetof(mta_profile, syn_linear)},
-	{"syn_retries", KEY_INT, offsetof(mta_profile, syn_retries)},
-	{"session_timeout", KEY_TIME, offsetof(mta_profile, session_timeout)},
-	{"mx_limit", KEY_INT, offsetof(mta_profile, mx_limit)},
-	{"memory", KEY_MEMORY, offsetof(mta_profile, memory)},
-	{"dead_time", KEY_TIME, offsetof(mta_profile, dead_time)},
-	{"slots_initial", KEY_SLOTS, offsetof(mta_profile, slots_initial)},
-	{"slots_max", KEY_SLOTS, offsetof(mta_profile, slots_max)},
-	{"slots_total", KEY_SLOTS, offsetof(mta_profile, slots_total)},
-};
-
-bool mta_key_text(const mta_profile *p, const char *key, char *buf, int len)
-{
-	for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
-		if (strcmp(key, keys[i].key))
-			continue;
-		const char *at = (const char *)p + keys[i].off;
-		key_kind k = keys[i].kind;
-		sim_time t = 0;
-		int n = 0;
-		if (k == KEY_TIME || k == KEY_PHASE)
-			memcpy(&t, at, sizeof t);
-		else if (k == KEY_INT || k == KEY_SLOTS)
-			memcpy(&n, at, sizeof n);
-		if (k == KEY_PHASE && !p->phase_fixed)
-			snprintf(buf, (size_t)len, "drawn");
-		else if ((k == KEY_TIME || k == KEY_PHASE) && t)
-			unit_format_duration(t, buf, len);
-		else if (k == KEY_TIME || k == KEY_PHASE)
-			snprintf(buf, (size_t)len, "0s");
-		else if (k == KEY_MEMORY)
-			snprintf(buf, (size_t)len, "%s", mta_memory_names[p->memory]);
-		else if (k == KEY_SLOTS && !n)
-			snprintf(buf, (size_t)len, "none");
-		else
-			snprintf(buf, (size_t)len, "%d", n);
-		return true;
-	}
-	return false;
-}
-
-void mta_print_profiles(FILE *out)
-{
-	fprintf(out, "| profile | schedule | `min_backoff` | `max_backoff` | `queue_run` | "
-		     "`lifetime` | `connect_timeout` | `syn_rto` | `syn_linear` | `syn_retries` | "
-		     "`session_timeout` | `mx_limit` | `memory` | `dead_time` | `slots_initial` | "
-		     "`slots_max` | `slots_total` | source |\n"
-		     "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
-	for (int i = 0; i < mta_builtin_count(); i++) {
-		const mta_profile *p = mta_builtin_at(i);
-		fprintf(out, "| `%s` | %s |", p->name, p->schedule);
-		for (size_t k = 0; k < sizeof keys / sizeof *keys; k++) {
-			char v[32];
-			if (keys[k].kind == KEY_PHASE)
-				continue;
-			mta_key_text(p, keys[k].key, v, sizeof v);
-			fprintf(out, " %s |", strcmp(v, "0s") ? v : "-");
-		}
-		fprintf(out, " %s |\n", p->source);
-	}
 }

@@ -80,13 +80,6 @@ const mta_profile *mta_builtin(const char *name);
 int mta_builtin_count(void);
 const mta_profile *mta_builtin_at(int i);
 
-/* The value of a [profile] key (scn_keys) for p as a scenario would write
- * it ("300s", "none", "host"), in buf; false if key is none of them.
- * queue_run_phase reads "drawn" when each sender draws its own. */
-bool mta_key_text(const mta_profile *p, const char *key, char *buf, int len);
-/* Every built-in profile with its keys and source, a markdown table. */
-void mta_print_profiles(FILE *out);
-
 /* When a message that arrived at birth, failed first at first_fail and has
  * had `attempts` failed attempts (the last at now) is tried again. phase
  * places the sender's queue-run grid. */

@@ -33,8 +33,6 @@
 #include "../sim/table.h"
 #include "../sim/units.h"
 
-#include <stddef.h>
-
 #include <assert.h>
 #include <math.h>
 #include <stdio.h>
@@ -110,55 +108,6 @@ const res_profile *res_builtin(const char *name)
 		if (!strcmp(builtins[i].name, name))
 			return &builtins[i];
 	return NULL;
-}
-
-const res_time_key res_time_keys[RES_TIME_KEYS] = {{"cap", offsetof(res_profile, cap)},
-						   {"floor", offsetof(res_profile, floor)},
-						   {"neg_cap", offsetof(res_profile, neg_cap)},
-						   {"fixed", offsetof(res_profile, fixed)},
-						   {"stale", offsetof(res_profile, stale)}};
-
-bool res_key_text(const res_profile *p, const char *key, char *buf, int len)
-{
-	for (int i = 0; i < RES_TIME_KEYS; i++) {
-		if (strcmp(key, res_time_keys[i].key))
-			continue;
-		sim_time t;
-		memcpy(&t, (const char *)p + res_time_keys[i].off, sizeof t);
-		if (t)
-			unit_format_duration(t, buf, len);
-		else
-			snprintf(buf, (size_t)len, "0s");
-		return true;
-	}
-	if (!strcmp(key, "extend"))
-		snprintf(buf, (size_t)len, "%g", p->extend);
-	else if (!strcmp(key, "whole_seconds"))
-		snprintf(buf, (size_t)len, "%s", p->whole_seconds ? "yes" : "no");
-	else
-		return false;
-	return true;
-}
-
-void res_print_profiles(FILE *out)
-{
-	static const char *const keys[] = {"cap",    "floor", "neg_cap",      "fixed",
-					   "extend", "stale", "whole_seconds"};
-	enum { NK = sizeof keys / sizeof *keys };
-	fprintf(out, "| profile |");
-	for (int k = 0; k < NK; k++)
-		fprintf(out, " `%s` |", keys[k]);
-	fprintf(out, " source |\n|---|---|---|---|---|---|---|---|---|\n");
-	for (int i = 0; i < res_builtin_count(); i++) {
-		const res_profile *p = res_builtin_at(i);
-		fprintf(out, "| `%s` |", p->name);
-		for (int k = 0; k < NK; k++) {
-			char v[32];
-			res_key_text(p, keys[k], v, sizeof v);
-			fprintf(out, " %s |", strcmp(v, "0s") ? v : "-");
-		}
-		fprintf(out, " %s |\n", p->source);
-	}
 }
 
 bool res_honours(const res_profile *p)

@@ -52,20 +52,6 @@ const res_profile *res_builtin(const char *name);
 int res_builtin_count(void);
 const res_profile *res_builtin_at(int i);
 
-/* The [resolver] keys that are times of a profile, and where each is. */
-typedef struct {
-	const char *key;
-	size_t off; /* of a sim_time in res_profile */
-} res_time_key;
-enum { RES_TIME_KEYS = 5 };
-extern const res_time_key res_time_keys[RES_TIME_KEYS];
-
-/* The value of a [resolver] key (scn_keys) for p as a scenario would
- * write it ("6h", "none", "yes"), in buf; false if key is none of them. */
-bool res_key_text(const res_profile *p, const char *key, char *buf, int len);
-/* Every built-in profile with its keys and source, a markdown table. */
-void res_print_profiles(FILE *out);
-
 /* Cache lifetime a profile gives an answer. */
 sim_time res_lifetime(const res_profile *p, const dns_answer *a);
 

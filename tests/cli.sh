@@ -26,6 +26,19 @@ PY
 # --- layering: the engine and its kit know nothing of mail or the program
 check "sim/ includes nothing of models/, cli/ or plot/" \
 	sh -c "! grep -nE '#include *\"(\.\./)?(models|cli|plot)/' sim/*.c sim/*.h"
+check "models/ includes nothing of the scenario language, cli/ or plot/" \
+	sh -c "! grep -nE '#include *\"(scenario/|(\.\./)+(cli|plot)/)' models/*.c models/*.h"
+check "plot/ includes nothing of the scenario language or cli/" \
+	sh -c "! grep -nE '#include *\"(\.\./)+(cli/|models/scenario/)' plot/*.c plot/*.h"
+check "the scenario language includes nothing of cli/ or plot/" \
+	sh -c "! grep -nE '#include *\"(\.\./)+(cli|plot)/' models/scenario/*.c models/scenario/*.h"
+# --- size: no source file over 600 lines, no function body over 60
+SRC="sim/*.c models/*.c models/scenario/*.c cli/*.c plot/*.c"
+big=$(wc -l $SRC | awk '$2 != "total" && $1 > 600 {print $2}')
+check "no .c file over 600 lines (${big:-none})" test -z "$big"
+long=$(awk 'FNR == 1 {open = 0} /^\{/ {open = FNR}
+	/^\}/ {if (open && FNR - open - 1 > 60) print FILENAME ":" open; open = 0}' $SRC)
+check "no function over 60 lines (${long:-none})" test -z "$long"
 check "sim/ has no main and no word of mail" \
 	sh -c "! grep -nwiE 'main|mail|smtp|mx' sim/*.c sim/*.h | grep -v '^sim/[a-z]*\.[ch]:[0-9]*: \*'"
 

@@ -50,14 +50,14 @@ check "the new action is suggested" sh -c "$MX check one.ini 2>&1 | grep -q \"di
 new_rows() { diff <("$MX" help "$1") <(readme_section "$1") | grep -c '^<'; }
 check "the README check names exactly the new rows" test "$(new_rows keys) $(new_rows metrics)" = "2 1"
 # README's "Extending mxsim" says how big the patch is; its Layout table
-# names every module of the four floors
+# names every module of the four floors and the scenario language
 added=$(grep -c '^+[^+]' tests/extend/one-of-each.patch)
 files=$(grep -c '^+++ ' tests/extend/one-of-each.patch)
 words=(zero one two three four five six seven eight nine)
 check "README: the patch is $added added lines in ${words[$files]} files" \
 	grep -q "$added added lines in ${words[$files]} files" README.md
 missing=""
-for d in sim models cli plot; do
+for d in sim models models/scenario cli plot; do
 	row=$(grep "^| \`$d/\` |" README.md)
 	for f in "$d"/*.[ch]; do
 		m=$(basename "$f" .c)

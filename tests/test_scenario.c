@@ -8,7 +8,8 @@
 #include "../models/budget.h"
 #include "../models/metrics.h"
 #include "../models/run.h"
-#include "../models/scenario.h"
+#include "../models/scenario/scenario.h"
+#include "../models/scenario/scn_impl.h"
 #include "../sim/names.h"
 #include "../sim/study.h"
 #include "../sim/units.h"
@@ -170,7 +171,7 @@ static void scenario_to_config(void **state)
 	assert_int_equal(scn_load(path, sets, 1, &f, err), 0);
 	assert_int_equal(scn_file_study(f)->npoints, 2);
 	assert_int_equal(scn_point(f, 1, &s, err), 0);
-	const mdl_config *c = scn_config(s, 0);
+	const mdl_config *c = scn_config(s);
 	assert_int_equal(scn_replications(s), 3);
 	assert_int_equal(c->duration, 2 * SIM_DAY);
 	assert_int_equal(c->ndomains, 1);
@@ -201,6 +202,77 @@ static void scenario_to_config(void **state)
 	assert_non_null(strstr(err, "did you mean 'sessions'"));
 	scn_file_free(f);
 	unlink(path);
+}
+
+/* A valid value of key k as a scenario writes it, from its row alone. */
+static void valid_text(const scn_key *k, char *buf, size_t len)
+{
+	if (k->words)
+		snprintf(buf, len, "%s", k->words[k->nwords - 1]);
+	else if (k->kind == KIND_TIME)
+		snprintf(buf, len, "%gs", isinf(k->hi) ? k->lo + 7 : k->hi);
+	else
+		snprintf(buf, len, "%g", isinf(k->hi) ? k->lo + 2.5 : k->hi);
+}
+
+/* The schema drives reading: every default reads as its kind within its
+ * bounds; every [profile] and [resolver] key set in a section comes back
+ * from the built profile as written (its field, size and kind agree); a
+ * value past a bound is refused at its line, naming what was expected. */
+static void every_key_reads_by_its_row(void **state)
+{
+	(void)state;
+	char text[8192], v[64], err[SCN_ERR];
+	int n = snprintf(text, sizeof text,
+			 "[domain example.com]\nmx = 10 mx.a\n[server a]\nhost = mx.a\n"
+			 "[profile p]\nbased_on = exim\n");
+	for (int k = 0; k < K_N; k++) /* P rows, then R rows */
+		if (scn_keys[k].field >= 0 && scn_keys[k].section == SEC_PROFILE)
+			valid_text(&scn_keys[k], v, sizeof v),
+				n += snprintf(text + n, sizeof text - (size_t)n, "%s = %s\n",
+					      scn_keys[k].key, v);
+	n += snprintf(text + n, sizeof text - (size_t)n, "[resolver r]\n");
+	for (int k = 0; k < K_N; k++)
+		if (scn_keys[k].field >= 0 && scn_keys[k].section == SEC_RESOLVER)
+			valid_text(&scn_keys[k], v, sizeof v),
+				n += snprintf(text + n, sizeof text - (size_t)n, "%s = %s\n",
+					      scn_keys[k].key, v);
+	scn_file *f;
+	scn *s;
+	assert_int_equal(scn_load_text("keys.ini", text, (size_t)n, NULL, 0, &f, err), 0);
+	assert_int_equal(scn_point(f, 0, &s, err), 0);
+	for (int k = 0; k < K_N; k++) {
+		const scn_key *r = &scn_keys[k];
+		int64_t i;
+		double d;
+		if (r->def && *r->def && r->kind >= KIND_TIME && r->kind <= KIND_RATE) {
+			int rc = r->kind <= KIND_LIMIT ? scn_read(s, NULL, (scn_key_id)k, &i)
+						       : scn_read(s, NULL, (scn_key_id)k, &d);
+			assert_int_equal(rc, 0);
+		}
+		if (r->field < 0)
+			continue;
+		const void *p =
+			r->section == SEC_PROFILE
+				? (const void *)&scn_config(s)->profiles[scn_mta_by_name(s, "p")]
+				: (const void *)scn_res_by_name(s, "r");
+		char got[64];
+		valid_text(r, v, sizeof v);
+		scn_field_text((scn_key_id)k, p, got, sizeof got);
+		if (r->kind == KIND_TIME) /* "7s" may come back as "7s" or "2m" */
+			snprintf(got, sizeof got, "%gs",
+				 (double)*(const sim_time *)((const char *)p + r->field) / SIM_SEC);
+		assert_string_equal(got, v);
+	}
+	scn_free(s);
+	scn_file_free(f);
+	const char *past = "[domain example.com]\nmx = 10 mx.a\n[server a]\nhost = mx.a\n"
+			   "[profile p]\nmx_limit = 9\n";
+	assert_int_equal(scn_load_text("past.ini", past, strlen(past), NULL, 0, &f, err), 0);
+	assert_int_equal(scn_point(f, 0, &s, err), -1);
+	assert_string_equal(err, "past.ini:6: mx_limit: expected a whole number from 1 to 8, "
+				 "got '9'");
+	scn_file_free(f);
 }
 
 /* Only keys and values hold studies: not comment lines, not inline
@@ -343,7 +415,9 @@ static void default_mix_matches_published_switchover(void **state)
 	double at60 = 0, at900 = 0;
 	for (int k = 0; k < REPS; k++) {
 		mdl_result r;
-		assert_int_equal(mdl_run(scn_config(s, k), &r), 0);
+		mdl_config c = *scn_config(s);
+		c.seed = scn_seed(s, k);
+		assert_int_equal(mdl_run(&c, &r), 0);
 		/* buckets of 15 s: 60-75 s and 900-915 s after the change */
 		at60 += r.ts[(size_t)(240 + 4) * (size_t)r.ncols + MDL_TS_OLD_MX_SHARE] / REPS;
 		at900 += r.ts[(size_t)(240 + 60) * (size_t)r.ncols + MDL_TS_OLD_MX_SHARE] / REPS;
@@ -366,6 +440,7 @@ int main(void)
 		cmocka_unit_test(distributions_parse),
 		cmocka_unit_test(studies_expand_in_order),
 		cmocka_unit_test(scenario_to_config),
+		cmocka_unit_test(every_key_reads_by_its_row),
 		cmocka_unit_test(studies_ignore_comments),
 		cmocka_unit_test(names_follow_the_rule),
 		cmocka_unit_test(budget_by_hand),

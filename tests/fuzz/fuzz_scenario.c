@@ -3,7 +3,7 @@
  * builder, the budget check and the resolved-scenario writer, on the first
  * points of the study.
  */
-#include "../../models/scenario.h"
+#include "../../models/scenario/scenario.h"
 #include "fuzz.h"
 
 #include <stdio.h>

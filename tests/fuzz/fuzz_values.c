@@ -3,7 +3,7 @@
  * sizes, rates, numbers, distributions, study lists with their expansion,
  * a timeline line in a small scenario), the rest is the value.
  */
-#include "../../models/scenario.h"
+#include "../../models/scenario/scenario.h"
 #include "../../sim/study.h"
 #include "../../sim/units.h"
 #include "../../sim/xalloc.h"

@@ -11,8 +11,11 @@
 #define MX_SCN_IMPL_H
 
 #include "scenario.h"
-#include "../sim/names.h"
-#include "../sim/units.h"
+#include "../../sim/names.h"
+#include "../../sim/units.h"
+#include "scn_keys.h"
+#include "../mta.h"
+#include "../resolver.h"
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -41,17 +44,53 @@ typedef struct {
 	const char *help;
 } scn_section;
 
+/* What a key's value is: how it is read, checked and written. */
+typedef enum {
+	KIND_TEXT,       /* read by its builder */
+	KIND_CHOICE,     /* one of the row's words: its index */
+	KIND_BOOL,       /* no | yes */
+	KIND_TIME,       /* a duration (sim_time) */
+	KIND_INT,        /* a whole number */
+	KIND_LIMIT,      /* `none` (0) or a whole number */
+	KIND_NUMBER,     /* a real number */
+	KIND_SIZE,       /* bytes */
+	KIND_SIZE_LIMIT, /* `none` (0) or bytes */
+	KIND_RATE,       /* per second */
+	KIND_DIST,       /* a distribution of numbers */
+	KIND_DIST_TIME,  /* of durations */
+	KIND_DIST_SIZE,  /* of sizes */
+	KIND_RECORDS,    /* MX records (scn_records) */
+	KIND_MIX,        /* a profile mix (scn_mix) */
+	KIND_N
+} scn_kind;
+
 typedef struct {
 	sec_type section;
 	const char *key, *def; /* def NULL: required; "": unset or derived */
+	scn_kind kind;
+	double lo, hi;            /* bounds in the key's unit (s, B, /s) */
+	bool above;               /* lo itself excluded */
+	const char *const *words; /* KIND_CHOICE, KIND_BOOL */
+	int nwords;
+	int field, field_size; /* P and R rows: where in the profile (else -1) */
 	const char *help;
 } scn_key;
 
-extern const scn_section scn_sections[SEC_N];
-extern const scn_key scn_keys[]; /* ends with a NULL key */
+/* K_SECTION_key: a key's identifier, its row in scn_keys. */
+#define SCN_KEY_ID(S, key, ...) K_##S##_##key,
+#define SCN_PKEY_ID(key, ...) K_PROFILE_##key,
+#define SCN_RKEY_ID(key, ...) K_RESOLVER_##key,
+typedef enum { SCN_KEYS(SCN_KEY_ID, SCN_PKEY_ID, SCN_RKEY_ID) K_N } scn_key_id;
 
-const scn_key *scn_key_find(sec_type t, const char *key);
+extern const scn_section scn_sections[SEC_N];
+extern const scn_key scn_keys[K_N];
+
+/* The key named key in section t (K_N if none). */
+scn_key_id scn_key_find(sec_type t, const char *key);
 int scn_key_names(sec_type t, const char **names, int max);
+/* What k's value is: "a duration > 0s", "a whole number from 1 to 8",
+ * "final or backup" (md: the words in backquotes). */
+void scn_key_what(const scn_key *k, bool md, char *buf, size_t len);
 
 /* ---- parsed text (scn_read.c) --------------------------------------------- */
 
@@ -134,25 +173,35 @@ char *scn_trim(char *s);
 const char *scn_suggest(const char *word, const char *const *names, int n, char *buf, size_t len);
 section *scn_find_section(scn *s, sec_type t, const char *name);
 section *scn_single(scn *s, sec_type t);
-/* The value of key in section sc (NULL: absent section), or its default;
- * *line gets the line (the section's, or 0, for a default). */
-const char *scn_get(const section *sc, sec_type t, const char *key, int *line);
-#define VALUE(sc, t, key, line) scn_get(sc, t, key, &line)
-
-/* Typed values of key in sc, with file:line errors. */
-int scn_p_duration(scn *s, const section *sc, sec_type t, const char *key, sim_time *out);
-int scn_p_long(scn *s, const section *sc, sec_type t, const char *key, long lo, long hi, long *out);
-int scn_p_number(scn *s, const section *sc, sec_type t, const char *key, double lo, double *out);
-/* A count limit: `none` (0) or an integer in [1, hi]; a size limit: `none`
- * (0) or at least 1 B. */
 /* Adds a warning for the point's file at line (printed once by the
  * program, however many points have it). */
 void scn_warn(scn *s, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-int scn_p_limit(scn *s, const section *sc, sec_type t, const char *key, long hi, long *out);
-int scn_p_size_limit(scn *s, const section *sc, sec_type t, const char *key, double *out);
-int scn_p_size(scn *s, const section *sc, sec_type t, const char *key, double *out);
-int scn_p_rate(scn *s, const section *sc, sec_type t, const char *key, double *out);
-int scn_p_dist(scn *s, const section *sc, sec_type t, const char *key, unit_kind k, dist *out);
+
+/* ---- values (scn_value.c) -------------------------------------------------- */
+
+/* The text of key k in section sc (NULL: absent section), or its default;
+ * *line gets its line (the section's, or 0, for a default). */
+const char *scn_text(const section *sc, scn_key_id k, int *line);
+/* The line of key k in sc, as scn_text gives it. */
+int scn_line(const section *sc, scn_key_id k);
+/* Key k's value in sc, read by its row's kind and checked against its
+ * bounds: 0, or -1 after a file:line error. A key left unset ("") keeps
+ * *out. out's C type picks the reading (another type does not compile)
+ * and must hold the kind (else abort: a builder's error): int64_t or
+ * sim_time for TIME, INT, LIMIT; int for INT, LIMIT, CHOICE (the word's
+ * index); double for NUMBER, SIZE, SIZE_LIMIT, RATE; bool for BOOL; dist
+ * for the DIST kinds. */
+typedef enum { SCN_AS_I64, SCN_AS_INT, SCN_AS_F64, SCN_AS_BOOL, SCN_AS_DIST } scn_as;
+#define scn_read(s, sc, k, out) \
+	scn_read_as(s, sc, k,                                                                \
+		    _Generic((out), int64_t *: SCN_AS_I64, int *: SCN_AS_INT, double *: SCN_AS_F64, \
+			     bool *: SCN_AS_BOOL, dist *: SCN_AS_DIST),                      \
+		    out)
+int scn_read_as(scn *s, const section *sc, scn_key_id k, scn_as as, void *out);
+/* A P or R key into its field of profile (an mta_profile or res_profile). */
+int scn_read_field(scn *s, const section *sc, scn_key_id k, void *profile);
+/* A P or R key's value in profile, as a scenario would give it. */
+void scn_field_text(scn_key_id k, const void *profile, char *buf, int len);
 
 /* ---- the network (scn_net.c) ------------------------------------------------ */
 
@@ -166,9 +215,9 @@ int scn_provider_id(scn *s, const char *name);
 int scn_server_id(const scn *s, const char *name);
 int scn_domain_id(const scn *s, const char *name);
 /* "10 mx.a, 20 mx.b" | none | null | nxdomain */
-int scn_p_records(scn *s, const char *v, int line, sim_time ttl, sim_time neg, dns_answer *a);
+int scn_records(scn *s, const char *v, int line, sim_time ttl, sim_time neg, dns_answer *a);
 /* "name:share, name:share" */
-int scn_p_mix(scn *s, const char *v, int line, mix_item *out, int max, int *n);
+int scn_mix(scn *s, const char *v, int line, mix_item *out, int max, int *n);
 const res_profile *scn_res_by_name(const scn *s, const char *name);
 int scn_mta_by_name(const scn *s, const char *name);
 int scn_build_profiles(scn *s);

@@ -4,9 +4,9 @@
  * seed, the same in every replication.
  */
 #include "scn_impl.h"
-#include "budget.h"
-#include "../sim/rng.h"
-#include "../sim/xalloc.h"
+#include "../budget.h"
+#include "../../sim/rng.h"
+#include "../../sim/xalloc.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -94,19 +94,18 @@ static int build_domain(scn *s, const section *sc)
 	int line;
 	sim_time ttl, neg;
 	double w;
-	if (scn_p_duration(s, sc, SEC_DOMAIN, "mx_ttl", &ttl) ||
-	    scn_p_duration(s, sc, SEC_DOMAIN, "neg_ttl", &neg) ||
-	    scn_p_number(s, sc, SEC_DOMAIN, "weight", 0, &w))
+	if (scn_read(s, sc, K_DOMAIN_mx_ttl, &ttl) || scn_read(s, sc, K_DOMAIN_neg_ttl, &neg) ||
+	    scn_read(s, sc, K_DOMAIN_weight, &w))
 		return -1;
-	const char *mx = VALUE(sc, SEC_DOMAIN, "mx", line);
+	const char *mx = scn_text(sc, K_DOMAIN_mx, &line);
 	if (!mx)
 		return scn_fail(s, sc->line,
 				"[domain %s] needs mx = records (or none, null, nxdomain)",
 				sc->name);
 	dns_answer a;
-	if (scn_p_records(s, mx, line, ttl, neg, &a))
+	if (scn_records(s, mx, line, ttl, neg, &a))
 		return -1;
-	const char *addr = VALUE(sc, SEC_DOMAIN, "address", line);
+	const char *addr = scn_text(sc, K_DOMAIN_address, &line);
 	int self = self_host(s, sc->name, addr, line);
 	if (self < 0)
 		return -1;
@@ -116,7 +115,7 @@ static int build_domain(scn *s, const section *sc)
 
 /* A [population]'s keys, read before any domain is made. */
 typedef struct {
-	long n;
+	int64_t n;
 	dist ttl, neg, weight, cut;
 	bool never;
 	const char *prefix, *addr;
@@ -127,31 +126,31 @@ typedef struct {
 static int population_keys(scn *s, const section *sc, population *p)
 {
 	int line, cline;
-	if (scn_p_long(s, sc, SEC_POPULATION, "count", 0, 10000000, &p->n))
+	if (scn_read(s, sc, K_POPULATION_count, &p->n))
 		return -1;
 	if (bgt_domain_bytes((double)p->n) > s->max_memory) {
 		char need[32];
 		bgt_format_bytes(bgt_domain_bytes((double)p->n), need, sizeof need);
-		return scn_fail(s, (VALUE(sc, SEC_POPULATION, "count", line), line),
+		return scn_fail(s, scn_line(sc, K_POPULATION_count),
 				"count: %ld domains need %s, more than [run] max_memory = %s", p->n,
 				need, s->max_memory_text);
 	}
-	if (scn_p_dist(s, sc, SEC_POPULATION, "mx_ttl", UNIT_TIME, &p->ttl) ||
-	    scn_p_dist(s, sc, SEC_POPULATION, "neg_ttl", UNIT_TIME, &p->neg) ||
-	    scn_p_dist(s, sc, SEC_POPULATION, "weight", UNIT_NONE, &p->weight))
+	if (scn_read(s, sc, K_POPULATION_mx_ttl, &p->ttl) ||
+	    scn_read(s, sc, K_POPULATION_neg_ttl, &p->neg) ||
+	    scn_read(s, sc, K_POPULATION_weight, &p->weight))
 		return -1;
-	p->never = !strcmp(VALUE(sc, SEC_POPULATION, "cutover", line), "never");
-	if (!p->never && scn_p_dist(s, sc, SEC_POPULATION, "cutover", UNIT_TIME, &p->cut))
+	p->never = !strcmp(scn_text(sc, K_POPULATION_cutover, &line), "never");
+	if (!p->never && scn_read(s, sc, K_POPULATION_cutover, &p->cut))
 		return -1;
-	p->prefix = VALUE(sc, SEC_POPULATION, "prefix", line);
+	p->prefix = scn_text(sc, K_POPULATION_prefix, &line);
 	if (strlen(p->prefix) > DNS_NAME_MAX - 8 || (*p->prefix && !dns_name_ok(p->prefix)))
 		return scn_fail(s, line, "prefix: '%.80s': expected %s, at most %d characters",
 				p->prefix, DNS_NAME_RULE, DNS_NAME_MAX - 8);
-	p->addr = VALUE(sc, SEC_POPULATION, "address", p->line);
-	const char *mx = VALUE(sc, SEC_POPULATION, "mx", line);
-	const char *cmx = VALUE(sc, SEC_POPULATION, "cutover_mx", cline);
-	return scn_p_records(s, mx, line, SIM_HOUR, SIM_HOUR, &p->a) ||
-			       scn_p_records(s, cmx, cline, SIM_HOUR, SIM_HOUR, &p->b)
+	p->addr = scn_text(sc, K_POPULATION_address, &p->line);
+	const char *mx = scn_text(sc, K_POPULATION_mx, &line);
+	const char *cmx = scn_text(sc, K_POPULATION_cutover_mx, &cline);
+	return scn_records(s, mx, line, SIM_HOUR, SIM_HOUR, &p->a) ||
+			       scn_records(s, cmx, cline, SIM_HOUR, SIM_HOUR, &p->b)
 		       ? -1
 		       : 0;
 }

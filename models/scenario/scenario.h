@@ -9,8 +9,8 @@
 #ifndef MX_SCENARIO_H
 #define MX_SCENARIO_H
 
-#include "../sim/study.h"
-#include "model.h"
+#include "../../sim/study.h"
+#include "../model.h"
 
 #include <stdio.h>
 
@@ -41,8 +41,8 @@ const char *scn_file_notes(const scn_file *f);
 int scn_point(const scn_file *f, long p, scn **out, char *err);
 void scn_free(scn *s);
 
-/* The configuration of replication r (seed derived from the run's seed). */
-const mdl_config *scn_config(scn *s, unsigned r);
+/* The configuration; a replication's is a copy with .seed = scn_seed(s, r). */
+const mdl_config *scn_config(const scn *s);
 uint64_t scn_seed(const scn *s, unsigned r);
 unsigned scn_replications(const scn *s);
 /* [report] question, and answer with the line it stands on (0: the
@@ -74,6 +74,9 @@ const char *scn_provider_name(const scn *s, int i);
  * before it, and the provider moved to (NULL if none). */
 void scn_cutover(const scn *s, sim_time *at, sim_time *ttl, const char **provider);
 
+/* `mxsim help profiles`: the built-in MTA and resolver profiles, a column
+ * per [profile] and [resolver] key, and their sources (markdown). */
+void scn_print_profiles(FILE *out);
 /* The README's reference of sections, keys and timeline actions
  * (markdown), from the schema. */
 void scn_print_keys(FILE *out);

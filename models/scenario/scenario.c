@@ -11,11 +11,11 @@
  * resolved scenario back.
  */
 #include "scn_impl.h"
-#include "budget.h"
-#include "../sim/infile.h"
-#include "../sim/memlimit.h"
-#include "../sim/rng.h"
-#include "../sim/xalloc.h"
+#include "../budget.h"
+#include "../../sim/infile.h"
+#include "../../sim/memlimit.h"
+#include "../../sim/rng.h"
+#include "../../sim/xalloc.h"
 
 #include <errno.h>
 #include <ini.h>
@@ -31,7 +31,7 @@
 static int p_limits(scn *s, const section *run)
 {
 	int line;
-	const char *v = VALUE(run, SEC_RUN, "max_memory", line);
+	const char *v = scn_text(run, K_RUN_max_memory, &line);
 	char err[UNIT_ERR], *end;
 	double share = strtod(v, &end);
 	if (end != v && *scn_trim(end) == '%') {
@@ -55,7 +55,7 @@ static int p_limits(scn *s, const section *run)
 		bgt_format_bytes(s->max_memory, s->max_memory_text, sizeof s->max_memory_text);
 	}
 	double ev;
-	if (scn_p_number(s, run, SEC_RUN, "max_events", 1, &ev))
+	if (scn_read(s, run, K_RUN_max_events, &ev))
 		return -1;
 	s->c.max_events = ev >= 1.8e19 ? 0 : (uint64_t)ev;
 	return 0;
@@ -64,18 +64,16 @@ static int p_limits(scn *s, const section *run)
 /* The line of the key that makes a run big, and its name. */
 static int driver_line(const scn *s, bgt_driver d, int server, const char **key)
 {
-	static const struct {
-		sec_type t;
-		const char *key;
-	} where[] = {{SEC_TRAFFIC, "rate"},     {SEC_SENDERS, "count"}, {SEC_RESOLVERS, "count"},
-		     {SEC_POPULATION, "count"}, {SEC_RUN, "bucket"},    {SEC_SERVER, "mtbf"}};
+	static const scn_key_id where[] = {
+		[BGT_RATE] = K_TRAFFIC_rate,         [BGT_SENDERS] = K_SENDERS_count,
+		[BGT_RESOLVERS] = K_RESOLVERS_count, [BGT_DOMAINS] = K_POPULATION_count,
+		[BGT_BUCKETS] = K_RUN_bucket,        [BGT_OUTAGES] = K_SERVER_mtbf};
+	sec_type t = scn_keys[where[d]].section;
 	const section *sc =
 		d == BGT_OUTAGES ? scn_find_section((scn *)s, SEC_SERVER, s->c.servers[server].name)
-				 : scn_single((scn *)s, where[d].t);
-	int line;
-	*key = where[d].key;
-	scn_get(sc, where[d].t, where[d].key, &line);
-	return line;
+				 : scn_single((scn *)s, t);
+	*key = scn_keys[where[d]].key;
+	return scn_line(sc, where[d]);
 }
 
 /* Refuses a run that cannot fit its memory or work limit. */
@@ -111,14 +109,13 @@ static int check_budget(scn *s)
  * scn_precision) and max_replications. */
 static int p_precision(scn *s, const section *run)
 {
-	int line;
-	long max;
-	s->precision = VALUE(run, SEC_RUN, "precision", s->precision_line);
-	if (scn_p_long(s, run, SEC_RUN, "max_replications", 2, 100000, &max))
+	int max = 0;
+	s->precision = scn_text(run, K_RUN_precision, &s->precision_line);
+	if (scn_read(s, run, K_RUN_max_replications, &max))
 		return -1;
 	s->max_reps = (unsigned)max;
 	if (*s->precision && s->max_reps < s->reps)
-		return scn_fail(s, (VALUE(run, SEC_RUN, "max_replications", line), line),
+		return scn_fail(s, scn_line(run, K_RUN_max_replications),
 				"max_replications: at least replications (%u)", s->reps);
 	return 0;
 }
@@ -128,38 +125,35 @@ static int run_keys(scn *s, const section *run)
 {
 	mdl_config *c = &s->c;
 	int line;
-	long reps;
-	const char *nm = VALUE(run, SEC_RUN, "name", line);
+	int reps = 0;
+	const char *nm = scn_text(run, K_RUN_name, &line);
 	if (!name_ok(*nm ? nm : s->f->base))
 		return scn_fail(s, line, "name: '%.80s': expected %s%s", *nm ? nm : s->f->base,
 				NAME_RULE,
 				*nm ? "" : " (the file's name is the default; set [run] name)");
 	snprintf(s->name, sizeof s->name, "%s", *nm ? nm : s->f->base);
-	if (scn_p_duration(s, run, SEC_RUN, "duration", &c->duration) ||
-	    scn_p_duration(s, run, SEC_RUN, "bucket", &c->bucket) ||
-	    scn_p_duration(s, scn_single(s, SEC_REPORT), SEC_REPORT, "within", &c->within) ||
-	    scn_p_long(s, run, SEC_RUN, "replications", 1, 100000, &reps))
+	if (scn_read(s, run, K_RUN_duration, &c->duration) ||
+	    scn_read(s, run, K_RUN_bucket, &c->bucket) ||
+	    scn_read(s, scn_single(s, SEC_REPORT), K_REPORT_within, &c->within) ||
+	    scn_read(s, run, K_RUN_replications, &reps))
 		return -1;
 	s->reps = (unsigned)reps;
-	const char *day = VALUE(run, SEC_RUN, "start", line);
+	const char *day = scn_text(run, K_RUN_start, &line);
 	if ((s->start_day = unit_weekday(day)) < 0)
 		return scn_fail(s, line,
 				"start: expected a day of the week (Mon ... Sun), got '%s'", day);
 	c->week_offset = s->start_day * SIM_DAY;
-	const char *sd = VALUE(run, SEC_RUN, "seed", line);
+	const char *sd = scn_text(run, K_RUN_seed, &line);
 	char *end;
 	errno = 0;
 	s->seed = strtoull(sd, &end, 10);
 	if (end == sd || *scn_trim(end) || errno || strchr(sd, '-'))
 		return scn_fail(s, line, "seed: expected a whole number >= 0, got '%s'", sd);
-	if (c->duration <= 0)
-		return scn_fail(s, (VALUE(run, SEC_RUN, "duration", line), line),
-				"duration: must be positive");
 	if (p_limits(s, run) || p_precision(s, run))
 		return -1;
-	if (c->bucket <= 0 || c->duration / c->bucket > 1000000)
-		return scn_fail(s, (VALUE(run, SEC_RUN, "bucket", line), line),
-				"bucket: must be positive and at most a million per run");
+	if (c->duration / c->bucket > 1000000)
+		return scn_fail(s, scn_line(run, K_RUN_bucket),
+				"bucket: at most a million per run");
 	return 0;
 }
 
@@ -171,7 +165,7 @@ static int accepts(scn *s)
 	for (int i = 0; i < c->nservers; i++) {
 		int line;
 		const section *ss = scn_find_section(s, SEC_SERVER, c->servers[i].name);
-		const char *acc = VALUE(ss, SEC_SERVER, "accepts", line);
+		const char *acc = scn_text(ss, K_SERVER_accepts, &line);
 		bool all = !strcmp(acc, "all"), none = !strcmp(acc, "none");
 		bool *row = c->accepts + (size_t)i * (size_t)c->ndomains;
 		for (int d = 0; d < c->ndomains; d++)
@@ -424,6 +418,8 @@ int scn_point(const scn_file *f, long p, scn **out, char *err)
 		s->provider_names = xcalloc((size_t)s->c.nproviders, sizeof *s->provider_names);
 		for (int i = 0; i < s->c.nproviders; i++)
 			s->provider_names[i] = s->providers[i];
+		s->c.server_names = s->server_names;
+		s->c.provider_names = s->provider_names;
 		*out = s;
 		return 0;
 	}
@@ -508,21 +504,20 @@ uint64_t scn_seed(const scn *s, unsigned r)
 	return rng_replication_seed(s->seed, r);
 }
 
-const mdl_config *scn_config(scn *s, unsigned r)
+const mdl_config *scn_config(const scn *s)
 {
-	s->c.seed = scn_seed(s, r);
 	return &s->c;
 }
 
 const char *scn_question(const scn *s)
 {
 	int line;
-	return VALUE(scn_single((scn *)s, SEC_REPORT), SEC_REPORT, "question", line);
+	return scn_text(scn_single((scn *)s, SEC_REPORT), K_REPORT_question, &line);
 }
 
 const char *scn_answer(const scn *s, int *line)
 {
-	return VALUE(scn_single((scn *)s, SEC_REPORT), SEC_REPORT, "answer", *line);
+	return scn_text(scn_single((scn *)s, SEC_REPORT), K_REPORT_answer, line);
 }
 
 const char *scn_precision(const scn *s, unsigned *max_reps, int *line)

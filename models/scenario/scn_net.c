@@ -4,11 +4,10 @@
  * [profile] / [resolver] sections (see scn_impl.h).
  */
 #include "scn_impl.h"
-#include "../sim/names.h"
-#include "../sim/xalloc.h"
+#include "../../sim/names.h"
+#include "../../sim/xalloc.h"
 
 #include <errno.h>
-#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -128,7 +127,7 @@ static int records(scn *s, char *t, const char *v, int line, sim_time ttl, sim_t
 	return 0;
 }
 
-int scn_p_records(scn *s, const char *v, int line, sim_time ttl, sim_time neg, dns_answer *a)
+int scn_records(scn *s, const char *v, int line, sim_time ttl, sim_time neg, dns_answer *a)
 {
 	char *buf = xstrdup(v);
 	int rc = records(s, scn_trim(buf), v, line, ttl, neg, a);
@@ -172,7 +171,7 @@ static int mix(scn *s, char *buf, const char *v, int line, mix_item *out, int ma
 	return 0;
 }
 
-int scn_p_mix(scn *s, const char *v, int line, mix_item *out, int max, int *n)
+int scn_mix(scn *s, const char *v, int line, mix_item *out, int max, int *n)
 {
 	char *buf = xstrdup(v);
 	int rc = mix(s, buf, v, line, out, max, n);
@@ -182,35 +181,30 @@ int scn_p_mix(scn *s, const char *v, int line, mix_item *out, int max, int *n)
 
 /* ---- sections to configuration --------------------------------------- */
 
-/* A [profile]'s failure memory and delivery slots (unset keys keep the
- * base profile's). */
-static int profile_failures(scn *s, const section *sc, mta_profile *p)
+/* A [profile]'s keys held in mta_profile's fields, or a [resolver]'s in
+ * res_profile's: those set replace the base profile's. */
+static int read_fields(scn *s, const section *sc, sec_type t, void *profile)
 {
-	static const struct {
-		const char *key;
-		size_t off;
-	} slots[] = {{"slots_initial", offsetof(mta_profile, slots_initial)},
-		     {"slots_max", offsetof(mta_profile, slots_max)},
-		     {"slots_total", offsetof(mta_profile, slots_total)}};
-	int line;
-	long v;
-	for (size_t k = 0; k < sizeof slots / sizeof *slots; k++) {
-		if (!*VALUE(sc, SEC_PROFILE, slots[k].key, line))
-			continue;
-		if (scn_p_limit(s, sc, SEC_PROFILE, slots[k].key, 65535, &v))
+	for (int k = 0; k < K_N; k++)
+		if (scn_keys[k].section == t && scn_keys[k].field >= 0 &&
+		    scn_read_field(s, sc, (scn_key_id)k, profile))
 			return -1;
-		*(int *)((char *)p + slots[k].off) = (int)v;
-	}
-	const char *mem = VALUE(sc, SEC_PROFILE, "memory", line);
-	if (*mem) {
-		int i = 0;
-		while (i < MTA_MEMORY_N && strcmp(mem, mta_memory_names[i]))
-			i++;
-		if (i == MTA_MEMORY_N)
+	return 0;
+}
+
+/* What a [profile]'s keys must agree on. */
+static int profile_check(scn *s, const section *sc, mta_profile *p)
+{
+	int line;
+	if (*scn_text(sc, K_PROFILE_queue_run_phase, &line)) {
+		if (scn_read(s, sc, K_PROFILE_queue_run_phase, &p->phase))
+			return -1;
+		if (p->phase >= p->queue_run || p->phase % 1000)
 			return scn_fail(s, line,
-					"memory: expected none, destination or host, got '%s'",
-					mem);
-		p->memory = (mta_memory)i;
+					"queue_run_phase: expected whole milliseconds below "
+					"queue_run (%g s), got %g s",
+					(double)p->queue_run / SIM_SEC, (double)p->phase / SIM_SEC);
+		p->phase_fixed = true;
 	}
 	if (!p->slots_initial != !p->slots_max || p->slots_max < p->slots_initial)
 		return scn_fail(s, sc->line,
@@ -225,71 +219,18 @@ static int profile_failures(scn *s, const section *sc, mta_profile *p)
 	return 0;
 }
 
-/* A [profile]'s whole-number keys, each within its bounds. */
-static int profile_ints(scn *s, const section *sc, mta_profile *p)
-{
-	static const struct {
-		const char *key;
-		long lo, hi;
-		size_t off;
-	} ints[] = {{"mx_limit", 1, DNS_MAX_MX, offsetof(mta_profile, mx_limit)},
-		    {"syn_linear", 0, 20, offsetof(mta_profile, syn_linear)},
-		    {"syn_retries", 1, 20, offsetof(mta_profile, syn_retries)}};
-	int line;
-	for (size_t k = 0; k < sizeof ints / sizeof *ints; k++) {
-		long v;
-		if (!*VALUE(sc, SEC_PROFILE, ints[k].key, line))
-			continue;
-		if (scn_p_long(s, sc, SEC_PROFILE, ints[k].key, ints[k].lo, ints[k].hi, &v))
-			return -1;
-		*(int *)((char *)p + ints[k].off) = (int)v;
-	}
-	return 0;
-}
-
 /* A [profile NAME]: a built-in or earlier profile with keys changed. */
 static int build_mta_profile(scn *s, const section *sc)
 {
-	static const struct {
-		const char *key;
-		size_t off;
-	} times[] = {{"min_backoff", offsetof(mta_profile, min_backoff)},
-		     {"max_backoff", offsetof(mta_profile, max_backoff)},
-		     {"queue_run", offsetof(mta_profile, queue_run)},
-		     {"lifetime", offsetof(mta_profile, lifetime)},
-		     {"connect_timeout", offsetof(mta_profile, connect_timeout)},
-		     {"syn_rto", offsetof(mta_profile, syn_rto)},
-		     {"session_timeout", offsetof(mta_profile, session_timeout)},
-		     {"dead_time", offsetof(mta_profile, dead_time)}};
 	mdl_config *c = &s->c;
-	int line, b = scn_mta_by_name(s, VALUE(sc, SEC_PROFILE, "based_on", line));
+	int line;
+	const char *base = scn_text(sc, K_PROFILE_based_on, &line);
+	int b = scn_mta_by_name(s, base);
 	if (b < 0)
-		return scn_fail(s, line, "based_on: unknown MTA profile '%s'",
-				VALUE(sc, SEC_PROFILE, "based_on", line));
+		return scn_fail(s, line, "based_on: unknown MTA profile '%s'", base);
 	mta_profile p = c->profiles[b];
 	snprintf(p.name, sizeof p.name, "%s", sc->name);
-	for (size_t k = 0; k < sizeof times / sizeof *times; k++)
-		if (*VALUE(sc, SEC_PROFILE, times[k].key, line) &&
-		    scn_p_duration(s, sc, SEC_PROFILE, times[k].key,
-				   (sim_time *)((char *)&p + times[k].off)))
-			return -1;
-	if (p.lifetime <= 0)
-		return scn_fail(s, (VALUE(sc, SEC_PROFILE, "lifetime", line), line),
-				"lifetime: must be positive");
-	if (*VALUE(sc, SEC_PROFILE, "queue_run_phase", line)) {
-		if (scn_p_duration(s, sc, SEC_PROFILE, "queue_run_phase", &p.phase))
-			return -1;
-		if (p.phase < 0 || p.phase >= p.queue_run || p.phase % 1000)
-			return scn_fail(s, line,
-					"queue_run_phase: expected whole milliseconds below "
-					"queue_run (%g s), got %g s",
-					(double)p.queue_run / SIM_SEC, (double)p.phase / SIM_SEC);
-		p.phase_fixed = true;
-	}
-	if (p.syn_rto < SIM_SEC / 1000 || p.syn_rto > 120 * SIM_SEC)
-		return scn_fail(s, (VALUE(sc, SEC_PROFILE, "syn_rto", line), line),
-				"syn_rto: expected 1ms to 120s (Linux's TCP_RTO_MAX)");
-	if (profile_ints(s, sc, &p) || profile_failures(s, sc, &p))
+	if (read_fields(s, sc, SEC_PROFILE, &p) || profile_check(s, sc, &p))
 		return -1;
 	if (scn_mta_by_name(s, p.name) >= 0)
 		return scn_fail(s, sc->line, "profile '%s' is already defined", p.name);
@@ -303,27 +244,15 @@ static int build_mta_profile(scn *s, const section *sc)
 /* A [resolver NAME]: a built-in resolver profile with keys changed. */
 static int build_res_profile(scn *s, const section *sc)
 {
-	const res_time_key *times = res_time_keys;
 	int line;
-	const char *base = VALUE(sc, SEC_RESOLVER, "based_on", line);
+	const char *base = scn_text(sc, K_RESOLVER_based_on, &line);
 	const res_profile *b = res_builtin(base);
 	if (!b)
 		return scn_fail(s, line, "based_on: unknown resolver profile '%s'", base);
 	res_profile p = *b;
 	p.name = sc->name;
-	for (int k = 0; k < RES_TIME_KEYS; k++)
-		if (*VALUE(sc, SEC_RESOLVER, times[k].key, line) &&
-		    scn_p_duration(s, sc, SEC_RESOLVER, times[k].key,
-				   (sim_time *)((char *)&p + times[k].off)))
-			return -1;
-	if (*VALUE(sc, SEC_RESOLVER, "extend", line) &&
-	    scn_p_number(s, sc, SEC_RESOLVER, "extend", 0, &p.extend))
+	if (read_fields(s, sc, SEC_RESOLVER, &p))
 		return -1;
-	const char *ws = VALUE(sc, SEC_RESOLVER, "whole_seconds", line);
-	if (*ws && strcmp(ws, "yes") && strcmp(ws, "no"))
-		return scn_fail(s, line, "whole_seconds: expected yes or no, got '%s'", ws);
-	if (*ws)
-		p.whole_seconds = !strcmp(ws, "yes");
 	s->res_custom =
 		xrealloc(s->res_custom, (size_t)(s->nres_custom + 1) * sizeof *s->res_custom);
 	s->res_custom[s->nres_custom++] = p;
@@ -368,52 +297,45 @@ int scn_mta_by_name(const scn *s, const char *name)
 /* Host, provider and kind of a [server]; *h gets its host. */
 static int server_identity(scn *s, const section *sc, mdl_server *v, int *h)
 {
-	int line;
-	const char *host = VALUE(sc, SEC_SERVER, "host", line);
+	int line, backup = 0;
+	const char *host = scn_text(sc, K_SERVER_host, &line);
 	*h = scn_host_id(s, *host ? host : sc->name, true);
 	if (s->hosts[*h].server >= 0)
 		return scn_fail(s, line, "host '%s' already belongs to server '%s'",
 				s->hosts[*h].name, s->c.servers[s->hosts[*h].server].name);
-	const char *prov = VALUE(sc, SEC_SERVER, "provider", line);
+	const char *prov = scn_text(sc, K_SERVER_provider, &line);
 	if (*prov && !name_ok(prov))
 		return scn_fail(s, line, "provider: '%.80s': expected %s", prov, NAME_RULE);
 	v->provider = scn_provider_id(s, *prov ? prov : sc->name);
-	const char *kind = VALUE(sc, SEC_SERVER, "kind", line);
-	if (strcmp(kind, "final") && strcmp(kind, "backup"))
-		return scn_fail(s, line, "kind: expected final or backup, got '%s'", kind);
-	v->backup = !strcmp(kind, "backup");
+	if (scn_read(s, sc, K_SERVER_kind, &backup))
+		return -1;
+	v->backup = backup;
 	return 0;
 }
 
 /* Capacity, limits and outages of a [server]. */
 static int server_limits(scn *s, const section *sc, mdl_server *v)
 {
-	int line;
-	long n;
-	if (scn_p_long(s, sc, SEC_SERVER, "sessions", 1, 10000000, &n))
-		return -1;
-	v->sessions = (int)n;
-	if (scn_p_dist(s, sc, SEC_SERVER, "session_time", UNIT_TIME, &v->session_time) ||
-	    scn_p_size(s, sc, SEC_SERVER, "bandwidth", &v->bandwidth) ||
+	int refuse = 0;
+	if (scn_read(s, sc, K_SERVER_sessions, &v->sessions) ||
+	    scn_read(s, sc, K_SERVER_session_time, &v->session_time) ||
+	    scn_read(s, sc, K_SERVER_bandwidth, &v->bandwidth) ||
 	    (v->bandwidth > 0 && v->bandwidth < 1 &&
-	     scn_fail(s, (VALUE(sc, SEC_SERVER, "bandwidth", line), line),
+	     scn_fail(s, scn_line(sc, K_SERVER_bandwidth),
 		      "bandwidth: expected 0 (no transfer time) or at least 1 B per second")) ||
-	    scn_p_size(s, sc, SEC_SERVER, "size_limit", &v->size_limit) ||
-	    scn_p_rate(s, sc, SEC_SERVER, "rate_limit", &v->rate) ||
-	    scn_p_number(s, sc, SEC_SERVER, "burst", 0, &v->burst) ||
-	    scn_p_duration(s, sc, SEC_SERVER, "greylist", &v->greylist) ||
-	    scn_p_duration(s, sc, SEC_SERVER, "mtbf", &v->mtbf) ||
-	    scn_p_duration(s, sc, SEC_SERVER, "mttr", &v->mttr))
+	    scn_read(s, sc, K_SERVER_size_limit, &v->size_limit) ||
+	    scn_read(s, sc, K_SERVER_rate_limit, &v->rate) ||
+	    scn_read(s, sc, K_SERVER_burst, &v->burst) ||
+	    scn_read(s, sc, K_SERVER_greylist, &v->greylist) ||
+	    scn_read(s, sc, K_SERVER_mtbf, &v->mtbf) || scn_read(s, sc, K_SERVER_mttr, &v->mttr) ||
+	    scn_read(s, sc, K_SERVER_down, &refuse))
 		return -1;
 	if (v->burst == 0)
 		v->burst = v->rate * 60 > 1 ? v->rate * 60 : 1;
 	if (v->mtbf > 0 && v->mttr <= 0)
-		return scn_fail(s, (VALUE(sc, SEC_SERVER, "mttr", line), line),
+		return scn_fail(s, scn_line(sc, K_SERVER_mttr),
 				"mttr: must be positive when mtbf is set");
-	const char *down = VALUE(sc, SEC_SERVER, "down", line);
-	if (strcmp(down, "timeout") && strcmp(down, "refuse"))
-		return scn_fail(s, line, "down: expected timeout or refuse, got '%s'", down);
-	v->down_refuses = !strcmp(down, "refuse");
+	v->down_refuses = refuse;
 	return 0;
 }
 
@@ -421,23 +343,21 @@ static int server_limits(scn *s, const section *sc, mdl_server *v)
 static int server_relay(scn *s, const section *sc, mdl_server *v)
 {
 	int line;
-	long n;
-	const char *rp = VALUE(sc, SEC_SERVER, "relay_profile", line);
+	int64_t n = 0;
+	const char *rp = scn_text(sc, K_SERVER_relay_profile, &line);
 	if ((v->relay_profile = scn_mta_by_name(s, rp)) < 0)
 		return scn_fail(s, line, "relay_profile: unknown MTA profile '%s'", rp);
-	if (scn_p_long(s, sc, SEC_SERVER, "relay_sessions", 1, 1000000, &n))
-		return -1;
-	v->relay_sessions = (int)n;
-	if (scn_p_limit(s, sc, SEC_SERVER, "queue_limit", 1000000000, &n) ||
-	    scn_p_size_limit(s, sc, SEC_SERVER, "queue_bytes_limit", &v->queue_bytes_limit))
+	if (scn_read(s, sc, K_SERVER_relay_sessions, &v->relay_sessions) ||
+	    scn_read(s, sc, K_SERVER_queue_limit, &n) ||
+	    scn_read(s, sc, K_SERVER_queue_bytes_limit, &v->queue_bytes_limit))
 		return -1;
 	v->queue_limit = (uint64_t)n;
 	if (v->queue_bytes_limit > 0 && v->size_limit > v->queue_bytes_limit)
-		scn_warn(s, (VALUE(sc, SEC_SERVER, "queue_bytes_limit", line), line),
+		scn_warn(s, scn_line(sc, K_SERVER_queue_bytes_limit),
 			 "backup '%s' stores %.0f bytes, less than one message of its size_limit "
 			 "(%.0f): such messages always get 452",
 			 sc->name, v->queue_bytes_limit, v->size_limit);
-	const char *rr = VALUE(sc, SEC_SERVER, "relay_resolver", line);
+	const char *rr = scn_text(sc, K_SERVER_relay_resolver, &line);
 	if (!scn_res_by_name(s, rr))
 		return scn_fail(s, line, "relay_resolver: unknown resolver profile '%s'", rr);
 	return 0;
@@ -464,32 +384,23 @@ static int build_server(scn *s, const section *sc)
 
 static int build_host(scn *s, const section *sc)
 {
-	int line, h = scn_host_id(s, sc->name, true);
+	static const host_kind kinds[] = {DNS_HOST_REFUSE, DNS_HOST_TIMEOUT, DNS_HOST_NXDOMAIN};
+	int line, h = scn_host_id(s, sc->name, true), a = -1;
 	host_rec *hr = &s->hosts[h];
-	if (scn_p_duration(s, sc, SEC_HOST, "ttl", &hr->ttl) ||
-	    scn_p_duration(s, sc, SEC_HOST, "neg_ttl", &hr->neg_ttl))
+	if (scn_read(s, sc, K_HOST_ttl, &hr->ttl) ||
+	    scn_read(s, sc, K_HOST_neg_ttl, &hr->neg_ttl) || scn_read(s, sc, K_HOST_address, &a))
 		return -1;
-	const char *a = VALUE(sc, SEC_HOST, "address", line);
-	if (hr->server >= 0) {
-		if (*a)
-			return scn_fail(
-				s, line,
+	scn_text(sc, K_HOST_address, &line);
+	if (hr->server >= 0 && a >= 0)
+		return scn_fail(s, line,
 				"address: host '%s' is server '%s''s; change it in the timeline",
 				sc->name, s->c.servers[hr->server].name);
+	if (hr->server >= 0)
 		return 0;
-	}
-	if (!*a)
+	if (a < 0)
 		return scn_fail(s, sc->line,
 				"[host %s] needs address = refuse | timeout | nxdomain", sc->name);
-	if (!strcmp(a, "refuse"))
-		hr->kind = DNS_HOST_REFUSE;
-	else if (!strcmp(a, "timeout"))
-		hr->kind = DNS_HOST_TIMEOUT;
-	else if (!strcmp(a, "nxdomain"))
-		hr->kind = DNS_HOST_NXDOMAIN;
-	else
-		return scn_fail(s, line, "address: expected refuse, timeout or nxdomain, got '%s'",
-				a);
+	hr->kind = kinds[a];
 	return 0;
 }
 

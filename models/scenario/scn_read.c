@@ -5,7 +5,7 @@
  * "did you mean" from the schema; typed values with their defaults.
  */
 #include "scn_impl.h"
-#include "../sim/xalloc.h"
+#include "../../sim/xalloc.h"
 
 #include <ctype.h>
 #include <ini.h>
@@ -175,7 +175,7 @@ static int section_type(scn *s, const char *text, const char *type, const char *
 
 static int key_known(scn *s, int t, const char *text, const char *key, int line)
 {
-	if (t == SEC_TIMELINE || scn_key_find((sec_type)t, key))
+	if (t == SEC_TIMELINE || scn_key_find((sec_type)t, key) != K_N)
 		return 0;
 	const char *names[64];
 	int n = scn_key_names((sec_type)t, names, 64);
@@ -273,118 +273,12 @@ static int handler(void *user, const char *secname, const char *key, const char 
 
 /* ---- values ------------------------------------------------------------ */
 
-/* The value of key in section sc (NULL: absent section), or its default;
- * *line gets the line (0 for a default). */
-const char *scn_get(const section *sc, sec_type t, const char *key, int *line)
-{
-	if (sc)
-		for (int i = sc->n - 1; i >= 0; i--)
-			if (!strcmp(sc->kv[i].key, key)) {
-				*line = sc->kv[i].line;
-				return sc->kv[i].value;
-			}
-	*line = sc ? sc->line : 0;
-	const scn_key *k = scn_key_find(t, key);
-	return k ? k->def : NULL;
-}
-
 section *scn_single(scn *s, sec_type t)
 {
 	for (int i = 0; i < s->nsec; i++)
 		if (s->sec[i].type == t)
 			return &s->sec[i];
 	return NULL;
-}
-
-int scn_p_duration(scn *s, const section *sc, sec_type t, const char *key, sim_time *out)
-{
-	int line;
-	const char *v = VALUE(sc, t, key, line);
-	char err[UNIT_ERR];
-	if (unit_duration(v, out, err))
-		return scn_fail(s, line, "%s: %s", key, err);
-	return 0;
-}
-
-int scn_p_long(scn *s, const section *sc, sec_type t, const char *key, long lo, long hi, long *out)
-{
-	int line;
-	const char *v = VALUE(sc, t, key, line);
-	char err[UNIT_ERR];
-	if (unit_int(v, lo, hi, out, err))
-		return scn_fail(s, line, "%s: %s", key, err);
-	return 0;
-}
-
-int scn_p_limit(scn *s, const section *sc, sec_type t, const char *key, long hi, long *out)
-{
-	int line;
-	const char *v = VALUE(sc, t, key, line);
-	char err[UNIT_ERR];
-	*out = 0;
-	if (strcmp(v, "none") && unit_int(v, 1, hi, out, err))
-		return scn_fail(s, line,
-				"%s: expected `none` or a whole number from 1 to %ld, got '%s'",
-				key, hi, v);
-	return 0;
-}
-
-int scn_p_size_limit(scn *s, const section *sc, sec_type t, const char *key, double *out)
-{
-	int line;
-	const char *v = VALUE(sc, t, key, line);
-	if (!strcmp(v, "none")) {
-		*out = 0;
-		return 0;
-	}
-	if (scn_p_size(s, sc, t, key, out))
-		return -1;
-	if (!(*out >= 1))
-		return scn_fail(s, line, "%s: expected `none` or a size of at least 1 B, got '%s'",
-				key, v);
-	return 0;
-}
-
-int scn_p_number(scn *s, const section *sc, sec_type t, const char *key, double lo, double *out)
-{
-	int line;
-	const char *v = VALUE(sc, t, key, line);
-	char err[UNIT_ERR];
-	if (unit_number(v, out, err))
-		return scn_fail(s, line, "%s: %s", key, err);
-	if (*out < lo)
-		return scn_fail(s, line, "%s: expected a number >= %g, got %s", key, lo, v);
-	return 0;
-}
-
-int scn_p_size(scn *s, const section *sc, sec_type t, const char *key, double *out)
-{
-	int line;
-	const char *v = VALUE(sc, t, key, line);
-	char err[UNIT_ERR];
-	if (unit_size(v, out, err))
-		return scn_fail(s, line, "%s: %s", key, err);
-	return 0;
-}
-
-int scn_p_rate(scn *s, const section *sc, sec_type t, const char *key, double *out)
-{
-	int line;
-	const char *v = VALUE(sc, t, key, line);
-	char err[UNIT_ERR];
-	if (unit_rate(v, out, err))
-		return scn_fail(s, line, "%s: %s", key, err);
-	return 0;
-}
-
-int scn_p_dist(scn *s, const section *sc, sec_type t, const char *key, unit_kind k, dist *out)
-{
-	int line;
-	const char *v = VALUE(sc, t, key, line);
-	char err[UNIT_ERR];
-	if (unit_dist(v, k, s->f->dir, out, err))
-		return scn_fail(s, line, "%s: %s", key, err);
-	return 0;
 }
 
 /* ---- parsing ---------------------------------------------------------- */

@@ -7,8 +7,8 @@
  * honouring resolver may still answer the old MX.
  */
 #include "scn_impl.h"
-#include "run.h"
-#include "../sim/xalloc.h"
+#include "../run.h"
+#include "../../sim/xalloc.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -60,17 +60,15 @@ static int act_mx(scn *s, const tl_line *l, mdl_event *ev)
 	ev->kind = MDL_EV_MX;
 	if (!l->rest || !*l->rest)
 		return scn_fail(s, l->line, "mx: expected 'mx DOMAIN records'");
-	if (scn_p_records(s, l->rest, l->line, ttl_then(s, ev->domain, l->at), SIM_HOUR,
-			  &ev->answer))
+	if (scn_records(s, l->rest, l->line, ttl_then(s, ev->domain, l->at), SIM_HOUR, &ev->answer))
 		return -1;
 	if (ev->answer.kind != DNS_MX && ev->answer.kind != DNS_NULLMX) {
 		/* a negative answer lives for the domain's neg_ttl */
-		int d = ev->domain < 0 ? 0 : ev->domain, nl;
+		int d = ev->domain < 0 ? 0 : ev->domain;
 		const section *ds = scn_find_section(s, SEC_DOMAIN, s->domain_names[d]);
-		sim_time neg = SIM_HOUR;
-		char err[UNIT_ERR];
-		if (ds)
-			unit_duration(VALUE(ds, SEC_DOMAIN, "neg_ttl", nl), &neg, err);
+		sim_time neg = SIM_HOUR; /* a population's domain */
+		if (ds && scn_read(s, ds, K_DOMAIN_neg_ttl, &neg))
+			return -1;
 		ev->answer.ttl = neg;
 	}
 	return 0;
@@ -282,9 +280,7 @@ int scn_check_versions(scn *s)
 	uint32_t v = mdl_dns_versions(&s->c);
 	if (s->c.duration < res_longest(v))
 		return 0;
-	int line;
-	VALUE(scn_single(s, SEC_RUN), SEC_RUN, "duration", line);
-	return scn_fail(s, line,
+	return scn_fail(s, scn_line(scn_single(s, SEC_RUN), K_RUN_duration),
 			"duration: at most %.0f days with %u changes of one name's records; "
 			"shorten the run or change fewer records",
 			(double)res_longest(v) / SIM_DAY, v - 1);

@@ -4,8 +4,8 @@
  * (see scn_impl.h).
  */
 #include "scn_impl.h"
-#include "../sim/zipf.h"
-#include "../sim/xalloc.h"
+#include "../../sim/zipf.h"
+#include "../../sim/xalloc.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -15,14 +15,12 @@ static int senders(scn *s)
 {
 	mdl_config *c = &s->c;
 	section *sc = scn_single(s, SEC_SENDERS);
-	long n;
 	int line, nm;
 	mix_item mix[64];
-	if (scn_p_long(s, sc, SEC_SENDERS, "count", 1, 100000000, &n) ||
-	    scn_p_number(s, sc, SEC_SENDERS, "zipf", 0, &c->sender_zipf) ||
-	    scn_p_mix(s, VALUE(sc, SEC_SENDERS, "profiles", line), line, mix, 64, &nm))
+	if (scn_read(s, sc, K_SENDERS_count, &c->nsenders) ||
+	    scn_read(s, sc, K_SENDERS_zipf, &c->sender_zipf) ||
+	    scn_mix(s, scn_text(sc, K_SENDERS_profiles, &line), line, mix, 64, &nm))
 		return -1;
-	c->nsenders = (int)n;
 	s->mta_share = xcalloc((size_t)c->nprofiles, sizeof *s->mta_share);
 	for (int i = 0; i < nm; i++) {
 		int p = scn_mta_by_name(s, mix[i].name);
@@ -47,7 +45,7 @@ static int cache_start(scn *s, const section *sc)
 {
 	mdl_config *c = &s->c;
 	int line;
-	const char *v = VALUE(sc, SEC_RESOLVERS, "cache", line);
+	const char *v = scn_text(sc, K_RESOLVERS_cache, &line);
 	char *end;
 	if (!strcmp(v, "steady")) {
 		c->cache_start = RES_START_STEADY;
@@ -124,12 +122,11 @@ static int resolvers(scn *s)
 {
 	mdl_config *c = &s->c;
 	section *sc = scn_single(s, SEC_RESOLVERS);
-	long n;
-	int line, nm;
+	int n = 0, line, nm;
 	mix_item mix[64];
-	if (scn_p_long(s, sc, SEC_RESOLVERS, "count", 1, 10000000, &n) ||
-	    scn_p_number(s, sc, SEC_RESOLVERS, "zipf", 0, &c->resolver_zipf) ||
-	    scn_p_mix(s, VALUE(sc, SEC_RESOLVERS, "profiles", line), line, mix, 64, &nm))
+	if (scn_read(s, sc, K_RESOLVERS_count, &n) ||
+	    scn_read(s, sc, K_RESOLVERS_zipf, &c->resolver_zipf) ||
+	    scn_mix(s, scn_text(sc, K_RESOLVERS_profiles, &line), line, mix, 64, &nm))
 		return -1;
 	for (int i = 0; i < nm; i++) {
 		const res_profile *p = scn_res_by_name(s, mix[i].name);
@@ -152,7 +149,7 @@ static int resolvers(scn *s)
 			continue;
 		const section *ss = scn_find_section(s, SEC_SERVER, c->servers[i].name);
 		const res_profile *p =
-			scn_res_by_name(s, VALUE(ss, SEC_SERVER, "relay_resolver", line));
+			scn_res_by_name(s, scn_text(ss, K_SERVER_relay_resolver, &line));
 		s->res_mix[c->nresolvers] = p;
 		s->res_class[c->nresolvers] = class_of(s, p->name);
 		c->servers[i].relay_resolver = c->nresolvers++;
@@ -175,19 +172,19 @@ static int traffic_window(scn *s, const section *sc)
 	mdl_config *c = &s->c;
 	int line;
 	char err[UNIT_ERR];
-	const char *v = VALUE(sc, SEC_TRAFFIC, "start", line);
+	const char *v = scn_text(sc, K_TRAFFIC_start, &line);
 	if (unit_when(v, s->start_day, &c->traffic_start, err))
 		return scn_fail(s, line, "start: %s", err);
-	v = VALUE(sc, SEC_TRAFFIC, "stop", line);
+	v = scn_text(sc, K_TRAFFIC_stop, &line);
 	c->traffic_stop = SIM_NEVER;
 	if (strcmp(v, "never") && unit_when(v, s->start_day, &c->traffic_stop, err))
 		return scn_fail(s, line, "stop: %s (or `never`)", err);
 	if (c->traffic_stop <= c->traffic_start)
 		return scn_fail(s, line, "stop: must come after start");
-	v = VALUE(sc, SEC_TRAFFIC, "arrivals", line);
-	if (strcmp(v, "poisson") && strcmp(v, "fixed"))
-		return scn_fail(s, line, "arrivals: expected poisson or fixed, got '%s'", v);
-	c->fixed_arrivals = !strcmp(v, "fixed");
+	int fixed = 0;
+	if (scn_read(s, sc, K_TRAFFIC_arrivals, &fixed))
+		return -1;
+	c->fixed_arrivals = fixed;
 	return 0;
 }
 
@@ -195,23 +192,18 @@ int scn_build_traffic(scn *s)
 {
 	mdl_config *c = &s->c;
 	section *sc = scn_single(s, SEC_TRAFFIC);
-	int line;
-	if (scn_p_rate(s, sc, SEC_TRAFFIC, "rate", &c->rate) ||
-	    scn_p_dist(s, sc, SEC_TRAFFIC, "size", UNIT_SIZE, &c->size) || traffic_window(s, sc))
+	static const mdl_pattern patterns[] = {MDL_PATTERN_FLAT, MDL_PATTERN_OFFICE,
+					       MDL_PATTERN_TABLE};
+	int pat = 0;
+	if (scn_read(s, sc, K_TRAFFIC_rate, &c->rate) ||
+	    scn_read(s, sc, K_TRAFFIC_size, &c->size) || traffic_window(s, sc) ||
+	    scn_read(s, sc, K_TRAFFIC_pattern, &pat))
 		return -1;
-	const char *pat = VALUE(sc, SEC_TRAFFIC, "pattern", line);
-	if (!strcmp(pat, "flat"))
-		c->pattern = MDL_PATTERN_FLAT;
-	else if (!strcmp(pat, "office"))
-		c->pattern = MDL_PATTERN_OFFICE;
-	else if (!strcmp(pat, "table"))
-		c->pattern = MDL_PATTERN_TABLE;
-	else
-		return scn_fail(s, line, "pattern: expected flat, office or table, got '%s'", pat);
+	c->pattern = patterns[pat];
 	if (c->pattern != MDL_PATTERN_TABLE)
 		return 0;
-	int tline;
-	const char *tab = VALUE(sc, SEC_TRAFFIC, "table", tline);
+	int line = scn_line(sc, K_TRAFFIC_pattern), tline;
+	const char *tab = scn_text(sc, K_TRAFFIC_table, &tline);
 	if (!*tab)
 		return scn_fail(s, line,
 				"pattern = table needs table = FILE.csv (24 or 168 hourly rates)");
