@@ -2,9 +2,10 @@
  * mail.c - the life of a message (see model.h): from the traffic
  * (traffic.c) through its holder's delivery slots (slots.c) and delivery
  * attempts to the servers RFC 5321 section 5.1 names (candidates.c), the
- * receiving servers' replies (server.c), retries on the sender's schedule
- * (mta.c) and backup MX relaying, to its one end: delivered, bounced, or
- * still queued when the run ends.
+ * receiving servers' replies (server.c) over connections new or cached
+ * (conncache.c), retries on the sender's schedule (mta.c) and backup MX
+ * relaying, to its one end: delivered, bounced, or still queued when the
+ * run ends.
  *
  * Invariant: a live message is in exactly one state below and counted in
  * exactly one holder's queue (a sender, or a backup relaying it) until it
@@ -14,7 +15,7 @@
  * each state (mail_impl.h) is asserted at every transition in debug
  * builds (MXSIM_DEBUG, on in `make SAN=1`: state_holds()).
  *
- *  msg_new()            arrival()          attempt(): slots taken,
+ *  mail_new()           arrival()          attempt(): slots taken,
  *  FREE -----> AHEAD ----------> QUEUED -------------------------------+
  *                                 ^ ^  |                               |
  *     suspend(): destination      | |  | attempt(): no free slot       |
@@ -23,12 +24,12 @@
  *                                 |                               | | |   walk_resume(),  |
  *     defer(): no candidate took  |                               | | |   syn_again()     |
  *     it; retry_later()           +-------------------------------+ | +-- walk(): --> CONNECTING
- *                                 |              session_timeout() ^ | walk(): accepted
- *     session_end() at a backup:  |              (it hung too long)| v
- *     a new hop                   +----------------------------- SESSION
+ *                                 |              session_timeout() ^ | open_session(): a
+ *     session_end() at a backup:  |              (it hung too long)| v connection made or
+ *     a new hop                   +----------------------------- SESSION  cached (reuse())
  *                                                                   | session_end() at a
  *     bounce(): NXDOMAIN, null MX, no address, loop (the verdict),  | final server:
- *     554 relay denied, 552 too large (walk()), expired (at a       | deliver()
+ *     554 relay denied, 552 too large (answer()), expired (at a       | deliver()
  *     backup: backup_expired; retry_later()), from ATTEMPTING, ---> FREE <--+
  *     QUEUED or SLOT_WAIT
  */
@@ -82,7 +83,7 @@ const char *const mdl_defer_names[MDL_DEFER_N] = {[MDL_DEFER_REFUSED] = "refused
 						  [MDL_DEFER_DEAD] = "dead_host",
 						  [MDL_DEFER_THROTTLED] = "throttled",
 						  [MDL_DEFER_HUNG] = "session_timeout"};
-static msg *msg_new(world *w)
+msg *mail_new(world *w)
 {
 	if (!w->free_msgs) {
 		msg *b = xcalloc(BLOCK, sizeof *b);
@@ -104,47 +105,11 @@ static msg *msg_new(world *w)
 
 static void arrival(sim *s, void *subject, void *object);
 
-/* Messages are drawn RING arrivals ahead, and the state their attempt
- * will touch fetched into the CPU cache meanwhile, a step per arrival so
- * that each step reads only what the one before fetched (a million
- * senders and the resolvers' caches do not fit in the cache): when drawn,
- * the sender, the domain's record and the rate buckets; two arrivals
- * before its own, the resolver's cache entry and profile (the sender
- * names the resolver), the answers' TTLs and the destination queue; one
- * before, the candidate plan (the domain's record names it). Each stream
- * draws in the same order either way. */
-static msg *draw_message(world *w)
-{
-	msg *m = msg_new(w);
-	traffic_draw(w->traffic, &m->domain, &m->sender, &m->size);
-	m->holder = m->sender;
-	if (SIM_FAST) {
-		__builtin_prefetch(&w->mtas[m->sender]);
-		dns_prefetch(w->d, m->domain);
-		srv_prefetch(w->srv, m->sender);
-	}
-	return m;
-}
-
-static msg *pop_ahead(world *w)
-{
-	unsigned i = w->next_ahead;
-	msg *m = w->ahead[i];
-	w->ahead[i] = draw_message(w); /* the last, in the ring's order */
-	w->next_ahead = i = (i + 1) % RING;
-	const msg *n = w->ahead[(i + 2) % RING]; /* the third from now */
-	res_prefetch(w->res, (int)w->mtas[n->sender].resolver, n->domain);
-	dns_prefetch_answers(w->d, n->domain);
-	slot_prefetch(w, n);
-	mail_prefetch_plan(w, w->ahead[(i + 1) % RING]->domain);
-	return m;
-}
-
 static void next_arrival(world *w)
 {
 	sim_time t = traffic_next(w->traffic, sim_now(w->s));
 	if (t != SIM_NEVER) /* the plain build draws each message as it comes */
-		sim_lane(w->s, t, arrival, w, SIM_FAST ? pop_ahead(w) : draw_message(w));
+		sim_lane(w->s, t, arrival, w, SIM_FAST ? mail_pop_ahead(w) : mail_draw(w));
 }
 
 /* ---- outcomes -------------------------------------------------------- */
@@ -186,57 +151,16 @@ void mail_trace(world *w, const msg *m, mdl_trace_kind k, int server, mdl_bounce
  * its lifetime. */
 static void bounce(world *w, msg *m, mdl_bounce why)
 {
-	mail_trace(w, m, MDL_TRACE_BOUNCED, -1, why);
-	w->r->bounced++;
-	w->r->bounces[why]++;
-	w->b_bounced++;
-	w->b_bounces[why]++;
+	mail_count_bounced(w, m, why);
 	leave_holder(w, m);
 	slot_release(w, m);
 	TO(m, IN(MSG_ATTEMPTING) | IN(MSG_QUEUED) | IN(MSG_SLOT_WAIT), MSG_FREE);
 	msg_free(w, m);
 }
 
-/* Where the answer that sent m to the old provider came from: the class
- * of the resolver of the holder that delivered it; and whether it came
- * later than an honouring resolver could have sent it there. */
-static void old_after(world *w, const msg *m, sim_time since_cut)
-{
-	mdl_result *r = w->r;
-	const sim_time *he = w->c->honour_end;
-	if (since_cut > (he ? he[m->domain] : 0) + MDL_STRETCH_SLACK)
-		r->old_after_stretched++;
-	int k = w->c->res_class[w->mtas[m->holder].resolver];
-	double h = sec(since_cut);
-	r->delivered_old_after++;
-	r->class_old_after[k]++;
-	if (h > r->old_last)
-		r->old_last = h;
-	if (h > r->class_old_last[k])
-		r->class_old_last[k] = h;
-}
-
 static void deliver(world *w, msg *m, int server)
 {
-	const mdl_config *c = w->c;
-	sim_time now = sim_now(w->s);
-	mdl_result *r = w->r;
-	mail_trace(w, m, MDL_TRACE_DELIVERED, server, 0);
-	r->delivered++;
-	w->b_delivered++;
-	r->server[server].delivered++;
-	srv_delivered(w->srv, server);
-	int p = c->servers[server].provider;
-	r->provider_delivered[p]++;
-	st_hist_add(&r->latency, sec(now - m->birth));
-	r->delivered_within += now - m->birth <= c->within;
-	w->b_late += now - m->birth > c->within;
-	r->slot_wait_s += sec(m->waited);
-	if (sec(m->waited) > r->slot_wait_max_s)
-		r->slot_wait_max_s = sec(m->waited);
-	sim_time cut = c->cutover ? c->cutover[m->domain] : SIM_NEVER;
-	if (now >= cut && c->new_provider[m->domain] >= 0 && p != c->new_provider[m->domain])
-		old_after(w, m, now - cut);
+	mail_count_delivered(w, m, server);
 	leave_holder(w, m);
 	slot_release(w, m);
 	TO(m, IN(MSG_SESSION), MSG_FREE);
@@ -354,7 +278,8 @@ static void session_end(sim *s, void *subject, void *object)
 	if (hung(w, m))
 		return;
 	int sv = m->server;
-	srv_close(w->srv, sv, sim_now(s));
+	if (!((m->conn & MAIL_CONN_STORE) || m->reused) || !conn_keep(w, m, sv))
+		srv_close(w->srv, sv, sim_now(s));
 	const mdl_server *cs = &w->c->servers[sv];
 	if (!cs->backup) {
 		deliver(w, m, sv);
@@ -470,51 +395,107 @@ static srv_reply connect_to(world *w, msg *m, int sv, sim_time now)
 			   m->size, &m->grey, m->first && m->ci == 1, now);
 }
 
-/* Tries the candidates from m->ci on; ends in a session, a mail_bounce, a
+static void stall_wait(world *w, msg *m);
+
+/* m in session with sv over a connection made or taken now (reused): it
+ * ends at session_end(), or hangs at once over a cached connection to a
+ * server that drops packets since. */
+static inline void open_session(world *w, msg *m, int sv, bool reused)
+{
+	TO(m, IN(MSG_ATTEMPTING), MSG_SESSION);
+	sim_time now = sim_now(w->s),
+		 t = srv_session_time(w->srv, sv, m->size, w->rng[MDL_STREAM_SERVICE]);
+	m->site_fail = false;
+	m->server = sv;
+	m->reused = reused;
+	m->stall_from = now;
+	if (!reused)
+		m->conn_born = now;
+	if (reused && srv_is_down(w->srv, sv)) {
+		m->stall_left = t;
+		stall_wait(w, m);
+		return;
+	}
+	sim_after(w->s, t, session_end, w, m);
+}
+
+/* The reply to m at candidate host (server sv) over a connection made
+ * now or cached (reused); whether the walk ends (a session, a bounce, a
+ * connect-timeout wait) or goes on. */
+static inline bool answer(world *w, msg *m, int host, int sv, srv_reply rep, bool reused)
+{
+	mta *h = &w->mtas[m->holder];
+	if (reused && rep != SRV_ACCEPT) { /* the transaction failed: the connection goes */
+		srv_close(w->srv, sv, sim_now(w->s));
+		for (int i = 0; i < m->ncand; i++) /* and its host is not tried again */
+			if (m->cand[i].to == sv)
+				m->skip = (int8_t)i;
+	}
+	switch (rep) {
+	case SRV_TIMEOUT: /* the SYN is lost: known when the connection fails */
+		TO(m, IN(MSG_ATTEMPTING), MSG_CONNECTING);
+		m->syns = 0;
+		syn_wait(w, m, sim_now(w->s));
+		return true;
+	case SRV_RELAY_DENIED:
+		bounce(w, m, MDL_BOUNCE_RELAY_DENIED);
+		return true;
+	case SRV_TOO_LARGE:
+		bounce(w, m, MDL_BOUNCE_TOO_LARGE);
+		return true;
+	case SRV_ACCEPT:
+		hostmem_took(w, h, host);
+		open_session(w, m, sv, reused);
+		return true;
+	default:
+		w->r->deferrals[soft[rep].why]++;
+		m->site_fail = soft[rep].site;
+		if (soft[rep].host)
+			hostmem_failed(w, h, host);
+		return false;
+	}
+}
+
+/* m's transaction over a cached connection (its destination loads them):
+ * to sv, or (sv < 0) to a server its destination is bound to; whether
+ * the walk ends. */
+static bool reuse(world *w, msg *m, int sv)
+{
+	if ((sv = conn_take(w, m, sv)) < 0)
+		return false;
+	if (srv_is_down(w->srv, sv)) /* dropping packets: the transaction hangs */
+		return answer(w, m, w->c->servers[sv].host, sv, SRV_ACCEPT, true);
+	srv_reply rep = srv_transaction(w->srv, sv, m->holder, relay_of(w, m->holder) != NULL,
+					m->domain, m->size, &m->grey, sim_now(w->s));
+	return answer(w, m, w->c->servers[sv].host, sv, rep, true);
+}
+
+/* Tries the candidates from m->ci on (first a cached connection its
+ * destination is bound to); ends in a session, a bounce, a
  * connect-timeout wait, or a deferral. */
 static void walk(world *w, msg *m)
 {
 	mta *h = &w->mtas[m->holder];
 	sim_time now = sim_now(w->s);
-	mdl_result *r = w->r;
+	bool load = m->conn & MAIL_CONN_LOAD;
+	if (load && m->ci == 0 && reuse(w, m, -1))
+		return;
 	while (m->ci < m->ncand) {
 		int host = m->cand[m->ci].host, sv = m->cand[m->ci].to;
 		m->ci++;
 		if (hostmem_dead(w, h, host, now)) {
-			r->deferrals[MDL_DEFER_DEAD]++;
+			w->r->deferrals[MDL_DEFER_DEAD]++;
 			m->site_fail = true;
 			continue;
 		}
-		srv_reply rep = connect_to(w, m, sv, now);
-		switch (rep) {
-		case SRV_TIMEOUT: /* the SYN is lost: known when the connection fails */
-			TO(m, IN(MSG_ATTEMPTING), MSG_CONNECTING);
-			m->syns = 0;
-			syn_wait(w, m, now);
-			return;
-		case SRV_RELAY_DENIED:
-			bounce(w, m, MDL_BOUNCE_RELAY_DENIED);
-			return;
-		case SRV_TOO_LARGE:
-			bounce(w, m, MDL_BOUNCE_TOO_LARGE);
-			return;
-		case SRV_ACCEPT:
-			TO(m, IN(MSG_ATTEMPTING), MSG_SESSION);
-			hostmem_took(w, h, host);
-			m->site_fail = false;
-			m->server = sv;
-			m->stall_from = now;
-			sim_after(w->s,
-				  srv_session_time(w->srv, sv, m->size, w->rng[MDL_STREAM_SERVICE]),
-				  session_end, w, m);
-			return;
-		default:
-			r->deferrals[soft[rep].why]++;
-			m->site_fail = soft[rep].site;
-			if (soft[rep].host)
-				hostmem_failed(w, h, host);
-			continue;
+		if (load && sv >= 0) { /* a cached connection first; one that failed: not again */
+			if (m->skip != m->ci - 1 && reuse(w, m, sv))
+				return;
+			if (m->skip == m->ci - 1)
+				continue;
 		}
+		if (answer(w, m, host, sv, connect_to(w, m, sv, now), false))
+			return;
 	}
 	defer(w, m);
 }
@@ -525,6 +506,7 @@ static void attempt_now(world *w, msg *m)
 	m->attempts++;
 	m->first = m->attempts == 1 && !relay_of(w, m->holder);
 	m->site_fail = false;
+	m->skip = -1;
 	w->r->attempts++;
 	mail_trace(w, m, MDL_TRACE_ATTEMPT, -1, 0);
 	mail_verdict v = mail_candidates(w, m);
@@ -590,7 +572,7 @@ void mail_start(world *w)
 {
 	if (w->c->rate > 0) {
 		for (int i = 0; i < RING && SIM_FAST; i++)
-			w->ahead[i] = draw_message(w);
+			w->ahead[i] = mail_draw(w);
 		next_arrival(w);
 	}
 }

@@ -16,7 +16,7 @@
 #include <gsl/gsl_rng.h>
 
 enum { BLOCK = 4096 }; /* messages allocated at a time */
-enum { RING = 4 };     /* mail.c: messages drawn ahead */
+enum { RING = 4 };     /* ahead.c: messages drawn ahead */
 
 /* Where an MX host's address leads, besides a server's number. */
 enum { TO_REFUSE = -1, TO_TIMEOUT = -2, TO_NONE = -3 };
@@ -85,12 +85,20 @@ struct msg {
 	int ncand, ci;
 	int server; /* in session with */
 	bool first;
+	bool reused;    /* in a session over a cached connection (conncache.c) */
+	uint8_t conn;   /* MAIL_CONN_*: its delivery's cache flags (slots.c) */
 	bool slotted;   /* holds a delivery slot at its holder (slots.c) */
 	bool site_fail; /* the attempt's last failure was the site's (Postfix) */
 	uint8_t state;  /* msg_state */
 	uint8_t syns;   /* CONNECTING: SYN retransmissions so far (mail.c) */
+	int8_t skip;    /* ATTEMPTING: the candidate tried over a cached connection
+			 * that failed (-1: none) */
 	srv_grey grey;
-	sim_time wait_since, waited;     /* for a delivery slot, this hop */
+	union {
+		sim_time wait_since; /* SLOT_WAIT: for a delivery slot since */
+		sim_time conn_born;  /* SESSION: when its connection was made */
+	};
+	sim_time waited;                 /* for a delivery slot, this hop */
 	sim_time stall_from, stall_left; /* SESSION: its start, or where it hung and
 					  * what was left of it (mail.c) */
 	mail_cand cand[DNS_MAX_MX];      /* last: msg_new leaves it as it was */
@@ -106,10 +114,11 @@ typedef struct world {
 	mta *mtas;     /* senders, then one per backup server */
 	relay *relays; /* [holder - nsenders] for backups */
 	int nmtas;
-	tab *dests;        /* slots.c: destination queues */
-	tab *held;         /* slots.c: holders' wait lists (slots_total full) */
-	tab *dead;         /* mail.c: mail_dead records by holder */
-	uint64_t *emptied; /* slots.c: keys of queues emptied at emptied_at */
+	tab *dests;               /* slots.c: destination queues */
+	tab *held;                /* slots.c: holders' wait lists (slots_total full) */
+	tab *dead;                /* mail.c: mail_dead records by holder */
+	struct mail_conns *conns; /* conncache.c: idle connections */
+	uint64_t *emptied;        /* slots.c: keys of queues emptied at emptied_at */
 	size_t nemptied, emptied_cap;
 	sim_time emptied_at;
 	struct slot_recent *recent; /* slots.c: a lone queue emptied at an instant */
@@ -163,6 +172,12 @@ typedef struct {
 
 /* mail.c: the life cycle, every transition of a message */
 void mail_start(world *w);
+/* A message from the pool (AHEAD: drawn, not arrived). */
+msg *mail_new(world *w);
+/* ahead.c: a new message drawn from the traffic; the next to arrive
+ * from the ring, a new one drawn in its place */
+msg *mail_draw(world *w);
+msg *mail_pop_ahead(world *w);
 /* slots.c's verdict for m (SLOT_WAIT): SLOT_GO, it attempts now (as an
  * event); SLOT_THROTTLED, it is deferred untried */
 void mail_slotted(world *w, msg *m, slot_verdict v);
@@ -196,5 +211,21 @@ dns_answer mail_host_answer(const mdl_host *h);
 void mail_schedule_changes(world *w);
 /* observe.c: the sampling action, once per bucket */
 void mail_sample(sim *s, void *subject, void *object);
+/* conncache.c: Postfix's connection cache. A delivery's flags (from its
+ * destination queue when it starts, qmgr_entry_select): reuse cached
+ * connections, cache new ones. */
+enum { MAIL_CONN_LOAD = 1, MAIL_CONN_STORE = 2 };
+typedef struct mail_conns mail_conns;
+void conn_init(world *w);
+void conn_free(world *w);
+/* An idle connection of m's holder taken for m: to sv, or (sv < 0) to a
+ * server m's destination is bound to; its server, or -1 if none. */
+int conn_take(world *w, msg *m, int sv);
+/* m's session with sv ended well over a connection that may be cached
+ * (m->reused, or made with MAIL_CONN_STORE): whether it is. */
+bool conn_keep(world *w, const msg *m, int sv);
+/* observe.c: a message's end counted (its trace, the results, the bucket) */
+void mail_count_bounced(world *w, const msg *m, mdl_bounce why);
+void mail_count_delivered(world *w, const msg *m, int server);
 
 #endif

@@ -54,6 +54,7 @@ static double events(const mdl_result *r, int i) { return (void)i, U(r->events);
 static double bounce(const mdl_result *r, int i) { return U(r->bounces[i]); }
 static double deferral(const mdl_result *r, int i) { return U(r->deferrals[i]); }
 static double srv_delivered(const mdl_result *r, int i) { return U(r->server[i].delivered); }
+static double srv_reused(const mdl_result *r, int i) { return U(r->server[i].reused); }
 static double srv_peak(const mdl_result *r, int i) { return r->server[i].peak_sessions; }
 static double srv_mean(const mdl_result *r, int i) { return r->server[i].mean_sessions; }
 static double srv_busy(const mdl_result *r, int i) { return U(r->server[i].busy); }
@@ -115,8 +116,9 @@ const met_row met_table[] = {
 	 "last to old (h after switch)", 0.1, "last delivery to old provider (h after switch)"},
 	{"delivered_old_after_ttl", MET_ONE, "messages",
 	 "of those, delivered later than a resolver honouring TTLs could have sent them there (the "
-	 "old MX's TTL after the switch, a TTL lowered late included, plus a minute): only "
-	 "resolvers that floor or stretch TTLs, an assumed share of them (resolvers.csv), cause it",
+	 "old MX's TTL after the switch, a TTL lowered late included, plus a minute), not over a "
+	 "connection the sender had cached: only resolvers that floor or stretch TTLs, an assumed "
+	 "share of them (resolvers.csv), cause it",
 	 stretched, "", 0, NULL},
 	{"old_after_nonhonouring_share", MET_ONE, "share",
 	 "the share of `delivered_old_after_cutover` that `delivered_old_after_ttl` is",
@@ -167,6 +169,9 @@ const met_row met_table[] = {
 	 deferral, "", 1, "deferrals: "},
 	{"delivered_", MET_PER_SERVER, "messages", "delivered by server", srv_delivered, "", 0,
 	 NULL},
+	{"reused_", MET_PER_SERVER, "messages",
+	 "of those, delivered over a cached connection (the sender's connection cache)", srv_reused,
+	 "", 1e-300, "delivered over cached connections to "},
 	{"sessions_peak_", MET_PER_SERVER, "sessions", "most SMTP sessions at once", srv_peak, "",
 	 1e-300, "peak sessions at "},
 	{"sessions_mean_", MET_PER_SERVER, "sessions", "time-average SMTP sessions", srv_mean, "",

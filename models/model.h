@@ -242,6 +242,7 @@ typedef struct {
 	uint64_t peak_queue;     /* backups: messages stored (received or receiving) */
 	double peak_queue_bytes; /* backups */
 	uint64_t storage_full;   /* backups: 452 replies */
+	uint64_t reused;         /* delivered over a cached connection */
 } mdl_server_result;
 
 typedef struct {

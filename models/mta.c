@@ -76,13 +76,18 @@ static const mta_profile builtins[] = {
 	 .slots_initial = 5,
 	 .slots_max = 20,
 	 .slots_total = 100,
+	 .connection_cache = true,
+	 .connection_cache_time_limit = 2 * S,
+	 .connection_reuse_time_limit = 300 * S,
 	 .schedule = "backoff clamp(age, min_backoff, max_backoff) in whole seconds, then the "
 		     "first queue run that takes it",
 	 .source = "postconf(5): minimal_backoff_time 300s, maximal_backoff_time 4000s, "
 		   "queue_run_delay 300s, maximal_queue_lifetime 5d, smtp_connect_timeout 30s, "
 		   "smtp_mx_address_limit 5, initial_destination_concurrency 5, "
-		   "default_destination_concurrency_limit 20, default_process_limit 100; "
-		   "src/qmgr/qmgr_queue.c (throttle for minimal_backoff_time)"},
+		   "default_destination_concurrency_limit 20, default_process_limit 100, "
+		   "smtp_connection_cache_on_demand yes, smtp_connection_cache_time_limit 2s, "
+		   "smtp_connection_reuse_time_limit 300s; src/qmgr/qmgr_queue.c (throttle for "
+		   "minimal_backoff_time), src/qmgr/qmgr_entry.c (when the cache is on)"},
 	{.name = "exim",
 	 .sched = MTA_SCHED_EXIM,
 	 .min_backoff = 15 * M,
@@ -320,6 +325,11 @@ sim_time mta_timer(const mta_profile *p, sim_time now, sim_time delay, sim_time 
 		return now + delay;
 	sim_time c = postfix_clock(phase);
 	return postfix_second(now, c) + delay - c;
+}
+
+sim_time mta_second(sim_time t, sim_time phase)
+{
+	return (t + postfix_clock(phase)) / S;
 }
 
 sim_time mta_host_retry(const mta_profile *p, sim_time first_fail, sim_time now)

@@ -63,12 +63,16 @@ typedef struct {
 	sim_time session_timeout; /* the wait for a reply in a hung session */
 	int mx_limit;             /* addresses tried per attempt */
 	mta_memory memory;
-	sim_time dead_time;            /* a throttled destination or failed host is skipped
+	sim_time dead_time;                   /* a throttled destination or failed host is skipped
 			      * this long (Exim: its retry rule instead) */
-	int slots_initial;             /* per destination at first (0: no limit) */
-	int slots_max;                 /* per destination at most, reached by slow start */
-	int slots_total;               /* deliveries at once in all (0: no limit) */
-	const char *schedule, *source; /* in words, and where it comes from */
+	int slots_initial;                    /* per destination at first (0: no limit) */
+	int slots_max;                        /* per destination at most, reached by slow start */
+	int slots_total;                      /* deliveries at once in all (0: no limit) */
+	bool connection_cache;                /* Postfix's on-demand connection cache */
+	sim_time connection_cache_time_limit; /* a cached connection idles at most */
+	sim_time connection_reuse_time_limit; /* and is cached again until this after
+					       * it was made */
+	const char *schedule, *source;        /* in words, and where it comes from */
 } mta_profile;
 
 extern const char *const mta_memory_names[MTA_MEMORY_N];
@@ -90,6 +94,10 @@ sim_time mta_next_retry(const mta_profile *p, sim_time birth, sim_time first_fai
  * of its clock, whose seconds begin at the queue-run grid's phase
  * (src/util/events.c); the others' are exact. */
 sim_time mta_timer(const mta_profile *p, sim_time now, sim_time delay, sim_time phase);
+/* The whole second (since its clock's epoch) that Postfix's clock reads
+ * at run time t, as event_time() does (the clock of a queue-run grid of
+ * that phase). */
+sim_time mta_second(sim_time t, sim_time phase);
 
 /* Until when a host that failed at now, failing since first_fail, is
  * skipped (MTA_MEMORY_HOST): Exim's retry rule from the host's first failure,

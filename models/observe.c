@@ -2,7 +2,8 @@
  * observe.c - the time series of a run: per bucket, the counts of the
  * bucket (arrivals, deliveries, bounces by reason, deferrals, lookups and
  * stale ones) and the state at its end (queues, sessions per server),
- * written into mdl_result.ts in the column order of metrics.c.
+ * written into mdl_result.ts in the column order of metrics.c; and the
+ * counts of each message's end (mail.c makes the transition).
  */
 #include "mail_impl.h"
 
@@ -33,4 +34,57 @@ void mail_sample(sim *s, void *subject, void *object)
 	w->b_arrivals = w->b_delivered = w->b_bounced = w->b_deferred = 0;
 	w->b_lookups = w->b_stale = w->b_late = 0;
 	w->bucket++;
+}
+
+void mail_count_bounced(world *w, const msg *m, mdl_bounce why)
+{
+	mail_trace(w, m, MDL_TRACE_BOUNCED, -1, why);
+	w->r->bounced++;
+	w->r->bounces[why]++;
+	w->b_bounced++;
+	w->b_bounces[why]++;
+}
+
+/* Where the answer that sent m to the old provider came from: the class
+ * of the resolver of the holder that delivered it; and whether it came
+ * later than an honouring resolver could have sent it there (not over a
+ * connection the sender had cached). */
+static void old_after(world *w, const msg *m, sim_time since_cut)
+{
+	mdl_result *r = w->r;
+	const sim_time *he = w->c->honour_end;
+	if (since_cut > (he ? he[m->domain] : 0) + MDL_STRETCH_SLACK && !m->reused)
+		r->old_after_stretched++; /* over a cached connection: the sender's cache's */
+	int k = w->c->res_class[w->mtas[m->holder].resolver];
+	double h = sec(since_cut);
+	r->delivered_old_after++;
+	r->class_old_after[k]++;
+	if (h > r->old_last)
+		r->old_last = h;
+	if (h > r->class_old_last[k])
+		r->class_old_last[k] = h;
+}
+
+void mail_count_delivered(world *w, const msg *m, int server)
+{
+	const mdl_config *c = w->c;
+	sim_time now = sim_now(w->s);
+	mdl_result *r = w->r;
+	mail_trace(w, m, MDL_TRACE_DELIVERED, server, 0);
+	r->delivered++;
+	w->b_delivered++;
+	r->server[server].delivered++;
+	r->server[server].reused += m->reused;
+	srv_delivered(w->srv, server);
+	int p = c->servers[server].provider;
+	r->provider_delivered[p]++;
+	st_hist_add(&r->latency, sec(now - m->birth));
+	r->delivered_within += now - m->birth <= c->within;
+	w->b_late += now - m->birth > c->within;
+	r->slot_wait_s += sec(m->waited);
+	if (sec(m->waited) > r->slot_wait_max_s)
+		r->slot_wait_max_s = sec(m->waited);
+	sim_time cut = c->cutover ? c->cutover[m->domain] : SIM_NEVER;
+	if (now >= cut && c->new_provider[m->domain] >= 0 && p != c->new_provider[m->domain])
+		old_after(w, m, now - cut);
 }

@@ -179,6 +179,7 @@ static void setup(world *w, const mdl_config *c, mdl_result *r)
 	w->res = res_new(c->nresolvers, c->resolver, c->seed, c->cache_start, c->cache_age,
 			 mdl_dns_versions(c), c->duration);
 	slot_init(w);
+	conn_init(w);
 	w->dead = tab_new(sizeof(mail_dead));
 
 	init_holders(w);
@@ -218,6 +219,7 @@ static void teardown(world *w)
 	free(w->mtas);
 	free(w->relays);
 	slot_free(w);
+	conn_free(w);
 	tab_free(w->dead);
 	res_free(w->res);
 	dns_free(w->d);

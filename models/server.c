@@ -111,21 +111,11 @@ static bool store(state *st, const mdl_server *cs, mdl_server_result *r, uint32_
 	return true;
 }
 
-srv_reply srv_connect(servers *v, int sv, int holder, bool trusted, int domain, uint32_t size,
-		      srv_grey *grey, bool first, sim_time now)
+/* The transaction's replies (the hot path: inlined into srv_connect). */
+static inline srv_reply transaction(servers *v, int sv, int holder, bool trusted, int domain,
+				    uint32_t size, srv_grey *grey, sim_time now)
 {
 	const mdl_server *cs = &v->c->servers[sv];
-	state *st = &v->st[sv];
-	mdl_server_result *r = &v->r->server[sv];
-	if (st->down)
-		return cs->down_refuses ? SRV_REFUSED : SRV_TIMEOUT;
-	r->offered++;
-	r->first_offered += first;
-	if (st->busy >= cs->sessions) {
-		r->busy++;
-		r->first_busy += first;
-		return SRV_BUSY;
-	}
 	/* a provider's own hosts are exempt, as with Postfix's mynetworks */
 	if (cs->rate > 0 && !trusted && !rate_ok(v, sv, holder, now))
 		return SRV_RATE;
@@ -141,8 +131,35 @@ srv_reply srv_connect(servers *v, int sv, int holder, bool trusted, int domain, 
 		if (now - grey->seen < cs->greylist)
 			return SRV_GREYLISTED;
 	}
-	if (cs->backup && !store(st, cs, r, size))
+	if (cs->backup && !store(&v->st[sv], cs, &v->r->server[sv], size))
 		return SRV_STORAGE;
+	return SRV_ACCEPT;
+}
+
+srv_reply srv_transaction(servers *v, int sv, int holder, bool trusted, int domain, uint32_t size,
+			  srv_grey *grey, sim_time now)
+{
+	return transaction(v, sv, holder, trusted, domain, size, grey, now);
+}
+
+srv_reply srv_connect(servers *v, int sv, int holder, bool trusted, int domain, uint32_t size,
+		      srv_grey *grey, bool first, sim_time now)
+{
+	const mdl_server *cs = &v->c->servers[sv];
+	state *st = &v->st[sv];
+	mdl_server_result *r = &v->r->server[sv];
+	if (st->down)
+		return cs->down_refuses ? SRV_REFUSED : SRV_TIMEOUT;
+	r->offered++;
+	r->first_offered += first;
+	if (st->busy >= cs->sessions) {
+		r->busy++;
+		r->first_busy += first;
+		return SRV_BUSY;
+	}
+	srv_reply rep = transaction(v, sv, holder, trusted, domain, size, grey, now);
+	if (rep != SRV_ACCEPT)
+		return rep;
 	st->busy++;
 	st_tw_set(&st->sessions, sec(now), st->busy);
 	st_tw_set(&st->bucket_sessions, sec(now), st->busy);

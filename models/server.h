@@ -54,6 +54,10 @@ void srv_free(servers *v);
  * for Erlang B). */
 srv_reply srv_connect(servers *v, int sv, int holder, bool trusted, int domain, uint32_t size,
 		      srv_grey *grey, bool first, sim_time now);
+/* The same for a message sent over a connection already open (a cached
+ * one): the transaction's replies only; the session stays held. */
+srv_reply srv_transaction(servers *v, int sv, int holder, bool trusted, int domain, uint32_t size,
+			  srv_grey *grey, sim_time now);
 
 /* How long the session for a message of size bytes lasts. */
 sim_time srv_session_time(const servers *v, int sv, uint32_t size, gsl_rng *r);

@@ -72,7 +72,9 @@ typedef struct {
 	sim_time throttled_until; /* 0: not throttled */
 	float fail_cohorts;
 	uint32_t active;
+	uint32_t last_done; /* the second + 1 a delivery last ended (0: none) */
 	uint16_t window;
+	uint8_t conn;     /* MAIL_CONN_*: its connection cache (cache_select()) */
 	uint8_t idle;     /* emptied and listed (w->emptied) */
 	uint8_t negative; /* a step down since the window last grew (throttle()) */
 } dest;
@@ -226,9 +228,39 @@ static dest *dest_get(world *w, const msg *m, const mta_profile *p, sim_time now
 	return d;
 }
 
+/* Postfix's on-demand connection cache (qmgr_entry_select): a delivery
+ * that starts within the second after one of its destination's ended
+ * (back to back, on the MTA's clock) turns it on: cached connections
+ * reused, new ones stored; storing stops when a delivery starts neither
+ * back to back nor beside another in progress, reuse goes on while the
+ * queue lives. m gets the flags. */
+static void cache_select(dest *d, msg *m, const mta_profile *p, sim_time now, sim_time phase)
+{
+	if (!p->connection_cache) {
+		m->conn = 0;
+		return;
+	}
+	sim_time s = mta_second(now, phase);
+	bool back_to_back = d->last_done && d->last_done >= s;
+	if (!(d->conn & MAIL_CONN_STORE)) {
+		if (back_to_back)
+			d->conn = MAIL_CONN_LOAD | MAIL_CONN_STORE;
+	} else if (d->active <= 1 && !back_to_back) {
+		d->conn &= (uint8_t)~MAIL_CONN_STORE;
+	}
+	m->conn = d->conn;
+}
+
+/* A delivery of d ended now (qmgr_entry_done: last_done). */
+static void done_at(dest *d, const mta_profile *p, sim_time now, sim_time phase)
+{
+	if (p->connection_cache)
+		d->last_done = (uint32_t)mta_second(now, phase) + 1;
+}
+
 /* m's holder has no delivery and no queue (once the queues emptied
  * before this instant are gone): m's queue stays implicit. */
-static bool solo_take(world *w, mta *h, const msg *m, sim_time now)
+static bool solo_take(world *w, mta *h, msg *m, sim_time now)
 {
 	flush(w, now);
 	if (!SIM_FAST) /* the plain build: every queue in the table */
@@ -238,6 +270,7 @@ static bool solo_take(world *w, mta *h, const msg *m, sim_time now)
 		return false;
 	h->solo = (uint32_t)m->domain + 1;
 	h->active = 1;
+	m->conn = 0; /* a new queue: no delivery ended */
 	return true;
 }
 
@@ -279,10 +312,13 @@ slot_verdict slot_take(world *w, msg *m)
 		h->listed = 1;
 		return SLOT_WAITING;
 	}
-	if (d)
-		d->active++;
 	h->active++;
 	m->slotted = true;
+	m->conn = 0;
+	if (d) {
+		d->active++;
+		cache_select(d, m, p, now, phase_of(h));
+	}
 	return SLOT_GO;
 }
 
@@ -334,15 +370,20 @@ static bool feedback(dest *d, const mta_profile *p, bool site_fail, sim_time now
 	return false;
 }
 
-/* Hands d's freed slot to its first waiter, if its window and the holder
- * have room; a queue left empty goes at the end of the instant. */
-static void wake_dest(world *w, mta *h, uint32_t total, dest *d, uint64_t k, sim_time now)
+/* Hands d's free slots to its waiters in order, as many as its window
+ * and the holder have room for (the queue manager fills every free slot:
+ * qmgr_transport_select, qmgr_job_entry_select; a window grown by one
+ * starts two deliveries); a queue left empty goes at the end of the
+ * instant. */
+static void wake_dest(world *w, mta *h, const mta_profile *p, dest *d, uint64_t k, sim_time now)
 {
-	if (d->wait.head && d->active < d->window && (!total || h->active < total)) {
+	uint32_t total = total_of(w, (int)(k >> 32));
+	while (d->wait.head && d->active < d->window && (!total || h->active < total)) {
 		msg *m = pop(&d->wait, now);
 		d->active++;
 		h->active++;
 		m->slotted = true;
+		cache_select(d, m, p, now, phase_of(h));
 		mail_slotted(w, m, SLOT_GO);
 	}
 	if (!d->active && !d->wait.head && !d->throttled_until)
@@ -378,6 +419,7 @@ static void solo_release(world *w, mta *h, const msg *m, const mta_profile *p, s
 	dest d = {.window = (uint16_t)p->slots_initial, .active = 1};
 	bool throttled = feedback(&d, p, m->site_fail, now, phase_of(h));
 	d.active = 0;
+	done_at(&d, p, now, phase_of(h));
 	h->solo = 0;
 	if (!throttled && w->recent->at != now) {
 		*w->recent = (struct slot_recent){k, now, d};
@@ -407,14 +449,14 @@ void slot_release(world *w, msg *m)
 		dest *d = dest_get(w, m, p, now);
 		bool throttled = feedback(d, p, m->site_fail, now, phase_of(h));
 		d->active--;
+		done_at(d, p, now, phase_of(h));
 		if (throttled) { /* qmgr_defer_todo */
 			suspended = d->wait.head;
 			for (msg *x = d->wait.head; x; x = x->next)
 				x->waited += now - x->wait_since;
 			d->wait.head = d->wait.tail = NULL;
 		}
-		wake_dest(w, h, total_of(w, m->holder), d, key(m->holder, (uint32_t)m->domain),
-			  now);
+		wake_dest(w, h, p, d, key(m->holder, (uint32_t)m->domain), now);
 	}
 	wake_holder(w, m->holder, now);
 	while (suspended) {

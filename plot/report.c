@@ -301,6 +301,44 @@ static void detail_table(FILE *f, const rs_scn *s)
 	free(stems);
 }
 
+/* The servers that took mail over the senders' cached connections: how
+ * much of their mail came that way (a backup's load during an outage of
+ * the primary, the old host's after a change). */
+static void reuse_table(FILE *f, const rs_scn *s)
+{
+	int ptc = rt_col(&s->srv, "point"), sc = rt_col(&s->srv, "server");
+	const char *metric[16], *label[16];
+	char *owned[32];
+	int n = 0;
+	for (int r = 0; r < s->srv.nrows && n + 2 <= 16 && ptc >= 0 && sc >= 0; r++) {
+		const char *name = rt_str(&s->srv, r, sc);
+		if (rt_num(&s->srv, r, ptc) != 0)
+			continue;
+		char *reused = met_column(met_row_named("reused_"), name);
+		bool any = false;
+		for (int p = 0; p < s->agg.nrows; p++)
+			any |= rs_mean(s, p, reused) > 0;
+		if (!any) {
+			free(reused);
+			continue;
+		}
+		metric[n] = owned[n] = met_column(met_row_named("delivered_"), name);
+		label[n] = owned[n + 16] = xasprintf("delivered to %s", name);
+		metric[n + 1] = owned[n + 1] = reused;
+		label[n + 1] = owned[n + 17] = xasprintf("of which over cached connections");
+		n += 2;
+	}
+	if (!n)
+		return;
+	fprintf(f, "<h2>Mail over the senders' cached connections</h2>\n<p>Postfix's connection "
+		   "cache sends a destination's backlog over connections already open, to the host "
+		   "they go to, before trying the MX hosts: during an outage of the primary to the "
+		   "backup, after an MX change to the old host.</p>\n");
+	table(f, s, metric, label, n);
+	for (int i = 0; i < n; i++)
+		free(owned[i]), free(owned[i + 16]);
+}
+
 static void images(FILE *f, const rs_scn *s)
 {
 	for (int i = 0; i < s->nimages; i++) {
@@ -438,6 +476,7 @@ int report_write(const rs_scn *s)
 	table(f, s, key, key_label, nk);
 	fprintf(f, "<h2>Bounces, deferrals and servers</h2>\n");
 	detail_table(f, s);
+	reuse_table(f, s);
 	fprintf(f, "<h2>Plots</h2>\n");
 	images(f, s);
 	fprintf(f, "<h2>Files</h2>\n<p>");

@@ -110,6 +110,14 @@
 	  "per destination at most, reached by slow start: +1 per delivery without a site "      \
 	  "failure, -1 per site failure")                                                        \
 	P(slots_total, LIMIT, IN(1, 65535), "deliveries at once in all (`none`: no limit)")      \
+	P(connection_cache, BOOL, ONE_OF("off", "on"),                                           \
+	  "Postfix's on-demand connection cache: a destination with deliveries back to back "   \
+	  "keeps its connections open and sends its next mail over one, to the host it goes "   \
+	  "to, before trying the MX hosts (others: `off`, not modelled)")                       \
+	P(connection_cache_time_limit, TIME, MIN(0),                                             \
+	  "a cached connection is closed after idling this long")                                \
+	P(connection_reuse_time_limit, TIME, ABOVE(0),                                           \
+	  "a connection is cached again after a delivery until this long after it was made")     \
 	K(RESOLVER, based_on, TEXT, ANY, "honour", "the profile it starts from")                 \
 	R(cap, TIME, MIN(0), "positive TTL cap")                                                 \
 	R(floor, TIME, MIN(0), "minimum cache lifetime")                                         \

@@ -12,6 +12,7 @@ import csv
 import html
 import math
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -30,6 +31,14 @@ EXPLAINED = {
         "throttled is decided by tens of milliseconds; real Postfix deferred 51 times in eight "
         "of nine runs and 42 in one (its 11 waiting messages then went at 72 s, not 81 s); mxsim "
         "gives 51 (issue 22, item 4: one clock per host)",
+    ("backup-drop120-defaults", "latency_max_s"):
+        "which messages of the backlog are unlucky: when the connections that waited out the "
+        "primary's timeout reach the backup at 80 s, each success grows the destination's "
+        "window by one and starts two deliveries, one over the connection just cached and one "
+        "without, which tries the primary and waits 30 s more; how those completions and "
+        "starts interleave in the queue manager decides which; the count agrees (12 and 12 "
+        "delivered at 110-111 s in two real runs, 10 in mxsim) and the latest birth among "
+        "them differs by 1.4 s between the real runs (82.6 and 84.0 s; mxsim 85.8 s)",
 }
 
 
@@ -88,10 +97,39 @@ def sim_runs(path):
     return [runs[k] for k in sorted(runs)]
 
 
-def tolerance(name, real):
-    """Counts: 2 messages or 10 %; times: 2 s or 10 % (the testbed's
-    clocks: Postfix logs whole seconds, injection takes milliseconds)."""
-    return max(2.0, 0.1 * abs(real))
+UNITS = {"ms": 1e-3, "s": 1, "m": 60, "min": 60, "h": 3600}
+
+
+def seconds(v):
+    return sum(float(n) * UNITS[u] for n, u in re.findall(r"([0-9.]+)\s*([a-z]+)", v))
+
+
+def events(ini):
+    """The times of a case's timeline: each change, and an outage's end."""
+    out, on = [0.0], False
+    for line in open(ini):
+        line = line.split(";")[0].strip()
+        if line.startswith("["):
+            on = line == "[timeline]"
+        elif on and "=" in line:
+            at, act = (s.strip() for s in line.split("=", 1))
+            out.append(seconds(at))
+            words = act.split()
+            if words[0] == "outage":
+                out.append(seconds(at) + seconds(words[2]))
+    return sorted(out)
+
+
+def tolerance(name, real, evs, defaults):
+    """Counts: 2 messages or 10 %. Times: 2 s or 10 % of the time since 0
+    (the testbed's clocks: Postfix logs whole seconds, injection takes
+    milliseconds); in a -defaults case 10 % of the time since the event
+    the figure follows (the latest change or recovery before it; for a
+    latency, of the latency), at least 0.5 s and at most 2 s."""
+    if not name.endswith("_s") or not defaults:
+        return max(2.0, 0.1 * abs(real))
+    since = real if name.startswith("latency") else real - max(e for e in evs if e <= real)
+    return min(2.0, max(0.5, 0.1 * since))
 
 
 def compare(out, case):
@@ -102,6 +140,8 @@ def compare(out, case):
         return [dict(case=case, figure="(case)", real="", sim_mean="", sim_ci95="", tolerance="",
                      verdict=status)]
     real = figures(real_messages(real_path))
+    evs = events(os.path.join(out, "ini", case + ".ini"))
+    defaults = "-defaults" in case
     sims = [figures(m) for m in sim_runs(os.path.join(out, "sim", case, "trace.csv"))]
     rows = []
     for name in sorted(set(real) | {k for s in sims for k in s}):
@@ -111,7 +151,7 @@ def compare(out, case):
         mean = statistics.fmean(vals) if vals else float("nan")
         ci = t975(len(vals) - 1) * statistics.stdev(vals) / math.sqrt(len(vals)) \
             if len(vals) > 1 else 0.0
-        tol = tolerance(name, rv) if not math.isnan(rv) else float("nan")
+        tol = tolerance(name, rv, evs, defaults) if not math.isnan(rv) else float("nan")
         if math.isnan(rv) or math.isnan(mean):
             verdict = "agrees" if math.isnan(rv) and math.isnan(mean) else "differs"
         else:
@@ -158,8 +198,9 @@ def page(out, rows, cases):
                 "and as an mxsim scenario with the same timings "
                 "(<code>tests/validation/</code>); each figure is the real value against "
                 "mxsim's mean and 95 % CI over its replications; a figure agrees when they "
-                "differ by at most its tolerance (2 messages or 10 %; 2 s or 10 %) plus the "
-                "CI.</p>\n<p>")
+                "differ by at most its tolerance (2 messages or 10 %; 2 s or 10 %, in a "
+                "<code>-defaults</code> case 10 % of the time since the event the figure "
+                "follows, from 0.5 s to 2 s) plus the CI.</p>\n<p>")
         f.write(", ".join(f"{e(n)} {e(v)}" for n, v in versions()) + "</p>\n")
         for case in cases:
             desc = "".join(l[2:] for l in open(os.path.join(out, "ini", case + ".ini"))

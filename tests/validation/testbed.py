@@ -4,7 +4,9 @@ private namespaces (unshare --net --mount --pid): nsd serves the case's
 zone, Unbound resolves through it, Postfix relays injected messages, and
 SMTP sinks (aiosmtpd) play the case's servers. The case is the mxsim
 scenario itself (tests/validation/CASE.ini): its domain, servers, hosts,
-traffic, timeline and the [profile testbed] that becomes Postfix's main.cf.
+traffic, timeline and the [profile testbed] that becomes Postfix's main.cf
+(its times, and its connection cache: on, as Postfix's default and mxsim's
+`postfix` profile, unless the case turns it off).
 
 Usage (by tests/validation/run only): testbed.py CASE.ini OUTDIR
 Writes OUTDIR/messages.csv (one row per message: submitted, delivered
@@ -46,6 +48,16 @@ def seconds(v):
     return total
 
 
+def const_seconds(v):
+    """A session_time the sinks play: const(DURATION), the wait before the
+    reply to DATA (10 ms or less: none, the sink's own time)."""
+    m = re.fullmatch(r"const\((.*)\)", v.strip())
+    if not m:
+        raise ValueError(f"session_time '{v}' is not in the subset the testbed plays")
+    s = seconds(m.group(1))
+    return s if s > 0.01 else 0.0
+
+
 def rate(v):
     n, per = v.split("/")
     return float(n) / seconds("1" + per if per[0].isalpha() else per)
@@ -77,7 +89,9 @@ class Case:
                 name, sec = s.split(None, 1)[1], cp[s]
                 self.servers[name] = dict(host=sec.get("host", name), ip=f"127.0.1.{n}",
                                           down=sec.get("down", "timeout"),
-                                          accepts=sec.get("accepts", "all") != "none")
+                                          accepts=sec.get("accepts", "all") != "none",
+                                          delay=const_seconds(sec.get("session_time",
+                                                                      "const(10ms)")))
         self.hosts = {}  # name -> (ip or None, "refuse" | "timeout" | "nxdomain")
         n = 0
         for s in cp.sections():
@@ -267,7 +281,9 @@ queue_run_delay = {int(seconds(p['queue_run']))}s
 maximal_queue_lifetime = {int(seconds(p['lifetime']))}s
 bounce_queue_lifetime = {int(seconds(p['lifetime']))}s
 smtp_connect_timeout = {int(seconds(p['connect_timeout']))}s
-smtp_connection_cache_on_demand = no
+smtp_connection_cache_on_demand = {'no' if p.get('connection_cache', 'on') == 'off' else 'yes'}
+smtp_connection_cache_time_limit = {int(seconds(p.get('connection_cache_time_limit', '2s')))}s
+smtp_connection_reuse_time_limit = {int(seconds(p.get('connection_reuse_time_limit', '300s')))}s
 smtp_tls_security_level = none
 smtpd_tls_security_level = none
 notify_classes =
@@ -319,6 +335,8 @@ postlog   unix-dgram n  -       n       -       1       postlogd
                 return "250 OK"
 
             async def handle_DATA(self, server, session, envelope):
+                if bed.case.servers[self.name]["delay"]:
+                    await asyncio.sleep(bed.case.servers[self.name]["delay"])
                 m = re.search(rb"(?im)^message-id:\s*<([^>]+)>", envelope.content)
                 with bed.lock:
                     bed.delivered.append((bed.now(), self.name,
