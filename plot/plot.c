@@ -423,7 +423,7 @@ static char *backups(const rs_scn *s, int p)
 		const char *name = rt_str(&s->srv, r, sc);
 		if (rt_num(&s->srv, r, ptc) != p || strcmp(rt_str(&s->srv, r, kc), "backup"))
 			continue;
-		char *col = xasprintf("queue_peak_%s", name);
+		char *col = met_column(met_row_named("queue_peak_"), name);
 		if (rs_mean(s, p, col) > 0)
 			words_add(&w, "", name);
 		free(col);

@@ -1,7 +1,8 @@
 /*
- * scn_impl.h - inside the scenario module (scenario.c and the scn_*.c
+ * scn_impl.h - inside the scenario language (scenario.c and the scn_*.c
  * files): the schema, the parsed sections, the point being built, and
- * the helpers the section builders share. Not for use outside models/.
+ * the helpers the section builders share. Not for use outside
+ * models/scenario/ (its unit tests aside).
  *
  * Conventions: builders return 0, or -1 after scn_fail recorded the first
  * error as "file:line: message" (or "--set ...: message"); a scn owns
