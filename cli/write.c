@@ -25,6 +25,8 @@
 #include "version.h"
 
 #include <csv.h>
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
 #include <gsl/gsl_version.h>
 #include <time.h>
 
@@ -294,36 +296,55 @@ static void write_trace(const batch *b, const study *st, csvw *w)
 	trace_write(b, w);
 }
 
-/* The mean and 95 % CI half-width of summary column m at point p. */
-static void answer_ci(const batch *b, long p, int m, double *mean, double *half)
+/* Summary column m at point p over its runs: the mean, the 95 % CI
+ * half-width, and the spread (the least, the median and the most of a
+ * run; NaN without runs). */
+typedef struct {
+	double mean, half, min, median, max;
+} run_stats;
+
+static run_stats answer_stats(const batch *b, long p, int m)
 {
-	double x[b->reps];
+	double x[b->reps ? b->reps : 1];
 	int n = 0;
+	run_stats s = {NAN, NAN, NAN, NAN, NAN};
 	for (unsigned r = 0; r < b->reps; r++)
 		if (!isnan(jobres_at(b, p, r).summary[m]))
 			x[n++] = jobres_at(b, p, r).summary[m];
-	st_ci95(x, n, mean, half);
+	st_ci95(x, n, &s.mean, &s.half);
+	if (n) {
+		gsl_sort(x, 1, (size_t)n);
+		s.min = x[0];
+		s.max = x[n - 1];
+		s.median = gsl_stats_median_from_sorted_data(x, 1, (size_t)n);
+	}
+	return s;
 }
 
-/* Per point and answer figure: its words, unit, mean and 95 % CI. */
+/* Per point and answer figure: its words, unit, mean and 95 % CI, and its
+ * spread over the runs. */
 static void write_answer(const batch *b, const study *st, csvw *w)
 {
-	head(w, st, (const char *const[]){"figure", "words", "unit", "mean", "ci95", NULL});
+	head(w, st,
+	     (const char *const[]){"figure", "words", "unit", "mean", "ci95", "run_min",
+				   "run_median", "run_max", NULL});
 	csvw_end(w);
 	for (long p = 0; p < b->npoints; p++)
 		for (int a = 0; a < b->nans; a++) {
 			int m = b->ans[a];
 			char *words = NULL;
 			const met_row *row = met_find(b->sum_names[m], &words);
-			double mean, half;
-			answer_ci(b, p, m, &mean, &half);
+			run_stats s = answer_stats(b, p, m);
 			csvw_int(w, p);
 			axes_values(w, st, p);
 			csvw_str(w, b->sum_names[m]);
 			csvw_str(w, words ? words : b->sum_names[m]);
 			csvw_str(w, row ? row->unit : "");
-			csvw_num(w, mean);
-			csvw_num(w, half);
+			csvw_num(w, s.mean);
+			csvw_num(w, s.half);
+			csvw_num(w, s.min);
+			csvw_num(w, s.median);
+			csvw_num(w, s.max);
 			csvw_end(w);
 			free(words);
 		}
@@ -472,10 +493,11 @@ bool batch_precise(const batch *b, bool loud)
 	bool ok = true;
 	for (long p = 0; p < b->npoints; p++)
 		for (int a = 0; a < b->nans; a++) {
-			double mean, half, want = b->prec[a];
+			double want = b->prec[a];
 			if (!want)
 				continue;
-			answer_ci(b, p, b->ans[a], &mean, &half);
+			run_stats rs = answer_stats(b, p, b->ans[a]);
+			double mean = rs.mean, half = rs.half;
 			want = want > 0 ? want : -want * fabs(mean);
 			if (half <= want || isnan(half))
 				continue;
@@ -495,9 +517,9 @@ void batch_wide(const batch *b)
 {
 	for (int a = 0; a < b->nans; a++)
 		for (long p = 0; p < b->npoints && !b->prec[a]; p++) {
-			double mean, half;
 			const char *name = b->sum_names[b->ans[a]];
-			answer_ci(b, p, b->ans[a], &mean, &half);
+			run_stats rs = answer_stats(b, p, b->ans[a]);
+			double mean = rs.mean, half = rs.half;
 			if (met_wide(name, mean, half))
 				fprintf(stderr,
 					"mxsim: %s: point %ld: %s = %.4g with a 95 %% CI "

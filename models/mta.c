@@ -327,6 +327,11 @@ sim_time mta_timer(const mta_profile *p, sim_time now, sim_time delay, sim_time 
 	return postfix_second(now, c) + delay - c;
 }
 
+sim_time mta_clock(sim_time phase)
+{
+	return postfix_clock(phase);
+}
+
 sim_time mta_second(sim_time t, sim_time phase)
 {
 	return (t + postfix_clock(phase)) / S;

@@ -94,6 +94,10 @@ sim_time mta_next_retry(const mta_profile *p, sim_time birth, sim_time first_fai
  * of its clock, whose seconds begin at the queue-run grid's phase
  * (src/util/events.c); the others' are exact. */
 sim_time mta_timer(const mta_profile *p, sim_time now, sim_time delay, sim_time phase);
+/* The offset of the clock of a host whose queue-run grid has this phase:
+ * its whole seconds fall at the run times t with (t + offset) % 1 s = 0
+ * (the grid's runs are on whole seconds of it). */
+sim_time mta_clock(sim_time phase);
 /* The whole second (since its clock's epoch) that Postfix's clock reads
  * at run time t, as event_time() does (the clock of a queue-run grid of
  * that phase). */

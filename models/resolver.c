@@ -202,6 +202,12 @@ res *res_new(int n, const res_profile *const *profile, uint64_t seed, res_start 
 	return r;
 }
 
+void res_share_clock(res *r, int i, sim_time offset)
+{
+	if (r->rs[i].p->whole_seconds)
+		r->rs[i].phase = offset;
+}
+
 void res_free(res *r)
 {
 	if (!r)

@@ -62,6 +62,10 @@ typedef struct res res;
  * before end, which must be below res_longest(versions). */
 res *res_new(int n, const res_profile *const *profile, uint64_t seed, res_start start, double age,
 	     uint32_t versions, sim_time end);
+/* Resolver i runs on a host whose clock has this offset (mta_clock): its
+ * whole seconds (whole_seconds profiles) are that clock's. */
+void res_share_clock(res *r, int i, sim_time offset);
+
 /* The end of the longest run whose caches can tell that many versions
  * apart (a cache entry is one word: expiry and version). */
 sim_time res_longest(uint32_t versions);

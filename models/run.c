@@ -75,6 +75,24 @@ static uint32_t phase_ms(const mta_profile *p, gsl_rng *g)
 	return p->phase_fixed ? (uint32_t)(p->phase / 1000) : ms;
 }
 
+/* One clock per host: a resolver that serves one holder alone (a backup's
+ * own; a sender's, when no other uses it) runs on that holder's host, so
+ * its whole seconds are the MTA's (the clock of its queue-run grid). */
+static void share_clocks(world *w)
+{
+	int nr = w->c->nresolvers, *users = xcalloc((size_t)nr, sizeof *users),
+	    *one = xcalloc((size_t)nr, sizeof *one);
+	for (int i = 0; i < w->nmtas; i++) {
+		users[w->mtas[i].resolver]++;
+		one[w->mtas[i].resolver] = i;
+	}
+	for (int k = 0; k < nr; k++)
+		if (users[k] == 1)
+			res_share_clock(w->res, k, mta_clock(phase_of(&w->mtas[one[k]])));
+	free(users);
+	free(one);
+}
+
 /* The senders (profile by share, resolver by class and Zipf rank,
  * queue-run phase) and one holder per backup server. */
 static void init_holders(world *w)
@@ -109,6 +127,7 @@ static void init_holders(world *w)
 		h->phase_ms = phase_ms(&c->profiles[h->profile], g);
 		w->relays[b++ - c->nsenders].server = i;
 	}
+	share_clocks(w);
 }
 
 uint32_t mdl_dns_versions(const mdl_config *c)

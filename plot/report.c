@@ -195,11 +195,14 @@ char *report_verdict(const rs_scn *s)
 
 /* "mean ± half" in the reader's units (figure.h); a wide answer
  * (met_wide, no precision asked) marked. */
-static void cell(FILE *f, const rs_scn *s, int p, const char *metric)
+/* A cell "mean ± half"; for answer figure a (>= 0), the spread of single
+ * runs below it. */
+static void cell(FILE *f, const rs_scn *s, int p, const char *metric, int a)
 {
-	double m = rs_mean(s, p, metric), h = rs_ci95(s, p, metric);
+	double m = rs_mean(s, p, metric), h = rs_ci95(s, p, metric), lo, hi;
 	char *words = NULL;
 	const met_row *row = met_find(metric, &words);
+	const char *unit = row ? row->unit : "";
 	free(words);
 	if (isnan(m)) {
 		fputs("<td>-</td>", f);
@@ -207,13 +210,22 @@ static void cell(FILE *f, const rs_scn *s, int p, const char *metric)
 	}
 	bool wide = !*s->precision && met_wide(metric, m, h);
 	fputs(wide ? "<td class=\"w\" title=\"wide 95 % CI\">" : "<td>", f);
-	fig_print(f, m, h, row ? row->unit : "", "&plusmn;");
-	fputs(wide ? " (wide)</td>" : "</td>", f);
+	fig_print(f, m, h, unit, "&plusmn;");
+	fputs(wide ? " (wide)" : "", f);
+	if (a >= 0 && rs_spread(s, p, a, &lo, &hi) && lo != hi) {
+		fputs("<br><small>single runs ", f);
+		fig_print(f, lo, NAN, unit, "");
+		fputs(" to ", f);
+		fig_print(f, hi, NAN, unit, "");
+		fputs("</small>", f);
+	}
+	fputs("</td>", f);
 }
 
-/* A table: a row per study point, a column "mean ± half" per metric. */
+/* A table: a row per study point, a column "mean ± half" per metric
+ * (answers: the answer figures, with their runs' spread). */
 static void table(FILE *f, const rs_scn *s, const char *const *metric, const char *const *label,
-		  int n)
+		  int n, bool answers)
 {
 	fprintf(f, "<div style=\"overflow-x:auto\"><table><tr><th class=\"l\">point</th>");
 	for (int c = 0; c < n; c++) {
@@ -229,7 +241,7 @@ static void table(FILE *f, const rs_scn *s, const char *const *metric, const cha
 		free(lab);
 		fprintf(f, "</td>");
 		for (int c = 0; c < n; c++)
-			cell(f, s, p, metric[c]);
+			cell(f, s, p, metric[c], answers ? c : -1);
 		fprintf(f, "</tr>\n");
 	}
 	fprintf(f, "</table></div>\n");
@@ -248,7 +260,7 @@ static void answer_table(FILE *f, const rs_scn *s)
 				? xstrdup(s->ans_words[a])
 				: xasprintf("%s (%s)", s->ans_words[a], s->ans_unit[a]);
 	}
-	table(f, s, (const char *const *)s->ans, labels, s->nans);
+	table(f, s, (const char *const *)s->ans, labels, s->nans, true);
 	for (int a = 0; a < s->nans; a++)
 		free(owned[a]);
 }
@@ -295,7 +307,7 @@ static void detail_table(FILE *f, const rs_scn *s)
 		else
 			free(col);
 	}
-	table(f, s, stems, stems, ns);
+	table(f, s, stems, stems, ns, false);
 	for (int i = 0; i < ns; i++)
 		free((char *)stems[i]);
 	free(stems);
@@ -334,7 +346,7 @@ static void reuse_table(FILE *f, const rs_scn *s)
 		   "cache sends a destination's backlog over connections already open, to the host "
 		   "they go to, before trying the MX hosts: during an outage of the primary to the "
 		   "backup, after an MX change to the old host.</p>\n");
-	table(f, s, metric, label, n);
+	table(f, s, metric, label, n, false);
 	for (int i = 0; i < n; i++)
 		free(owned[i]), free(owned[i + 16]);
 }
@@ -443,7 +455,7 @@ static void assumption(FILE *f, const rs_scn *s)
 	static const char *const label[] = {
 		"to old provider after switch", "of which later than the TTL allows",
 		"last to old (h after switch)", "last via TTL-honouring resolvers (h)"};
-	table(f, s, metric, label, 4);
+	table(f, s, metric, label, 4, false);
 }
 
 int report_write(const rs_scn *s)
@@ -473,7 +485,7 @@ int report_write(const rs_scn *s)
 			key[nk] = met_table[m].name;
 			key_label[nk++] = met_table[m].label;
 		}
-	table(f, s, key, key_label, nk);
+	table(f, s, key, key_label, nk, false);
 	fprintf(f, "<h2>Bounces, deferrals and servers</h2>\n");
 	detail_table(f, s);
 	reuse_table(f, s);

@@ -22,7 +22,7 @@ const rs_file rs_files[RS_NFILES] = {
 	[RS_SUMMARY] = {"summary.csv", RS_BY_RUN, "one row per run: every metric"},
 	[RS_ANSWER] = {"answer.csv", RS_BY_RUN,
 		       "per point: the answer figures ([report] answer) in words, "
-		       "mean and 95 % CI"},
+		       "mean and 95 % CI, and the least, median and most of single runs"},
 	[RS_AGGREGATE] = {"aggregate.csv", RS_BY_RUN,
 			  "per study point: mean and 95 % CI half-width"},
 	[RS_TIMESERIES] = {"timeseries.csv", RS_BY_RUN,
@@ -252,7 +252,8 @@ static int load_answers(rs_scn *s)
 {
 	char *p = xasprintf("%s/answer.csv", s->dir), err[400];
 	rtable t;
-	int rc = access(p, F_OK) == 0 ? rt_load(&t, p, err) : 1;
+	int rc = access(p, F_OK) == 0 ? rt_load(&s->anst, p, err) : 1;
+	t = s->anst;
 	if (rc < 0)
 		fprintf(stderr, "mxsim: plot: %s\n", err);
 	if (rc == 0) {
@@ -267,7 +268,6 @@ static int load_answers(rs_scn *s)
 			s->ans_words[s->nans] = xstrdup(rt_str(&t, r, wc));
 			s->ans_unit[s->nans++] = xstrdup(rt_str(&t, r, uc));
 		}
-		rt_free(&t);
 	}
 	free(p);
 	return rc < 0 ? -1 : 0;
@@ -334,8 +334,20 @@ int rs_load(rs_scn *s, const char *dir)
 	return load_answers(s);
 }
 
+bool rs_spread(const rs_scn *s, int p, int a, double *min, double *max)
+{
+	int lo = rt_col(&s->anst, "run_min"), hi = rt_col(&s->anst, "run_max");
+	int r = p * s->nans + a; /* the rows: point by point, figures in order */
+	if (lo < 0 || hi < 0 || r >= s->anst.nrows || rt_num(&s->anst, r, 0) != p)
+		return false;
+	*min = rt_num(&s->anst, r, lo);
+	*max = rt_num(&s->anst, r, hi);
+	return !isnan(*min) && !isnan(*max);
+}
+
 void rs_free(rs_scn *s)
 {
+	rt_free(&s->anst);
 	rt_free(&s->agg);
 	rt_free(&s->pts);
 	rt_free(&s->srv);

@@ -178,6 +178,26 @@ for f in sorted(glob.glob("scenarios/*.ini")):
 sys.exit(0 if ok else 1)
 PY
 
+# answer.csv's spread is that of the runs in summary.csv (least, median,
+# most of the figure's column at the point)
+python3 - "$T/all" <<'PY'; check "answer.csv: run_min, run_median, run_max are summary.csv's" test $? -eq 0
+import csv, glob, os, statistics, sys
+ok, seen = True, 0
+for f in sorted(glob.glob(f"{sys.argv[1]}/*/answer.csv")):
+    runs = list(csv.DictReader(open(os.path.join(os.path.dirname(f), "summary.csv"))))
+    for r in csv.DictReader(open(f)):
+        x = sorted(float(s[r["figure"]]) for s in runs if s["point"] == r["point"]
+                   and s[r["figure"]] not in ("", "nan"))
+        if not x:
+            continue
+        want = (x[0], statistics.median(x), x[-1])
+        got = tuple(float(r[k]) for k in ("run_min", "run_median", "run_max"))
+        seen += 1
+        if any(abs(a - b) > 1e-9 * max(1, abs(a)) for a, b in zip(want, got)):
+            print(f, r["point"], r["figure"], want, got); ok = False
+sys.exit(0 if ok and seen > 20 else 1)
+PY
+
 # --- same results for any -j, and for the same seed --------------------------
 "$MX" run -q -j 1 -r 2 -o "$T/j1" scenarios/typo-mx.ini scenarios/backup-failover.ini
 "$MX" run -q -j 2 -r 2 -o "$T/j2" scenarios/typo-mx.ini scenarios/backup-failover.ini

@@ -327,6 +327,49 @@ static void connection_cache_carries_backlog(void **state)
 	}
 }
 
+/* One clock per host: a resolver that serves one sender alone runs on its
+ * host, so Unbound's whole seconds (an answer lives through the second its
+ * TTL reaches 0, counted from the start of the second it was fetched in)
+ * are those of the MTA's clock, whose whole seconds carry its queue runs.
+ * Queue runs at 5.3 s: the clock's seconds fall at .3, the MX fetched at 0
+ * lives to 20.3 s; at 5.6 s, to 20.6 s. Ten messages a second, 10 ms
+ * sessions: the first to the new MX is the first lookup after that. */
+static void resolver_shares_the_mta_clock(void **state)
+{
+	(void)state;
+	static const char *const phase[] = {"5.3s", "5.6s"};
+	static const int want[] = {203, 206}; /* sent 0 .. 20.2 s, 0 .. 20.5 s */
+	for (int k = 0; k < 2; k++) {
+		char text[2048], err[SCN_ERR];
+		int n = snprintf(
+			text, sizeof text,
+			"[run]\nduration = 1m\n[traffic]\nrate = 10/s\narrivals = fixed\n"
+			"size = const(1KB)\n[senders]\ncount = 1\nprofiles = t:1\n[resolvers]\n"
+			"count = 1\nprofiles = unbound:1\ncache = empty\n[profile t]\n"
+			"queue_run = 10s\nqueue_run_phase = %s\n[domain example.com]\n"
+			"mx = 10 old.example.com\nmx_ttl = 20s\n[server old]\nhost = "
+			"old.example.com\n"
+			"session_time = const(10ms)\nbandwidth = 0\n[server new]\n"
+			"host = new.example.com\nsession_time = const(10ms)\nbandwidth = 0\n"
+			"[timeline]\n5s = mx example.com 10 new.example.com\n",
+			phase[k]);
+		scn_file *f;
+		scn *s;
+		assert_int_equal(scn_load_text("clock.ini", text, (size_t)n, NULL, 0, &f, err), 0);
+		assert_int_equal(scn_point(f, 0, &s, err), 0);
+		mdl_config c = *scn_config(s);
+		c.seed = scn_seed(s, 0);
+		mdl_result r;
+		assert_int_equal(mdl_run(&c, &r), 0);
+		print_message("queue runs at %s: %llu to old\n", phase[k],
+			      (unsigned long long)r.server[0].delivered);
+		assert_int_equal(r.server[0].delivered, want[k]);
+		mdl_result_free(&r);
+		scn_free(s);
+		scn_file_free(f);
+	}
+}
+
 /* Only keys and values hold studies: not comment lines, not inline
  * comments (';' after white space, as inih reads them). */
 static void studies_ignore_comments(void **state)
@@ -494,6 +537,7 @@ int main(void)
 		cmocka_unit_test(scenario_to_config),
 		cmocka_unit_test(every_key_reads_by_its_row),
 		cmocka_unit_test(connection_cache_carries_backlog),
+		cmocka_unit_test(resolver_shares_the_mta_clock),
 		cmocka_unit_test(studies_ignore_comments),
 		cmocka_unit_test(names_follow_the_rule),
 		cmocka_unit_test(budget_by_hand),
