@@ -20,6 +20,15 @@ typedef struct {
 	long p;
 } batch_cache;
 
+/* A [report] target: summary column m OP value, as written. */
+typedef enum { TARGET_LT, TARGET_LE, TARGET_EQ, TARGET_GE, TARGET_GT } target_op;
+typedef struct {
+	int m;
+	target_op op;
+	double value;
+	char *text;
+} batch_target;
+
 typedef struct {
 	scn_file *f;
 	scn **pt; /* [1]: point 0, kept; the others are built when used (batch_point) */
@@ -39,8 +48,10 @@ typedef struct {
 	int nsum, nts, nbuckets, nbins;
 	char **sum_names, **ts_names;
 	int nans, *ans; /* [report] answer: summary column indices */
-	int events_col; /* the summary column "events" (-1: none) */
-	double **res;   /* [max_reps * npoints], replication by replication:
+	int ntargets;
+	batch_target *targets; /* [report] target */
+	int events_col;        /* the summary column "events" (-1: none) */
+	double **res;          /* [max_reps * npoints], replication by replication:
 			 * res[r * npoints + p] (jobres.h) */
 	long job0, done;
 	sim_time bucket;

@@ -6,6 +6,7 @@
  */
 #include "../models/budget.h"
 #include "../models/metrics.h"
+#include "../sim/units.h"
 #include "../sim/xalloc.h"
 #include "batch.h"
 #include "trace.h"
@@ -34,6 +35,9 @@ void batch_free(batch *b)
 		free(b->sum_names[i]);
 	free(b->sum_names);
 	free(b->ans);
+	for (int i = 0; i < b->ntargets; i++)
+		free(b->targets[i].text);
+	free(b->targets);
 	free(b->prec);
 	for (int i = 0; b->ts_names && i < b->nts; i++)
 		free(b->ts_names[i]);
@@ -124,6 +128,48 @@ static int answers(batch *b)
 	return rc ? rc : precisions(b);
 }
 
+/* One [report] target, "METRIC OP VALUE", into b; 0 or -1. */
+static int target(batch *b, const char *tok, int line)
+{
+	static const char *const ops[] = {[TARGET_LT] = "<",
+					  [TARGET_LE] = "<=",
+					  [TARGET_EQ] = "==",
+					  [TARGET_GE] = ">=",
+					  [TARGET_GT] = ">"};
+	char name[128] = "", op[3] = "", err[UNIT_ERR];
+	int end = 0, k = 0, m = 0;
+	double v = 0;
+	sscanf(tok, " %127[^<=> \t] %2[<=>]%n", name, op, &end);
+	while (k <= TARGET_GT && strcmp(op, ops[k]))
+		k++;
+	while (m < b->nsum && strcmp(b->sum_names[m], name))
+		m++;
+	if (!end || k > TARGET_GT || m == b->nsum || unit_number(tok + end, &v, err)) {
+		fprintf(stderr,
+			"%s:%d: target: expected METRIC OP VALUE (a summary column; OP <, <=, ==, "
+			">=, >; a number in its unit), got '%.80s'\n",
+			scn_file_path(b->f), line, tok);
+		return -1;
+	}
+	b->targets = xrealloc(b->targets, (size_t)(b->ntargets + 1) * sizeof *b->targets);
+	b->targets[b->ntargets++] = (batch_target){m, (target_op)k, v, xstrdup(tok)};
+	return 0;
+}
+
+/* [report] target: a list of targets, each checked; 0 or -1. */
+static int targets(batch *b)
+{
+	int line, rc = 0;
+	char *list = xstrdup(scn_targets(b->pt[0], &line)), *save, *tok;
+	for (tok = strtok_r(list, ",", &save); tok && !rc; tok = strtok_r(NULL, ",", &save)) {
+		while (*tok == ' ' || *tok == '\t')
+			tok++;
+		rc = target(b, tok, line);
+	}
+	free(list);
+	return rc;
+}
+
 /* Whether two points have the same summary and time-series columns. */
 static bool same_columns(const scn *a, const scn *b)
 {
@@ -199,7 +245,7 @@ static int describe(batch *b, int i, char **files)
 			files[i], dup);
 		return -1;
 	}
-	if (answers(&b[i]))
+	if (answers(&b[i]) || targets(&b[i]))
 		return -1;
 	b[i].events_col = -1;
 	for (int m = 0; m < b[i].nsum; m++)

@@ -25,6 +25,7 @@
 #include "version.h"
 
 #include <csv.h>
+#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 #include <gsl/gsl_version.h>
@@ -350,6 +351,51 @@ static void write_answer(const batch *b, const study *st, csvw *w)
 		}
 }
 
+/* Whether value v of a run meets target t. */
+static bool meets(const batch_target *t, double v)
+{
+	switch (t->op) {
+	case TARGET_LT:
+		return v < t->value;
+	case TARGET_LE:
+		return v <= t->value;
+	case TARGET_EQ:
+		return v == t->value;
+	case TARGET_GE:
+		return v >= t->value;
+	default:
+		return v > t->value;
+	}
+}
+
+/* Per point and [report] target: the runs, those meeting it, the share
+ * and its exact (Clopper-Pearson) 95 % interval; a run without the
+ * figure (NaN) does not meet it. */
+static void write_targets(const batch *b, const study *st, csvw *w)
+{
+	head(w, st,
+	     (const char *const[]){"target", "figure", "runs", "met", "share", "share_low",
+				   "share_high", NULL});
+	csvw_end(w);
+	for (long p = 0; p < b->npoints; p++)
+		for (int i = 0; i < b->ntargets; i++) {
+			const batch_target *t = &b->targets[i];
+			unsigned k = 0, n = b->reps;
+			for (unsigned r = 0; r < n; r++)
+				k += meets(t, jobres_at(b, p, r).summary[t->m]);
+			csvw_int(w, p);
+			axes_values(w, st, p);
+			csvw_str(w, t->text);
+			csvw_str(w, b->sum_names[t->m]);
+			csvw_int(w, n);
+			csvw_int(w, k);
+			csvw_num(w, (double)k / n);
+			csvw_num(w, k ? gsl_cdf_beta_Pinv(0.025, k, n - k + 1) : 0);
+			csvw_num(w, k < n ? gsl_cdf_beta_Qinv(0.025, k + 1, n - k) : 1);
+			csvw_end(w);
+		}
+}
+
 /* Per point, the timeline's changes: when (hours from time 0) and what. */
 static void write_events(const batch *b, const study *st, csvw *w)
 {
@@ -453,8 +499,9 @@ static const struct {
 	[RS_TIMESERIES] = {write_timeseries, NULL}, [RS_LATENCY] = {write_latency, NULL},
 	[RS_POINTS] = {write_points, NULL},         [RS_SERVERS] = {write_servers, NULL},
 	[RS_TRACE] = {write_trace, NULL},           [RS_ANSWER] = {write_answer, NULL},
-	[RS_EVENTS] = {write_events, NULL},         [RS_RESOLVERS] = {write_resolvers, NULL},
-	[RS_SCENARIO] = {NULL, write_scenario},     [RS_MANIFEST] = {NULL, write_manifest},
+	[RS_TARGETS] = {write_targets, NULL},       [RS_EVENTS] = {write_events, NULL},
+	[RS_RESOLVERS] = {write_resolvers, NULL},   [RS_SCENARIO] = {NULL, write_scenario},
+	[RS_MANIFEST] = {NULL, write_manifest},
 };
 
 static int write_csv(const batch *b, int dirfd, const char *dir, int id)

@@ -401,6 +401,33 @@ static void wide(FILE *f, const rs_scn *s)
 /* The question and its answer at the top of the report: the declared
  * figures per study point, mean and CI in their units; or, without one,
  * the verdict. */
+/* [report] target: per point, how many single runs met each, with the
+ * share's 95 % interval (targets.csv). */
+static void targets(FILE *f, const rs_scn *s)
+{
+	int tc = rt_col(&s->tgt, "target"), nc = rt_col(&s->tgt, "runs"),
+	    mc = rt_col(&s->tgt, "met"), lc = rt_col(&s->tgt, "share_low"),
+	    hc = rt_col(&s->tgt, "share_high");
+	if (!s->tgt.nrows || tc < 0 || nc < 0 || mc < 0 || lc < 0 || hc < 0)
+		return;
+	fprintf(f, "<h2>Targets: the share of runs meeting each</h2>\n<table><tr><th "
+		   "class=\"l\">point</th><th class=\"l\">target</th><th>runs meeting it</th>"
+		   "<th>95 %% interval of the share</th></tr>\n");
+	for (int r = 0; r < s->tgt.nrows; r++) {
+		double pt = rt_num(&s->tgt, r, 0); /* untrusted: a point of the study, or none */
+		char *lab = rs_label(s, pt >= 0 && pt < s->agg.nrows ? (int)pt : -1);
+		fputs("<tr><td class=\"l\">", f);
+		esc(f, lab);
+		fputs("</td><td class=\"l\">", f);
+		esc(f, rt_str(&s->tgt, r, tc));
+		fprintf(f, "</td><td>%.0f of %.0f</td><td>%.0f-%.0f %%</td></tr>\n",
+			rt_num(&s->tgt, r, mc), rt_num(&s->tgt, r, nc),
+			100 * rt_num(&s->tgt, r, lc), 100 * rt_num(&s->tgt, r, hc));
+		free(lab);
+	}
+	fputs("</table>\n", f);
+}
+
 static void answer(FILE *f, const rs_scn *s)
 {
 	if (*s->question) {
@@ -417,6 +444,7 @@ static void answer(FILE *f, const rs_scn *s)
 		return;
 	answer_table(f, s);
 	wide(f, s);
+	targets(f, s);
 }
 
 /* How much of the mail that reached the old provider after the switch

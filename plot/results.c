@@ -23,6 +23,9 @@ const rs_file rs_files[RS_NFILES] = {
 	[RS_ANSWER] = {"answer.csv", RS_BY_RUN,
 		       "per point: the answer figures ([report] answer) in words, "
 		       "mean and 95 % CI, and the least, median and most of single runs"},
+	[RS_TARGETS] = {"targets.csv", RS_BY_RUN,
+			"per point and [report] target: the runs meeting it, their share and its "
+			"95 % interval (Clopper-Pearson)"},
 	[RS_AGGREGATE] = {"aggregate.csv", RS_BY_RUN,
 			  "per study point: mean and 95 % CI half-width"},
 	[RS_TIMESERIES] = {"timeseries.csv", RS_BY_RUN,
@@ -328,6 +331,7 @@ int rs_load(rs_scn *s, const char *dir)
 	if (check_hours(s, &s->pts, "points.csv", "cutover_h") ||
 	    check_hours(s, &s->pts, "points.csv", "ttl_h") ||
 	    load_optional(&s->ev, dir, "events.csv") ||
+	    load_optional(&s->tgt, dir, "targets.csv") ||
 	    check_hours(s, &s->ev, "events.csv", "t_h") ||
 	    load_optional(&s->res, dir, "resolvers.csv"))
 		return -1;
@@ -348,6 +352,7 @@ bool rs_spread(const rs_scn *s, int p, int a, double *min, double *max)
 void rs_free(rs_scn *s)
 {
 	rt_free(&s->anst);
+	rt_free(&s->tgt);
 	rt_free(&s->agg);
 	rt_free(&s->pts);
 	rt_free(&s->srv);

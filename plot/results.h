@@ -25,6 +25,7 @@
 typedef enum {
 	RS_SUMMARY,
 	RS_ANSWER,
+	RS_TARGETS,
 	RS_AGGREGATE,
 	RS_TIMESERIES,
 	RS_LATENCY,
@@ -71,6 +72,7 @@ typedef struct {
 	int nans;                        /* [report] answer: the figures, from answer.csv */
 	char **ans, **ans_words, **ans_unit;
 	rtable anst; /* answer.csv (empty if absent) */
+	rtable tgt;  /* targets.csv (empty if absent) */
 	rs_image *image;
 	int nimages;
 } rs_scn;

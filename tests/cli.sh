@@ -198,6 +198,27 @@ for f in sorted(glob.glob(f"{sys.argv[1]}/*/answer.csv")):
 sys.exit(0 if ok and seen > 20 else 1)
 PY
 
+# [report] target: the runs meeting it, counted from summary.csv, and the
+# exact interval (k = n: from 0.025^(1/n) to 1; k = 0: to 1 - 0.025^(1/n))
+"$MX" run -q -r 4 -o "$T/tg" --set 'report.target=bounced_expired == 0, queued < 100000' \
+	scenarios/rate-limits.ini 2>/dev/null
+python3 - "$T/tg/rate-limits" <<'PY'; check "targets.csv: runs meeting each target and their exact interval" test $? -eq 0
+import csv, sys
+d = sys.argv[1]
+runs = list(csv.DictReader(open(d + "/summary.csv")))
+ok, seen = True, 0
+for r in csv.DictReader(open(d + "/targets.csv")):
+    col, n = r["figure"], int(r["runs"])
+    x = [float(s[col]) for s in runs if s["point"] == r["point"]]
+    k = sum(v == 0 for v in x) if "==" in r["target"] else sum(v < 100000 for v in x)
+    lo, hi = float(r["share_low"]), float(r["share_high"])
+    want = (0.025 ** (1 / n), 1.0) if k == n else (0.0, 1 - 0.025 ** (1 / n)) if k == 0 else (lo, hi)
+    seen += k in (0, n)
+    if int(r["met"]) != k or n != len(x) or abs(lo - want[0]) > 1e-9 or abs(hi - want[1]) > 1e-9:
+        print(r, k, len(x), want); ok = False
+sys.exit(0 if ok and seen >= 2 else 1)
+PY
+
 # --- same results for any -j, and for the same seed --------------------------
 "$MX" run -q -j 1 -r 2 -o "$T/j1" scenarios/typo-mx.ini scenarios/backup-failover.ini
 "$MX" run -q -j 2 -r 2 -o "$T/j2" scenarios/typo-mx.ini scenarios/backup-failover.ini

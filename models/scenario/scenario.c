@@ -515,6 +515,11 @@ const char *scn_question(const scn *s)
 	return scn_text(scn_single((scn *)s, SEC_REPORT), K_REPORT_question, &line);
 }
 
+const char *scn_targets(const scn *s, int *line)
+{
+	return scn_text(scn_single((scn *)s, SEC_REPORT), K_REPORT_target, line);
+}
+
 const char *scn_answer(const scn *s, int *line)
 {
 	return scn_text(scn_single((scn *)s, SEC_REPORT), K_REPORT_answer, line);

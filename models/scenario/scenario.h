@@ -49,6 +49,8 @@ unsigned scn_replications(const scn *s);
  * default, ""). */
 const char *scn_question(const scn *s);
 const char *scn_answer(const scn *s, int *line);
+/* [report] target as written ("" if none) and its line. */
+const char *scn_targets(const scn *s, int *line);
 /* [run] precision as written ("" if none) and its line; *max_reps: the
  * replications at most ([run] replications without precision). */
 const char *scn_precision(const scn *s, unsigned *max_reps, int *line);

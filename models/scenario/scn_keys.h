@@ -184,6 +184,10 @@
 	  "the summary columns that answer it (`old_last_h, bounced_no_such_domain, "            \
 	  "queue_peak_backup`): the verdict, the index and the top of the report show exactly "  \
 	  "these, with their CIs; written to answer.csv")                                        \
+	K(REPORT, target, TEXT, ANY, "",                                                         \
+	  "what a single run must meet, `METRIC OP VALUE, ...` (OP `<`, `<=`, `==`, `>=`, `>`; "   \
+	  "METRIC a summary column, VALUE in its unit): per point the share of runs meeting "    \
+	  "each, with its 95 % interval (Clopper-Pearson), in targets.csv and the report")       \
 	K(REPORT, within, TIME, MIN(0), "5m",                                                    \
 	  "`delivered_within_share` counts the mail delivered at most this long after its "      \
 	  "arrival")
