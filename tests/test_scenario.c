@@ -275,6 +275,21 @@ static void every_key_reads_by_its_row(void **state)
 	scn_file_free(f);
 }
 
+/* Scenario text's first point, replication 0, run into r. */
+static void run_text(const char *text, int n, mdl_result *r)
+{
+	scn_file *f;
+	scn *s;
+	char err[SCN_ERR];
+	assert_int_equal(scn_load_text("test.ini", text, (size_t)n, NULL, 0, &f, err), 0);
+	assert_int_equal(scn_point(f, 0, &s, err), 0);
+	mdl_config c = *scn_config(s);
+	c.seed = scn_seed(s, 0);
+	assert_int_equal(mdl_run(&c, r), 0);
+	scn_free(s);
+	scn_file_free(f);
+}
+
 /* Postfix at its defaults, measured: the primary drops packets from 20 s
  * to 140 s, 4 msg/s for 90 s, a backup MX at 20, connect timeout 30 s.
  * Real Postfix 3.7 (twice) delivered 80 / 280 (primary / backup) with its
@@ -287,7 +302,7 @@ static void connection_cache_carries_backlog(void **state)
 	static const char *const cache[] = {"on", "off"};
 	static const int want[][2] = {{80, 280}, {313, 47}};
 	for (int k = 0; k < 2; k++) {
-		char text[2048], err[SCN_ERR];
+		char text[2048];
 		int n = snprintf(
 			text, sizeof text,
 			"[run]\nduration = 6m\n[traffic]\nrate = 4/s\narrivals = fixed\nstop = "
@@ -304,14 +319,8 @@ static void connection_cache_carries_backlog(void **state)
 			"host = b.example.com\nsession_time = const(10ms)\nbandwidth = 0\n"
 			"provider = b\n[timeline]\n20s = outage p 120s\n",
 			cache[k]);
-		scn_file *f;
-		scn *s;
-		assert_int_equal(scn_load_text("cache.ini", text, (size_t)n, NULL, 0, &f, err), 0);
-		assert_int_equal(scn_point(f, 0, &s, err), 0);
-		mdl_config c = *scn_config(s);
-		c.seed = scn_seed(s, 0);
 		mdl_result r;
-		assert_int_equal(mdl_run(&c, &r), 0);
+		run_text(text, n, &r);
 		print_message(
 			"cache %s: %llu / %llu (real %d / %d), %llu to the backup over cached "
 			"connections\n",
@@ -322,8 +331,6 @@ static void connection_cache_carries_backlog(void **state)
 		assert_true(llabs((long long)r.server[0].delivered - want[k][0]) <= 10);
 		assert_true(k ? r.server[1].reused == 0 : r.server[1].reused > 200);
 		mdl_result_free(&r);
-		scn_free(s);
-		scn_file_free(f);
 	}
 }
 
@@ -340,7 +347,7 @@ static void resolver_shares_the_mta_clock(void **state)
 	static const char *const phase[] = {"5.3s", "5.6s"};
 	static const int want[] = {203, 206}; /* sent 0 .. 20.2 s, 0 .. 20.5 s */
 	for (int k = 0; k < 2; k++) {
-		char text[2048], err[SCN_ERR];
+		char text[2048];
 		int n = snprintf(
 			text, sizeof text,
 			"[run]\nduration = 1m\n[traffic]\nrate = 10/s\narrivals = fixed\n"
@@ -353,20 +360,12 @@ static void resolver_shares_the_mta_clock(void **state)
 			"host = new.example.com\nsession_time = const(10ms)\nbandwidth = 0\n"
 			"[timeline]\n5s = mx example.com 10 new.example.com\n",
 			phase[k]);
-		scn_file *f;
-		scn *s;
-		assert_int_equal(scn_load_text("clock.ini", text, (size_t)n, NULL, 0, &f, err), 0);
-		assert_int_equal(scn_point(f, 0, &s, err), 0);
-		mdl_config c = *scn_config(s);
-		c.seed = scn_seed(s, 0);
 		mdl_result r;
-		assert_int_equal(mdl_run(&c, &r), 0);
+		run_text(text, n, &r);
 		print_message("queue runs at %s: %llu to old\n", phase[k],
 			      (unsigned long long)r.server[0].delivered);
 		assert_int_equal(r.server[0].delivered, want[k]);
 		mdl_result_free(&r);
-		scn_free(s);
-		scn_file_free(f);
 	}
 }
 
