@@ -55,6 +55,7 @@ static double bounce(const mdl_result *r, int i) { return U(r->bounces[i]); }
 static double deferral(const mdl_result *r, int i) { return U(r->deferrals[i]); }
 static double srv_delivered(const mdl_result *r, int i) { return U(r->server[i].delivered); }
 static double srv_reused(const mdl_result *r, int i) { return U(r->server[i].reused); }
+static double srv_after(const mdl_result *r, int i) { return U(r->server[i].after); }
 static double srv_peak(const mdl_result *r, int i) { return r->server[i].peak_sessions; }
 static double srv_mean(const mdl_result *r, int i) { return r->server[i].mean_sessions; }
 static double srv_busy(const mdl_result *r, int i) { return U(r->server[i].busy); }
@@ -169,6 +170,11 @@ const met_row met_table[] = {
 	 deferral, "", 1, "deferrals: "},
 	{"delivered_", MET_PER_SERVER, "messages", "delivered by server", srv_delivered, "", 0,
 	 NULL},
+	{"delivered_after_", MET_PER_SERVER, "messages",
+	 "delivered at or after `[report] after` (0 without it): what a server, the old "
+	 "provider's, "
+	 "still gets after a date",
+	 srv_after, "", 1e-300, "delivered after [report] after to "},
 	{"reused_", MET_PER_SERVER, "messages",
 	 "of those, delivered over a cached connection (the sender's connection cache)", srv_reused,
 	 "", 1e-300, "delivered over cached connections to "},

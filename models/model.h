@@ -140,6 +140,7 @@ typedef struct {
 typedef struct {
 	sim_time duration, bucket;
 	sim_time within;     /* [report] within: delivered_within counts mail delivered this soon */
+	sim_time after;      /* [report] after: delivered_after counts from then (SIM_NEVER) */
 	uint64_t max_events; /* the work limit per run (0: none) */
 	sim_time week_offset; /* time 0 is this long after Monday 00:00 */
 	uint64_t seed;        /* this replication's seed */
@@ -243,6 +244,7 @@ typedef struct {
 	double peak_queue_bytes; /* backups */
 	uint64_t storage_full;   /* backups: 452 replies */
 	uint64_t reused;         /* delivered over a cached connection */
+	uint64_t after;          /* delivered at or after [report] after */
 } mdl_server_result;
 
 typedef struct {

@@ -75,6 +75,7 @@ void mail_count_delivered(world *w, const msg *m, int server)
 	w->b_delivered++;
 	r->server[server].delivered++;
 	r->server[server].reused += m->reused;
+	r->server[server].after += now >= c->after;
 	srv_delivered(w->srv, server);
 	int p = c->servers[server].provider;
 	r->provider_delivered[p]++;

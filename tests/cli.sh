@@ -219,6 +219,23 @@ for r in csv.DictReader(open(d + "/targets.csv")):
 sys.exit(0 if ok and seen >= 2 else 1)
 PY
 
+# [report] after: each server's deliveries at or after it, as trace.csv has them
+"$MX" run -q -r 2 --trace -o "$T/af" --set 'report.after=Mon 06:00' scenarios/typo-mx.ini 2>/dev/null
+python3 - "$T/af/typo-mx" <<'PY'; check "delivered_after_<server>: the deliveries from [report] after on" test $? -eq 0
+import collections, csv, sys
+d = sys.argv[1]
+n = collections.Counter((r["point"], r["replication"], r["server"])
+                        for r in csv.DictReader(open(d + "/trace.csv"))
+                        if r["outcome"] == "delivered" and float(r["end_s"]) >= 6 * 3600)
+ok = seen = 0
+for s in csv.DictReader(open(d + "/summary.csv")):
+    for col, v in s.items():
+        if col.startswith("delivered_after_"):
+            seen += 1
+            ok += int(float(v)) == n[(s["point"], s["replication"], col[16:])]
+sys.exit(0 if seen > 4 and ok == seen and sum(n.values()) > 0 else 1)
+PY
+
 # --- same results for any -j, and for the same seed --------------------------
 "$MX" run -q -j 1 -r 2 -o "$T/j1" scenarios/typo-mx.ini scenarios/backup-failover.ini
 "$MX" run -q -j 2 -r 2 -o "$T/j2" scenarios/typo-mx.ini scenarios/backup-failover.ini

@@ -149,7 +149,7 @@ static int run_keys(scn *s, const section *run)
 	s->seed = strtoull(sd, &end, 10);
 	if (end == sd || *scn_trim(end) || errno || strchr(sd, '-'))
 		return scn_fail(s, line, "seed: expected a whole number >= 0, got '%s'", sd);
-	if (p_limits(s, run) || p_precision(s, run))
+	if (p_limits(s, run) || p_precision(s, run) || scn_report_after(s))
 		return -1;
 	if (c->duration / c->bucket > 1000000)
 		return scn_fail(s, scn_line(run, K_RUN_bucket),

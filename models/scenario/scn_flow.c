@@ -188,6 +188,19 @@ static int traffic_window(scn *s, const section *sc)
 	return 0;
 }
 
+/* [report] after: `never` or a time (a duration, or a calendar time on
+ * the run's week). */
+int scn_report_after(scn *s)
+{
+	int line;
+	char err[UNIT_ERR];
+	const char *v = scn_text(scn_single(s, SEC_REPORT), K_REPORT_after, &line);
+	s->c.after = SIM_NEVER;
+	if (strcmp(v, "never") && unit_when(v, s->start_day, &s->c.after, err))
+		return scn_fail(s, line, "after: %s (or `never`)", err);
+	return 0;
+}
+
 int scn_build_traffic(scn *s)
 {
 	mdl_config *c = &s->c;

@@ -232,6 +232,8 @@ int scn_add_event(scn *s, mdl_event e);
 int scn_best_provider(const scn *s, const dns_answer *a);
 int scn_build_senders(scn *s);
 int scn_build_traffic(scn *s);
+/* [report] after into c->after (needs s->start_day). */
+int scn_report_after(scn *s);
 int scn_build_timeline(scn *s);
 /* [run] duration against the most changes of one name's records (a
  * resolver cache entry holds expiry and version in one word). */

@@ -188,6 +188,9 @@
 	  "what a single run must meet, `METRIC OP VALUE, ...` (OP `<`, `<=`, `==`, `>=`, `>`; "   \
 	  "METRIC a summary column, VALUE in its unit): per point the share of runs meeting "    \
 	  "each, with its 95 % interval (Clopper-Pearson), in targets.csv and the report")       \
+	K(REPORT, after, TEXT, ANY, "never",                                                     \
+	  "`delivered_after_<server>` counts each server's deliveries at or after this time (a "  \
+	  "duration or `Sat 02:30`): what the old provider still gets after its contract ends")  \
 	K(REPORT, within, TIME, MIN(0), "5m",                                                    \
 	  "`delivered_within_share` counts the mail delivered at most this long after its "      \
 	  "arrival")
