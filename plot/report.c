@@ -199,7 +199,7 @@ char *report_verdict(const rs_scn *s)
  * runs below it. */
 static void cell(FILE *f, const rs_scn *s, int p, const char *metric, int a)
 {
-	double m = rs_mean(s, p, metric), h = rs_ci95(s, p, metric), lo, hi;
+	double m = rs_mean(s, p, metric), h = rs_ci95(s, p, metric);
 	char *words = NULL;
 	const met_row *row = met_find(metric, &words);
 	const char *unit = row ? row->unit : "";
@@ -212,11 +212,20 @@ static void cell(FILE *f, const rs_scn *s, int p, const char *metric, int a)
 	fputs(wide ? "<td class=\"w\" title=\"wide 95 % CI\">" : "<td>", f);
 	fig_print(f, m, h, unit, "&plusmn;");
 	fputs(wide ? " (wide)" : "", f);
-	if (a >= 0 && rs_spread(s, p, a, &lo, &hi) && lo != hi) {
+	double v[3];
+	if (a >= 0 && rs_spread(s, p, a, v) && v[0] != v[2]) {
 		fputs("<br><small>single runs ", f);
-		fig_print(f, lo, NAN, unit, "");
+		fig_print(f, v[0], NAN, unit, "");
 		fputs(" to ", f);
-		fig_print(f, hi, NAN, unit, "");
+		fig_print(f, v[2], NAN, unit, "");
+		/* runs that split into very different outcomes: the mean hides them */
+		double least = met_resolution(metric);
+		if (v[2] - v[1] > 10 * fmax(fabs(v[1]), least) ||
+		    v[1] - v[0] > 10 * fmax(fabs(v[0]), least)) {
+			fputs("; <b>runs split</b>: some are far from the median run (", f);
+			fig_print(f, v[1], NAN, unit, "");
+			fputs("), so size for a share of runs ([report] target), not the mean", f);
+		}
 		fputs("</small>", f);
 	}
 	fputs("</td>", f);

@@ -338,15 +338,16 @@ int rs_load(rs_scn *s, const char *dir)
 	return load_answers(s);
 }
 
-bool rs_spread(const rs_scn *s, int p, int a, double *min, double *max)
+bool rs_spread(const rs_scn *s, int p, int a, double v[3])
 {
-	int lo = rt_col(&s->anst, "run_min"), hi = rt_col(&s->anst, "run_max");
+	static const char *const col[3] = {"run_min", "run_median", "run_max"};
 	int r = p * s->nans + a; /* the rows: point by point, figures in order */
-	if (lo < 0 || hi < 0 || r >= s->anst.nrows || rt_num(&s->anst, r, 0) != p)
+	if (r >= s->anst.nrows || rt_num(&s->anst, r, 0) != p)
 		return false;
-	*min = rt_num(&s->anst, r, lo);
-	*max = rt_num(&s->anst, r, hi);
-	return !isnan(*min) && !isnan(*max);
+	for (int k = 0; k < 3; k++)
+		if (isnan(v[k] = rt_num(&s->anst, r, rt_col(&s->anst, col[k]))))
+			return false;
+	return true;
 }
 
 void rs_free(rs_scn *s)

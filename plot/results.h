@@ -86,9 +86,9 @@ char *rs_label(const rs_scn *s, int p);
 /* The aggregate value of metric at point p (column metric_mean), or NaN. */
 double rs_mean(const rs_scn *s, int p, const char *metric);
 double rs_ci95(const rs_scn *s, int p, const char *metric);
-/* The least and the most one run gave for answer figure a at point p
- * (answer.csv's run_min, run_max); false if unknown. */
-bool rs_spread(const rs_scn *s, int p, int a, double *min, double *max);
+/* The least, the median and the most one run gave for answer figure a at
+ * point p (answer.csv's run_min, run_median, run_max); false if unknown. */
+bool rs_spread(const rs_scn *s, int p, int a, double v[3]);
 /* Adds dir/file as an image if the file exists. */
 void rs_add_image(rs_scn *s, const char *file, const char *caption);
 

@@ -236,6 +236,15 @@ for s in csv.DictReader(open(d + "/summary.csv")):
 sys.exit(0 if seen > 4 and ok == seen and sum(n.values()) > 0 else 1)
 PY
 
+# runs that split (an outage at the end in some runs, none in most): the
+# report says so; runs close together (rate-limits): it does not
+printf '[run]\nduration = 1d\nreplications = 10\n[traffic]\nrate = 100/h\n[domain example.com]\nmx = 10 mx.example\n[server mx]\nhost = mx.example\nmtbf = 3d\nmttr = 12h\n[report]\nanswer = queued\n' >"$T/split.ini"
+"$MX" run -q -o "$T/sp" "$T/split.ini" 2>/dev/null && "$MX" plot "$T/sp/split" >/dev/null
+check "the report says when runs split (queued: most runs 0, some over 1000)" \
+	sh -c "grep -q 'runs split' '$T/sp/split/report.html' && python3 -c \"import csv,sys; r=next(csv.DictReader(open('$T/sp/split/answer.csv'))); sys.exit(not (float(r['run_median']) == 0 < 1000 < float(r['run_max'])))\""
+"$MX" plot "$T/tg/rate-limits" >/dev/null
+check "and not when they are close together (rate-limits)" sh -c "! grep -q 'runs split' '$T/tg/rate-limits/report.html'"
+
 # --- same results for any -j, and for the same seed --------------------------
 "$MX" run -q -j 1 -r 2 -o "$T/j1" scenarios/typo-mx.ini scenarios/backup-failover.ini
 "$MX" run -q -j 2 -r 2 -o "$T/j2" scenarios/typo-mx.ini scenarios/backup-failover.ini
