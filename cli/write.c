@@ -298,13 +298,13 @@ static void write_trace(const batch *b, const study *st, csvw *w)
 }
 
 /* Summary column m at point p over its runs: the mean, the 95 % CI
- * half-width, and the spread (the least, the median and the most of a
- * run; NaN without runs). */
+ * half-width, and with spread the least, the median and the most of a
+ * run (else, and without runs, NaN). */
 typedef struct {
 	double mean, half, min, median, max;
 } run_stats;
 
-static run_stats answer_stats(const batch *b, long p, int m)
+static run_stats answer_stats(const batch *b, long p, int m, bool spread)
 {
 	double x[b->reps ? b->reps : 1];
 	int n = 0;
@@ -313,7 +313,7 @@ static run_stats answer_stats(const batch *b, long p, int m)
 		if (!isnan(jobres_at(b, p, r).summary[m]))
 			x[n++] = jobres_at(b, p, r).summary[m];
 	st_ci95(x, n, &s.mean, &s.half);
-	if (n) {
+	if (spread && n) {
 		gsl_sort(x, 1, (size_t)n);
 		s.min = x[0];
 		s.max = x[n - 1];
@@ -335,7 +335,7 @@ static void write_answer(const batch *b, const study *st, csvw *w)
 			int m = b->ans[a];
 			char *words = NULL;
 			const met_row *row = met_find(b->sum_names[m], &words);
-			run_stats s = answer_stats(b, p, m);
+			run_stats s = answer_stats(b, p, m, true);
 			csvw_int(w, p);
 			axes_values(w, st, p);
 			csvw_str(w, b->sum_names[m]);
@@ -543,7 +543,7 @@ bool batch_precise(const batch *b, bool loud)
 			double want = b->prec[a];
 			if (!want)
 				continue;
-			run_stats rs = answer_stats(b, p, b->ans[a]);
+			run_stats rs = answer_stats(b, p, b->ans[a], false);
 			double mean = rs.mean, half = rs.half;
 			want = want > 0 ? want : -want * fabs(mean);
 			if (half <= want || isnan(half))
@@ -565,7 +565,7 @@ void batch_wide(const batch *b)
 	for (int a = 0; a < b->nans; a++)
 		for (long p = 0; p < b->npoints && !b->prec[a]; p++) {
 			const char *name = b->sum_names[b->ans[a]];
-			run_stats rs = answer_stats(b, p, b->ans[a]);
+			run_stats rs = answer_stats(b, p, b->ans[a], false);
 			double mean = rs.mean, half = rs.half;
 			if (met_wide(name, mean, half))
 				fprintf(stderr,

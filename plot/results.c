@@ -250,32 +250,6 @@ static char *manifest_value(const char *text, const char *key)
 	return xstrdup("");
 }
 
-/* The answer figures, in order, from answer.csv (absent: none). */
-static int load_answers(rs_scn *s)
-{
-	char *p = xasprintf("%s/answer.csv", s->dir), err[400];
-	rtable t;
-	int rc = access(p, F_OK) == 0 ? rt_load(&s->anst, p, err) : 1;
-	t = s->anst;
-	if (rc < 0)
-		fprintf(stderr, "mxsim: plot: %s\n", err);
-	if (rc == 0) {
-		int fc = rt_col(&t, "figure"), wc = rt_col(&t, "words"), uc = rt_col(&t, "unit");
-		for (int r = 0; r < t.nrows && rt_num(&t, r, 0) == 0; r++) {
-			s->ans = xrealloc(s->ans, (size_t)(s->nans + 1) * sizeof *s->ans);
-			s->ans_words = xrealloc(s->ans_words,
-						(size_t)(s->nans + 1) * sizeof *s->ans_words);
-			s->ans_unit =
-				xrealloc(s->ans_unit, (size_t)(s->nans + 1) * sizeof *s->ans_unit);
-			s->ans[s->nans] = xstrdup(rt_str(&t, r, fc));
-			s->ans_words[s->nans] = xstrdup(rt_str(&t, r, wc));
-			s->ans_unit[s->nans++] = xstrdup(rt_str(&t, r, uc));
-		}
-	}
-	free(p);
-	return rc < 0 ? -1 : 0;
-}
-
 /* dir/file into t if it exists (else t stays empty); -1 after a message
  * if it cannot be read. */
 static int load_optional(rtable *t, const char *dir, const char *file)
@@ -288,6 +262,24 @@ static int load_optional(rtable *t, const char *dir, const char *file)
 	}
 	free(p);
 	return rc;
+}
+
+/* The answer figures, in order, from answer.csv (absent: none). */
+static int load_answers(rs_scn *s)
+{
+	const rtable *t = &s->anst;
+	if (load_optional(&s->anst, s->dir, "answer.csv"))
+		return -1;
+	int fc = rt_col(t, "figure"), wc = rt_col(t, "words"), uc = rt_col(t, "unit");
+	for (int r = 0; r < t->nrows && rt_num(t, r, 0) == 0; r++) {
+		s->ans = xrealloc(s->ans, (size_t)(s->nans + 1) * sizeof *s->ans);
+		s->ans_words = xrealloc(s->ans_words, (size_t)(s->nans + 1) * sizeof *s->ans_words);
+		s->ans_unit = xrealloc(s->ans_unit, (size_t)(s->nans + 1) * sizeof *s->ans_unit);
+		s->ans[s->nans] = xstrdup(rt_str(t, r, fc));
+		s->ans_words[s->nans] = xstrdup(rt_str(t, r, wc));
+		s->ans_unit[s->nans++] = xstrdup(rt_str(t, r, uc));
+	}
+	return 0;
 }
 
 int rs_load(rs_scn *s, const char *dir)
