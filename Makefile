@@ -157,6 +157,7 @@ bench: $(B)/tests/bench/hold $(B)/mxsim $(B)/mxsim-mpi
 	     END{printf "%-10s %14s %14s %7s %14s %7s (target 2)\n", n, e, b, r, b4, r4}'; done
 	@echo
 	@tests/bench/provider.sh $(B)/mxsim
+	@tests/bench/plan.sh $(B)/mxsim
 
 # The model against real mail software (tests/validation/): as root,
 # installs the testbed's Debian packages without starting their daemons (a

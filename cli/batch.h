@@ -9,6 +9,7 @@
 #define MX_BATCH_H
 
 #include "../models/scenario/scenario.h"
+#include "../sim/search.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -20,18 +21,21 @@ typedef struct {
 	long p;
 } batch_cache;
 
-/* A [report] target: summary column m OP value, as written. */
-typedef enum { TARGET_LT, TARGET_LE, TARGET_EQ, TARGET_GE, TARGET_GT } target_op;
+/* A [report] target or [plan] goal: summary column m OP value, as
+ * written. */
 typedef struct {
 	int m;
-	target_op op;
+	srch_op op;
 	double value;
 	char *text;
 } batch_target;
 
+typedef struct batch_plan batch_plan; /* plan.h */
+
 typedef struct {
 	scn_file *f;
-	scn **pt; /* [1]: point 0, kept; the others are built when used (batch_point) */
+	batch_plan *plan; /* [plan]: the search (NULL: a study) */
+	scn **pt;         /* [1]: point 0, kept; the others are built when used (batch_point) */
 	batch_cache *cache;
 	double *cost;       /* [npoints]: each point's messages per run (farm order) */
 	double run_bytes;   /* the largest run of any point, at most (budget.h) */
@@ -72,6 +76,10 @@ typedef struct {
  * each with batch_free (also after a failure: every b[i] is zeroed first
  * or filled). */
 int batch_load(batch *b, int nfiles, char **files, char **sets, int nsets);
+/* "METRIC OP VALUE" of b's summary columns into *t (key names the key in
+ * messages); 0, or -1 after a file:line message. */
+int batch_parse_target(const batch *b, const char *text, int line, const char *key,
+		       batch_target *t);
 void batch_free(batch *b);
 /* Point p of b: point 0, or the point built last (rebuilt when another is
  * asked for, so a pointer is good until the next call). Points were all

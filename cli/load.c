@@ -9,6 +9,7 @@
 #include "../sim/units.h"
 #include "../sim/xalloc.h"
 #include "batch.h"
+#include "plan.h"
 #include "trace.h"
 
 #include "../sim/simtime.h"
@@ -43,6 +44,7 @@ void batch_free(batch *b)
 		free(b->ts_names[i]);
 	free(b->ts_names);
 	scn_file_free(b->f);
+	plan_free(b->plan);
 }
 
 /* One value of [run] precision: "10%" (< 0: a share) or "0.05"; 0 if bad. */
@@ -128,31 +130,40 @@ static int answers(batch *b)
 	return rc ? rc : precisions(b);
 }
 
-/* One [report] target, "METRIC OP VALUE", into b; 0 or -1. */
-static int target(batch *b, const char *tok, int line)
+int batch_parse_target(const batch *b, const char *tok, int line, const char *key, batch_target *t)
 {
-	static const char *const ops[] = {[TARGET_LT] = "<",
-					  [TARGET_LE] = "<=",
-					  [TARGET_EQ] = "==",
-					  [TARGET_GE] = ">=",
-					  [TARGET_GT] = ">"};
+	static const char *const ops[] = {[SRCH_LT] = "<",
+					  [SRCH_LE] = "<=",
+					  [SRCH_EQ] = "==",
+					  [SRCH_GE] = ">=",
+					  [SRCH_GT] = ">"};
 	char name[128] = "", op[3] = "", err[UNIT_ERR];
 	int end = 0, k = 0, m = 0;
 	double v = 0;
 	sscanf(tok, " %127[^<=> \t] %2[<=>]%n", name, op, &end);
-	while (k <= TARGET_GT && strcmp(op, ops[k]))
+	while (k <= SRCH_GT && strcmp(op, ops[k]))
 		k++;
 	while (m < b->nsum && strcmp(b->sum_names[m], name))
 		m++;
-	if (!end || k > TARGET_GT || m == b->nsum || unit_number(tok + end, &v, err)) {
+	if (!end || k > SRCH_GT || m == b->nsum || unit_number(tok + end, &v, err)) {
 		fprintf(stderr,
-			"%s:%d: target: expected METRIC OP VALUE (a summary column; OP <, <=, ==, "
+			"%s:%d: %s: expected METRIC OP VALUE (a summary column; OP <, <=, ==, "
 			">=, >; a number in its unit), got '%.80s'\n",
-			scn_file_path(b->f), line, tok);
+			scn_file_path(b->f), line, key, tok);
 		return -1;
 	}
+	*t = (batch_target){m, (srch_op)k, v, xstrdup(tok)};
+	return 0;
+}
+
+/* One [report] target into b; 0 or -1. */
+static int target(batch *b, const char *tok, int line)
+{
+	batch_target t;
+	if (batch_parse_target(b, tok, line, "target", &t))
+		return -1;
 	b->targets = xrealloc(b->targets, (size_t)(b->ntargets + 1) * sizeof *b->targets);
-	b->targets[b->ntargets++] = (batch_target){m, (target_op)k, v, xstrdup(tok)};
+	b->targets[b->ntargets++] = t;
 	return 0;
 }
 
@@ -317,8 +328,10 @@ int batch_load(batch *b, int nfiles, char **files, char **sets, int nsets)
 		}
 		fputs(scn_warnings(b[i].pt[0]), stderr);
 		snprintf(b[i].name, sizeof b[i].name, "%s", scn_name(b[i].pt[0]));
-		if (describe(b, i, files))
+		const scn_plan *plan = scn_plan_of(b[i].pt[0]);
+		if (describe(b, i, files) || (plan && plan_load(&b[i], plan, sets, nsets)))
 			return -1;
+		st = scn_file_study(b[i].f); /* a plan's is new, with one point */
 		batch_note_point(&b[i], 0, b[i].pt[0]);
 		char *prev = xstrdup(scn_warnings(b[i].pt[0]));
 		int rc = 0;
@@ -335,8 +348,11 @@ void batch_print(const batch *b, int n)
 {
 	for (int i = 0; i < n; i++) {
 		const study *st = scn_file_study(b[i].f);
-		printf("; %s: %ld point(s) x %u replication(s)\n", scn_file_path(b[i].f),
-		       b[i].npoints, b[i].reps);
+		if (b[i].plan)
+			printf("; %s: a plan\n", scn_file_path(b[i].f)), plan_print(&b[i]);
+		else
+			printf("; %s: %ld point(s) x %u replication(s)\n", scn_file_path(b[i].f),
+			       b[i].npoints, b[i].reps);
 		for (int a = 0; a < st->naxes; a++) {
 			printf("; study %s =", st->axes[a].name);
 			for (int k = 0; k < st->axes[a].nvalues; k++)

@@ -19,6 +19,7 @@
 #include "batch.h"
 #include "farm.h"
 #include "jobres.h"
+#include "plan.h"
 #include "trace.h"
 #include "publish.h"
 #include "term.h"
@@ -111,8 +112,10 @@ static batch *locate(const ctx *c, long i, long *p, unsigned *r)
 		k++;
 	batch *b = &c->b[c->active[k]];
 	long local = i - b->job0;
-	*p = local % b->npoints;
-	*r = b->rep0 + (unsigned)(local / b->npoints);
+	if (b->plan) /* p: the plan's grid index */
+		plan_job(b, local, p, r);
+	else
+		*p = local % b->npoints, *r = b->rep0 + (unsigned)(local / b->npoints);
 	return b;
 }
 
@@ -120,7 +123,7 @@ static batch *locate(const ctx *c, long i, long *p, unsigned *r)
  * (a count of doubles, then rows). */
 static int job_at(const ctx *c, batch *b, long p, unsigned r, double **out, size_t *n)
 {
-	scn *s = batch_point(b, p);
+	scn *s = b->plan ? plan_point(b, p) : batch_point(b, p);
 	mdl_config cfg = *scn_config(s);
 	cfg.seed = scn_seed(s, r);
 	trace_buf tb = {0};
@@ -160,7 +163,7 @@ static void job_key(long i, void *vc, farm_key *k, double *cost)
 	unsigned r;
 	batch *b = locate(c, i, &p, &r);
 	*k = (farm_key){b - c->b, p, r};
-	*cost = b->cost[p];
+	*cost = b->cost[b->plan ? 0 : p];
 }
 
 static int job_of_key(const farm_key *k, void *vc, double **out, size_t *n)
@@ -180,10 +183,15 @@ static void job_done(long i, void *vc, double *out, size_t n)
 	unsigned r;
 	batch *b = locate(c, i, &p, &r);
 	(void)n;
-	b->res[(size_t)r * (size_t)b->npoints + (size_t)p] = out;
 	c->simulated += scn_config(b->pt[0])->duration; /* the same at every point */
 	if (b->events_col >= 0)
 		c->events += jobres_view(b, out).summary[b->events_col];
+	if (b->plan && plan_searching(b)) {
+		plan_done(b, p, r, out);
+		free(out);
+		return;
+	}
+	b->res[(size_t)r * (size_t)b->npoints + (size_t)(b->plan ? 0 : p)] = out;
 	batch_run run = {c->trace, c->argc, c->argv, now_sec() - c->t0, c->started, c->gnuplot};
 	if (++b->done < b->npoints * (long)b->reps ||
 	    (b->reps < b->max_reps && !batch_precise(b, false)))
@@ -296,8 +304,9 @@ static int parse_opts(int argc, char **argv, bool check_only, opts *o)
 
 /* The next round: the first runs every batch's replications; each later
  * one adds a batch of as many to the scenarios whose answers still miss
- * [run] precision, up to max_replications. Returns the number of jobs. */
-static long plan_round(ctx *c, unsigned step)
+ * [run] precision, up to max_replications; a plan's rounds are its
+ * search's, then its answer's runs (plan.h). Returns the number of jobs. */
+static long next_round(ctx *c, unsigned step)
 {
 	c->njobs = 0;
 	c->sim_total = 0;
@@ -308,13 +317,17 @@ static long plan_round(ctx *c, unsigned step)
 			continue;
 		c->active[c->nactive++] = i;
 		unsigned first = scn_replications(b->pt[0]);
-		b->rep0 = step ? b->reps : 0;
-		b->reps = step ? (b->reps + first < b->max_reps ? b->reps + first : b->max_reps)
-			       : first;
+		long n = b->plan ? plan_round(b) : 0;
+		if (!b->plan) {
+			b->rep0 = step ? b->reps : 0;
+			b->reps = step ? (b->reps + first < b->max_reps ? b->reps + first
+									: b->max_reps)
+				       : first;
+			n = b->npoints * (long)(b->reps - b->rep0);
+		}
 		b->job0 = c->njobs;
-		c->njobs += b->npoints * (long)(b->reps - b->rep0);
-		c->sim_total += (double)(b->npoints * (long)(b->reps - b->rep0)) *
-				(double)scn_config(b->pt[0])->duration;
+		c->njobs += n;
+		c->sim_total += (double)n * (double)scn_config(b->pt[0])->duration;
 	}
 	c->simulated = 0;
 	c->events = 0;
@@ -358,7 +371,7 @@ static int run_all(batch *b, int nfiles, const opts *o, int argc, char **argv)
 	c.active = active;
 	c.gnuplot = gp_version();
 	pub_catch_signals();
-	for (unsigned step = 0; rc == 0 && plan_round(&c, step); step++)
+	for (unsigned step = 0; rc == 0 && next_round(&c, step); step++)
 		if (run_round(&c, o) || c.failed)
 			rc = 1;
 	free(c.gnuplot);

@@ -3,6 +3,7 @@
  * the resolved scenario and manifest beside them (see batch.h).
  */
 #include "batch.h"
+#include "plan.h"
 #include "../models/run.h"
 #include "../sim/csvw.h"
 #include "../sim/outfile.h"
@@ -25,7 +26,6 @@
 #include "version.h"
 
 #include <csv.h>
-#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 #include <gsl/gsl_version.h>
@@ -351,23 +351,6 @@ static void write_answer(const batch *b, const study *st, csvw *w)
 		}
 }
 
-/* Whether value v of a run meets target t. */
-static bool meets(const batch_target *t, double v)
-{
-	switch (t->op) {
-	case TARGET_LT:
-		return v < t->value;
-	case TARGET_LE:
-		return v <= t->value;
-	case TARGET_EQ:
-		return v == t->value;
-	case TARGET_GE:
-		return v >= t->value;
-	default:
-		return v > t->value;
-	}
-}
-
 /* Per point and [report] target: the runs, those meeting it, the share
  * and its exact (Clopper-Pearson) 95 % interval; a run without the
  * figure (NaN) does not meet it. */
@@ -382,16 +365,18 @@ static void write_targets(const batch *b, const study *st, csvw *w)
 			const batch_target *t = &b->targets[i];
 			unsigned k = 0, n = b->reps;
 			for (unsigned r = 0; r < n; r++)
-				k += meets(t, jobres_at(b, p, r).summary[t->m]);
+				k += srch_meets(t->op, t->value, jobres_at(b, p, r).summary[t->m]);
 			csvw_int(w, p);
 			axes_values(w, st, p);
 			csvw_str(w, t->text);
 			csvw_str(w, b->sum_names[t->m]);
 			csvw_int(w, n);
 			csvw_int(w, k);
+			double lo, hi;
+			srch_interval(k, n, 0.95, &lo, &hi);
 			csvw_num(w, (double)k / n);
-			csvw_num(w, k ? gsl_cdf_beta_Pinv(0.025, k, n - k + 1) : 0);
-			csvw_num(w, k < n ? gsl_cdf_beta_Qinv(0.025, k + 1, n - k) : 1);
+			csvw_num(w, lo);
+			csvw_num(w, hi);
 			csvw_end(w);
 		}
 }
@@ -418,6 +403,8 @@ static void write_scenario(const batch *b, const batch_run *run, FILE *f)
 {
 	(void)run;
 	scn_write(b->pt[0], f);
+	if (b->plan)
+		plan_scenario_note(b, f);
 }
 
 /* A UTC time as ISO 8601. */
@@ -474,6 +461,8 @@ static void write_manifest(const batch *b, const batch_run *run, FILE *f)
 		one_line(f, b->precision);
 		fprintf(f, "\nprecision_met = %s\n", batch_precise(b, false) ? "yes" : "no");
 	}
+	if (b->plan)
+		plan_manifest(b, f);
 	fprintf(f, "command =");
 	for (int i = 0; i < run->argc; i++) {
 		fputc(' ', f);
@@ -490,6 +479,12 @@ static void write_manifest(const batch *b, const batch_run *run, FILE *f)
 	fprintf(f, "\nwall_seconds = %.3f\npeak_rss_kb = %ld\n", run->wall, ru.ru_maxrss);
 }
 
+static void write_plan(const batch *b, const study *st, csvw *w)
+{
+	(void)st;
+	plan_write(b, w);
+}
+
 /* The writer of each file a run writes, by its row in rs_files. */
 static const struct {
 	void (*csv)(const batch *, const study *, csvw *);
@@ -499,9 +494,9 @@ static const struct {
 	[RS_TIMESERIES] = {write_timeseries, NULL}, [RS_LATENCY] = {write_latency, NULL},
 	[RS_POINTS] = {write_points, NULL},         [RS_SERVERS] = {write_servers, NULL},
 	[RS_TRACE] = {write_trace, NULL},           [RS_ANSWER] = {write_answer, NULL},
-	[RS_TARGETS] = {write_targets, NULL},       [RS_EVENTS] = {write_events, NULL},
-	[RS_RESOLVERS] = {write_resolvers, NULL},   [RS_SCENARIO] = {NULL, write_scenario},
-	[RS_MANIFEST] = {NULL, write_manifest},
+	[RS_TARGETS] = {write_targets, NULL},       [RS_PLAN] = {write_plan, NULL},
+	[RS_EVENTS] = {write_events, NULL},         [RS_RESOLVERS] = {write_resolvers, NULL},
+	[RS_SCENARIO] = {NULL, write_scenario},     [RS_MANIFEST] = {NULL, write_manifest},
 };
 
 static int write_csv(const batch *b, int dirfd, const char *dir, int id)
@@ -584,7 +579,8 @@ int batch_write(const batch *b, int dirfd, const char *dir, const batch_run *run
 	int rc = 0;
 	for (int id = 0; id < RS_NFILES && rc == 0; id++) {
 		const rs_file *rf = &rs_files[id];
-		if (rf->by == RS_BY_PLOT || (rf->by == RS_BY_RUN_TRACE && !run->trace))
+		if (rf->by == RS_BY_PLOT || (rf->by == RS_BY_RUN_TRACE && !run->trace) ||
+		    (rf->by == RS_BY_RUN_PLAN && !b->plan))
 			continue;
 		rc = writer[id].csv ? write_csv(b, dirfd, dir, id)
 				    : write_text(b, run, dirfd, dir, id);

@@ -4,6 +4,7 @@
  * out of gnuplot's lexer; folders.c finds the folders.
  */
 #include "plot.h"
+#include "planview.h"
 #include "../models/metrics.h"
 #include "../sim/csvread.h"
 #include "../sim/names.h"
@@ -476,7 +477,7 @@ int plot_scenario(rs_scn *s)
 	double t1 = span_h(s);
 	if (isnan(t1))
 		return -1;
-	int rc = propagation(s, t1) | study_plot(s, t1);
+	int rc = (pv_is_plan(s) ? pv_plot(s) : 0) | propagation(s, t1) | study_plot(s, t1);
 	rc |= gp_run(base_vars(s, t1), s->dir, "latency.gp", "latency");
 	char *more = shown(s),
 	     *cap = xasprintf("Delivery latency (cumulative distribution)%s", more);

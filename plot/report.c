@@ -3,6 +3,7 @@
  * style, no scripts, images from the same folder.
  */
 #include "report.h"
+#include "planview.h"
 #include "../models/metrics.h"
 #include "../sim/outfile.h"
 #include "figure.h"
@@ -17,7 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
-static void esc(FILE *f, const char *s)
+void report_esc(FILE *f, const char *s)
 {
 	for (; *s; s++)
 		switch (*s) {
@@ -183,7 +184,9 @@ char *report_verdict(const rs_scn *s)
 	char *buf;
 	size_t len;
 	FILE *m = xmemstream(&buf, &len);
-	if (s->nans)
+	if (pv_is_plan(s))
+		pv_words(m, s);
+	else if (s->nans)
 		answer_words(m, s);
 	else
 		plain_words(m, s);
@@ -239,14 +242,14 @@ static void table(FILE *f, const rs_scn *s, const char *const *metric, const cha
 	fprintf(f, "<div style=\"overflow-x:auto\"><table><tr><th class=\"l\">point</th>");
 	for (int c = 0; c < n; c++) {
 		fprintf(f, "<th>");
-		esc(f, label[c]);
+		report_esc(f, label[c]);
 		fprintf(f, "</th>");
 	}
 	fprintf(f, "</tr>\n");
 	for (int p = 0; p < s->agg.nrows; p++) {
 		char *lab = rs_label(s, p);
 		fprintf(f, "<tr><td class=\"l\">");
-		esc(f, lab);
+		report_esc(f, lab);
 		free(lab);
 		fprintf(f, "</td>");
 		for (int c = 0; c < n; c++)
@@ -366,14 +369,14 @@ static void images(FILE *f, const rs_scn *s)
 		const char *png = s->image[i].file;
 		char *svg = xasprintf("%.*s.svg", (int)strlen(png) - 4, png);
 		fprintf(f, "<h3>");
-		esc(f, s->image[i].caption);
+		report_esc(f, s->image[i].caption);
 		fprintf(f, "</h3>\n<p><a href=\"");
-		esc(f, svg);
+		report_esc(f, svg);
 		free(svg);
 		fprintf(f, "\"><img src=\"");
-		esc(f, png);
+		report_esc(f, png);
 		fprintf(f, "\" alt=\"");
-		esc(f, s->image[i].caption);
+		report_esc(f, s->image[i].caption);
 		fprintf(f, "\"></a></p>\n");
 	}
 }
@@ -384,7 +387,7 @@ static void wide(FILE *f, const rs_scn *s)
 {
 	if (!strcmp(s->precision_met, "no")) {
 		fprintf(f, "<p class=\"w\"><b>Not as precise as asked:</b> [run] precision = ");
-		esc(f, s->precision);
+		report_esc(f, s->precision);
 		fprintf(f, " was not met within [run] max_replications; the intervals below are "
 			   "wider.</p>\n");
 	}
@@ -395,9 +398,9 @@ static void wide(FILE *f, const rs_scn *s)
 				continue;
 			char *lab = rs_label(s, p);
 			fprintf(f, "<p class=\"w\"><b>Wide interval:</b> ");
-			esc(f, s->ans_words[a]);
+			report_esc(f, s->ans_words[a]);
 			fprintf(f, " at ");
-			esc(f, lab);
+			report_esc(f, lab);
 			fprintf(f,
 				": the 95 %% CI half-width is %.0f %% of the mean; more "
 				"replications or [run] "
@@ -426,9 +429,9 @@ static void targets(FILE *f, const rs_scn *s)
 		double pt = rt_num(&s->tgt, r, 0); /* untrusted: a point of the study, or none */
 		char *lab = rs_label(s, pt >= 0 && pt < s->agg.nrows ? (int)pt : -1);
 		fputs("<tr><td class=\"l\">", f);
-		esc(f, lab);
+		report_esc(f, lab);
 		fputs("</td><td class=\"l\">", f);
-		esc(f, rt_str(&s->tgt, r, tc));
+		report_esc(f, rt_str(&s->tgt, r, tc));
 		fprintf(f, "</td><td>%.0f of %.0f</td><td>%.0f-%.0f %%</td></tr>\n",
 			rt_num(&s->tgt, r, mc), rt_num(&s->tgt, r, nc),
 			100 * rt_num(&s->tgt, r, lc), 100 * rt_num(&s->tgt, r, hc));
@@ -441,14 +444,16 @@ static void answer(FILE *f, const rs_scn *s)
 {
 	if (*s->question) {
 		fprintf(f, "<p class=\"q\"><b>Question:</b> ");
-		esc(f, s->question);
+		report_esc(f, s->question);
 		fprintf(f, "</p>\n");
 	}
 	fprintf(f, "<p class=\"v\"><b>Answer:</b> ");
 	char *v = report_verdict(s);
-	esc(f, v);
+	report_esc(f, v);
 	free(v);
 	fprintf(f, "</p>\n");
+	if (pv_is_plan(s))
+		pv_section(f, s);
 	if (!s->nans)
 		return;
 	answer_table(f, s);
@@ -476,11 +481,11 @@ static void assumption(FILE *f, const rs_scn *s)
 	for (int r = 0; r < s->res.nrows; r++)
 		if (rt_num(&s->res, r, 0) == 0 && !strcmp(rt_str(&s->res, r, hc), "no")) {
 			fprintf(f, "%s<b>", sep);
-			esc(f, rt_str(&s->res, r, cc));
+			report_esc(f, rt_str(&s->res, r, cc));
 			fprintf(f, "</b> %.2f %%", 100 * rt_num(&s->res, r, sc));
 			if (strcmp(said, rt_str(&s->res, r, src))) { /* a source once */
 				fputs(" (", f);
-				esc(f, said = rt_str(&s->res, r, src));
+				report_esc(f, said = rt_str(&s->res, r, src));
 				fputs(")", f);
 			}
 			sep = "; ";
@@ -502,16 +507,16 @@ int report_write(const rs_scn *s)
 	if (!f)
 		return -1;
 	fprintf(f, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>mxsim: ");
-	esc(f, s->name);
+	report_esc(f, s->name);
 	fprintf(f,
 		"</title>%s</head><body>\n<p><a href=\"../index.html\">all scenarios</a></p>\n<h1>",
 		style);
-	esc(f, s->name);
+	report_esc(f, s->name);
 	fprintf(f, "</h1>\n");
 	answer(f, s);
 	assumption(f, s);
 	fprintf(f, "<pre>");
-	esc(f, s->desc);
+	report_esc(f, s->desc);
 	fprintf(f, "</pre>\n");
 	fprintf(f, "<h2>Key figures</h2>\n<p>Mean over the replications &plusmn; half-width of "
 		   "the Student-t 95 %% confidence interval.</p>\n");
@@ -537,7 +542,7 @@ int report_write(const rs_scn *s)
 		free(p);
 	}
 	fprintf(f, "</p>\n<h2>Run</h2>\n<pre>");
-	esc(f, s->manifest);
+	report_esc(f, s->manifest);
 	fprintf(f, "</pre>\n</body></html>\n");
 	return close_page(f, dirfd, s->dir, "report.html");
 }
@@ -561,16 +566,17 @@ int report_index(const char *root, const rs_scn *s, int n)
 		fprintf(f, "<tr><td class=\"l\"><a href=\"");
 		url_segment(f, s[i].name);
 		fprintf(f, "/report.html\">");
-		esc(f, s[i].name);
+		report_esc(f, s[i].name);
 		fprintf(f, "</a></td><td class=\"l\">");
-		esc(f, s[i].question);
+		report_esc(f, s[i].question);
 		fprintf(f, "</td><td class=\"l\">");
+		if (!s[i].nans || pv_is_plan(&s[i]))
+			report_esc(f, v);
 		if (s[i].nans)
 			answer_table(f, &s[i]);
-		else
-			esc(f, v);
 		fprintf(f, "</td><td class=\"l\">");
-		static const char *const data[] = {"answer.csv", "aggregate.csv", "summary.csv"};
+		static const char *const data[] = {"plan.csv", "answer.csv", "aggregate.csv",
+						   "summary.csv"};
 		for (size_t k = 0; k < sizeof data / sizeof *data; k++) {
 			char *p = xasprintf("%s/%s", s[i].dir, data[k]);
 			if (access(p, R_OK) == 0) {

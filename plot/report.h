@@ -12,6 +12,11 @@
 
 #include "results.h"
 
+#include <stdio.h>
+
+/* s as HTML text (or a quoted attribute's value). */
+void report_esc(FILE *f, const char *s);
+
 /* One line: bounces and mail to the old provider over the points;
  * allocated. */
 char *report_verdict(const rs_scn *s);

@@ -26,6 +26,9 @@ const rs_file rs_files[RS_NFILES] = {
 	[RS_TARGETS] = {"targets.csv", RS_BY_RUN,
 			"per point and [report] target: the runs meeting it, their share and its "
 			"95 % interval (Clopper-Pearson)"},
+	[RS_PLAN] = {"plan.csv", RS_BY_RUN_PLAN,
+		     "a [plan]'s candidates in value order: runs, those meeting the goal, their "
+		     "share and its interval, the goal figure's mean and CI, the verdict"},
 	[RS_AGGREGATE] = {"aggregate.csv", RS_BY_RUN,
 			  "per study point: mean and 95 % CI half-width"},
 	[RS_TIMESERIES] = {"timeseries.csv", RS_BY_RUN,
@@ -235,6 +238,9 @@ static int no_links(const rs_scn *s)
 	return rc;
 }
 
+#define RS_PLAN_NAME(k) "plan_" #k,
+const char *const rs_plan_keys[RS_PLAN_N] = {RS_PLAN_KEYS(RS_PLAN_NAME)};
+
 /* The value of "key = value" in the manifest's text, or "". */
 static char *manifest_value(const char *text, const char *key)
 {
@@ -262,6 +268,30 @@ static int load_optional(rtable *t, const char *dir, const char *file)
 	}
 	free(p);
 	return rc;
+}
+
+/* plan.csv and the plan's manifest lines: both or neither, the columns
+ * the report reads there, and plan_value a number or empty; 0 or -1. */
+static int load_plan(rs_scn *s, const char *dir)
+{
+	static const char *const cols[] = {"value",      "runs", "met",  "share",   "share_low",
+					   "share_high", "mean", "ci95", "verdict", NULL};
+	for (int k = 0; k < RS_PLAN_N; k++)
+		s->plan_key[k] = manifest_value(s->manifest, rs_plan_keys[k]);
+	if (load_optional(&s->plan, dir, "plan.csv"))
+		return -1;
+	char *end;
+	const char *v = s->plan_key[RS_PLAN_value];
+	double x = strtod(v, &end);
+	bool bad = *v && (*end || !isfinite(x));
+	if (bad || (s->plan.ncols > 0) != (*s->plan_key[RS_PLAN_vary] != '\0')) {
+		fprintf(stderr,
+			"mxsim: plot: %s: plan.csv and the manifest's plan_ lines go together, "
+			"plan_value a number\n",
+			dir);
+		return -1;
+	}
+	return s->plan.ncols ? need(s, &s->plan, "plan.csv", cols) : 0;
 }
 
 /* The answer figures, in order, from answer.csv (absent: none). */
@@ -325,7 +355,7 @@ int rs_load(rs_scn *s, const char *dir)
 	    load_optional(&s->ev, dir, "events.csv") ||
 	    load_optional(&s->tgt, dir, "targets.csv") ||
 	    check_hours(s, &s->ev, "events.csv", "t_h") ||
-	    load_optional(&s->res, dir, "resolvers.csv"))
+	    load_optional(&s->res, dir, "resolvers.csv") || load_plan(s, dir))
 		return -1;
 	return load_answers(s);
 }
@@ -346,6 +376,9 @@ void rs_free(rs_scn *s)
 {
 	rt_free(&s->anst);
 	rt_free(&s->tgt);
+	rt_free(&s->plan);
+	for (int k = 0; k < RS_PLAN_N; k++)
+		free(s->plan_key[k]);
 	rt_free(&s->agg);
 	rt_free(&s->pts);
 	rt_free(&s->srv);

@@ -26,6 +26,7 @@ typedef enum {
 	RS_SUMMARY,
 	RS_ANSWER,
 	RS_TARGETS,
+	RS_PLAN,
 	RS_AGGREGATE,
 	RS_TIMESERIES,
 	RS_LATENCY,
@@ -40,7 +41,7 @@ typedef enum {
 	RS_NFILES
 } rs_file_id;
 
-typedef enum { RS_BY_RUN, RS_BY_RUN_TRACE, RS_BY_PLOT } rs_origin;
+typedef enum { RS_BY_RUN, RS_BY_RUN_TRACE, RS_BY_RUN_PLAN, RS_BY_PLOT } rs_origin;
 
 typedef struct {
 	const char *name;
@@ -58,6 +59,15 @@ typedef struct {
 	char *file, *caption; /* an image in dir (PNG, with an SVG beside it) */
 } rs_image;
 
+/* A [plan]'s lines of manifest.ini, plan_<key> (cli/plan.c writes them). */
+#define RS_PLAN_KEYS(X) \
+	X(vary)         \
+	X(goal)         \
+	X(in) X(confidence) X(seek) X(unit) X(outcome) X(value) X(shown) X(share_low) X(runs)
+#define RS_PLAN_ID(k) RS_PLAN_##k,
+typedef enum { RS_PLAN_KEYS(RS_PLAN_ID) RS_PLAN_N } rs_plan_key;
+extern const char *const rs_plan_keys[RS_PLAN_N];
+
 typedef struct {
 	char *dir, *name; /* the folder, and its last component */
 	rtable agg, pts, srv;
@@ -71,8 +81,10 @@ typedef struct {
 	rtable res;                      /* resolvers.csv (empty if absent) */
 	int nans;                        /* [report] answer: the figures, from answer.csv */
 	char **ans, **ans_words, **ans_unit;
-	rtable anst; /* answer.csv (empty if absent) */
-	rtable tgt;  /* targets.csv (empty if absent) */
+	rtable anst;               /* answer.csv (empty if absent) */
+	rtable tgt;                /* targets.csv (empty if absent) */
+	rtable plan;               /* plan.csv (empty if absent: no [plan]) */
+	char *plan_key[RS_PLAN_N]; /* the plan's manifest lines ("" each without) */
 	rs_image *image;
 	int nimages;
 } rs_scn;

@@ -246,7 +246,20 @@ void study_free(study *st)
 	memset(st, 0, sizeof *st);
 }
 
+static char *expand(const study *st, const char *text, long p, int *idx, int as, const char *value);
+
 char *study_expand(const study *st, const char *text, long p, int *idx)
+{
+	return expand(st, text, p, idx, -1, NULL);
+}
+
+char *study_expand_as(const study *st, const char *text, long p, int a, const char *value)
+{
+	return expand(st, text, p, NULL, a, value);
+}
+
+/* Point p's text, axis as (-1: none) taking value. */
+static char *expand(const study *st, const char *text, long p, int *idx, int as, const char *value)
 {
 	size_t len = strlen(text), cap = len + 1;
 	int vi[st->naxes ? st->naxes : 1];
@@ -257,14 +270,16 @@ char *study_expand(const study *st, const char *text, long p, int *idx)
 			idx[a] = vi[a];
 	}
 	for (int k = 0; k < st->nspans; k++)
-		cap += strlen(st->axes[st->spans[k].axis].values[vi[st->spans[k].axis]]);
+		cap += st->spans[k].axis == as
+			       ? strlen(value)
+			       : strlen(st->axes[st->spans[k].axis].values[vi[st->spans[k].axis]]);
 	char *out = xmalloc(cap), *o = out;
 	long at = 0;
 	for (int k = 0; k < st->nspans; k++) {
 		const study_span *sp = &st->spans[k];
 		memcpy(o, text + at, (size_t)(sp->start - at));
 		o += sp->start - at;
-		const char *v = st->axes[sp->axis].values[vi[sp->axis]];
+		const char *v = sp->axis == as ? value : st->axes[sp->axis].values[vi[sp->axis]];
 		memcpy(o, v, strlen(v));
 		o += strlen(v);
 		at = sp->end;

@@ -48,5 +48,7 @@ void study_free(study *st);
 /* The text of point p (0 <= p < npoints), newly allocated (caller frees);
  * idx[a], if idx is not NULL, receives the value index of axis a. */
 char *study_expand(const study *st, const char *text, long p, int *idx);
+/* The same with axis a's value replaced by value. */
+char *study_expand_as(const study *st, const char *text, long p, int a, const char *value);
 
 #endif

@@ -98,6 +98,67 @@ sed -i 's/^duration = 14610d/duration = 13030d/' "$T/versions.ini"
 "$MX" check "$T/versions.ini" >/dev/null 2>&1
 check "the same over 13030 days passes the check" test $? -eq 0
 
+# --- [plan]: the inverse question, searched -------------------------------
+# A 6 h outage of the primary (this scenario is the tests', no bundled one):
+# 200 plain runs give the backup's peak queue; the smallest queue_limit
+# with no 452 in 95 % of runs (95 % confidence) must lie between their
+# 95th percentile and their maximum plus the resolution (1 %).
+cat >"$T/outage.ini" <<'INI'
+[run]
+duration = 1d
+replications = 5
+[traffic]
+rate = 600/h
+[senders]
+count = 200
+[resolvers]
+count = 20
+[domain example.com]
+mx = 10 mx.primary.example, 20 mx.backup.example
+mx_ttl = 1h
+[server primary]
+host = mx.primary.example
+sessions = 100
+[server backup]
+host = mx.backup.example
+kind = backup
+sessions = 100
+[timeline]
+2h = outage primary 6h
+INI
+cp "$T/outage.ini" "$T/outage-plan.ini"
+printf '[plan]\nvary = server backup.queue_limit\nrange = 1000 .. 20000\ngoal = storage452_backup == 0\nin = 95%% of runs\nresolution = 1%%\n' >>"$T/outage-plan.ini"
+"$MX" run -q -j 2 -r 200 -o "$T/plan" "$T/outage.ini" &&
+	"$MX" run -q -j 2 -o "$T/plan" "$T/outage-plan.ini" &&
+	"$MX" run -q -j 1 -o "$T/plan1" "$T/outage-plan.ini"
+check "a plan runs (-j 2 and -j 1)" test $? -eq 0
+check "the plan's answer: the same plan.csv, summary.csv and fingerprints for -j 1 and -j 2" \
+	sh -c "cmp -s '$T/plan/outage-plan/plan.csv' '$T/plan1/outage-plan/plan.csv' &&
+	cmp -s '$T/plan/outage-plan/summary.csv' '$T/plan1/outage-plan/summary.csv' &&
+	test \"\$(grep '^event_fingerprint ' '$T/plan/outage-plan/manifest.ini')\" = \
+	\"\$(grep '^event_fingerprint ' '$T/plan1/outage-plan/manifest.ini')\""
+python3 - "$T/plan" <<'PY'; check "the plan's answer lies between the peak's 95th percentile and its maximum + 1 %" test $? -eq 0
+import csv, math, sys
+d = sys.argv[1]
+peaks = sorted(float(r["queue_peak_backup"]) for r in csv.DictReader(open(d + "/outage/summary.csv")))
+man = dict(l.split(" = ", 1) for l in open(d + "/outage-plan/manifest.ini").read().splitlines() if " = " in l)
+v = float(man["plan_value"])
+p95 = peaks[math.ceil(0.95 * len(peaks)) - 1]
+ok = man["plan_outcome"] == "found" and p95 <= v <= peaks[-1] * 1.01 + 1 and float(man["plan_share_low"]) >= 0.95
+print("plan", v, "p95", p95, "max", peaks[-1], "runs", man["plan_runs"]) if not ok else None
+sys.exit(0 if ok else 1)
+PY
+check "mxsim check prints the plan" sh -c "'$MX' check '$T/outage-plan.ini' | grep -q '^; plan: the smallest server backup.queue_limit from 1000 to 20000 (303 values)'"
+# a goal met nowhere, and everywhere, in the range: exit 0, said so
+sed 's/^range = .*/range = 1000 .. 2000/' "$T/outage-plan.ini" >"$T/nowhere.ini"
+sed 's/^range = .*/range = 10000 .. 20000/' "$T/outage-plan.ini" >"$T/everywhere.ini"
+"$MX" run -q -j 2 -o "$T/plan" "$T/nowhere.ini" "$T/everywhere.ini"
+check "goals met nowhere and everywhere: exit 0" test $? -eq 0
+check "met nowhere: outcome nowhere, no value, the share at the range's end" \
+	sh -c "grep -qx 'plan_outcome = nowhere' '$T/plan/nowhere/manifest.ini' && grep -qx 'plan_value = ' '$T/plan/nowhere/manifest.ini' && grep -qx 'plan_shown = 2000' '$T/plan/nowhere/manifest.ini' && grep -qx 'plan_share_low = 0' '$T/plan/nowhere/manifest.ini'"
+check "met everywhere: outcome everywhere, the range's low end" \
+	sh -c "grep -qx 'plan_outcome = everywhere' '$T/plan/everywhere/manifest.ini' && grep -qx 'plan_value = 10000' '$T/plan/everywhere/manifest.ini'"
+
 # --- a backup smaller than one message: a warning, and the run goes on
 printf '[run]\nduration = 1h\n[domain example.com]\nmx = 10 a.example, 20 b.example\n[server a]\nhost = a.example\nsessions = ${10, 20}\n[server b]\nhost = b.example\nkind = backup\nqueue_bytes_limit = 1MB\n' >"$T/tiny.ini"
 "$MX" run -q -o "$T/tiny" "$T/tiny.ini" 2>"$T/err"; rc=$?
@@ -244,6 +305,49 @@ check "the report says when runs split (queued: most runs 0, some over 1000)" \
 	sh -c "grep -q 'runs split' '$T/sp/split/report.html' && python3 -c \"import csv,sys; r=next(csv.DictReader(open('$T/sp/split/answer.csv'))); sys.exit(not (float(r['run_median']) == 0 < 1000 < float(r['run_max'])))\""
 "$MX" plot "$T/tg/rate-limits" >/dev/null
 check "and not when they are close together (rate-limits)" sh -c "! grep -q 'runs split' '$T/tg/rate-limits/report.html'"
+
+# the bundled plans' answers, re-checked by plain studies at the answer and
+# at the value tried next to it (the search's last miss): the same runs
+# (common random numbers) meet and miss the goal as plan.csv says
+python3 - "$MX" "$T" <<'PY'; check "bundled plans: a plain study at the answer meets the goal, one step off misses it" test $? -eq 0
+import csv, glob, math, os, re, subprocess, sys
+mx, tmp = sys.argv[1], sys.argv[2]
+def low(k, n, conf=0.95):  # Clopper-Pearson lower end
+    if k == 0: return 0.0
+    a, lo, hi = (1 - conf) / 2, 0.0, 1.0
+    for _ in range(60):
+        p = (lo + hi) / 2
+        tail = sum(math.comb(n, i) * p**i * (1 - p)**(n - i) for i in range(k, n + 1))
+        lo, hi = (p, hi) if tail < a else (lo, p)
+    return lo
+ok = True
+for f in sorted(glob.glob("scenarios/plan-*.ini")):
+    name = os.path.basename(f)[:-4]
+    text = open(f).read()
+    plan = dict(re.findall(r"^(\w+) = (.+)$", text.split("[plan]")[1], re.M))
+    man = dict(l.split(" = ", 1) for l in open(f"{tmp}/all/{name}/manifest.ini").read().splitlines() if " = " in l)
+    rows = list(csv.DictReader(open(f"{tmp}/all/{name}/plan.csv")))
+    vals = [float(r["value"]) for r in rows]
+    i = vals.index(float(man["plan_value"]))
+    j = i - 1 if plan.get("seek", "smallest") == "smallest" else i + 1
+    metric, op, goal = plan["goal"].split()
+    for r, want in ((rows[i], True), (rows[j], False)):
+        v, n = r["value"], int(r["runs"])
+        if "." in plan["vary"]:
+            body, sets = text.split("[plan]")[0], ["--set", f"{plan['vary']}={v}"]
+        else:
+            body, sets = re.sub(r"\$\{" + plan["vary"] + r"=[^}]*\}", v, text.split("[plan]")[0]), []
+        path = f"{tmp}/{name}-check.ini"
+        open(path, "w").write(body)
+        subprocess.run([mx, "run", "-q", "-j", "2", "-r", str(n), "-o", f"{tmp}/rechecks", path] + sets, check=True, stderr=subprocess.DEVNULL)
+        xs = [float(s[metric]) for s in csv.DictReader(open(f"{tmp}/rechecks/{name}-check/summary.csv"))]
+        k = sum(eval(f"x {op} {goal}") for x in xs)
+        met = low(k, n) >= 0.95
+        if met != want or k != int(r["met"]):
+            print(f"{name}: at {v}: {k} of {n} runs meet {plan['goal']} (plan.csv: {r['met']}); wanted {'met' if want else 'missed'}")
+            ok = False
+sys.exit(0 if ok else 1)
+PY
 
 # --- same results for any -j, and for the same seed --------------------------
 "$MX" run -q -j 1 -r 2 -o "$T/j1" scenarios/typo-mx.ini scenarios/backup-failover.ini

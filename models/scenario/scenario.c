@@ -192,7 +192,7 @@ static int build(scn *s)
 	mdl_config *c = &s->c;
 	if (run_keys(s, scn_single(s, SEC_RUN)) || scn_build_profiles(s) || scn_build_servers(s) ||
 	    scn_build_domains(s) || scn_build_senders(s) || scn_build_traffic(s) ||
-	    scn_build_timeline(s))
+	    scn_build_timeline(s) || scn_build_plan(s))
 		return -1;
 	if (!c->ndomains)
 		return scn_fail(s, 0, "no domain: add a [domain NAME] section or a [population]");
@@ -245,76 +245,6 @@ int scn_load(const char *path, char *const *sets, int nsets, scn_file **out, cha
 	return rc;
 }
 
-/* Appends each override as "[section]\nkey = value" (two lines each, so
- * a line past the file's names its --set); returns 0 or -1 with err. */
-static int append_sets(char **text, size_t *len, char *const *sets, int nsets, char *err)
-{
-	for (int i = 0; i < nsets; i++) {
-		const char *eq = strchr(sets[i], '='), *dotp = NULL;
-		for (const char *q = sets[i]; eq && q < eq; q++)
-			if (*q == '.')
-				dotp = q;
-		if (!eq || !dotp || dotp == sets[i] || strpbrk(sets[i], "\r\n")) {
-			snprintf(err, SCN_ERR,
-				 "--set %.200s: expected section.key=value on one line", sets[i]);
-			return -1;
-		}
-		size_t add = strlen(sets[i]) + 8;
-		*text = xrealloc(*text, *len + add + 1);
-		*len += (size_t)sprintf(*text + *len, "[%.*s]\n%.*s = %s\n", (int)(dotp - sets[i]),
-					sets[i], (int)(eq - dotp - 1), dotp + 1, eq + 1);
-	}
-	return 0;
-}
-
-/* s[0..n) with white space trimmed and inner runs of it as one space, in
- * out (size cap); whether it fit. */
-static bool squeeze(const char *s, size_t n, char *out, size_t cap)
-{
-	size_t o = 0;
-	for (size_t i = 0; i < n; i++) {
-		bool sp = s[i] == ' ' || s[i] == '\t';
-		if (sp && (o == 0 || i + 1 == n || s[i + 1] == ' ' || s[i + 1] == '\t'))
-			continue;
-		if (o + 1 >= cap)
-			return false;
-		out[o++] = sp ? ' ' : s[i];
-	}
-	out[o] = '\0';
-	return true;
-}
-
-/* A --set replaces its key's line in the file (not the --set lines after
- * it): that line becomes a comment
- * (the line count stays), so a study list there is gone with it; f->notes
- * says so for each study replaced. */
-static void comment_out(scn_file *f, char *text, const char *set)
-{
-	const char *eq = strchr(set, '='), *dot = NULL;
-	for (const char *q = set; q < eq; q++)
-		dot = *q == '.' ? q : dot;
-	char want_sec[256], want_key[128], sec[256] = "", key[128];
-	if (!squeeze(set, (size_t)(dot - set), want_sec, sizeof want_sec) ||
-	    !squeeze(dot + 1, (size_t)(eq - dot - 1), want_key, sizeof want_key))
-		return;
-	int n = 1;
-	for (char *line = text; *line && n <= f->file_lines; n++) {
-		char *q = line + strspn(line, " \t"), *nl = strchr(line, '\n');
-		size_t len = nl ? (size_t)(nl - q) : strlen(q);
-		char *close = memchr(q, ']', len), *e = memchr(q, '=', len);
-		if (*q == '[' && close)
-			squeeze(q + 1, (size_t)(close - q - 1), sec, sizeof sec);
-		else if (*q != ';' && *q != '#' && e && !strcmp(sec, want_sec) &&
-			 squeeze(q, (size_t)(e - q), key, sizeof key) && !strcmp(key, want_key)) {
-			if (memmem(e, (size_t)(q + len - e), "${", 2))
-				f->notes = xasprintf("%s%s:%d: --set %s replaces the study there\n",
-						     f->notes ? f->notes : "", f->path, n, set);
-			*q = ';';
-		}
-		line = nl ? nl + 1 : q + len;
-	}
-}
-
 /* The study of f's text; a failure as "file:line: ..." or "--set ...". */
 static int study_of(scn_file *f, char *err)
 {
@@ -355,9 +285,9 @@ int scn_load_text(const char *path, const char *data, size_t len, char *const *s
 		text[len++] = '\n', text[len] = '\0';
 	for (size_t i = 0; i < len; i++)
 		f->file_lines += text[i] == '\n';
-	int rc = append_sets(&text, &len, sets, nsets, err);
+	int rc = scn_append_sets(&text, &len, sets, nsets, err);
 	for (int i = 0; i < nsets && !rc; i++)
-		comment_out(f, text, sets[i]);
+		scn_comment_out(f, text, sets[i]);
 	f->line_at = xmalloc((len + 1) * sizeof *f->line_at);
 	for (size_t i = 0; i < len; i++)
 		if (i == 0 || text[i - 1] == '\n')
@@ -384,6 +314,8 @@ void scn_file_free(scn_file *f)
 	free(f->base);
 	free(f->text);
 	free(f->line_at);
+	free(f->asked);
+	free(f->ask_at);
 	free(f);
 }
 
@@ -402,12 +334,24 @@ const study *scn_file_study(const scn_file *f)
 	return &f->st;
 }
 
+static int point(const scn_file *f, char *text, scn **out, char *err);
+
 int scn_point(const scn_file *f, long p, scn **out, char *err)
+{
+	return point(f, study_expand(&f->st, f->text, p, NULL), out, err);
+}
+
+int scn_point_as(const scn_file *f, int a, const char *value, scn **out, char *err)
+{
+	return point(f, study_expand_as(&f->st, f->text, 0, a, value), out, err);
+}
+
+/* Builds the point whose text is text (freed). */
+static int point(const scn_file *f, char *text, scn **out, char *err)
 {
 	scn *s = xcalloc(1, sizeof *s);
 	s->f = f;
 	s->err = err;
-	char *text = study_expand(&f->st, f->text, p, NULL);
 	int rc = scn_parse(s, text);
 	free(text);
 	if (rc == 0 && build(s) == 0 && check_budget(s) == 0 && scn_check_versions(s) == 0) {

@@ -12,6 +12,7 @@
 #include "../../sim/study.h"
 #include "../model.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 
 enum { SCN_ERR = 512 };
@@ -37,12 +38,39 @@ const study *scn_file_study(const scn_file *f);
  * nothing): a --set that replaced a study. */
 const char *scn_file_notes(const scn_file *f);
 
+/* A scenario's [plan] (scn_plan_of), checked; values in the varied key's
+ * base unit (s, B, per second, or a plain number). */
+typedef struct {
+	const char *vary; /* as written */
+	int axis;         /* a list's name: its study axis; -1: a key, set as --set does */
+	bool whole;       /* whole numbers only */
+	double lo, hi;    /* the range, lo < hi */
+	double step;      /* the resolution: > 0 a step in the unit, < 0 a share of the value */
+	const char *unit; /* the base unit's name: "s", "B", "/s" or "" */
+	const char *goal; /* METRIC OP VALUE, as written */
+	int goal_line;
+	bool mean;         /* in = mean */
+	double share;      /* in = N% of runs: N / 100 */
+	double confidence; /* in (0, 1) */
+	bool largest;      /* seek = largest */
+	long max_runs;
+	int line, runs_line; /* the section's, max_runs' */
+} scn_plan;
+
 /* Parses point p of the study. Returns 0, or -1 with err. */
 int scn_point(const scn_file *f, long p, scn **out, char *err);
 void scn_free(scn *s);
 
 /* The configuration; a replication's is a copy with .seed = scn_seed(s, r). */
 const mdl_config *scn_config(const scn *s);
+/* The point's [plan], or NULL if it has none. */
+const scn_plan *scn_plan_of(const scn *s);
+/* Point 0 of the study with axis a's value replaced by value (a plan's
+ * candidate). Returns 0, or -1 with err. */
+int scn_point_as(const scn_file *f, int a, const char *value, scn **out, char *err);
+/* Writes value in place of axis a's list (a plan's answer, as its results
+ * show it): f then holds no study, and its point 0 has that value. */
+void scn_file_fix_value(scn_file *f, int a, const char *value);
 uint64_t scn_seed(const scn *s, unsigned r);
 unsigned scn_replications(const scn *s);
 /* [report] question, and answer with the line it stands on (0: the

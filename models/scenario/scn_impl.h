@@ -35,6 +35,7 @@ typedef enum {
 	SEC_SERVER,
 	SEC_HOST,
 	SEC_REPORT,
+	SEC_PLAN,
 	SEC_TIMELINE,
 	SEC_N
 } sec_type;
@@ -114,7 +115,10 @@ struct scn_file {
 	int nlines, file_lines;
 	char *const *sets;
 	int nsets;
-	char *notes; /* "file:line: --set ... replaces the study there\n"..., or NULL */
+	char *notes;    /* "file:line: --set ... replaces the study there\n"..., or NULL */
+	bool answered;  /* a plan's answer written in (scn_file_fix_value): no [plan] */
+	char *asked;    /* then the text as it was, which the resolved scenario shows */
+	size_t *ask_at; /* and where its lines start */
 	study st;
 };
 
@@ -161,6 +165,7 @@ struct scn {
 	char *err;
 	int err_line;
 	char *warnings; /* lines "file:line: warning: ..." (NULL: none) */
+	scn_plan plan;  /* [plan] (plan.vary NULL: none) */
 };
 
 /* A timeline has at most this many lines. */
@@ -177,6 +182,15 @@ section *scn_single(scn *s, sec_type t);
 /* Adds a warning for the point's file at line (printed once by the
  * program, however many points have it). */
 void scn_warn(scn *s, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* --set overrides (scn_sets.c): each appended to *text as "[section]\nkey
+ * = value" (two lines each, so a line past the file's names its --set);
+ * 0 or -1 with err. And the file's line of set's key commented out. */
+int scn_append_sets(char **text, size_t *len, char *const *sets, int nsets, char *err);
+void scn_comment_out(scn_file *f, char *text, const char *set);
+
+/* [plan] into s->plan, checked (scn_plan.c); 0 or -1. */
+int scn_build_plan(scn *s);
 
 /* ---- values (scn_value.c) -------------------------------------------------- */
 

@@ -29,6 +29,9 @@ const scn_section scn_sections[SEC_N] = {
 		      "an MX host name that is no server's (or a server's host's TTLs)"},
 	[SEC_REPORT] = {"report", false,
 			"the question the scenario answers, and the figures that answer it"},
+	[SEC_PLAN] = {"plan", false,
+		      "turns the scenario into a search: the smallest (or largest) value of one "
+		      "key that meets a goal, with the stated confidence (the README's Planning)"},
 	[SEC_TIMELINE] = {"timeline", false,
 			  "changes over time: TIME = ACTION ARGS (see the actions)"},
 };

@@ -193,7 +193,29 @@
 	  "duration or `Sat 02:30`): what the old provider still gets after its contract ends")  \
 	K(REPORT, within, TIME, MIN(0), "5m",                                                    \
 	  "`delivered_within_share` counts the mail delivered at most this long after its "      \
-	  "arrival")
+	  "arrival")                                                                             \
+	K(PLAN, vary, TEXT, ANY, NULL,                                                           \
+	  "the value searched: a numeric key as `--set` names it (`server backup.queue_limit`), " \
+	  "or the name of a list of one value in the file, `${lower=Mon 10:00}` (a timeline "    \
+	  "time, for one)")                                                                      \
+	K(PLAN, range, TEXT, ANY, NULL,                                                          \
+	  "`LOW .. HIGH` in the key's unit (`1000 .. 200000`, `2h .. 2d`, `Mon 10:00 .. Wed "     \
+	  "10:00`)")                                                                             \
+	K(PLAN, goal, TEXT, ANY, NULL,                                                           \
+	  "`METRIC OP VALUE` (a summary column; OP `<`, `<=`, `==`, `>=`, `>`): what a run, or "  \
+	  "the mean, must meet")                                                                 \
+	K(PLAN, in, TEXT, ANY, "95% of runs",                                                    \
+	  "`N% of runs`: the goal holds in at least N % of runs (the lower end of the share's "   \
+	  "Clopper-Pearson interval); or `mean`: over the mean's whole Student-t interval")      \
+	K(PLAN, confidence, TEXT, ANY, "95%", "of those intervals (two-sided)")                 \
+	K(PLAN, seek, CHOICE, ONE_OF("smallest", "largest"), "smallest",                         \
+	  "the smallest value meeting the goal (it is met above it), or the largest")            \
+	K(PLAN, resolution, TEXT, ANY, "1%",                                                     \
+	  "how close the answer is to the value just missing: `0.5%` of the value, or a step "    \
+	  "in the key's unit (`100`, `10m`); whole-number keys step by 1 at least")              \
+	K(PLAN, max_runs, INT, IN(1, 10000000), "20000",                                         \
+	  "all candidates' runs at most: reached first, the best value shown so far is the "     \
+	  "answer, marked so")
 /* clang-format on */
 
 #endif

@@ -13,7 +13,9 @@
  * trimmed, then a newline. */
 static void src_line(const scn_file *f, int n, FILE *out)
 {
-	const char *p = n >= 1 && n <= f->nlines ? f->text + f->line_at[n - 1] : "";
+	const char *t = f->asked ? f->asked : f->text; /* a plan: as asked, not answered */
+	const size_t *at = f->asked ? f->ask_at : f->line_at;
+	const char *p = n >= 1 && n <= f->nlines ? t + at[n - 1] : "";
 	size_t len = strcspn(p, "\n");
 	while (len && isspace((unsigned char)*p))
 		p++, len--;
@@ -107,7 +109,7 @@ void scn_write(const scn *s, FILE *out)
 			continue;
 		}
 		const section *sc = scn_single((scn *)s, (sec_type)t);
-		if (sc || (t != SEC_POPULATION && t != SEC_TIMELINE))
+		if (sc || (t != SEC_POPULATION && t != SEC_PLAN && t != SEC_TIMELINE))
 			write_section(s, sc, (sec_type)t, out);
 	}
 }
