@@ -276,6 +276,8 @@ void plan_done(batch *b, long g, unsigned r, const double *out)
 
 static const char *const verdicts[] = {
 	[SRCH_UNDECIDED] = "undecided", [SRCH_MET] = "met", [SRCH_MISSED] = "missed"};
+/* still undecided at the cap: counted as missed */
+static const char capped[] = "capped";
 static const char *const outcomes[] = {[SRCH_RUNNING] = "running",
 				       [SRCH_FOUND] = "found",
 				       [SRCH_EVERYWHERE] = "everywhere",
@@ -302,8 +304,8 @@ void plan_write(const batch *b, csvw *w)
 		csvw_num(w, x->high);
 		csvw_num(w, x->mean);
 		csvw_num(w, x->half);
-		csvw_str(w, verdicts[x->v == SRCH_UNDECIDED && x->runs >= pl->spec.cap ? SRCH_MISSED
-										       : x->v]);
+		csvw_str(w, x->v == SRCH_UNDECIDED && x->runs >= pl->spec.cap ? capped
+									      : verdicts[x->v]);
 		csvw_end(w);
 	}
 }

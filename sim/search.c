@@ -291,6 +291,7 @@ int srch_next(srch *s, srch_req **req)
 		bracket(s, &l, &h);
 		s->out = SRCH_BUDGET;
 		s->answer = h < s->ngrid ? h : -1;
+		more = 0;
 	}
 	s->runs += more;
 	*req = s->req;
