@@ -7,6 +7,7 @@
 #include "figure.h"
 #include "gnuplot.h"
 #include "report.h"
+#include "../sim/units.h"
 #include "../sim/xalloc.h"
 
 #include <math.h>
@@ -27,7 +28,12 @@ static const char *key(const rs_scn *s, rs_plan_key k)
 static void value(FILE *m, const rs_scn *s, double v)
 {
 	const char *u = key(s, RS_PLAN_unit);
-	if (!strcmp(u, "s"))
+	if (!strcmp(u, "t") && v >= 0 && v < 1e12) { /* a time in the run: day and hour */
+		long min = lround(v / 60);
+		fprintf(m, "%s %02ld:%02ld (%.4g h from time 0)",
+			unit_weekday_name((int)((min / 1440 + s->start_day) % 7)), min / 60 % 24,
+			min % 60, v / 3600);
+	} else if (!strcmp(u, "s"))
 		fig_print(m, v, NAN, "s", "");
 	else if (!strcmp(u, "B"))
 		fig_print(m, v, NAN, "bytes", "");
@@ -158,13 +164,26 @@ int pv_plot(rs_scn *s)
 	for (int r = 0; r < s->plan.nrows; r++)
 		lo = fmin(lo, cell(s, r, "value")), hi = fmax(hi, cell(s, r, "value"));
 	gp_str(v, s->name, "name");
-	gp_str(v, key(s, RS_PLAN_vary), "vary");
+	const char *u = key(s, RS_PLAN_unit);
+	double scale = !strcmp(u, "s") || !strcmp(u, "t") ? 1.0 / 3600
+		       : !strcmp(u, "/s")                 ? 3600
+							  : 1;
+	char *xl = xasprintf("%s%s", key(s, RS_PLAN_vary),
+			     !strcmp(u, "t")    ? " (h from time 0)"
+			     : !strcmp(u, "s")  ? " (h)"
+			     : !strcmp(u, "/s") ? " (per hour)"
+			     : !strcmp(u, "B")  ? " (bytes)"
+						: "");
+	gp_str(v, xl, "vary");
+	free(xl);
+	gp_num(v, scale, "xscale");
 	char *ylab = mean ? xasprintf("%s (mean)", g) : xasprintf("runs meeting %s (%%)", g);
 	gp_str(v, ylab, "ylab");
 	free(ylab);
 	gp_num(v, mean, "mean");
 	gp_num(v, isfinite(want) ? want : 0, "want");
-	gp_num(v, *key(s, RS_PLAN_value) ? strtod(key(s, RS_PLAN_value), NULL) : NAN, "answer");
+	gp_num(v, *key(s, RS_PLAN_value) ? scale * strtod(key(s, RS_PLAN_value), NULL) : NAN,
+	       "answer");
 	gp_num(v, lo > 0 && hi / lo > 20, "logx");
 	int rc = gp_run(v, s->dir, "plan.gp", "plan");
 	rs_add_image(s, "plan.png", "Plan: the values tried, with the goal and the answer");

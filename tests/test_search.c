@@ -101,8 +101,8 @@ static void finds_the_threshold_of_a_known_generator(void **state)
 	(void)state;
 	for (uint64_t seed = 1; seed <= 20; seed++) {
 		thresholds(seed);
-		srch *s = search(&share95, NG, false, step_fig), *t = search(&share95, NG, true,
-									  step_fig);
+		srch *s = search(&share95, NG, false, step_fig),
+		     *t = search(&share95, NG, true, step_fig);
 		long a = srch_answer(s);
 		assert_int_equal(srch_outcome_of(s), SRCH_FOUND);
 		assert_int_equal(a, srch_answer(t));

@@ -46,7 +46,8 @@ typedef struct {
 	bool whole;       /* whole numbers only */
 	double lo, hi;    /* the range, lo < hi */
 	double step;      /* the resolution: > 0 a step in the unit, < 0 a share of the value */
-	const char *unit; /* the base unit's name: "s", "B", "/s" or "" */
+	const char *unit; /* the base unit: "s", "B", "/s", "", or "t": a time in the
+			   * run (seconds from time 0) */
 	const char *goal; /* METRIC OP VALUE, as written */
 	int goal_line;
 	bool mean;         /* in = mean */

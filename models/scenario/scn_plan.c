@@ -63,6 +63,7 @@ static int list_kind(scn *s, const char *vary, int line, scn_kind *kind)
 			if (s->sec[i].kv[k].line != st->axes[a].line)
 				continue;
 			scn_key_id id = scn_key_find(s->sec[i].type, s->sec[i].kv[k].key);
+			s->plan.unit = s->sec[i].type == SEC_TIMELINE ? "t" : NULL;
 			*kind = s->sec[i].type == SEC_TIMELINE ? KIND_TIME
 				: id < K_N                     ? scn_keys[id].kind
 							       : KIND_TEXT;
@@ -178,7 +179,8 @@ int scn_build_plan(scn *s)
 	p->vary = vary;
 	p->line = sc->line;
 	p->whole = k == KIND_INT || k == KIND_LIMIT || k == KIND_SIZE || k == KIND_SIZE_LIMIT;
-	p->unit = k == KIND_TIME                           ? "s"
+	p->unit = p->unit                                  ? p->unit /* a timeline time */
+		  : k == KIND_TIME                         ? "s"
 		  : k == KIND_SIZE || k == KIND_SIZE_LIMIT ? "B"
 		  : k == KIND_RATE                         ? "/s"
 							   : "";
