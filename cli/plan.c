@@ -59,7 +59,8 @@ static int reload(batch *b, batch_plan *pl, const scn_plan *p, char **sets, int 
 	char err[SCN_ERR], v[64];
 	value_text(pl, 0, v, sizeof v);
 	pl->sets = xcalloc((size_t)nsets + 1, sizeof *pl->sets);
-	memcpy(pl->sets, sets, (size_t)nsets * sizeof *sets);
+	if (nsets)
+		memcpy(pl->sets, sets, (size_t)nsets * sizeof *sets);
 	if (p->axis < 0) {
 		pl->set = xasprintf("%s=${%s}", pl->vary, v);
 		pl->sets[nsets++] = pl->set;
