@@ -213,6 +213,7 @@ static long answer_study(batch *b)
 		abort();
 	}
 	batch_note_point(b, 0, b->pt[0]);
+	b->precision = ""; /* was the old point's text: a plan has none */
 	b->rep0 = 0;
 	b->done = 0;
 	return b->reps;
