@@ -10,6 +10,7 @@
 #include "../models/mta.h"
 #include "../models/resolver.h"
 #include "../models/run.h"
+#include "../models/scenario/assume.h"
 #include "../models/scenario/scenario.h"
 #include "../plot/gnuplot.h"
 #include "../plot/plot.h"
@@ -71,7 +72,7 @@ static void usage(FILE *out)
 		     "                 [--trace] [-q] SCENARIO...\n"
 		     "       mxsim check [--set section.key=value]... SCENARIO...\n"
 		     "       mxsim plot DIR...\n"
-		     "       mxsim help keys | metrics | profiles\n"
+		     "       mxsim help keys | metrics | profiles | assumptions\n"
 		     "       mxsim --help | --version\n"
 		     "\n"
 		     "  run     run every scenario (all study points x replications); results in\n"
@@ -80,7 +81,9 @@ static void usage(FILE *out)
 		     "  plot    draw the plots and reports of result folders (needs gnuplot)\n"
 		     "  help    keys: every scenario key with its default; metrics: every output\n"
 		     "          column; profiles: every built-in MTA and resolver profile with\n"
-		     "          its keys and source (markdown tables, as in the READMEs)\n"
+		     "          its keys and source; assumptions: every unmeasured input with\n"
+		     "          its low, default and high value and its source (markdown tables,\n"
+		     "          as in the READMEs)\n"
 		     "\n"
 		     "  -o DIR          output root (default: results)\n"
 		     "  -j N            worker processes (default 1); results identical for any N\n"
@@ -451,6 +454,10 @@ static int command(int argc, char **argv)
 		scn_print_profiles(stdout);
 		return 0;
 	}
+	if (!strcmp(argv[1], "help") && argc == 3 && !strcmp(argv[2], "assumptions")) {
+		scn_print_assumptions(stdout);
+		return 0;
+	}
 	if (!strcmp(argv[1], "help") && argc == 3 && !strcmp(argv[2], "keys")) {
 		scn_print_keys(stdout);
 		return 0;
@@ -465,7 +472,8 @@ static int command(int argc, char **argv)
 		return 0;
 	}
 	if (!strcmp(argv[1], "help") && argc > 2) {
-		fprintf(stderr, "mxsim: help: unknown topic '%s' (keys, metrics, profiles)\n",
+		fprintf(stderr,
+			"mxsim: help: unknown topic '%s' (keys, metrics, profiles, assumptions)\n",
 			argv[2]);
 		return 2;
 	}

@@ -37,7 +37,7 @@ _mxsim()
 	check) COMPREPLY=($(compgen -W "--set --help" -- "$cur") $(compgen -f -X '!*.ini' -- "$cur") \
 		$(compgen -d -- "$cur")) ;;
 	plot) COMPREPLY=($(compgen -d -- "$cur")) ;;
-	help) COMPREPLY=($(compgen -W "keys metrics profiles" -- "$cur")) ;;
+	help) COMPREPLY=($(compgen -W "keys metrics profiles assumptions" -- "$cur")) ;;
 	esac
 }
 complete -F _mxsim mxsim

@@ -17,8 +17,12 @@ const scn_section scn_sections[SEC_N] = {
 	[SEC_TRAFFIC] = {"traffic", false, "the mail: rate, weekly pattern, sizes"},
 	[SEC_SENDERS] = {"senders", false, "the sending MTAs"},
 	[SEC_RESOLVERS] = {"resolvers", false, "the caching resolvers the senders use"},
-	[SEC_PROFILE] = {"profile", true, "a custom MTA profile; unset keys are inherited"},
-	[SEC_RESOLVER] = {"resolver", true, "a custom resolver profile; unset keys are inherited"},
+	[SEC_PROFILE] = {"profile", true,
+			 "a custom MTA profile; unset keys are inherited (named as a built-in "
+			 "and based on it, it changes that one)"},
+	[SEC_RESOLVER] = {"resolver", true,
+			  "a custom resolver profile; unset keys are inherited (named as a "
+			  "built-in and based on it, it changes that one)"},
 	[SEC_DOMAIN] = {"domain", true, "a recipient domain and its DNS records"},
 	[SEC_POPULATION] =
 		{"population", false,

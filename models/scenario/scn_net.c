@@ -232,8 +232,13 @@ static int build_mta_profile(scn *s, const section *sc)
 	snprintf(p.name, sizeof p.name, "%s", sc->name);
 	if (read_fields(s, sc, SEC_PROFILE, &p) || profile_check(s, sc, &p))
 		return -1;
-	if (scn_mta_by_name(s, p.name) >= 0)
+	int at = scn_mta_by_name(s, p.name);
+	if (at >= mta_builtin_count())
 		return scn_fail(s, sc->line, "profile '%s' is already defined", p.name);
+	if (at >= 0) { /* a built-in's name: that one changed, in its place */
+		c->profiles[at] = p;
+		return 0;
+	}
 	if (c->nprofiles == 255)
 		return scn_fail(s, sc->line, "at most 255 MTA profiles");
 	c->profiles = xrealloc(c->profiles, (size_t)(c->nprofiles + 1) * sizeof *c->profiles);
