@@ -100,10 +100,11 @@ static int runs(batch *b, batch_plan *pl, const scn_plan *p)
 	pl->spec.n0 = reps > first ? reps : first;
 	pl->spec.cap = 8 * pl->spec.n0;
 	pl->spec.max_runs = p->max_runs;
-	if (2 * pl->spec.n0 > p->max_runs) {
+	if (5 * pl->spec.n0 > p->max_runs) {
 		fprintf(stderr,
 			"%s:%d: max_runs: %ld is too few: each value needs %ld runs first (%s at "
-			"%g %% confidence), and the range's two ends alone twice that\n",
+			"%g %% confidence), and the first round runs five values (the range's "
+			"ends and three between)\n",
 			scn_file_path(b->f), p->runs_line, p->max_runs, pl->spec.n0,
 			pl->mean ? "the mean's interval" : "the share of runs",
 			100 * pl->confidence);
