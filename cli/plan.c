@@ -191,6 +191,17 @@ bool plan_searching(const batch *b)
 	return b->plan->searching;
 }
 
+/* The candidate the results show. */
+static const srch_cand *shown(const batch_plan *pl)
+{
+	const srch_cand *c;
+	int n = srch_candidates(pl->s, &c);
+	for (int i = 0; i < n; i++)
+		if (c[i].g == pl->shown)
+			return &c[i];
+	return NULL;
+}
+
 /* The search has ended: b becomes the one-point study of the answer (or
  * of the end nearest to meeting the goal), with the runs it had. */
 static long answer_study(batch *b)
@@ -198,12 +209,7 @@ static long answer_study(batch *b)
 	batch_plan *pl = b->plan;
 	long g = srch_answer(pl->s);
 	pl->shown = g >= 0 ? g : pl->ngrid - 1;
-	const srch_cand *c;
-	int n = srch_candidates(pl->s, &c);
-	b->reps = 0;
-	for (int i = 0; i < n; i++)
-		if (c[i].g == pl->shown)
-			b->reps = (unsigned)c[i].runs;
+	b->reps = (unsigned)shown(pl)->runs; /* an end or the answer: always tried */
 	char v[64], err[SCN_ERR];
 	value_text(pl, pl->shown, v, sizeof v);
 	scn_file_fix_value(b->f, pl->axis, v);
@@ -311,17 +317,6 @@ void plan_write(const batch *b, csvw *w)
 									      : verdicts[x->v]);
 		csvw_end(w);
 	}
-}
-
-/* The candidate the results show. */
-static const srch_cand *shown(const batch_plan *pl)
-{
-	const srch_cand *c;
-	int n = srch_candidates(pl->s, &c);
-	for (int i = 0; i < n; i++)
-		if (c[i].g == pl->shown)
-			return &c[i];
-	return NULL;
 }
 
 void plan_manifest(const batch *b, FILE *f)
