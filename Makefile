@@ -42,7 +42,7 @@ ALL_CFLAGS = $(WARN) $(WERROR) $(CFLAGS)
 
 .SECONDARY: $(TEST_SRC:%.c=$(B)/%.o) $(B)/tests/bench/hold.o $(FUZZ:%=$(B)/tests/fuzz/fuzz_%.o) \
   $(B)/tests/fuzz/replay.o $(B)/tests/fuzz/common.o
-.PHONY: all deps test test-run bench demo fuzz format format-check install uninstall clean \
+.PHONY: all deps test test-bins test-run bench demo fuzz format format-check install uninstall clean \
   validate
 
 ifneq ($(SAN)$(PLAIN),)
@@ -114,17 +114,29 @@ format-check: $(B)/.deps
 	if [ -n "$$bad" ]; then echo "mxsim: not formatted (run make format):" $$bad >&2; exit 1; fi; \
 	echo "format-check: 1 passed, 0 failed"
 
-# The suite runs, then again under AddressSanitizer and UBSan; last, the
-# plain reference build must run the bundled scenarios to the same bytes
-# and event fingerprints (tests/plain.sh).
-test: format-check test-run
-ifneq ($(SAN),1)
-	$(MAKE) --no-print-directory SAN=1 test-run
-	$(MAKE) --no-print-directory PLAIN=1 all
+# The suite runs, and alongside it (the two cores each run one) the suite
+# again under AddressSanitizer and UBSan, its output kept until the end;
+# then the plain reference build must run the bundled scenarios to the
+# same bytes and event fingerprints (tests/plain.sh).
+SAN_LOG := build-san/test-run.log
+test: format-check
+ifeq ($(SAN),1)
+	$(MAKE) --no-print-directory test-run
+else
+	$(MAKE) --no-print-directory -j$(JOBS) test-bins
+	$(MAKE) --no-print-directory -j$(JOBS) SAN=1 test-bins
+	$(MAKE) --no-print-directory -j$(JOBS) PLAIN=1 all
+	@echo "mxsim: the sanitizer pass runs alongside; its output follows at the end ($(SAN_LOG))"
+	@($(MAKE) --no-print-directory SAN=1 test-run >$(SAN_LOG) 2>&1; echo $$? >$(SAN_LOG).rc) & \
+	  $(MAKE) --no-print-directory test-run; rc=$$?; wait; \
+	  echo "--- the sanitizer pass ($(SAN_LOG)):"; cat $(SAN_LOG); \
+	  [ $$rc = 0 ] && [ "$$(cat $(SAN_LOG).rc)" = 0 ] || { echo "mxsim: make test failed" >&2; exit 1; }
 	tests/plain.sh $(B)/mxsim build-plain/mxsim
 endif
 
-test-run: $(TEST_BIN) $(REPLAY) all
+test-bins: $(TEST_BIN) $(REPLAY) all
+
+test-run: test-bins
 	@set -e; for t in $(TEST_BIN); do $$t; done; \
 	  for f in $(FUZZ); do $(B)/tests/fuzz/replay_$$f tests/fuzz/corpus/$$f/* 2>/dev/null; done; \
 	  MXSIM_QUICK=$(SAN) tests/cli.sh $(B)/mxsim; MXSIM_QUICK=$(SAN) tests/security.sh $(B)/mxsim; \

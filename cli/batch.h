@@ -9,6 +9,7 @@
 #define MX_BATCH_H
 
 #include "../models/scenario/scenario.h"
+#include "../sim/csvw.h"
 #include "../sim/search.h"
 
 #include <stdbool.h>
@@ -32,7 +33,7 @@ typedef struct {
 
 typedef struct batch_plan batch_plan; /* plan.h */
 
-typedef struct {
+typedef struct batch {
 	scn_file *f;
 	batch_plan *plan; /* [plan]: the search (NULL: a study) */
 	scn **pt;         /* [1]: point 0, kept; the others are built when used (batch_point) */
@@ -59,6 +60,13 @@ typedef struct {
 			 * res[r * npoints + p] (jobres.h) */
 	long job0, done;
 	sim_time bucket;
+	/* mxsim run --sensitivity (sens.h) */
+	bool sens_on;           /* a scenario's: sensitivity.csv is written */
+	struct batch *sens;     /* its runs with one assumption moved, [nsens] */
+	int nsens;              /* (published with it, when all are in) */
+	const struct batch *of; /* a moved run's scenario (NULL: none) */
+	int assume, side;       /* which assumption, at its low (0) or high (1) value */
+	bool published;
 } batch;
 
 /* What the command line asked for, as the manifest records it. */
@@ -102,6 +110,11 @@ bool batch_precise(const batch *b, bool loud);
  * have a 95 % CI too wide to answer with (met_wide; the report flags them
  * too). */
 void batch_wide(const batch *b);
+
+/* A CSV's first columns: "point" and the study axes (batch_csv_head), and
+ * their values at point p (batch_csv_axes); then cols. */
+void batch_csv_head(csvw *w, const study *st, const char *const *cols);
+void batch_csv_axes(csvw *w, const study *st, long p);
 
 /* Writes every file of b's results into the empty folder dirfd (named dir
  * in messages), each created new (sim/outfile.h); returns 0, or -1 after

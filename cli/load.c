@@ -411,7 +411,7 @@ int batch_fits(const batch *b, int n, long workers, bool trace)
 	double all = 0, run = 0, jobs = 0;
 	int least = 0;
 	for (int i = 0; i < n; i++) {
-		all += held(&b[i], trace);
+		all += held(&b[i], trace && !b[i].of); /* a moved run keeps no trace */
 		run = b[i].run_bytes > run ? b[i].run_bytes : run;
 		jobs += (double)b[i].npoints * b[i].max_reps;
 		if (scn_max_memory(b[i].pt[0]) < scn_max_memory(b[least].pt[0]))

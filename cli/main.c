@@ -23,6 +23,7 @@
 #include "plan.h"
 #include "trace.h"
 #include "publish.h"
+#include "sens.h"
 #include "term.h"
 #include "version.h"
 
@@ -69,7 +70,7 @@ static void usage(FILE *out)
 {
 	fprintf(out, "usage: mxsim run [-o DIR] [-j N] [-r REPS] [--seed S] [--set "
 		     "section.key=value]...\n"
-		     "                 [--trace] [-q] SCENARIO...\n"
+		     "                 [--trace] [--sensitivity] [-q] SCENARIO...\n"
 		     "       mxsim check [--set section.key=value]... SCENARIO...\n"
 		     "       mxsim plot DIR...\n"
 		     "       mxsim help keys | metrics | profiles | assumptions\n"
@@ -91,6 +92,9 @@ static void usage(FILE *out)
 		     "      --seed S    base seed (overrides [run] seed)\n"
 		     "      --set K=V   override a key, e.g. --set 'server new.sessions=50'\n"
 		     "      --trace     also write trace.csv, one row per message\n"
+		     "      --sensitivity  also run every study point with each assumption the\n"
+		     "                  scenario leaves at its default moved to its low and its\n"
+		     "                  high value (help assumptions): sensitivity.csv\n"
 		     "  -q              no progress bar\n"
 		     "\n"
 		     "Exit status: 0 success, 2 bad usage or scenario, 1 failure while running.\n");
@@ -130,7 +134,7 @@ static int job_at(const ctx *c, batch *b, long p, unsigned r, double **out, size
 	mdl_config cfg = *scn_config(s);
 	cfg.seed = scn_seed(s, r);
 	trace_buf tb = {0};
-	if (c->trace) {
+	if (c->trace && !b->of) { /* a moved run's trace is written nowhere */
 		cfg.trace = trace_add;
 		cfg.trace_ctx = &tb;
 	}
@@ -195,15 +199,20 @@ static void job_done(long i, void *vc, double *out, size_t n)
 		return;
 	}
 	b->res[(size_t)r * (size_t)b->npoints + (size_t)(b->plan ? 0 : p)] = out;
-	batch_run run = {c->trace, c->argc, c->argv, now_sec() - c->t0, c->started, c->gnuplot};
 	if (++b->done < b->npoints * (long)b->reps ||
 	    (b->reps < b->max_reps && !batch_precise(b, false)))
 		return;
 	b->final = true;
-	if (*b->precision)
+	if (*b->precision && !b->of)
 		batch_precise(b, true);
-	batch_wide(b);
-	if (pub_publish(b, &run))
+	if (!b->of)
+		batch_wide(b);
+	batch *s = b->of ? (batch *)b->of : b; /* a moved run's scenario: with them all */
+	batch_run run = {c->trace, c->argc, c->argv, now_sec() - c->t0, c->started, c->gnuplot};
+	if (!sens_ready(s) || s->published)
+		return;
+	s->published = true;
+	if (pub_publish(s, &run))
 		c->failed = 1;
 }
 
@@ -246,7 +255,7 @@ static void progress(long done, long total, const run_status *live, int nlive, v
 typedef struct {
 	const char *out;
 	long jobs;
-	bool trace, quiet;
+	bool trace, quiet, sens;
 	char **sets;
 	int nsets;
 } opts;
@@ -267,6 +276,7 @@ static int parse_opts(int argc, char **argv, bool check_only, opts *o)
 					   {"seed", required_argument, 0, 'S'},
 					   {"set", required_argument, 0, 's'},
 					   {"trace", no_argument, 0, 't'},
+					   {"sensitivity", no_argument, 0, 'A'},
 					   {"quiet", no_argument, 0, 'q'},
 					   {"help", no_argument, 0, 'h'},
 					   {0, 0, 0, 0}};
@@ -287,8 +297,8 @@ static int parse_opts(int argc, char **argv, bool check_only, opts *o)
 			add_set(o, xasprintf("run.replications=%ld", r));
 		} else if (c == 'S' || c == 's') {
 			add_set(o, c == 'S' ? xasprintf("run.seed=%s", optarg) : xstrdup(optarg));
-		} else if (c == 't' || c == 'q') {
-			*(c == 't' ? &o->trace : &o->quiet) = true;
+		} else if (c == 't' || c == 'q' || c == 'A') {
+			*(c == 't' ? &o->trace : c == 'q' ? &o->quiet : &o->sens) = true;
 		} else if (c == 'h') {
 			usage(stdout);
 			return 0;
@@ -349,10 +359,11 @@ static int run_round(ctx *c, const opts *o)
 	return run_jobs(c->njobs, (int)o->jobs, job, job_done, progress, c);
 }
 
-static int run_all(batch *b, int nfiles, const opts *o, int argc, char **argv)
+/* nfiles: the scenarios; b[nfiles..nb): their moved runs (sens.h) */
+static int run_all(batch *b, int nfiles, int nb, const opts *o, int argc, char **argv)
 {
 	/* under MPI each rank runs one job at a time (rank 0 holds the results) */
-	if (batch_fits(b, nfiles, nranks > 1 ? 1 : o->jobs, o->trace))
+	if (batch_fits(b, nb, nranks > 1 ? 1 : o->jobs, o->trace))
 		return 2;
 	if (pub_open(o->out))
 		return 2;
@@ -360,7 +371,7 @@ static int run_all(batch *b, int nfiles, const opts *o, int argc, char **argv)
 		if (!pub_replaceable(b[i].name))
 			return 2;
 	ctx c = {.b = b,
-		 .nb = nfiles,
+		 .nb = nb,
 		 .trace = o->trace,
 		 .progress = !o->quiet && (isatty(2) || nranks > 1),
 		 .ranks = nranks,
@@ -368,9 +379,9 @@ static int run_all(batch *b, int nfiles, const opts *o, int argc, char **argv)
 		 .argc = argc,
 		 .argv = argv,
 		 .started = time(NULL)};
-	for (int i = 0; i < nfiles; i++)
+	for (int i = 0; i < nb; i++)
 		b[i].res = xcalloc((size_t)(b[i].npoints * (long)b[i].max_reps), sizeof *b[i].res);
-	int active[nfiles], rc = 0;
+	int active[nb], rc = 0;
 	c.active = active;
 	c.gnuplot = gp_version();
 	pub_catch_signals();
@@ -417,21 +428,24 @@ static int serve(batch *b, int nfiles, const opts *o)
 static int cmd_run(int argc, char **argv, bool check_only)
 {
 	opts o = {.out = "results", .jobs = 1};
-	int rc = parse_opts(argc, argv, check_only, &o), nfiles = argc - optind;
+	int rc = parse_opts(argc, argv, check_only, &o), nfiles = argc - optind, nb = nfiles;
 	batch *b = NULL;
 	if (rc >= 0)
 		goto done;
 	b = xcalloc((size_t)nfiles, sizeof *b);
 	if (!farm_agree(load_quiet(nfiles, argv + optind, &o, b) == 0))
 		rc = 2;
+	else if (o.sens && !farm_agree(sens_load(&b, nfiles, argv + optind, o.sets, o.nsets,
+						 rank == 0, &nb) == 0))
+		rc = 2;
 	else if (check_only)
 		batch_print(b, nfiles), rc = 0;
 	else if (rank > 0)
-		rc = serve(b, nfiles, &o);
+		rc = serve(b, nb, &o);
 	else
-		rc = run_all(b, nfiles, &o, argc, argv), farm_stop();
+		rc = run_all(b, nfiles, nb, &o, argc, argv), farm_stop();
 done:
-	for (int i = 0; b && i < nfiles; i++)
+	for (int i = 0; b && i < nb; i++)
 		batch_free(&b[i]);
 	free(b);
 	for (int i = 0; i < o.nsets; i++)

@@ -32,7 +32,7 @@ _mxsim()
 	-j|--jobs|-r|--replications|--seed) return ;;
 	esac
 	case $cmd in
-	run) COMPREPLY=($(compgen -W "-o -j -r --seed --set --trace -q --help" -- "$cur") \
+	run) COMPREPLY=($(compgen -W "-o -j -r --seed --set --trace --sensitivity -q --help" -- "$cur") \
 		$(compgen -f -X '!*.ini' -- "$cur") $(compgen -d -- "$cur")) ;;
 	check) COMPREPLY=($(compgen -W "--set --help" -- "$cur") $(compgen -f -X '!*.ini' -- "$cur") \
 		$(compgen -d -- "$cur")) ;;

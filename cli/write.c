@@ -4,6 +4,7 @@
  */
 #include "batch.h"
 #include "plan.h"
+#include "sens.h"
 #include "../models/run.h"
 #include "../sim/csvw.h"
 #include "../sim/outfile.h"
@@ -82,7 +83,7 @@ static void axes_header(csvw *w, const study *st)
 	}
 }
 
-static void axes_values(csvw *w, const study *st, long p)
+void batch_csv_axes(csvw *w, const study *st, long p)
 {
 	long q = p;
 	int idx[st->naxes ? st->naxes : 1];
@@ -99,7 +100,7 @@ static void axes_values(csvw *w, const study *st, long p)
 }
 
 /* "point", the study axes, then the given columns. */
-static void head(csvw *w, const study *st, const char *const *cols)
+void batch_csv_head(csvw *w, const study *st, const char *const *cols)
 {
 	csvw_str(w, "point");
 	axes_header(w, st);
@@ -124,7 +125,7 @@ static void write_summary(const batch *b, const study *st, csvw *w)
 			csvw_int(w, p);
 			csvw_int(w, r);
 			csvw_str(w, sd);
-			axes_values(w, st, p);
+			batch_csv_axes(w, st, p);
 			for (int m = 0; m < b->nsum; m++)
 				csvw_num(w, jobres_at(b, p, r).summary[m]);
 			csvw_end(w);
@@ -133,7 +134,7 @@ static void write_summary(const batch *b, const study *st, csvw *w)
 
 static void write_aggregate(const batch *b, const study *st, csvw *w)
 {
-	head(w, st, (const char *const[]){"replications", NULL});
+	batch_csv_head(w, st, (const char *const[]){"replications", NULL});
 	for (int m = 0; m < b->nsum; m++)
 		for (met_stat k = MET_MEAN; k < MET_NSTATS; k++) {
 			char *nm = met_agg_name(b->sum_names[m], k);
@@ -144,7 +145,7 @@ static void write_aggregate(const batch *b, const study *st, csvw *w)
 	double x[b->reps];
 	for (long p = 0; p < b->npoints; p++) {
 		csvw_int(w, p);
-		axes_values(w, st, p);
+		batch_csv_axes(w, st, p);
 		csvw_int(w, b->reps);
 		for (int m = 0; m < b->nsum; m++) {
 			int n = 0;
@@ -163,14 +164,14 @@ static void write_aggregate(const batch *b, const study *st, csvw *w)
 /* per bucket, the mean over replications (NaN-valued ones left out) */
 static void write_timeseries(const batch *b, const study *st, csvw *w)
 {
-	head(w, st, (const char *const[]){"t_h", NULL});
+	batch_csv_head(w, st, (const char *const[]){"t_h", NULL});
 	for (int m = 0; m < b->nts; m++)
 		csvw_str(w, b->ts_names[m]);
 	csvw_end(w);
 	for (long p = 0; p < b->npoints; p++)
 		for (int k = 0; k < b->nbuckets; k++) {
 			csvw_int(w, p);
-			axes_values(w, st, p);
+			batch_csv_axes(w, st, p);
 			csvw_num(w, (double)(k * b->bucket) / SIM_HOUR);
 			size_t at = (size_t)k * (size_t)b->nts;
 			for (int m = 0; m < b->nts; m++) {
@@ -191,7 +192,7 @@ static void write_timeseries(const batch *b, const study *st, csvw *w)
 
 static void write_latency(const batch *b, const study *st, csvw *w)
 {
-	head(w, st, (const char *const[]){"latency_s", "cdf", NULL});
+	batch_csv_head(w, st, (const char *const[]){"latency_s", "cdf", NULL});
 	csvw_end(w);
 	st_hist h;
 	st_hist_init(&h, MDL_LATENCY_LO, MDL_LATENCY_HI, MDL_LATENCY_BINS);
@@ -213,7 +214,7 @@ static void write_latency(const batch *b, const study *st, csvw *w)
 			if (cum == 0)
 				continue;
 			csvw_int(w, p);
-			axes_values(w, st, p);
+			batch_csv_axes(w, st, p);
 			csvw_num(w, h.h->range[k + 1]);
 			csvw_num(w, cum / submitted);
 			csvw_end(w);
@@ -224,14 +225,14 @@ static void write_latency(const batch *b, const study *st, csvw *w)
 
 static void write_points(const batch *b, const study *st, csvw *w)
 {
-	head(w, st, (const char *const[]){"cutover_h", "ttl_h", "new_provider", NULL});
+	batch_csv_head(w, st, (const char *const[]){"cutover_h", "ttl_h", "new_provider", NULL});
 	csvw_end(w);
 	for (long p = 0; p < b->npoints; p++) {
 		sim_time at, ttl;
 		const char *prov;
 		scn_cutover(batch_point(b, p), &at, &ttl, &prov);
 		csvw_int(w, p);
-		axes_values(w, st, p);
+		batch_csv_axes(w, st, p);
 		csvw_num(w, at == SIM_NEVER ? NAN : (double)at / SIM_HOUR);
 		csvw_num(w, at == SIM_NEVER ? NAN : (double)ttl / SIM_HOUR);
 		csvw_str(w, prov ? prov : "");
@@ -326,9 +327,9 @@ static run_stats answer_stats(const batch *b, long p, int m, bool spread)
  * spread over the runs. */
 static void write_answer(const batch *b, const study *st, csvw *w)
 {
-	head(w, st,
-	     (const char *const[]){"figure", "words", "unit", "mean", "ci95", "run_min",
-				   "run_median", "run_max", NULL});
+	batch_csv_head(w, st,
+		       (const char *const[]){"figure", "words", "unit", "mean", "ci95", "run_min",
+					     "run_median", "run_max", NULL});
 	csvw_end(w);
 	for (long p = 0; p < b->npoints; p++)
 		for (int a = 0; a < b->nans; a++) {
@@ -337,7 +338,7 @@ static void write_answer(const batch *b, const study *st, csvw *w)
 			const met_row *row = met_find(b->sum_names[m], &words);
 			run_stats s = answer_stats(b, p, m, true);
 			csvw_int(w, p);
-			axes_values(w, st, p);
+			batch_csv_axes(w, st, p);
 			csvw_str(w, b->sum_names[m]);
 			csvw_str(w, words ? words : b->sum_names[m]);
 			csvw_str(w, row ? row->unit : "");
@@ -356,9 +357,9 @@ static void write_answer(const batch *b, const study *st, csvw *w)
  * figure (NaN) does not meet it. */
 static void write_targets(const batch *b, const study *st, csvw *w)
 {
-	head(w, st,
-	     (const char *const[]){"target", "figure", "runs", "met", "share", "share_low",
-				   "share_high", NULL});
+	batch_csv_head(w, st,
+		       (const char *const[]){"target", "figure", "runs", "met", "share",
+					     "share_low", "share_high", NULL});
 	csvw_end(w);
 	for (long p = 0; p < b->npoints; p++)
 		for (int i = 0; i < b->ntargets; i++) {
@@ -367,7 +368,7 @@ static void write_targets(const batch *b, const study *st, csvw *w)
 			for (unsigned r = 0; r < n; r++)
 				k += srch_meets(t->op, t->value, jobres_at(b, p, r).summary[t->m]);
 			csvw_int(w, p);
-			axes_values(w, st, p);
+			batch_csv_axes(w, st, p);
 			csvw_str(w, t->text);
 			csvw_str(w, b->sum_names[t->m]);
 			csvw_int(w, n);
@@ -384,14 +385,14 @@ static void write_targets(const batch *b, const study *st, csvw *w)
 /* Per point, the timeline's changes: when (hours from time 0) and what. */
 static void write_events(const batch *b, const study *st, csvw *w)
 {
-	head(w, st, (const char *const[]){"t_h", "what", NULL});
+	batch_csv_head(w, st, (const char *const[]){"t_h", "what", NULL});
 	csvw_end(w);
 	for (long p = 0; p < b->npoints; p++) {
 		sim_time at;
 		const char *what;
 		for (int i = 0; scn_timeline(batch_point(b, p), i, &at, &what); i++) {
 			csvw_int(w, p);
-			axes_values(w, st, p);
+			batch_csv_axes(w, st, p);
 			csvw_num(w, (double)at / SIM_HOUR);
 			csvw_str(w, what);
 			csvw_end(w);
@@ -495,8 +496,9 @@ static const struct {
 	[RS_POINTS] = {write_points, NULL},         [RS_SERVERS] = {write_servers, NULL},
 	[RS_TRACE] = {write_trace, NULL},           [RS_ANSWER] = {write_answer, NULL},
 	[RS_TARGETS] = {write_targets, NULL},       [RS_PLAN] = {write_plan, NULL},
-	[RS_EVENTS] = {write_events, NULL},         [RS_RESOLVERS] = {write_resolvers, NULL},
-	[RS_SCENARIO] = {NULL, write_scenario},     [RS_MANIFEST] = {NULL, write_manifest},
+	[RS_SENSITIVITY] = {sens_write, NULL},      [RS_EVENTS] = {write_events, NULL},
+	[RS_RESOLVERS] = {write_resolvers, NULL},   [RS_SCENARIO] = {NULL, write_scenario},
+	[RS_MANIFEST] = {NULL, write_manifest},
 };
 
 static int write_csv(const batch *b, int dirfd, const char *dir, int id)
@@ -580,7 +582,8 @@ int batch_write(const batch *b, int dirfd, const char *dir, const batch_run *run
 	for (int id = 0; id < RS_NFILES && rc == 0; id++) {
 		const rs_file *rf = &rs_files[id];
 		if (rf->by == RS_BY_PLOT || (rf->by == RS_BY_RUN_TRACE && !run->trace) ||
-		    (rf->by == RS_BY_RUN_PLAN && !b->plan))
+		    (rf->by == RS_BY_RUN_PLAN && !b->plan) ||
+		    (rf->by == RS_BY_RUN_SENS && !b->sens_on))
 			continue;
 		rc = writer[id].csv ? write_csv(b, dirfd, dir, id)
 				    : write_text(b, run, dirfd, dir, id);

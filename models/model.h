@@ -187,6 +187,7 @@ typedef struct {
 	bool fixed_arrivals;                  /* one every 1/rate, not Poisson */
 	mdl_pattern pattern;
 	double hourly[SIM_WEEK_HOURS]; /* MDL_PATTERN_TABLE: relative rate per hour of week */
+	double office_peak;            /* MDL_PATTERN_OFFICE: business hours over night (0: 9) */
 	dist size;                     /* bytes */
 
 	int nevents;

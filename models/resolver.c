@@ -45,16 +45,18 @@
 	"fitted to Flavel et al., IEEE LANMAN 2014 (20 s TTL: 90 % switched in 60 s, 2 % "  \
 	"stale after 15 min)"
 static const res_profile builtins[] = {
-	{.name = "honour", .extend = 1, .source = "RFC 1035: honours the TTL"},
+	{.name = "honour", .extend = 1, .caches = 1, .source = "RFC 1035: honours the TTL"},
 	{.name = "bind",
 	 .cap = SIM_WEEK,
 	 .neg_cap = 3 * SIM_HOUR,
 	 .extend = 1,
+	 .caches = 1,
 	 .source = "BIND 9 ARM: max-cache-ttl 1 w, max-ncache-ttl 3 h"},
 	{.name = "unbound",
 	 .cap = SIM_DAY,
 	 .neg_cap = SIM_HOUR,
 	 .extend = 1,
+	 .caches = 1,
 	 .whole_seconds = true,
 	 .source = "unbound.conf(5): cache-max-ttl 1 d, cache-max-negative-ttl 1 h; "
 		   "util/data/msgparse.h: TTL 0 served (1.17)"},
@@ -62,33 +64,40 @@ static const res_profile builtins[] = {
 	 .cap = SIM_DAY,
 	 .neg_cap = SIM_HOUR,
 	 .extend = 1,
+	 .caches = 1,
 	 .source = "PowerDNS Recursor: max-cache-ttl 1 d, max-negative-ttl 1 h"},
 	{.name = "knot",
 	 .cap = 6 * SIM_DAY,
 	 .floor = 5 * SIM_SEC,
 	 .extend = 1,
+	 .caches = 1,
 	 .source = "Knot Resolver: cache.max_ttl 6 d, cache.min_ttl 5 s"},
 	{.name = "systemd",
 	 .cap = 2 * SIM_HOUR,
 	 .extend = 1,
+	 .caches = 1,
 	 .source = "systemd-resolved: CACHE_TTL_MAX_USEC 2 h"},
 	{.name = "google",
 	 .cap = 6 * SIM_HOUR,
 	 .extend = 1,
+	 .caches = 1,
 	 .source = "Google Public DNS: 6 h cap (observed)"},
 	{.name = "quad9",
 	 .cap = 12 * SIM_HOUR,
 	 .extend = 1,
+	 .caches = 1,
 	 .source = "Quad9: 12 h cap (observed)"},
 	{.name = "java",
 	 .fixed = 30 * SIM_SEC,
 	 .extend = 1,
+	 .caches = 1,
 	 .source = "JDK java.security: networkaddress.cache.ttl 30 s"},
-	{.name = "floor-10m", .floor = 10 * SIM_MIN, .extend = 1, .source = FITTED},
-	{.name = "floor-1h", .floor = SIM_HOUR, .extend = 1, .source = FITTED},
+	{.name = "floor-10m", .floor = 10 * SIM_MIN, .extend = 1, .caches = 1, .source = FITTED},
+	{.name = "floor-1h", .floor = SIM_HOUR, .extend = 1, .caches = 1, .source = FITTED},
 	{.name = "violator",
 	 .floor = SIM_HOUR,
 	 .extend = 2,
+	 .caches = 1,
 	 .source = "assumption: TTL x2, 1 h floor (no measurement)"},
 };
 
@@ -255,9 +264,23 @@ double res_expected_entries(const double *resolver, int nr, const double *domain
 	return n;
 }
 
+/* Resolvers number below 2^24 (the scenario's bound): the top byte is a
+ * split cache's index. */
 static uint64_t key(int resolver, int domain)
 {
 	return (uint64_t)resolver << 32 | (uint32_t)domain;
+}
+
+/* The split cache a lookup at now meets: drawn uniformly, a pure
+ * function of the seed, the resolver, the domain and the time (0 with
+ * one cache: no draw). */
+static uint64_t split(const res *r, const res_profile *p, int resolver, int domain, sim_time now)
+{
+	if (p->caches <= 1)
+		return 0;
+	double u = rng_hash_unit(r->seed ^ 0x5b1d5b1d5b1d5b1dull, key(resolver, domain),
+				 (uint64_t)now);
+	return (uint64_t)(u * p->caches) << 56;
 }
 
 void res_prefetch(const res *r, int resolver, int domain)
@@ -283,7 +306,8 @@ res_answer res_lookup(res *r, int resolver, const dns *d, int domain, sim_time n
 {
 	const res_profile *p = r->rs[resolver].p;
 	bool created;
-	entry *e = tab_get(r->cache, key(resolver, domain), &created);
+	uint64_t k = split(r, p, resolver, domain, now);
+	entry *e = tab_get(r->cache, key(resolver, domain) | k, &created);
 	if (created && r->start != RES_START_EMPTY) {
 		/* the initial answer, fetched before time 0: steady state, or
 		 * pinned at a share of its lifetime; in steady state gone by
@@ -292,9 +316,10 @@ res_answer res_lookup(res *r, int resolver, const dns *d, int domain, sim_time n
 		sim_time life = res_lifetime(p, dns_version(d, domain, 0));
 		if (r->start == RES_START_STEADY && now >= life && dns_reachable(d, domain))
 			return refresh(r, p, e, resolver, d, domain, now);
-		double left = r->start == RES_START_AGE ? 1 - r->age
-							: rng_hash_unit(r->seed, (uint64_t)resolver,
-									(uint64_t)domain);
+		double left = r->start == RES_START_AGE
+				      ? 1 - r->age
+				      : rng_hash_unit(r->seed, (uint64_t)resolver | k >> 24,
+						      (uint64_t)domain);
 		*e = pack(r, (sim_time)(left * (double)life), 0);
 	}
 	sim_time expires = expires_of(r, *e);

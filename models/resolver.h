@@ -37,6 +37,8 @@ typedef struct {
 	sim_time stale;     /* serve-stale: max staleness while authority fails */
 	bool whole_seconds; /* its clock counts whole seconds and an answer is
 			     * served through the second its TTL reaches 0 */
+	int caches;         /* split caches, each fetching on its own; a lookup
+			     * meets one drawn uniformly (0 and 1: one) */
 	const char *source; /* where the behaviour comes from (built-ins) */
 } res_profile;
 

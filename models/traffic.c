@@ -39,19 +39,20 @@ struct traffic {
 	double gap[BATCH];
 };
 
-/* Weekdays: low at night, a business-hours plateau; weekends at 0.3. */
-static double office(int hour_of_week)
+/* Weekdays: low at night, a business-hours plateau peak times the night
+ * (9 by default); weekends at 0.3. */
+static double office(int hour_of_week, double peak)
 {
 	int day = hour_of_week / 24, h = hour_of_week % 24;
-	double m = h < 7 ? 0.2 : h < 8 ? 0.6 : h < 18 ? 1.8 : h < 21 ? 0.8 : 0.4;
+	double m = h < 7 ? 0.2 : h < 8 ? 0.6 : h < 18 ? 1.8 * (peak / 9) : h < 21 ? 0.8 : 0.4;
 	return day >= 5 ? 0.3 * m : m;
 }
 
 void traffic_pattern(const mdl_config *c, double mult[SIM_WEEK_HOURS])
 {
-	double sum = 0;
+	double sum = 0, peak = c->office_peak > 0 ? c->office_peak : 9;
 	for (int h = 0; h < SIM_WEEK_HOURS; h++) {
-		mult[h] = c->pattern == MDL_PATTERN_OFFICE  ? office(h)
+		mult[h] = c->pattern == MDL_PATTERN_OFFICE  ? office(h, peak)
 			  : c->pattern == MDL_PATTERN_TABLE ? c->hourly[h]
 							    : 1;
 		sum += mult[h];

@@ -5,6 +5,7 @@
  */
 #include "plot.h"
 #include "planview.h"
+#include "sensview.h"
 #include "../models/metrics.h"
 #include "../sim/csvread.h"
 #include "../sim/names.h"
@@ -478,6 +479,7 @@ int plot_scenario(rs_scn *s)
 	if (isnan(t1))
 		return -1;
 	int rc = (pv_is_plan(s) ? pv_plot(s) : 0) | propagation(s, t1) | study_plot(s, t1);
+	rc |= sv_plot(s);
 	rc |= gp_run(base_vars(s, t1), s->dir, "latency.gp", "latency");
 	char *more = shown(s),
 	     *cap = xasprintf("Delivery latency (cumulative distribution)%s", more);

@@ -4,6 +4,7 @@
  */
 #include "report.h"
 #include "planview.h"
+#include "sensview.h"
 #include "../models/metrics.h"
 #include "../sim/outfile.h"
 #include "figure.h"
@@ -515,6 +516,7 @@ int report_write(const rs_scn *s)
 	fprintf(f, "</h1>\n");
 	answer(f, s);
 	assumption(f, s);
+	sv_section(f, s);
 	fprintf(f, "<pre>");
 	report_esc(f, s->desc);
 	fprintf(f, "</pre>\n");

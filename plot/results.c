@@ -29,6 +29,10 @@ const rs_file rs_files[RS_NFILES] = {
 	[RS_PLAN] = {"plan.csv", RS_BY_RUN_PLAN,
 		     "a [plan]'s candidates in value order: runs, those meeting the goal, their "
 		     "share and its interval, the goal figure's mean and CI, the verdict"},
+	[RS_SENSITIVITY] = {"sensitivity.csv", RS_BY_RUN_SENS,
+			    "per point, answer figure and assumption (--sensitivity): the "
+			    "figure with the assumption at its low, default and high value, each "
+			    "with its CI, and the swing, largest first; or why it was left"},
 	[RS_AGGREGATE] = {"aggregate.csv", RS_BY_RUN,
 			  "per study point: mean and 95 % CI half-width"},
 	[RS_TIMESERIES] = {"timeseries.csv", RS_BY_RUN,
@@ -68,7 +72,8 @@ bool rs_owned(const char *name)
 	for (int i = 0; i < RS_NFILES; i++)
 		if (!strcmp(name, rs_files[i].name))
 			return true;
-	static const char *const img[] = {"propagation", "latency", "study", "heatmap"};
+	static const char *const img[] = {"propagation", "latency", "study",
+					  "heatmap",     "plan",    "sensitivity"};
 	const char *dot = strrchr(name, '.');
 	if (!dot || (strcmp(dot, ".png") && strcmp(dot, ".svg")))
 		return false;
@@ -270,6 +275,12 @@ static int load_optional(rtable *t, const char *dir, const char *file)
 	return rc;
 }
 
+/* the columns of sensitivity.csv the report and the plot read */
+static const char *const sens_cols[] = {
+	"point", "figure", "assumption", "unit",    "low",   "default",
+	"high",  "at_low", "at_default", "at_high", "swing", "swing_ci95",
+	"rank",  "left",   "what",       "source",  NULL};
+
 /* plan.csv and the plan's manifest lines: both or neither, the columns
  * the report reads there, and plan_value a number or empty; 0 or -1. */
 static int load_plan(rs_scn *s, const char *dir)
@@ -355,7 +366,9 @@ int rs_load(rs_scn *s, const char *dir)
 	    load_optional(&s->ev, dir, "events.csv") ||
 	    load_optional(&s->tgt, dir, "targets.csv") ||
 	    check_hours(s, &s->ev, "events.csv", "t_h") ||
-	    load_optional(&s->res, dir, "resolvers.csv") || load_plan(s, dir))
+	    load_optional(&s->res, dir, "resolvers.csv") || load_plan(s, dir) ||
+	    load_optional(&s->sens, dir, "sensitivity.csv") ||
+	    (s->sens.ncols && need(s, &s->sens, "sensitivity.csv", sens_cols)))
 		return -1;
 	return load_answers(s);
 }
@@ -377,6 +390,7 @@ void rs_free(rs_scn *s)
 	rt_free(&s->anst);
 	rt_free(&s->tgt);
 	rt_free(&s->plan);
+	rt_free(&s->sens);
 	for (int k = 0; k < RS_PLAN_N; k++)
 		free(s->plan_key[k]);
 	rt_free(&s->agg);

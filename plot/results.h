@@ -27,6 +27,7 @@ typedef enum {
 	RS_ANSWER,
 	RS_TARGETS,
 	RS_PLAN,
+	RS_SENSITIVITY,
 	RS_AGGREGATE,
 	RS_TIMESERIES,
 	RS_LATENCY,
@@ -41,7 +42,7 @@ typedef enum {
 	RS_NFILES
 } rs_file_id;
 
-typedef enum { RS_BY_RUN, RS_BY_RUN_TRACE, RS_BY_RUN_PLAN, RS_BY_PLOT } rs_origin;
+typedef enum { RS_BY_RUN, RS_BY_RUN_TRACE, RS_BY_RUN_PLAN, RS_BY_RUN_SENS, RS_BY_PLOT } rs_origin;
 
 typedef struct {
 	const char *name;
@@ -85,6 +86,7 @@ typedef struct {
 	rtable tgt;                /* targets.csv (empty if absent) */
 	rtable plan;               /* plan.csv (empty if absent: no [plan]) */
 	char *plan_key[RS_PLAN_N]; /* the plan's manifest lines ("" each without) */
+	rtable sens;               /* sensitivity.csv (empty if absent) */
 	rs_image *image;
 	int nimages;
 } rs_scn;

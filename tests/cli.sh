@@ -164,6 +164,11 @@ check "met nowhere: outcome nowhere, no value, the share at the range's end" \
 	sh -c "grep -qx 'plan_outcome = nowhere' '$T/plan/nowhere/manifest.ini' && grep -qx 'plan_value = ' '$T/plan/nowhere/manifest.ini' && grep -qx 'plan_shown = 2000' '$T/plan/nowhere/manifest.ini' && grep -qx 'plan_share_low = 0' '$T/plan/nowhere/manifest.ini'"
 check "met everywhere: outcome everywhere, the range's low end" \
 	sh -c "grep -qx 'plan_outcome = everywhere' '$T/plan/everywhere/manifest.ini' && grep -qx 'plan_value = 10000' '$T/plan/everywhere/manifest.ini'"
+if [ "${MXSIM_QUICK:-0}" != 1 ]; then
+	"$MX" plot "$T/plan/everywhere" >/dev/null 2>&1 && test -s "$T/plan/everywhere/plan.png" &&
+		"$MX" run -q -j 2 -o "$T/plan" "$T/everywhere.ini"
+	check "a plan's folder with its plot (plan.png) is replaced by the next run" test $? -eq 0
+fi
 
 # --- a backup smaller than one message: a warning, and the run goes on
 printf '[run]\nduration = 1h\n[domain example.com]\nmx = 10 a.example, 20 b.example\n[server a]\nhost = a.example\nsessions = ${10, 20}\n[server b]\nhost = b.example\nkind = backup\nqueue_bytes_limit = 1MB\n' >"$T/tiny.ini"
@@ -525,6 +530,77 @@ check "a run into the same folder then takes the lock" test $? -eq 0
 # a later run clears what a killed one left
 "$MX" run -q -r 1 -o "$T/k" scenarios/size-limit.ini
 check "stale temporaries cleared" test "$(ls -A "$T/k" | grep -c '^\.size-limit')" = 0
+
+# --- --sensitivity: each assumption moved to its ends, on the same seeds -------
+# ttl-cutover at its 5-minute point (3 runs, 3 days): the answer's largest
+# swing is a resolver floor's or cap's; its bounds follow from the floor
+# (mail reaches the old MX no later than the longest floor allows); the
+# queue lifetimes move nothing where no mail waits an hour (on common
+# random numbers a swing is then exactly 0)
+sargs=(-r 3 --set 'run.precision=' --set 'run.duration=3d' --set 'timeline.1d10h=ttl example.com 5m')
+"$MX" run -q -j 1 --sensitivity -o "$T/sn1" "${sargs[@]}" scenarios/ttl-cutover.ini 2>/dev/null
+"$MX" run -q -j 2 --sensitivity -o "$T/sn2" "${sargs[@]}" scenarios/ttl-cutover.ini 2>/dev/null
+check "--sensitivity: sensitivity.csv the same to the bit for -j 1 and -j 2" \
+	cmp "$T/sn1/ttl-cutover/sensitivity.csv" "$T/sn2/ttl-cutover/sensitivity.csv"
+python3 - "$T/sn1/ttl-cutover" "$MX" <<'PY'; check "--sensitivity: old_last_h moved most by a resolver floor or cap, within the floors' bounds; lifetimes move nothing" test $? -eq 0
+import csv, subprocess, sys
+d, mx = sys.argv[1], sys.argv[2]
+rows = list(csv.DictReader(open(d + "/sensitivity.csv")))
+names = [l.split("|")[1].strip(" `") for l in subprocess.run([mx, "help", "assumptions"], capture_output=True, text=True).stdout.splitlines()[2:]]
+agg = next(csv.DictReader(open(d + "/aggregate.csv")))
+ok = len(names) >= 8
+for fig in ("old_last_h", "delivered_old_after_cutover"):
+    r = [x for x in rows if x["figure"] == fig]
+    ok &= sorted(x["assumption"] for x in r) == sorted(names)
+    ok &= all(x["at_default"] == agg[fig + "_mean"] for x in r)      # the scenario's own runs
+    ok &= [int(x["rank"]) for x in r] == list(range(1, len(r) + 1))  # sorted by swing
+    ok &= all(float(a["swing"]) >= float(b["swing"]) for a, b in zip(r, r[1:]))
+    ok &= all(float(x["swing"]) == 0 for x in r if x["assumption"].endswith("_lifetime"))
+top = [x for x in rows if x["figure"] == "old_last_h"][0]
+by = {x["assumption"]: x for x in rows if x["figure"] == "old_last_h"}
+ok &= top["assumption"] in ("floor_10m_share", "floor_1h_share", "floor_10m_length", "floor_1h_length", "google_cap", "quad9_cap")
+ok &= float(by["floor_1h_length"]["at_low"]) <= 0.5 + 0.05    # no answer kept over 30 min
+ok &= 4 < float(by["floor_1h_length"]["at_high"]) <= 6 + 0.05  # some kept up to 6 h
+ok &= float(by["floor_1h_share"]["at_low"]) <= 10 / 60 + 0.05  # no 1 h floor: 10 min at most
+if not ok:
+    for x in rows: print(x["figure"], x["assumption"], x["at_low"], x["at_default"], x["at_high"], x["swing"], x["rank"])
+sys.exit(0 if ok else 1)
+PY
+# a scenario that sets an assumption itself, and gives one a range of its own
+cat >"$T/own.ini" <<'INI'
+[run]
+duration = 12h
+replications = 2
+[senders]
+zipf = 1.2
+[domain example.com]
+mx = 10 mx.example
+[server mx]
+host = mx.example
+[assumption floor_1h_length]
+low = 45m
+high = 2h
+[report]
+answer = delivered
+INI
+"$MX" run -q --sensitivity -o "$T/sno" "$T/own.ini" 2>/dev/null
+python3 - "$T/sno/own/sensitivity.csv" "$T/own.ini" <<'PY'; check "--sensitivity: an assumption the scenario sets is left (file:line said), a range of its own used" test $? -eq 0
+import csv, sys
+r = {x["assumption"]: x for x in csv.DictReader(open(sys.argv[1]))}
+z, f = r["sender_zipf"], r["floor_1h_length"]
+sys.exit(0 if z["at_low"] == z["rank"] == "" and z["left"] == "set by the scenario (%s:5)" % sys.argv[2]
+         and (f["low"], f["high"]) == ("2700", "7200") and f["rank"] != "" else 1)
+PY
+"$MX" run -q --sensitivity -o "$T/snp" scenarios/plan-backup-size.ini 2>"$T/err"; rc=$?
+check "--sensitivity on a [plan]: refused, exit 2, nothing written" \
+	sh -c "test $rc -eq 2 && grep -q 'plan-backup-size.ini: --sensitivity: not for a \[plan\]' '$T/err' && test ! -e '$T/snp'"
+if [ "${MXSIM_QUICK:-0}" != 1 ]; then
+	"$MX" plot "$T/sn1" 2>"$T/err"
+	check "--sensitivity: the tornado drawn, the report says what moves the answer most" \
+		sh -c "test ! -s '$T/err' && test -s '$T/sn1/ttl-cutover/sensitivity.png' && grep -q 'old_last_h</b>: .* moved most by <b>floor_' '$T/sn1/ttl-cutover/report.html'"
+	"$MX" run -q --sensitivity -o "$T/sn1" "${sargs[@]}" scenarios/ttl-cutover.ini 2>/dev/null
+	check "--sensitivity: a folder with its plots is replaced by the next run" test $? -eq 0
+fi
 
 # --- plots and reports ------------------------------------------------------------
 "$MX" run -q -r 2 -o "$T/pl" scenarios/backup-failover.ini scenarios/ttl-cutover.ini

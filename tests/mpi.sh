@@ -42,6 +42,14 @@ mpi 1 run -q -o "$T/single" $set2 scenarios/size-limit.ini 2>/dev/null
 check "1 rank runs the jobs itself, same results" \
 	cmp -s "$T/one/size-limit/summary.csv" "$T/single/size-limit/summary.csv"
 
+# --sensitivity (the moved runs are batches of their own): the same bytes
+sens=(--sensitivity -r 3 --set 'run.precision=' --set 'run.duration=3d'
+	--set 'timeline.1d10h=ttl example.com 5m' scenarios/ttl-cutover.ini)
+"$MX" run -q -j 2 -o "$T/s1" "${sens[@]}" 2>/dev/null
+mpi 3 run -q -o "$T/s3" "${sens[@]}" 2>/dev/null
+check "3 ranks: --sensitivity's sensitivity.csv as -j 2" \
+	cmp -s "$T/s1/ttl-cutover/sensitivity.csv" "$T/s3/ttl-cutover/sensitivity.csv"
+
 # --- a scenario error: said once by rank 0, exit 2, nothing written ----
 mpi 3 run -q -o "$T/bad" tests/bad/unknown-key.ini 2>"$T/err"; rc=$?
 check "a bad scenario under 3 ranks: exit 2, one message, nothing written" \

@@ -1,13 +1,16 @@
 /* test_assume.c - the table of assumptions (models/scenario/assume.h):
  * each row's low, default and high values build; a row at its default
  * changes no run (the same events and figures, to the bit); a share put at a value is
- * that share of the mix; moving one changes the run. */
+ * that share of the mix; moving one changes the run; split caches hold an
+ * old answer as long as the analytic expectation says. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <cmocka.h>
 
+#include "../models/dns.h"
 #include "../models/metrics.h"
+#include "../models/resolver.h"
 #include "../models/run.h"
 #include "../models/scenario/assume.h"
 #include "../models/scenario/scenario.h"
@@ -17,7 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char base[] = "[run]\nduration = 6h\n[traffic]\nrate = 2000/h\n"
+static const char base[] = "[run]\nduration = 6h\n[traffic]\nrate = 2000/h\npattern = office\n"
 			   "[senders]\ncount = 300\n[resolvers]\ncount = 60\n"
 			   "[domain example.com]\nmx = 10 mx.old.example\nmx_ttl = 5m\n"
 			   "[server old]\nhost = mx.old.example\n[server new]\n"
@@ -117,12 +120,53 @@ static void a_share_is_put_at_its_value(void **state)
 	scn_file_free(f);
 }
 
+/* A resolver with k split caches (google_caches): each cache holds the
+ * old answer until its own expiry, uniform over one lifetime in steady
+ * state, so lookups every second after a change see it until the latest
+ * of k: k / (k + 1) of the TTL on average (the maximum of k uniforms). */
+static void split_caches_hold_an_old_answer_to_the_latest(void **state)
+{
+	(void)state;
+	enum { N = 2000 };
+	const sim_time ttl = 600 * SIM_SEC;
+	for (int k = 1; k <= 4; k += 3) {
+		dns *d = dns_new(N);
+		for (int i = 0; i < N; i++)
+			for (uint32_t host = 0; host < 2; host++)
+				dns_set(d, i,
+					&(dns_answer){.kind = DNS_MX,
+						      .n = 1,
+						      .mx = {{10, host}},
+						      .ttl = ttl});
+		res_profile p = *res_builtin("honour");
+		p.caches = k;
+		const res_profile *pp[1] = {&p};
+		res *r = res_new(1, pp, 7, RES_START_STEADY, 0, 2, 2 * ttl);
+		double sum = 0;
+		for (int i = 0; i < N; i++) {
+			sim_time last = 0;
+			for (sim_time t = 0; t <= ttl; t += SIM_SEC)
+				if (res_lookup(r, 0, d, i, t).version == 0)
+					last = t;
+			sum += (double)last / (double)ttl;
+		}
+		double want = k / (k + 1.0), got = sum / N;
+		if (fabs(got - want) > 0.02)
+			fail_msg(
+				"%d caches: old answer until %.3f of the TTL on average, want %.3f",
+				k, got, want);
+		res_free(r);
+		dns_free(d);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(enough_rows_with_sources),
 		cmocka_unit_test(every_value_builds_and_the_default_changes_nothing),
 		cmocka_unit_test(a_share_is_put_at_its_value),
+		cmocka_unit_test(split_caches_hold_an_old_answer_to_the_latest),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

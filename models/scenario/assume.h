@@ -18,6 +18,7 @@
 #ifndef MX_ASSUME_H
 #define MX_ASSUME_H
 
+#include <stddef.h>
 #include <stdio.h>
 
 #define SCN_SRC_STRETCH                                                                      \
@@ -47,6 +48,10 @@
 	  "max-cache-ttl)")                                                                      \
 	A(quad9_cap, RES_KEY, "quad9", "cap", 3600, 43200, 86400, "s", "Quad9's TTL cap",        \
 	  "measured in 2023: Quad9 12 h")                                                        \
+	A(google_caches, RES_KEY, "google", "caches", 1, 1, 8, "",                               \
+	  "the caches Google Public DNS splits its answers over, each fetching on its own",      \
+	  "Moura et al., IMC 2018: about 30 % of clients see no benefit from caching, their "    \
+	  "resolvers' caches split across servers; how many per resolver unmeasured")            \
 	A(exim_share, MTA_SHARE, "exim", "", 0.05, 0.15, 0.557, "share", "the mail sent by Exim", \
 	  "Security Space mail server survey, December 2023: Exim on 55.7 % of 609,378 SMTP "    \
 	  "servers (a share of servers, not of mail)")                                           \
@@ -67,9 +72,25 @@
 	  "Microsoft Learn: Exchange Online expires messages after 24 h")                        \
 	A(gmail_lifetime, MTA_KEY, "gmail", "lifetime", 86400, 172800, 432000, "s",              \
 	  "how long Gmail keeps trying", "assumption: nothing published")                        \
+	A(sendmail_lifetime, MTA_KEY, "sendmail", "lifetime", 86400, 432000, 604800, "s",        \
+	  "how long Sendmail senders keep trying",                                               \
+	  "Sendmail Installation and Operation Guide: Timeout.queuereturn 5d by default; 1 d "   \
+	  "to 7 d where operators change it (assumption)")                                       \
+	A(exchange_lifetime, MTA_KEY, "exchange", "lifetime", 86400, 172800, 604800, "s",        \
+	  "how long Exchange Server senders keep trying",                                        \
+	  "Microsoft Learn: MessageExpirationTimeout 2d by default (configurable to 90 d)")      \
+	A(qmail_lifetime, MTA_KEY, "qmail", "lifetime", 86400, 604800, 1209600, "s",             \
+	  "how long qmail senders keep trying",                                                  \
+	  "qmail-control(5): queuelifetime 604800 (7 d) by default")                             \
+	A(opensmtpd_lifetime, MTA_KEY, "opensmtpd", "lifetime", 86400, 345600, 604800, "s",      \
+	  "how long OpenSMTPD senders keep trying", "smtpd.conf(5): expire 4d by default")       \
 	A(size_tail, KEY, "traffic.size", "lnpareto(4KB, 1.2, 32KB, %g)", 1.1, 1.3, 2.0, "",     \
 	  "the tail index of message sizes above 32 KB",                                         \
 	  "assumption: the lognormal body after Shah and Noble 2007; the tail unmeasured")       \
+	A(office_peak, KEY, "traffic.office_peak", "%g", 3, 9, 20, "",                            \
+	  "with `pattern = office`, the business hours' rate over the night's",                   \
+	  "assumption: a domain's inbound mail by hour is unpublished; 9 puts 2.3 times the "     \
+	  "week's mean rate in business hours")                                                  \
 	A(sender_zipf, KEY, "senders.zipf", "%g", 0.5, 1, 1.5, "",                                \
 	  "how much of the mail the biggest senders send (Zipf exponent)",                        \
 	  "assumption: \"a few big senders send most mail\"")
@@ -101,5 +122,14 @@ void scn_print_assumptions(FILE *out);
 /* The --set overrides ("section.key=value", each allocated) that put
  * assumption a at value v, into sets[0..2]; their count. */
 int scn_assumption_sets(scn_assumption_id a, double v, char **sets);
+
+typedef struct scn scn; /* scenario.h */
+/* The range --sensitivity gives assumption a at s: [assumption NAME] low
+ * and high, else the table's; *line: that section's (0: the table's). */
+void scn_assumption_range(const scn *s, scn_assumption_id a, double *lo, double *hi, int *line);
+/* Why s decides assumption a itself, so that --sensitivity leaves it:
+ * "set by the scenario (file:line)", "no ITEM in the scenario's [...]
+ * profiles" (in buf), or "" if it does not. */
+const char *scn_assumption_own(const scn *s, scn_assumption_id a, char *buf, size_t len);
 
 #endif

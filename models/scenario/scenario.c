@@ -192,7 +192,7 @@ static int build(scn *s)
 	mdl_config *c = &s->c;
 	if (run_keys(s, scn_single(s, SEC_RUN)) || scn_build_profiles(s) || scn_build_servers(s) ||
 	    scn_build_domains(s) || scn_build_senders(s) || scn_build_traffic(s) ||
-	    scn_build_timeline(s) || scn_build_plan(s))
+	    scn_build_timeline(s) || scn_build_plan(s) || scn_build_assumptions(s))
 		return -1;
 	if (!c->ndomains)
 		return scn_fail(s, 0, "no domain: add a [domain NAME] section or a [population]");

@@ -210,7 +210,8 @@ int scn_build_traffic(scn *s)
 	int pat = 0;
 	if (scn_read(s, sc, K_TRAFFIC_rate, &c->rate) ||
 	    scn_read(s, sc, K_TRAFFIC_size, &c->size) || traffic_window(s, sc) ||
-	    scn_read(s, sc, K_TRAFFIC_pattern, &pat))
+	    scn_read(s, sc, K_TRAFFIC_pattern, &pat) ||
+	    scn_read(s, sc, K_TRAFFIC_office_peak, &c->office_peak))
 		return -1;
 	c->pattern = patterns[pat];
 	if (c->pattern != MDL_PATTERN_TABLE)

@@ -15,6 +15,7 @@
 #include "../../sim/names.h"
 #include "../../sim/units.h"
 #include "scn_keys.h"
+#include "assume.h"
 #include "../mta.h"
 #include "../resolver.h"
 
@@ -36,6 +37,7 @@ typedef enum {
 	SEC_HOST,
 	SEC_REPORT,
 	SEC_PLAN,
+	SEC_ASSUMPTION,
 	SEC_TIMELINE,
 	SEC_N
 } sec_type;
@@ -164,8 +166,10 @@ struct scn {
 	int host_cap;
 	char *err;
 	int err_line;
-	char *warnings; /* lines "file:line: warning: ..." (NULL: none) */
-	scn_plan plan;  /* [plan] (plan.vary NULL: none) */
+	char *warnings;            /* lines "file:line: warning: ..." (NULL: none) */
+	scn_plan plan;             /* [plan] (plan.vary NULL: none) */
+	double arange[SCN_A_N][2]; /* each assumption's low and high (scn_assume.c) */
+	int aline[SCN_A_N];        /* its [assumption] section's line (0: the table's) */
 };
 
 /* A timeline has at most this many lines. */
@@ -188,6 +192,9 @@ void scn_warn(scn *s, int line, const char *fmt, ...) __attribute__((format(prin
  * 0 or -1 with err. And the file's line of set's key commented out. */
 int scn_append_sets(char **text, size_t *len, char *const *sets, int nsets, char *err);
 void scn_comment_out(scn_file *f, char *text, const char *set);
+
+/* [assumption NAME] sections into s->arange, checked (scn_assume.c); 0 or -1. */
+int scn_build_assumptions(scn *s);
 
 /* [plan] into s->plan, checked (scn_plan.c); 0 or -1. */
 int scn_build_plan(scn *s);

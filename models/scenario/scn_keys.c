@@ -36,6 +36,9 @@ const scn_section scn_sections[SEC_N] = {
 	[SEC_PLAN] = {"plan", false,
 		      "turns the scenario into a search: the smallest (or largest) value of one "
 		      "key that meets a goal, with the stated confidence (the README's Planning)"},
+	[SEC_ASSUMPTION] = {"assumption", true,
+			    "the range `mxsim run --sensitivity` gives an assumption of the "
+			    "table (the README's Assumptions)"},
 	[SEC_TIMELINE] = {"timeline", false,
 			  "changes over time: TIME = ACTION ARGS (see the actions)"},
 };

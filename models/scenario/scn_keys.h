@@ -49,6 +49,8 @@
 	K(TRAFFIC, pattern, CHOICE, ONE_OF("flat", "office", "table"), "flat",                   \
 	  "`flat`; `office`: weekdays 08-18 h at 9 times the night rate, weekends at 0.3 times " \
 	  "the weekday rate, scaled so that `rate` is the mean over a week; or `table`")         \
+	K(TRAFFIC, office_peak, NUMBER, IN(1, 100), "9",                                         \
+	  "with `pattern = office`: the business hours' rate over the night's")                  \
 	K(TRAFFIC, table, TEXT, ANY, "",                                                         \
 	  "with `pattern = table`: CSV of 24 or 168 hourly rates (relative; scaled so their "    \
 	  "mean is `rate`)")                                                                     \
@@ -128,6 +130,9 @@
 	R(whole_seconds, BOOL, ONE_OF("no", "yes"),                                              \
 	  "`yes`: its clock counts whole seconds and an answer is served through the second its " \
 	  "TTL reaches 0 (Unbound before 1.24; the built-in `unbound` does)")                    \
+	R(caches, INT, IN(1, 255),                                                               \
+	  "split caches, each fetching on its own (a large public resolver's servers); a "       \
+	  "lookup meets one drawn uniformly")                                                    \
 	K(DOMAIN, mx, RECORDS, ANY, NULL,                                                        \
 	  "`10 mx1.example, 20 mx2.example`, or `none` (NODATA), `null` (null MX, RFC 7505), "   \
 	  "`nxdomain`")                                                                          \
@@ -215,7 +220,11 @@
 	  "in the key's unit (`100`, `10m`); whole-number keys step by 1 at least")              \
 	K(PLAN, max_runs, INT, IN(1, 10000000), "20000",                                         \
 	  "all candidates' runs at most: reached first, the best value shown so far is the "     \
-	  "answer, marked so")
+	  "answer, marked so")                                                                    \
+	K(ASSUMPTION, low, TEXT, ANY, "",                                                        \
+	  "`mxsim run --sensitivity` runs the assumption NAME (`mxsim help assumptions`) at "    \
+	  "this value instead of the table's low one, in its unit (`2%`, `30m`, `1.1`)")         \
+	K(ASSUMPTION, high, TEXT, ANY, "", "and at this value instead of the table's high one")
 /* clang-format on */
 
 #endif
