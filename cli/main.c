@@ -26,6 +26,7 @@
 #include "sens.h"
 #include "term.h"
 #include "version.h"
+#include "zone.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -73,6 +74,7 @@ static void usage(FILE *out)
 		     "                 [--trace] [--sensitivity] [-q] SCENARIO...\n"
 		     "       mxsim check [--set section.key=value]... SCENARIO...\n"
 		     "       mxsim plot DIR...\n"
+		     "       mxsim zone FILE... | --before FILE --after FILE --at TIME\n"
 		     "       mxsim help keys | metrics | profiles | assumptions\n"
 		     "       mxsim --help | --version\n"
 		     "\n"
@@ -80,6 +82,8 @@ static void usage(FILE *out)
 		     "          DIR/<scenario>/ (default DIR: results)\n"
 		     "  check   validate the scenarios and print them resolved; runs nothing\n"
 		     "  plot    draw the plots and reports of result folders (needs gnuplot)\n"
+		     "  zone    zone files (RFC 1035) as [domain] sections, a change between two\n"
+		     "          as a [timeline] line; their MX records checked (exit 1: findings)\n"
 		     "  help    keys: every scenario key with its default; metrics: every output\n"
 		     "          column; profiles: every built-in MTA and resolver profile with\n"
 		     "          its keys and source; assumptions: every unmeasured input with\n"
@@ -505,6 +509,8 @@ static int command(int argc, char **argv)
 		return cmd_run(argc - 1, argv + 1, true);
 	if (!strcmp(argv[1], "plot"))
 		return plot_main(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "zone"))
+		return zone_main(argc - 1, argv + 1);
 	fprintf(stderr, "mxsim: unknown command '%s'\n", argv[1]);
 	usage(stderr);
 	return 2;

@@ -531,6 +531,31 @@ check "a run into the same folder then takes the lock" test $? -eq 0
 "$MX" run -q -r 1 -o "$T/k" scenarios/size-limit.ini
 check "stale temporaries cleared" test "$(ls -A "$T/k" | grep -c '^\.size-limit')" = 0
 
+# --- mxsim zone: zone files in, [domain] sections out, MX mistakes found ----
+"$MX" zone tests/data/zone-clean.zone >"$T/zc.ini" 2>"$T/err"
+check "zone: a clean zone exits 0 with its [domain] section (mx, mx_ttl, neg_ttl from the SOA)" \
+	sh -c "test $? -eq 0 && test ! -s '$T/err' && grep -qx 'mx = 10 mx1.example.com, 20 mx2.example.com, 30 backup.provider.example' '$T/zc.ini' && grep -qx 'mx_ttl = 1h' '$T/zc.ini' && grep -qx 'neg_ttl = 10m' '$T/zc.ini'"
+"$MX" zone tests/data/zone-typos.zone >/dev/null 2>"$T/err"; rc=$?
+python3 - "$T/err" $rc <<'PY'; check "zone: each MX mistake found at its line (address, origin twice, CNAME, no address, null MX beside others), exit 1" test $? -eq 0
+import sys
+got = open(sys.argv[1]).read().splitlines()
+want = {9: "origin twice", 10: "is an address", 11: "alias (CNAME)", 12: "no address record", 13: "null MX (RFC 7505) beside"}
+ok = int(sys.argv[2]) == 1 and len(got) == len(want)
+for line, words in want.items():
+    ok &= any(g.startswith("tests/data/zone-typos.zone:%d: warning: " % line) and words in g for g in got)
+sys.exit(0 if ok else 1)
+PY
+"$MX" zone --before tests/data/zone-before.zone --after tests/data/zone-after.zone --at 'Wed 10:00' >"$T/zt.ini" 2>"$T/err"; rc=$?
+check "zone --before --after --at: the change as [timeline] lines, the raised TTL found (exit 1)" \
+	sh -c "test $rc -eq 1 && grep -qx 'Wed 10:00 = mx example.net 10 mx.new-provider.example' '$T/zt.ini' && grep -qx 'Wed 10:00 = ttl example.net 1d' '$T/zt.ini' && grep -q 'zone-after.zone:3: warning: example.net: the change raises the MX TTL from 300 s to 86400 s' '$T/err'"
+printf '[run]\nduration = 4d\n[server old]\nhost = mx.old-provider.example\n[server new]\nhost = mx.new-provider.example\n' >>"$T/zt.ini"
+check "zone: its output, with the servers added, is a scenario mxsim takes" sh -c "'$MX' check '$T/zt.ini' >/dev/null"
+"$MX" zone tests/data/zone-bad.zone >"$T/out" 2>"$T/err"; rc=$?
+check "zone: a record that does not parse: exit 2, file:line, nothing on stdout" \
+	sh -c "test $rc -eq 2 && grep -q 'tests/data/zone-bad.zone:2: ' '$T/err' && test ! -s '$T/out'"
+"$MX" zone "$T/no-such.zone" 2>"$T/err"; rc=$?
+check "zone: a file that cannot be read: exit 2, named" sh -c "test $rc -eq 2 && grep -q 'no-such.zone' '$T/err'"
+
 # --- --sensitivity: each assumption moved to its ends, on the same seeds -------
 # ttl-cutover at its 5-minute point (3 runs, 3 days): the answer's largest
 # swing is a resolver floor's or cap's; its bounds follow from the floor

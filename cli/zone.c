@@ -1,0 +1,185 @@
+/*
+ * zone.c - `mxsim zone`: the user's zone files as scenario sections, and
+ * their MX records checked before they are published (models/zonefile.h).
+ *
+ *   mxsim zone FILE...                       [domain] sections, findings
+ *   mxsim zone --before A --after B --at T   A's sections, B's as a
+ *                                            [timeline] change at T
+ *
+ * Sections go to stdout, findings ("file:line: warning: ...") to stderr.
+ * Exit 0 clean, 1 findings, 2 a file unreadable or not a zone.
+ */
+#include "zone.h"
+#include "../models/zonefile.h"
+#include "../sim/infile.h"
+#include "../sim/units.h"
+#include "../sim/xalloc.h"
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { ZONE_MAX_BYTES = 64 << 20 };
+
+/* path into z, checked; 0 or -1 after a message. */
+static int load(const char *path, zf_zone *z)
+{
+	char err[(int)INFILE_ERR > (int)ZF_ERR ? (int)INFILE_ERR : (int)ZF_ERR];
+	FILE *f = infile_open(path, ZONE_MAX_BYTES, err);
+	if (!f) {
+		fprintf(stderr, "mxsim: zone: %s\n", err);
+		*z = (zf_zone){0};
+		return -1;
+	}
+	char *text = xmalloc(ZONE_MAX_BYTES);
+	size_t n = fread(text, 1, ZONE_MAX_BYTES, f);
+	fclose(f);
+	int rc = zf_read(path, text, n, z, err);
+	free(text);
+	if (rc) {
+		fprintf(stderr, "mxsim: zone: %s\n", err);
+		return -1;
+	}
+	zf_check(z);
+	return 0;
+}
+
+/* "10 mx1.example, 20 mx2.example", "null" or "none". */
+static void records(FILE *out, const zf_domain *d)
+{
+	if (!d || !d->nmx) {
+		fputs("none", out);
+		return;
+	}
+	if (d->nmx == 1 && !strcmp(d->mx[0].target, ".")) {
+		fputs("null", out);
+		return;
+	}
+	for (int k = 0, first = 1; k < d->nmx; k++)
+		if (strcmp(d->mx[k].target, ".")) {
+			fprintf(out, "%s%u %s", first ? "" : ", ", d->mx[k].pref, d->mx[k].target);
+			first = 0;
+		}
+}
+
+static void duration(FILE *out, long s)
+{
+	char buf[64];
+	unit_format_duration((sim_time)s * SIM_SEC, buf, sizeof buf);
+	fputs(s ? buf : "0s", out);
+}
+
+/* A [domain] section per domain of z (as named, with its records). */
+static void sections(FILE *out, const zf_zone *z)
+{
+	for (int i = 0; i < z->ndom; i++) {
+		const zf_domain *d = &z->dom[i];
+		bool plain = !strpbrk(z->path, "\n\r"); /* a path is no line of the scenario */
+		fprintf(out, "; %s:%d\n[domain %s]\nmx = ", plain ? z->path : "(zone)", d->line,
+			d->name);
+		records(out, d);
+		fputs("\nmx_ttl = ", out);
+		duration(out, d->mx_ttl);
+		if (z->neg_ttl >= 0) {
+			fputs("\nneg_ttl = ", out);
+			duration(out, z->neg_ttl);
+		}
+		fputs("\n\n", out);
+	}
+}
+
+/* The change from before to after at `at`: a [timeline] line per domain
+ * whose records or TTL change. */
+static void timeline(FILE *out, const zf_zone *before, const zf_zone *after, const char *at)
+{
+	fputs("[timeline]\n", out);
+	for (int i = 0; i < after->ndom; i++) {
+		const zf_domain *a = &after->dom[i], *b = zf_domain_of(before, a->name);
+		if (!b || a->mx_ttl != b->mx_ttl) {
+			fprintf(out, "%s = ttl %s ", at, a->name);
+			duration(out, a->mx_ttl);
+			fputc('\n', out);
+		}
+		fprintf(out, "%s = mx %s ", at, a->name);
+		records(out, a);
+		fputc('\n', out);
+	}
+	for (int i = 0; i < before->ndom; i++)
+		if (!zf_domain_of(after, before->dom[i].name))
+			fprintf(out, "%s = mx %s none\n", at, before->dom[i].name);
+}
+
+static int usage(void)
+{
+	fprintf(stderr, "usage: mxsim zone FILE...\n"
+			"       mxsim zone --before FILE --after FILE --at TIME\n");
+	return 2;
+}
+
+/* Prints z's findings; their number. */
+static int said(const zf_zone *z)
+{
+	for (int i = 0; i < z->nfind; i++)
+		fprintf(stderr, "%s\n", z->finding[i]);
+	return z->nfind;
+}
+
+/* --before, --after, --at; 0, 1 or 2. */
+static int change(const char *bpath, const char *apath, const char *at)
+{
+	sim_time t;
+	char err[UNIT_ERR];
+	if (unit_when(at, 0, &t, err) || strpbrk(at, "\n;#[]=")) {
+		fprintf(stderr, "mxsim: zone: --at: %s\n", *err ? err : "expected a time");
+		return 2;
+	}
+	zf_zone b = {0}, a = {0};
+	int rc = load(bpath, &b) || load(apath, &a) ? 2 : 0;
+	if (rc == 0) {
+		zf_compare(&b, &a);
+		sections(stdout, &b);
+		for (int i = 0; i < a.ndom; i++)
+			if (!zf_domain_of(&b, a.dom[i].name))
+				fprintf(stdout, "[domain %s]\nmx = none\n\n", a.dom[i].name);
+		timeline(stdout, &b, &a, at);
+		rc = said(&b) + said(&a) ? 1 : 0;
+	}
+	zf_free(&a);
+	zf_free(&b);
+	return rc;
+}
+
+int zone_main(int argc, char **argv)
+{
+	static const struct option lo[] = {{"before", required_argument, 0, 'b'},
+					   {"after", required_argument, 0, 'a'},
+					   {"at", required_argument, 0, 't'},
+					   {0, 0, 0, 0}};
+	const char *before = NULL, *after = NULL, *at = NULL;
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+		if (c == '?')
+			return usage();
+		*(c == 'b' ? &before : c == 'a' ? &after : &at) = optarg;
+	}
+	if (before || after || at)
+		return before && after && at && optind == argc ? change(before, after, at)
+							       : usage();
+	if (optind == argc)
+		return usage();
+	int found = 0;
+	for (int i = optind; i < argc; i++) {
+		zf_zone z;
+		if (load(argv[i], &z)) {
+			zf_free(&z);
+			return 2;
+		}
+		sections(stdout, &z);
+		found += said(&z);
+		zf_free(&z);
+	}
+	return found ? 1 : 0;
+}
