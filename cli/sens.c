@@ -129,12 +129,11 @@ static void stats(const batch *b, long p, int m, double *mean, double *half)
 }
 
 /* One row: an assumption's figures at a point (NaN: not moved, why in
- * left). */
+ * left; a copy, as rows are sorted). */
 typedef struct {
 	int a;
 	double v[8]; /* at_low, its ci95, at_default, ci95, at_high, ci95, swing, ci95 */
-	const char *left;
-	char why[256];
+	char left[256];
 } sens_row;
 
 /* The swing |high - low| of column m at p, and its 95 % CI from the runs'
@@ -177,10 +176,11 @@ static void rows_of(const batch *b, long p, int m, sens_row *row)
 		r->a = a;
 		for (int i = 0; i < 8; i++)
 			r->v[i] = NAN;
-		r->left = "";
+		r->left[0] = '\0';
 		if (!end[0] || !end[1]) {
-			r->left = scn_assumption_own(b->pt[0], (scn_assumption_id)a, r->why,
-						     sizeof r->why);
+			char why[sizeof r->left];
+			snprintf(r->left, sizeof r->left, "%s",
+				 scn_assumption_own(b->pt[0], (scn_assumption_id)a, why, sizeof why));
 			continue;
 		}
 		stats(end[0], p, m, &r->v[0], &r->v[1]);

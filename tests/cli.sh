@@ -598,6 +598,11 @@ duration = 12h
 replications = 2
 [senders]
 zipf = 1.2
+[traffic]
+size = 10KB
+[resolver floor-10m]
+based_on = floor-10m
+floor = 5m
 [domain example.com]
 mx = 10 mx.example
 [server mx]
@@ -613,7 +618,11 @@ python3 - "$T/sno/own/sensitivity.csv" "$T/own.ini" <<'PY'; check "--sensitivity
 import csv, sys
 r = {x["assumption"]: x for x in csv.DictReader(open(sys.argv[1]))}
 z, f = r["sender_zipf"], r["floor_1h_length"]
-sys.exit(0 if z["at_low"] == z["rank"] == "" and z["left"] == "set by the scenario (%s:5)" % sys.argv[2]
+p = sys.argv[2]  # rows left early in the table and late: each keeps its own reason
+left = {"sender_zipf": "set by the scenario (%s:5)" % p, "size_tail": "set by the scenario (%s:7)" % p,
+        "floor_10m_length": "set by the scenario (%s:8)" % p, "office_peak": "no `pattern = office` in the scenario"}
+sys.exit(0 if all(r[k]["left"] == v and r[k]["at_low"] == r[k]["rank"] == "" for k, v in left.items())
+         and all(x["left"] == "" for k, x in r.items() if k not in left)
          and (f["low"], f["high"]) == ("2700", "7200") and f["rank"] != "" else 1)
 PY
 "$MX" run -q --sensitivity -o "$T/snp" scenarios/plan-backup-size.ini 2>"$T/err"; rc=$?
