@@ -10,8 +10,9 @@ WARN     := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 WERROR   ?= -Werror
 # HAVE_INLINE: GSL's inline gsl_rng_uniform and friends (GSL manual, "Inline functions")
 CPPFLAGS += -std=c11 -D_GNU_SOURCE -DHAVE_INLINE -MMD -MP
-LDLIBS   := -lgsl -lgslcblas -lcsv -linih -lldns -lm
-PKGS     := libgsl-dev libcsv-dev libinih-dev libldns-dev libcmocka-dev gnuplot-nox python3 \
+LDLIBS   := -lgsl -lgslcblas -lcsv -linih -lldns -lz -lm
+PKGS     := libgsl-dev libcsv-dev libinih-dev libldns-dev zlib1g-dev libcmocka-dev gnuplot-nox \
+            python3 \
             clang-format \
             openmpi-bin libopenmpi-dev
 MPICC    ?= mpicc
@@ -36,7 +37,7 @@ MPI_OBJ   := $(CLI_SRC:%.c=$(B)/mpi/%.o)
 LIB_OBJ   := $(LIB_SRC:%.c=$(B)/%.o)
 TEST_SRC  := $(wildcard tests/test_*.c)
 TEST_BIN  := $(TEST_SRC:tests/%.c=$(B)/tests/%)
-FUZZ      := scenario values csv results zone
+FUZZ      := scenario values csv results zone maillog
 FUZZ_S    ?= 60
 REPLAY    := $(FUZZ:%=$(B)/tests/fuzz/replay_%)
 ALL_CFLAGS = $(WARN) $(WERROR) $(CFLAGS)

@@ -19,6 +19,7 @@
 #include "../sim/xalloc.h"
 #include "batch.h"
 #include "farm.h"
+#include "fit.h"
 #include "jobres.h"
 #include "plan.h"
 #include "trace.h"
@@ -75,6 +76,7 @@ static void usage(FILE *out)
 		     "       mxsim check [--set section.key=value]... SCENARIO...\n"
 		     "       mxsim plot DIR...\n"
 		     "       mxsim zone FILE... | --before FILE --after FILE --at TIME\n"
+		     "       mxsim fit [--year Y] [--table FILE] [--domain NAME] LOG...\n"
 		     "       mxsim help keys | metrics | profiles | assumptions\n"
 		     "       mxsim --help | --version\n"
 		     "\n"
@@ -84,6 +86,8 @@ static void usage(FILE *out)
 		     "  plot    draw the plots and reports of result folders (needs gnuplot)\n"
 		     "  zone    zone files (RFC 1035) as [domain] sections, a change between two\n"
 		     "          as a [timeline] line; their MX records checked (exit 1: findings)\n"
+		     "  fit     a Postfix log (gzip'd or not) as a scenario of its traffic: rate,\n"
+		     "          weekly table (--table), sizes, senders\n"
 		     "  help    keys: every scenario key with its default; metrics: every output\n"
 		     "          column; profiles: every built-in MTA and resolver profile with\n"
 		     "          its keys and source; assumptions: every unmeasured input with\n"
@@ -511,6 +515,8 @@ static int command(int argc, char **argv)
 		return plot_main(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "zone"))
 		return zone_main(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "fit"))
+		return fit_main(argc - 1, argv + 1);
 	fprintf(stderr, "mxsim: unknown command '%s'\n", argv[1]);
 	usage(stderr);
 	return 2;

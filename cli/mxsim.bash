@@ -19,7 +19,7 @@ _mxsim()
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
 	local cmd=${COMP_WORDS[1]}
 	if [ "$COMP_CWORD" -eq 1 ]; then
-		COMPREPLY=($(compgen -W "run check plot zone help --help --version" -- "$cur"))
+		COMPREPLY=($(compgen -W "run check plot zone fit help --help --version" -- "$cur"))
 		return
 	fi
 	case $prev in
@@ -29,8 +29,8 @@ _mxsim()
 		compopt -o nospace 2>/dev/null
 		return ;;
 	-o|--output) COMPREPLY=($(compgen -d -- "$cur")); return ;;
-	-j|--jobs|-r|--replications|--seed|--at) return ;;
-	--before|--after) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+	-j|--jobs|-r|--replications|--seed|--at|--year|--domain) return ;;
+	--before|--after|--table) COMPREPLY=($(compgen -f -- "$cur")); return ;;
 	esac
 	case $cmd in
 	run) COMPREPLY=($(compgen -W "-o -j -r --seed --set --trace --sensitivity -q --help" -- "$cur") \
@@ -39,6 +39,7 @@ _mxsim()
 		$(compgen -d -- "$cur")) ;;
 	plot) COMPREPLY=($(compgen -d -- "$cur")) ;;
 	zone) COMPREPLY=($(compgen -W "--before --after --at" -- "$cur") $(compgen -f -- "$cur")) ;;
+	fit) COMPREPLY=($(compgen -W "--year --table --domain" -- "$cur") $(compgen -f -- "$cur")) ;;
 	help) COMPREPLY=($(compgen -W "keys metrics profiles assumptions" -- "$cur")) ;;
 	esac
 }

@@ -180,7 +180,8 @@ static void rows_of(const batch *b, long p, int m, sens_row *row)
 		if (!end[0] || !end[1]) {
 			char why[sizeof r->left];
 			snprintf(r->left, sizeof r->left, "%s",
-				 scn_assumption_own(b->pt[0], (scn_assumption_id)a, why, sizeof why));
+				 scn_assumption_own(b->pt[0], (scn_assumption_id)a, why,
+						    sizeof why));
 			continue;
 		}
 		stats(end[0], p, m, &r->v[0], &r->v[1]);

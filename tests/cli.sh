@@ -531,6 +531,50 @@ check "a run into the same folder then takes the lock" test $? -eq 0
 "$MX" run -q -r 1 -o "$T/k" scenarios/size-limit.ini
 check "stale temporaries cleared" test "$(ls -A "$T/k" | grep -c '^\.size-limit')" = 0
 
+# --- mxsim fit: a generator's Postfix log back to its parameters ---------------
+# a week at 600/h in the office shape, lognormal sizes (median 8000 B, sigma
+# 1), 500 clients by Zipf 1 (tests/maillog-gen.py)
+python3 tests/maillog-gen.py "$T/week.log"
+"$MX" fit --year 2026 --table "$T/fit-table.csv" "$T/week.log" >"$T/fit.ini" 2>"$T/err"
+check "fit: exit 0, the scenario on stdout" sh -c "test $? -eq 0 && grep -q '^rate = ' '$T/fit.ini'"
+python3 - "$T" <<'PY'; check "fit: the rate within 2 %, the week's shape correlates 0.98, the median size within 5 %, sigma and Zipf within 0.05" test $? -eq 0
+import csv, importlib.util, math, re, sys
+t = sys.argv[1]
+spec = importlib.util.spec_from_file_location("gen", "tests/maillog-gen.py"); gen = importlib.util.module_from_spec(spec); spec.loader.exec_module(gen)
+ini = open(t + "/fit.ini").read()
+rate = float(re.search(r"^rate = ([0-9.e+]+)/h$", ini, re.M).group(1))
+m = re.search(r"^size = lnpareto\(([0-9.]+), ([0-9.]+), ([0-9.]+), ([0-9.]+)\)$", ini, re.M)
+median, sigma = float(m.group(1)), float(m.group(2))
+z = float(re.search(r"^zipf = ([0-9.]+)$", ini, re.M).group(1))
+rows = [float(r[0]) for r in csv.reader(open(t + "/fit-table.csv"))]
+want = gen.shape()
+mx, my = sum(rows) / len(rows), sum(want) / len(want)
+cov = sum((a - mx) * (b - my) for a, b in zip(rows, want))
+corr = cov / math.sqrt(sum((a - mx) ** 2 for a in rows) * sum((b - my) ** 2 for b in want))
+ok = (len(rows) == 168 and abs(rate / gen.RATE - 1) < 0.02 and corr >= 0.98 and abs(median / gen.MEDIAN - 1) < 0.05
+      and abs(sigma - gen.SIGMA) < 0.05 and abs(z - gen.S) < 0.05 and "count = 500" in ini)
+print(rate, corr, median, sigma, z) if not ok else None
+sys.exit(0 if ok else 1)
+PY
+python3 tests/maillog-gen.py "$T/week-iso.log" iso && gzip -c "$T/week.log" >"$T/week.log.gz"
+"$MX" fit --table "$T/fit-iso.csv" "$T/week-iso.log" 2>/dev/null | grep -v '^;\|^table' >"$T/fit-iso.ini"
+"$MX" fit --year 2026 --table "$T/fit-gz.csv" "$T/week.log.gz" 2>/dev/null | grep -v '^;\|^table' >"$T/fit-gz.ini"
+grep -v '^;\|^table' "$T/fit.ini" >"$T/fit-plain.ini"
+check "fit: ISO 8601 stamps and a gzip'd log give the same scenario and table" \
+	sh -c "cmp -s '$T/fit-plain.ini' '$T/fit-iso.ini' && cmp -s '$T/fit-plain.ini' '$T/fit-gz.ini' && cmp -s '$T/fit-table.csv' '$T/fit-iso.csv' && cmp -s '$T/fit-table.csv' '$T/fit-gz.csv'"
+"$MX" fit --year 2026 --table "$T/fit-table.csv" "$T/week.log" >/dev/null 2>"$T/err"; rc=$?
+check "fit: an existing table is kept, not replaced (exit 2, said)" sh -c "test $rc -eq 2 && grep -q 'choose another --table' '$T/err'"
+check "fit: the lines of other programs counted and shown" grep -q '^; 609[0-9]* lines read, 7 of them no Postfix line' "$T/fit.ini"
+check "fit: the scenario printed runs as printed" sh -c "'$MX' check '$T/fit.ini' >/dev/null"
+printf 'a\0b\nDec  7 00:00:03 mx1 postfix/qmgr[5]: ABCDEF: from=<a@b>, size=10, nrcpt=1 (queue active)\n' >"$T/nul.log"
+"$MX" fit --year 2026 --table "$T/nul.csv" "$T/nul.log" >"$T/out" 2>&1
+check "fit: a NUL spoils its own line only; mail submitted locally counts (one client, local)" \
+	sh -c "grep -q '^; mxsim fit: 1 messages over 0.0 h from 1 clients' '$T/out' && grep -q '^; 2 lines read, 1 of them' '$T/out'"
+printf 'hello\nworld\n' >"$T/nothing.log"
+"$MX" fit --table "$T/t2.csv" "$T/nothing.log" >"$T/out" 2>"$T/err"; rc=$?
+check "fit: a log with nothing usable: exit 2, said, nothing printed" \
+	sh -c "test $rc -eq 2 && grep -q 'no message queued' '$T/err' && test ! -s '$T/out'"
+
 # --- mxsim zone: zone files in, [domain] sections out, MX mistakes found ----
 "$MX" zone tests/data/zone-clean.zone >"$T/zc.ini" 2>"$T/err"
 check "zone: a clean zone exits 0 with its [domain] section (mx, mx_ttl, neg_ttl from the SOA)" \

@@ -1,0 +1,107 @@
+/*
+ * maillog.c - Postfix log lines (see maillog.h). Formats: Postfix's
+ * smtpd(8) "client=" and qmgr(8) "from=<>, size=, nrcpt=" and "removed"
+ * lines after "postfix[/...]/NAME[PID]: QUEUEID: ", under a syslog stamp
+ * ("Dec  7 10:00:00 host") or an ISO 8601 one ("2026-12-07T10:00:00.123
+ * +01:00 host", rsyslog's RFC 3339 format).
+ */
+#include "maillog.h"
+
+#include <ctype.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* Seconds since 1970 of a civil date (UTC), by days from civil. */
+static double civil(int y, int mo, int d, int h, int mi, double s)
+{
+	y -= mo <= 2;
+	long era = (y >= 0 ? y : y - 399) / 400, yoe = y - era * 400;
+	long doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	long days = era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
+	return (double)days * 86400 + h * 3600 + mi * 60 + s;
+}
+
+/* The stamp at the line's start: its time into *t and the rest after the
+ * host name; NULL if none. */
+static const char *stamp(const char *p, int year, double *t)
+{
+	static const char mon[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	int y, mo, d, h, mi, n = 0, oh = 0, om = 0;
+	double s;
+	char sign = 0;
+	if (sscanf(p, "%4d-%2d-%2dT%2d:%2d:%lf%n", &y, &mo, &d, &h, &mi, &s, &n) == 6) {
+		p += n;
+		if (*p == 'Z')
+			p++;
+		else if ((*p == '+' || *p == '-') && sscanf(p + 1, "%2d:%2d%n", &oh, &om, &n) == 2)
+			sign = *p, p += 1 + n;
+	} else {
+		char m[4] = "";
+		if (sscanf(p, "%3s %2d %2d:%2d:%lf%n", m, &d, &h, &mi, &s, &n) != 5 ||
+		    strlen(m) != 3)
+			return NULL;
+		const char *at = strstr(mon, m);
+		if (!at || (at - mon) % 3)
+			return NULL;
+		mo = (int)(at - mon) / 3 + 1, y = year, p += n;
+	}
+	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || !(s >= 0 && s < 61))
+		return NULL;
+	*t = civil(y, mo, d, h, mi, s) - (sign == '+' ? 1 : -1) * (sign ? oh * 3600 + om * 60 : 0);
+	while (*p == ' ')
+		p++;
+	p += strcspn(p, " "); /* the host */
+	return *p == ' ' ? p + 1 : NULL;
+}
+
+/* Copies the field after key up to one of stop into out (size n); the
+ * rest after it, or NULL. */
+static const char *field(const char *p, const char *key, const char *stop, char *out, size_t n)
+{
+	const char *at = strstr(p, key);
+	if (!at)
+		return NULL;
+	at += strlen(key);
+	size_t k = strcspn(at, stop);
+	if (k == 0 || k >= n)
+		return NULL;
+	memcpy(out, at, k);
+	out[k] = '\0';
+	return at + k;
+}
+
+int ml_parse(const char *line, size_t len, int year, ml_line *l)
+{
+	if (len > 8192 || memchr(line, '\0', len))
+		return -1;
+	*l = (ml_line){.kind = ML_OTHER};
+	const char *p = stamp(line, year, &l->t);
+	if (!p || strncmp(p, "postfix", 7))
+		return -1;
+	const char *prog = p + strcspn(p, "[:"), *colon = strstr(p, "]: ");
+	if (!colon)
+		return -1;
+	const char *msg = colon + 3;
+	size_t k = strspn(msg, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZbcdfghjklmnpqrstvwxyz");
+	if (k < 6 || k >= ML_ID || msg[k] != ':' || msg[k + 1] != ' ')
+		return 0; /* a Postfix line without a queue id */
+	memcpy(l->id, msg, k);
+	l->id[k] = '\0';
+	msg += k + 2;
+	bool smtpd = prog - p >= 5 && !strncmp(prog - 5, "smtpd", 5);
+	char num[32];
+	if (smtpd && (field(msg, "client=", ",\n", l->client, sizeof l->client))) {
+		char *open = strchr(l->client, '['), *close = open ? strchr(open, ']') : NULL;
+		if (open && close && close > open + 1) /* the address: names change, it does not */
+			memmove(l->client, open + 1, (size_t)(close - open - 1)),
+				l->client[close - open - 1] = '\0';
+		l->kind = ML_CLIENT_;
+	} else if (!strncmp(msg, "from=<", 6) && field(msg, ", size=", ",", num, sizeof num))
+		l->kind = ML_FROM, l->size = strtod(num, NULL);
+	else if (!strcmp(msg, "removed"))
+		l->kind = ML_REMOVED;
+	return 0;
+}
