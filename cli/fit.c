@@ -35,6 +35,7 @@ enum { WEEK = 168, BINS = 2400, EXAMPLES = 10, LINE_MAX_B = 65536 };
 
 typedef struct {
 	int year;
+	ml_format fmt;
 	double t0, t1;
 	long msgs, lines, skipped;
 	double week[WEEK];
@@ -88,14 +89,16 @@ static void line(fitter *f, const char *s, size_t n)
 {
 	ml_line l;
 	f->lines++;
-	if (ml_parse(s, n, f->year, &l)) {
+	if (ml_parse(s, n, f->year, f->fmt, &l)) {
 		if (f->nex < EXAMPLES && n)
 			f->example[f->nex++] = xstrndup(s, n > 200 ? 200 : n);
 		f->skipped++;
 		return;
 	}
 	bool created;
-	if (l.kind == ML_OTHER)
+	if (l.kind == ML_RECEIVED) /* Exim: all of a message on one line */
+		message(f, l.t, l.size, client_of(f, l.client));
+	if (l.kind == ML_OTHER || l.kind == ML_RECEIVED)
 		return;
 	long *v = tab_get(f->ids, hash(l.id), &created);
 	if (created)
@@ -267,8 +270,8 @@ static void scenario(FILE *out, fitter *f, const char *tpath, const char *domain
 	sizes(f, p);
 	fprintf(out, "; mxsim fit: %ld messages over %.1f h from %ld clients\n", f->msgs, span,
 		f->nclients);
-	fprintf(out, "; %ld lines read, %ld of them no Postfix line mxsim reads%s\n", f->lines,
-		f->skipped, f->nex ? "; the first:" : "");
+	fprintf(out, "; %ld lines read, %ld of them no Postfix or Exim line mxsim reads%s\n",
+		f->lines, f->skipped, f->nex ? "; the first:" : "");
 	for (int i = 0; i < f->nex; i++)
 		comment(out, f->example[i]);
 	fprintf(out, "[run]\nduration = %.0fd\n\n", fmax(1, ceil(span / 24)));
@@ -281,7 +284,8 @@ static void scenario(FILE *out, fitter *f, const char *tpath, const char *domain
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: mxsim fit [--year Y] [--table FILE] [--domain NAME] LOG...\n");
+	fprintf(stderr, "usage: mxsim fit [--format postfix|exim] [--year Y] [--table FILE] "
+			"[--domain NAME] LOG...\n");
 	return 2;
 }
 
@@ -299,7 +303,9 @@ int fit_main(int argc, char **argv)
 	static const struct option lo[] = {{"year", required_argument, 0, 'y'},
 					   {"table", required_argument, 0, 't'},
 					   {"domain", required_argument, 0, 'd'},
+					   {"format", required_argument, 0, 'f'},
 					   {0, 0, 0, 0}};
+	ml_format fmt = ML_ANY;
 	const char *tpath = "fit-table.csv", *domain = "example.com";
 	time_t now = time(NULL);
 	struct tm tm;
@@ -313,13 +319,19 @@ int fit_main(int argc, char **argv)
 			return fprintf(stderr, "mxsim: fit: --year: %s\n", err), 2;
 		if (c == 't' || c == 'd')
 			*(c == 't' ? &tpath : &domain) = optarg;
+		if (c == 'f' && strcmp(optarg, "postfix") && strcmp(optarg, "exim"))
+			return fprintf(stderr, "mxsim: fit: --format: postfix or exim\n"), 2;
+		if (c == 'f')
+			fmt = *optarg == 'p' ? ML_POSTFIX : ML_EXIM;
 		if (c == '?')
 			return usage();
 	}
 	if (optind == argc || !plain(tpath) || !name_ok_len(domain, 200))
 		return usage();
-	fitter f = {
-		.year = (int)year, .ids = tab_new(sizeof(long)), .clients = tab_new(sizeof(long))};
+	fitter f = {.year = (int)year,
+		    .fmt = fmt,
+		    .ids = tab_new(sizeof(long)),
+		    .clients = tab_new(sizeof(long))};
 	int rc = 0;
 	for (int i = optind; i < argc && !rc; i++)
 		rc = read_log(&f, argv[i]) ? 2 : 0;
@@ -327,7 +339,7 @@ int fit_main(int argc, char **argv)
 	if (!rc && !f.msgs) {
 		fprintf(stderr,
 			"mxsim: fit: no message queued in the log (%ld lines, none a Postfix "
-			"qmgr from= line)\n",
+			"qmgr from= line or an Exim <= line)\n",
 			f.lines);
 		rc = 2;
 	}

@@ -30,6 +30,7 @@ _mxsim()
 		return ;;
 	-o|--output) COMPREPLY=($(compgen -d -- "$cur")); return ;;
 	-j|--jobs|-r|--replications|--seed|--at|--year|--domain) return ;;
+	--format) COMPREPLY=($(compgen -W "postfix exim" -- "$cur")); return ;;
 	--before|--after|--table) COMPREPLY=($(compgen -f -- "$cur")); return ;;
 	esac
 	case $cmd in
@@ -39,7 +40,7 @@ _mxsim()
 		$(compgen -d -- "$cur")) ;;
 	plot) COMPREPLY=($(compgen -d -- "$cur")) ;;
 	zone) COMPREPLY=($(compgen -W "--before --after --at" -- "$cur") $(compgen -f -- "$cur")) ;;
-	fit) COMPREPLY=($(compgen -W "--year --table --domain" -- "$cur") $(compgen -f -- "$cur")) ;;
+	fit) COMPREPLY=($(compgen -W "--format --year --table --domain" -- "$cur") $(compgen -f -- "$cur")) ;;
 	help) COMPREPLY=($(compgen -W "keys metrics profiles assumptions" -- "$cur")) ;;
 	esac
 }

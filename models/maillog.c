@@ -3,7 +3,7 @@
  * smtpd(8) "client=" and qmgr(8) "from=<>, size=, nrcpt=" and "removed"
  * lines after "postfix[/...]/NAME[PID]: QUEUEID: ", under a syslog stamp
  * ("Dec  7 10:00:00 host") or an ISO 8601 one ("2026-12-07T10:00:00.123
- * +01:00 host", rsyslog's RFC 3339 format).
+ * +01:00 host", rsyslog's RFC 3339 format); and Exim's "<=" lines.
  */
 #include "maillog.h"
 
@@ -73,11 +73,44 @@ static const char *field(const char *p, const char *key, const char *stop, char 
 	return at + k;
 }
 
-int ml_parse(const char *line, size_t len, int year, ml_line *l)
+/* Exim's main log: "2026-12-07 10:00:00 [+0100 ]ID <= SENDER ... H=NAME
+ * [ADDR] ... S=SIZE ..." (The Exim Specification, "Log files"); 0 or -1. */
+static int exim(const char *p, ml_line *l)
+{
+	int y, mo, d, h, mi, s, n = 0, tz = 0;
+	if (sscanf(p, "%4d-%2d-%2d %2d:%2d:%2d %n", &y, &mo, &d, &h, &mi, &s, &n) != 6 || !n ||
+	    mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60)
+		return -1;
+	p += n;
+	if ((*p == '+' || *p == '-') && sscanf(p + 1, "%4d %n", &tz, &n) == 1 && n == 5)
+		tz = (*p == '+' ? 1 : -1) * (tz / 100 * 3600 + tz % 100 * 60), p += 1 + n;
+	l->t = civil(y, mo, d, h, mi, s) - tz;
+	size_t k = strspn(p, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-");
+	if (k < 16 || k >= ML_ID || strncmp(p + k, " <= ", 4))
+		return strchr(p, ' ') ? (l->kind = ML_OTHER, 0) : -1;
+	memcpy(l->id, p, k);
+	l->id[k] = '\0';
+	char num[32], host[ML_CLIENT * 2];
+	if (!field(p, " S=", " ", num, sizeof num))
+		return -1;
+	l->size = strtod(num, NULL);
+	const char *at = strstr(p, " H=");
+	strcpy(l->client, "local");
+	if (at && field(at, "[", "]", host, sizeof host) && strlen(host) < ML_CLIENT)
+		strcpy(l->client, host);
+	l->kind = ML_RECEIVED;
+	return 0;
+}
+
+int ml_parse(const char *line, size_t len, int year, ml_format f, ml_line *l)
 {
 	if (len > 8192 || memchr(line, '\0', len))
 		return -1;
 	*l = (ml_line){.kind = ML_OTHER};
+	if (f != ML_POSTFIX && exim(line, l) == 0)
+		return 0;
+	if (f == ML_EXIM)
+		return -1;
 	const char *p = stamp(line, year, &l->t);
 	if (!p || strncmp(p, "postfix", 7))
 		return -1;

@@ -17,20 +17,25 @@ typedef enum {
 	ML_OTHER,   /* a Postfix line of no use here */
 	ML_CLIENT_, /* smtpd: ID: client=NAME[ADDR] */
 	ML_FROM,    /* qmgr: ID: from=<...>, size=N, nrcpt=K (the message queued) */
-	ML_REMOVED  /* qmgr: ID: removed */
+	ML_REMOVED, /* qmgr: ID: removed */
+	ML_RECEIVED /* Exim: ID <= sender H=... [ADDR] ... S=N: client and size at once */
 } ml_kind;
+
+/* Which logs a line may come from (mxsim fit --format). */
+typedef enum { ML_ANY, ML_POSTFIX, ML_EXIM } ml_format;
 
 typedef struct {
 	ml_kind kind;
 	double t; /* s since 1970, UTC */
 	char id[ML_ID];
-	char client[ML_CLIENT]; /* ML_CLIENT_: the client's address */
-	double size;            /* ML_FROM: bytes */
+	char client[ML_CLIENT]; /* ML_CLIENT_, ML_RECEIVED: the client's address ("local":
+				 * none) */
+	double size;            /* ML_FROM, ML_RECEIVED: bytes */
 } ml_line;
 
-/* Parses line (len bytes, NUL-terminated, no newline) with year for
- * syslog stamps; 0 and
- * *l filled, or -1 if it is no Postfix line mxsim reads. */
-int ml_parse(const char *line, size_t len, int year, ml_line *l);
+/* Parses line (len bytes, NUL-terminated, no newline) of a log of
+ * format f, with year for syslog stamps; 0 and *l filled, or -1 if it is
+ * no line mxsim reads. */
+int ml_parse(const char *line, size_t len, int year, ml_format f, ml_line *l);
 
 #endif

@@ -562,9 +562,15 @@ python3 tests/maillog-gen.py "$T/week-iso.log" iso && gzip -c "$T/week.log" >"$T
 grep -v '^;\|^table' "$T/fit.ini" >"$T/fit-plain.ini"
 check "fit: ISO 8601 stamps and a gzip'd log give the same scenario and table" \
 	sh -c "cmp -s '$T/fit-plain.ini' '$T/fit-iso.ini' && cmp -s '$T/fit-plain.ini' '$T/fit-gz.ini' && cmp -s '$T/fit-table.csv' '$T/fit-iso.csv' && cmp -s '$T/fit-table.csv' '$T/fit-gz.csv'"
+python3 tests/maillog-gen.py "$T/week-exim.log" exim
+"$MX" fit --table "$T/fit-exim.csv" "$T/week-exim.log" 2>/dev/null | grep -v '^;\|^table' >"$T/fit-exim.ini"
+check "fit: Exim's main log of the same week gives the same scenario and table" \
+	sh -c "cmp -s '$T/fit-plain.ini' '$T/fit-exim.ini' && cmp -s '$T/fit-table.csv' '$T/fit-exim.csv'"
+"$MX" fit --format postfix --table "$T/fit-none.csv" "$T/week-exim.log" >/dev/null 2>&1
+check "fit --format postfix reads no Exim line (exit 2)" test $? -eq 2
 "$MX" fit --year 2026 --table "$T/fit-table.csv" "$T/week.log" >/dev/null 2>"$T/err"; rc=$?
 check "fit: an existing table is kept, not replaced (exit 2, said)" sh -c "test $rc -eq 2 && grep -q 'choose another --table' '$T/err'"
-check "fit: the lines of other programs counted and shown" grep -q '^; 609[0-9]* lines read, 7 of them no Postfix line' "$T/fit.ini"
+check "fit: the lines of other programs counted and shown" grep -q '^; 609[0-9]* lines read, 7 of them no Postfix or Exim line' "$T/fit.ini"
 check "fit: the scenario printed runs as printed" sh -c "'$MX' check '$T/fit.ini' >/dev/null"
 printf 'a\0b\nDec  7 00:00:03 mx1 postfix/qmgr[5]: ABCDEF: from=<a@b>, size=10, nrcpt=1 (queue active)\n' >"$T/nul.log"
 "$MX" fit --year 2026 --table "$T/nul.csv" "$T/nul.log" >"$T/out" 2>&1

@@ -5,7 +5,8 @@ shaped by the office week (weekdays 08-18 h at 9 times the night, weekends
 at 0.3), lognormal sizes (median MEDIAN, sigma SIGMA), clients drawn by
 Zipf (exponent S over N addresses), the smtpd/cleanup/qmgr/smtp lines
 Postfix writes per message, with syslog or ISO 8601 stamps, and a few
-lines of other programs. Usage: maillog-gen.py OUT [iso] [seed]."""
+lines of other programs; or Exim's main log, a "<=" line per message
+(exim). Usage: maillog-gen.py OUT [iso|exim] [seed]."""
 import datetime, math, random, sys
 
 RATE, MEDIAN, SIGMA, S, N = 600.0, 8000.0, 1.0, 1.0, 500
@@ -22,7 +23,8 @@ def shape():
     return [x / mean for x in w]
 
 def main():
-    out, iso = sys.argv[1], len(sys.argv) > 2 and sys.argv[2] == "iso"
+    out, form = sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else ""
+    iso, exim = form == "iso", form == "exim"
     rng = random.Random(int(sys.argv[3]) if len(sys.argv) > 3 else 1)
     cum, tot = [], 0.0
     for k in range(1, N + 1):
@@ -50,13 +52,19 @@ def main():
             q, c = "%X" % (0x10000000 + qid), client()
             size = int(round(MEDIAN * math.exp(SIGMA * rng.gauss(0, 1)))) + 1
             s = stamp(t)
+            if exim:
+                d = START + datetime.timedelta(seconds=t)
+                f.write("%s 1%sX-%06d-AB <= a%d@c%d.example H=c%d.example (helo%d) [10.%d.%d.%d]:25 P=esmtps S=%d id=%d@c%d.example\n"
+                        % (d.strftime("%Y-%m-%d %H:%M:%S"), q[-5:], qid % 1000000, qid, c, c, c, c >> 16, (c >> 8) & 255, c & 255, size, qid, c))
+                f.write("%s 1%sX-%06d-AB => u <u@example.com> R=local T=local_delivery\n" % (d.strftime("%Y-%m-%d %H:%M:%S"), q[-5:], qid % 1000000))
+                continue
             f.write("%s mx1 postfix/smtpd[%d]: connect from c%d.example[10.%d.%d.%d]\n" % (s, 100 + c, c, c >> 16, (c >> 8) & 255, c & 255))
             f.write("%s mx1 postfix/smtpd[%d]: %s: client=c%d.example[10.%d.%d.%d]\n" % (s, 100 + c, q, c, c >> 16, (c >> 8) & 255, c & 255))
             f.write("%s mx1 postfix/cleanup[77]: %s: message-id=<%d@c%d.example>\n" % (s, q, qid, c))
             f.write("%s mx1 postfix/qmgr[55]: %s: from=<a%d@c%d.example>, size=%d, nrcpt=1 (queue active)\n" % (s, q, qid, c, size))
             f.write("%s mx1 postfix/lmtp[88]: %s: to=<u@example.com>, relay=local, delay=0.1, status=sent (250 ok)\n" % (s, q))
             f.write("%s mx1 postfix/qmgr[55]: %s: removed\n" % (s, q))
-        if h % 24 == 3:
+        if h % 24 == 3 and not exim:
             f.write("%s mx1 CRON[9]: (root) CMD (run-parts /etc/cron.hourly)\n" % stamp(h * 3600.0 + 1))
     f.close()
 

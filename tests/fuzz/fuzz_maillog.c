@@ -1,6 +1,7 @@
 /*
  * fuzz_maillog.c - a mail log line (models/maillog.h): time stamps of
- * both forms, the program and queue id, the fields mxsim reads.
+ * every form, the program and queue id, the fields mxsim reads
+ * (Postfix's and Exim's).
  */
 #include "../../models/maillog.h"
 #include "fuzz.h"
@@ -16,7 +17,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(line, data, size);
 	line[size] = '\0';
 	ml_line l;
-	(void)ml_parse(line, strlen(line), 2026, &l);
+	(void)ml_parse(line, strlen(line), 2026, ML_ANY, &l);
 	free(line);
 	return 0;
 }
