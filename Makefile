@@ -172,6 +172,7 @@ bench: $(B)/tests/bench/hold $(B)/mxsim $(B)/mxsim-mpi
 	@echo
 	@tests/bench/provider.sh $(B)/mxsim
 	@tests/bench/plan.sh $(B)/mxsim
+	@tests/bench/fit.sh $(B)/mxsim
 
 # The model against real mail software (tests/validation/): as root,
 # installs the testbed's Debian packages without starting their daemons (a
