@@ -61,11 +61,11 @@ typedef struct batch {
 	long job0, done;
 	sim_time bucket;
 	/* mxsim run --sensitivity (sens.h) */
-	bool sens_on;           /* a scenario's: sensitivity.csv is written */
-	struct batch *sens;     /* its runs with one assumption moved, [nsens] */
-	int nsens;              /* (published with it, when all are in) */
-	const struct batch *of; /* a moved run's scenario (NULL: none) */
-	int assume, side;       /* which assumption, at its low (0) or high (1) value */
+	bool sens_on;       /* a scenario's: sensitivity.csv is written */
+	struct batch *sens; /* its runs with one assumption moved, [nsens] */
+	int nsens;          /* (published with it, when all are in) */
+	struct batch *of;   /* a moved run's scenario (NULL: none) */
+	int assume, side;   /* which assumption, at its low (0) or high (1) value */
 	bool published;
 } batch;
 
@@ -84,6 +84,9 @@ typedef struct {
  * each with batch_free (also after a failure: every b[i] is zeroed first
  * or filled). */
 int batch_load(batch *b, int nfiles, char **files, char **sets, int nsets);
+/* The same without a word on stderr (its warnings and errors said
+ * elsewhere). */
+int batch_load_quiet(batch *b, int nfiles, char **files, char **sets, int nsets);
 /* "METRIC OP VALUE" of b's summary columns into *t (key names the key in
  * messages); 0, or -1 after a file:line message. */
 int batch_parse_target(const batch *b, const char *text, int line, const char *key,
@@ -110,6 +113,14 @@ bool batch_precise(const batch *b, bool loud);
  * have a 95 % CI too wide to answer with (met_wide; the report flags them
  * too). */
 void batch_wide(const batch *b);
+
+/* Summary column m at point p over its runs: the mean, the 95 % CI
+ * half-width, and with spread the least, the median and the most of a
+ * run (else, and without runs, NaN). */
+typedef struct {
+	double mean, half, min, median, max;
+} run_stats;
+run_stats batch_stats(const batch *b, long p, int m, bool spread);
 
 /* A CSV's first columns: "point" and the study axes (batch_csv_head), and
  * their values at point p (batch_csv_axes); then cols. */

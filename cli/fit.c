@@ -48,18 +48,13 @@ typedef struct {
 	int nex;
 } fitter;
 
-static uint64_t hash(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
-}
+/* A name's table key (salts keep queue ids and clients apart). */
+enum { SALT_ID = 1, SALT_CLIENT = 2 };
 
 static long client_of(fitter *f, const char *name)
 {
 	bool created;
-	long *i = tab_get(f->clients, hash(name), &created);
+	long *i = tab_get(f->clients, name_hash(name, SALT_CLIENT), &created);
 	if (created) {
 		if (f->nclients == f->cap)
 			f->count = xrealloc(f->count,
@@ -100,7 +95,7 @@ static void line(fitter *f, const char *s, size_t n)
 		message(f, l.t, l.size, client_of(f, l.client));
 	if (l.kind == ML_OTHER || l.kind == ML_RECEIVED)
 		return;
-	long *v = tab_get(f->ids, hash(l.id), &created);
+	long *v = tab_get(f->ids, name_hash(l.id, SALT_ID), &created);
 	if (created)
 		*v = 0;
 	if (l.kind == ML_CLIENT_ && *v >= 0)
@@ -108,7 +103,7 @@ static void line(fitter *f, const char *s, size_t n)
 	else if (l.kind == ML_FROM && *v >= 0)
 		message(f, l.t, l.size, *v - 1), *v = -1;
 	else if (l.kind == ML_REMOVED)
-		tab_del(f->ids, hash(l.id));
+		tab_del(f->ids, name_hash(l.id, SALT_ID));
 }
 
 /* Each line of buf[0..*have) that ends, to line() (skip: the rest of a

@@ -15,10 +15,12 @@
 #include "../sim/simtime.h"
 
 #include <ctype.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 void batch_free(batch *b)
 {
@@ -342,6 +344,19 @@ int batch_load(batch *b, int nfiles, char **files, char **sets, int nsets)
 			return -1;
 	}
 	return 0;
+}
+
+int batch_load_quiet(batch *b, int nfiles, char **files, char **sets, int nsets)
+{
+	int saved = dup(2), null = open("/dev/null", O_WRONLY);
+	fflush(stderr);
+	dup2(null, 2);
+	int rc = batch_load(b, nfiles, files, sets, nsets);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	close(null);
+	return rc;
 }
 
 void batch_print(const batch *b, int n)

@@ -30,7 +30,6 @@
 #include "zone.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
@@ -216,7 +215,7 @@ static void job_done(long i, void *vc, double *out, size_t n)
 		batch_precise(b, true);
 	if (!b->of)
 		batch_wide(b);
-	batch *s = b->of ? (batch *)b->of : b; /* a moved run's scenario: with them all */
+	batch *s = b->of ? b->of : b; /* a moved run's scenario: with them all */
 	batch_run run = {c->trace, c->argc, c->argv, now_sec() - c->t0, c->started, c->gnuplot};
 	if (!sens_ready(s) || s->published)
 		return;
@@ -409,17 +408,8 @@ static int run_all(batch *b, int nfiles, int nb, const opts *o, int argc, char *
 /* batch_load; on MPI ranks other than 0 without a word (rank 0 says it). */
 static int load_quiet(int nfiles, char **files, const opts *o, batch *b)
 {
-	if (rank == 0)
-		return batch_load(b, nfiles, files, o->sets, o->nsets);
-	int saved = dup(2), null = open("/dev/null", O_WRONLY);
-	fflush(stderr);
-	dup2(null, 2);
-	int rc = batch_load(b, nfiles, files, o->sets, o->nsets);
-	fflush(stderr);
-	dup2(saved, 2);
-	close(saved);
-	close(null);
-	return rc;
+	return rank == 0 ? batch_load(b, nfiles, files, o->sets, o->nsets)
+			 : batch_load_quiet(b, nfiles, files, o->sets, o->nsets);
 }
 
 /* An MPI worker rank: computes the jobs rank 0 hands out. */

@@ -8,26 +8,17 @@
 #include "../sim/stats.h"
 #include "../sim/xalloc.h"
 
-#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 /* batch_load of one file, its words (warnings, notes) kept off stderr:
  * its scenario's load said them. On failure, says what (if loud) and
  * loads it again to say why. */
 static int load_moved(batch *b, char *file, char **sets, int nsets, bool loud, const char *what)
 {
-	int saved = dup(2), null = open("/dev/null", O_WRONLY);
-	fflush(stderr);
-	dup2(null, 2);
-	int rc = batch_load(b, 1, &file, sets, nsets);
-	fflush(stderr);
-	dup2(saved, 2);
-	close(saved);
-	close(null);
+	int rc = batch_load_quiet(b, 1, &file, sets, nsets);
 	if (rc && loud) {
 		fputs(what, stderr);
 		batch_free(b);
@@ -114,20 +105,6 @@ bool sens_ready(const batch *b)
 	return b->final;
 }
 
-/* Summary column m of b at point p: its mean and 95 % CI half-width over
- * the runs (NaN without). */
-static void stats(const batch *b, long p, int m, double *mean, double *half)
-{
-	double x[b->reps ? b->reps : 1];
-	int n = 0;
-	for (unsigned r = 0; r < b->reps; r++)
-		if (!isnan(jobres_at(b, p, r).summary[m]))
-			x[n++] = jobres_at(b, p, r).summary[m];
-	*mean = *half = NAN;
-	if (n)
-		st_ci95(x, n, mean, half);
-}
-
 /* One row: an assumption's figures at a point (NaN: not moved, why in
  * left; a copy, as rows are sorted). */
 typedef struct {
@@ -165,8 +142,7 @@ static int by_swing(const void *x, const void *y)
 /* The rows of answer figure m at point p, sorted. */
 static void rows_of(const batch *b, long p, int m, sens_row *row)
 {
-	double d[2];
-	stats(b, p, m, &d[0], &d[1]);
+	run_stats d = batch_stats(b, p, m, false);
 	for (int a = 0; a < SCN_A_N; a++) {
 		const batch *end[2] = {NULL, NULL};
 		for (int k = 0; k < b->nsens; k++)
@@ -184,9 +160,10 @@ static void rows_of(const batch *b, long p, int m, sens_row *row)
 						    sizeof why));
 			continue;
 		}
-		stats(end[0], p, m, &r->v[0], &r->v[1]);
-		r->v[2] = d[0], r->v[3] = d[1];
-		stats(end[1], p, m, &r->v[4], &r->v[5]);
+		run_stats lo = batch_stats(end[0], p, m, false),
+			  hi = batch_stats(end[1], p, m, false);
+		r->v[0] = lo.mean, r->v[1] = lo.half, r->v[2] = d.mean, r->v[3] = d.half;
+		r->v[4] = hi.mean, r->v[5] = hi.half;
 		swing(end[0], end[1], p, m, r->v);
 	}
 	qsort(row, SCN_A_N, sizeof *row, by_swing);

@@ -298,14 +298,7 @@ static void write_trace(const batch *b, const study *st, csvw *w)
 	trace_write(b, w);
 }
 
-/* Summary column m at point p over its runs: the mean, the 95 % CI
- * half-width, and with spread the least, the median and the most of a
- * run (else, and without runs, NaN). */
-typedef struct {
-	double mean, half, min, median, max;
-} run_stats;
-
-static run_stats answer_stats(const batch *b, long p, int m, bool spread)
+run_stats batch_stats(const batch *b, long p, int m, bool spread)
 {
 	double x[b->reps ? b->reps : 1];
 	int n = 0;
@@ -336,7 +329,7 @@ static void write_answer(const batch *b, const study *st, csvw *w)
 			int m = b->ans[a];
 			char *words = NULL;
 			const met_row *row = met_find(b->sum_names[m], &words);
-			run_stats s = answer_stats(b, p, m, true);
+			run_stats s = batch_stats(b, p, m, true);
 			csvw_int(w, p);
 			batch_csv_axes(w, st, p);
 			csvw_str(w, b->sum_names[m]);
@@ -540,7 +533,7 @@ bool batch_precise(const batch *b, bool loud)
 			double want = b->prec[a];
 			if (!want)
 				continue;
-			run_stats rs = answer_stats(b, p, b->ans[a], false);
+			run_stats rs = batch_stats(b, p, b->ans[a], false);
 			double mean = rs.mean, half = rs.half;
 			want = want > 0 ? want : -want * fabs(mean);
 			if (half <= want || isnan(half))
@@ -562,7 +555,7 @@ void batch_wide(const batch *b)
 	for (int a = 0; a < b->nans; a++)
 		for (long p = 0; p < b->npoints && !b->prec[a]; p++) {
 			const char *name = b->sum_names[b->ans[a]];
-			run_stats rs = answer_stats(b, p, b->ans[a], false);
+			run_stats rs = batch_stats(b, p, b->ans[a], false);
 			double mean = rs.mean, half = rs.half;
 			if (met_wide(name, mean, half))
 				fprintf(stderr,

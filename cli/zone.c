@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 enum { ZONE_MAX_BYTES = 64 << 20 };
 
@@ -33,8 +34,10 @@ static int load(const char *path, zf_zone *z)
 		*z = (zf_zone){0};
 		return -1;
 	}
-	char *text = xmalloc(ZONE_MAX_BYTES);
-	size_t n = fread(text, 1, ZONE_MAX_BYTES, f);
+	struct stat st; /* a regular file of at most ZONE_MAX_BYTES (infile_open) */
+	size_t size = fstat(fileno(f), &st) == 0 ? (size_t)st.st_size : ZONE_MAX_BYTES;
+	char *text = xmalloc(size + 1);
+	size_t n = fread(text, 1, size, f);
 	fclose(f);
 	int rc = zf_read(path, text, n, z, err);
 	free(text);

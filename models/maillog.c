@@ -14,14 +14,19 @@
 #include <string.h>
 #include <time.h>
 
-/* Seconds since 1970 of a civil date (UTC), by days from civil. */
+/* Seconds since 1970 of a date and time in UTC: the day's by timegm
+ * (glibc), remembered for the next line, which is mostly of the same day
+ * (a pure function's memo: the same results, lines read faster). */
 static double civil(int y, int mo, int d, int h, int mi, double s)
 {
-	y -= mo <= 2;
-	long era = (y >= 0 ? y : y - 399) / 400, yoe = y - era * 400;
-	long doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	long days = era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
-	return (double)days * 86400 + h * 3600 + mi * 60 + s;
+	static int key = -1;
+	static double day;
+	int k = (y * 13 + mo) * 32 + d;
+	if (k != key) {
+		struct tm tm = {.tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d};
+		day = (double)timegm(&tm), key = k;
+	}
+	return day + h * 3600 + mi * 60 + s;
 }
 
 /* The stamp at the line's start: its time into *t and the rest after the

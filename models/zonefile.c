@@ -109,11 +109,12 @@ static void add_record(zf_zone *z, const ldns_rr *rr, int line)
 		if (!z->origin)
 			z->origin = xstrdup(owner);
 	}
+	if (t != LDNS_RR_TYPE_A && t != LDNS_RR_TYPE_AAAA && t != LDNS_RR_TYPE_CNAME) {
+		free(owner);
+		return;
+	}
 	z->own = xrealloc(z->own, (size_t)(z->nown + 1) * sizeof *z->own);
-	z->own[z->nown++] = (zf_owner){owner, line,
-				       t == LDNS_RR_TYPE_A || t == LDNS_RR_TYPE_AAAA ? ZF_ADDR
-				       : t == LDNS_RR_TYPE_CNAME                     ? ZF_CNAME
-										     : ZF_OTHER};
+	z->own[z->nown++] = (zf_owner){owner, t == LDNS_RR_TYPE_CNAME ? ZF_CNAME : ZF_ADDR};
 }
 
 int zf_read(const char *path, const char *text, size_t len, zf_zone *z, char *err)
@@ -131,7 +132,7 @@ int zf_read(const char *path, const char *text, size_t len, zf_zone *z, char *er
 		ldns_rr *rr = NULL;
 		ldns_status st = ldns_rr_new_frm_fp_l(&rr, fp, &ttl, &origin, &prev, &line);
 		if (st == LDNS_STATUS_OK)
-			add_record(z, rr, line - 1);
+			add_record(z, rr, line - 1), z->nrecords++;
 		ldns_rr_free(rr);
 		if (st == LDNS_STATUS_OK || st == LDNS_STATUS_SYNTAX_EMPTY ||
 		    st == LDNS_STATUS_SYNTAX_TTL || st == LDNS_STATUS_SYNTAX_ORIGIN)
@@ -146,7 +147,7 @@ int zf_read(const char *path, const char *text, size_t len, zf_zone *z, char *er
 	fclose(fp);
 	ldns_rdf_deep_free(origin);
 	ldns_rdf_deep_free(prev);
-	if (rc == 0 && !z->ndom && !z->nown) {
+	if (rc == 0 && !z->nrecords) {
 		snprintf(err, ZF_ERR, "%s: no records", path);
 		rc = -1;
 	}

@@ -31,8 +31,7 @@ typedef struct {
 
 typedef struct {
 	char *name;
-	int line;
-	enum { ZF_ADDR, ZF_CNAME, ZF_OTHER } kind;
+	enum { ZF_ADDR, ZF_CNAME } kind;
 } zf_owner;
 
 typedef struct {
@@ -40,8 +39,9 @@ typedef struct {
 	long neg_ttl; /* s: the SOA's TTL and MINIMUM, the least (RFC 2308 §5); -1: no SOA */
 	zf_domain *dom;
 	int ndom;
-	zf_owner *own; /* every other record's owner and kind */
+	zf_owner *own; /* the owners of addresses and aliases (what the checks need) */
 	int nown;
+	long nrecords;  /* read */
 	char **finding; /* "file:line: warning: ..." */
 	int nfind;
 } zf_zone;

@@ -34,9 +34,7 @@ struct nindex {
 	tab *t; /* hash -> index + 1 */
 };
 
-/* FNV-1a over the bytes and the salt, then a 64-bit finalizer; the top
- * bit cleared (the table keeps key + 1). */
-static uint64_t hash(const char *s, unsigned salt)
+uint64_t name_hash(const char *s, unsigned salt)
 {
 	uint64_t h = 1469598103934665603ULL ^ salt;
 	for (; *s; s++)
@@ -65,14 +63,14 @@ void nindex_free(nindex *x)
 int nindex_get(nindex *x, const char *name, unsigned salt)
 {
 	bool created;
-	int *v = tab_get(x->t, hash(name, salt), &created);
+	int *v = tab_get(x->t, name_hash(name, salt), &created);
 	return *v - 1;
 }
 
 void nindex_put(nindex *x, const char *name, unsigned salt, int i)
 {
 	bool created;
-	int *v = tab_get(x->t, hash(name, salt), &created);
+	int *v = tab_get(x->t, name_hash(name, salt), &created);
 	if (!*v)
 		*v = i + 1;
 }

@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 enum { NAME_MAX_LEN = 63 };
 
@@ -22,6 +23,9 @@ bool name_ok_len(const char *s, size_t max);
  * kinds of names apart): the caller confirms a hit by comparing the name at
  * the index it gets, and scans its own list on the rare mismatch. */
 typedef struct nindex nindex;
+/* FNV-1a over the bytes and the salt, then a 64-bit finalizer; the top
+ * bit cleared (a table key, sim/table.h). */
+uint64_t name_hash(const char *s, unsigned salt);
 nindex *nindex_new(void);
 void nindex_free(nindex *x);
 /* The index recorded for name's hash, or -1. */
