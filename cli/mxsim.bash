@@ -40,7 +40,7 @@ _mxsim()
 		$(compgen -d -- "$cur")) ;;
 	plot) COMPREPLY=($(compgen -d -- "$cur")) ;;
 	zone) COMPREPLY=($(compgen -W "--before --after --at" -- "$cur") $(compgen -f -- "$cur")) ;;
-	fit) COMPREPLY=($(compgen -W "--format --year --table --domain" -- "$cur") $(compgen -f -- "$cur")) ;;
+	fit) COMPREPLY=($(compgen -W "--format --year --table --sizes --plot --domain" -- "$cur") $(compgen -f -- "$cur")) ;;
 	help) COMPREPLY=($(compgen -W "keys metrics profiles assumptions" -- "$cur")) ;;
 	esac
 }

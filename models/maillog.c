@@ -1,9 +1,13 @@
 /*
- * maillog.c - Postfix log lines (see maillog.h). Formats: Postfix's
+ * maillog.c - mail log lines (see maillog.h). Formats: Postfix's
  * smtpd(8) "client=" and qmgr(8) "from=<>, size=, nrcpt=" and "removed"
- * lines after "postfix[/...]/NAME[PID]: QUEUEID: ", under a syslog stamp
- * ("Dec  7 10:00:00 host") or an ISO 8601 one ("2026-12-07T10:00:00.123
- * +01:00 host", rsyslog's RFC 3339 format); and Exim's "<=" lines.
+ * lines after "postfix[/...]/NAME[PID]: QUEUEID: ", and smtpd's or
+ * postscreen's "QUEUEID|NOQUEUE: reject: WHERE from CLIENT: CODE X.Y.Z
+ * TEXT; from=<...> ..." (log_whatsup, src/smtpd/smtpd_check.c), under a
+ * syslog stamp ("Dec  7 10:00:00 host") or an ISO 8601 one
+ * ("2026-12-07T10:00:00.123 +01:00 host", rsyslog's RFC 3339 format);
+ * and Exim's "<=" and "[temporarily ]rejected" lines (src/acl.c,
+ * src/smtp_in.c: "rejected MAIL FROM:<...> ...: message too big").
  */
 #include "maillog.h"
 
@@ -78,6 +82,80 @@ static const char *field(const char *p, const char *key, const char *stop, char 
 	return at + k;
 }
 
+/* A reply's text [p, end) as a reason into out: at most ML_REASON - 1
+ * printable bytes, each <...> and [...] part and each run of digits made
+ * '#', so that one reason for many clients or addresses is one. */
+static void reason(const char *p, const char *end, char *out)
+{
+	size_t n = 0;
+	while (p < end && n < ML_REASON - 1) {
+		char c = *p++, close = c == '<' ? '>' : c == '[' ? ']' : 0;
+		const char *e = close ? memchr(p, close, (size_t)(end - p)) : NULL;
+		if (e && n + 3 < ML_REASON) {
+			out[n++] = c, out[n++] = '#', out[n++] = close, p = e + 1;
+			continue;
+		}
+		if (isdigit((unsigned char)c)) {
+			while (p < end && isdigit((unsigned char)*p))
+				p++;
+			c = '#';
+		}
+		out[n++] = c >= ' ' && c < 127 ? c : '?';
+	}
+	out[n] = '\0';
+}
+
+/* Postfix's "reject: WHERE from CLIENT: CODE [X.Y.Z ][<ADDR>: ]TEXT;
+ * from=<...> ..." at p into *l; 0 or -1. */
+static int postfix_reject(const char *p, ml_line *l)
+{
+	const char *q = strstr(p, " from ");
+	for (q = q ? strstr(q, ": ") : NULL; q; q = strstr(q + 1, ": "))
+		if (q[2] >= '2' && q[2] <= '5' && isdigit((unsigned char)q[3]) &&
+		    isdigit((unsigned char)q[4]) && q[5] == ' ')
+			break;
+	if (!q)
+		return -1;
+	l->code = atoi(q + 2), q += 6;
+	size_t e = strspn(q, "0123456789.");
+	if (e >= 5 && q[e] == ' ')
+		q += e + 1; /* the enhanced status code */
+	const char *gt = *q == '<' ? strstr(q, ">: ") : NULL;
+	if (gt)
+		q = gt + 3; /* the address refused */
+	const char *end = q + strlen(q), *cut;
+	static const char *const tail[] = {"; from=<", "; to=<", "; proto=", "; helo=<"};
+	for (size_t i = 0; i < sizeof tail / sizeof *tail; i++)
+		if ((cut = strstr(q, tail[i])) && cut < end)
+			end = cut;
+	if (end > q && end[-1] == ';')
+		end--;
+	reason(q, end, l->reason);
+	l->too_big = l->code == 552 || strstr(l->reason, "size exceeds") != NULL;
+	l->kind = ML_REJECT;
+	return 0;
+}
+
+/* Exim's "H=... [temporarily ]rejected WHAT: TEXT" or "rejected MAIL
+ * FROM:<...> H=...: TEXT" at p (after the stamp
+ * and an optional message id) into *l; 0 or -1. */
+static int exim_reject(const char *p, ml_line *l)
+{
+	const char *r = !strncmp(p, "rejected ", 9) ? p
+			: !strncmp(p, "H=", 2)      ? strstr(p, " rejected ")
+						    : NULL;
+	if (!r)
+		return -1;
+	bool temp = r - p >= 12 && !strncmp(r - 12, " temporarily", 12);
+	const char *q = strstr(r, ": ");
+	q = q ? q + 2 : r + strlen(r);
+	reason(q, q + strlen(q), l->reason);
+	l->too_big = strstr(q, "message too big") != NULL;
+	l->code = temp ? 450 : l->too_big ? 552 : 550; /* smtp_in.c: 552 for the size */
+	l->kind = ML_REJECT;
+	return 0;
+}
+
 /* Exim's main log: "2026-12-07 10:00:00 [+0100 ]ID <= SENDER ... H=NAME
  * [ADDR] ... S=SIZE ..." (The Exim Specification, "Log files"); 0 or -1. */
 static int exim(const char *p, ml_line *l)
@@ -91,8 +169,11 @@ static int exim(const char *p, ml_line *l)
 		tz = (*p == '+' ? 1 : -1) * (tz / 100 * 3600 + tz % 100 * 60), p += 1 + n;
 	l->t = civil(y, mo, d, h, mi, s) - tz;
 	size_t k = strspn(p, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-");
-	if (k < 16 || k >= ML_ID || strncmp(p + k, " <= ", 4))
+	if (k < 16 || k >= ML_ID || strncmp(p + k, " <= ", 4)) {
+		if (exim_reject(k >= 16 && p[k] == ' ' ? p + k + 1 : p, l) == 0)
+			return 0;
 		return strchr(p, ' ') ? (l->kind = ML_OTHER, 0) : -1;
+	}
 	memcpy(l->id, p, k);
 	l->id[k] = '\0';
 	char num[32], host[ML_CLIENT * 2];
@@ -139,6 +220,8 @@ int ml_parse(const char *line, size_t len, int year, ml_format f, ml_line *l)
 		l->kind = ML_CLIENT_;
 	} else if (!strncmp(msg, "from=<", 6) && field(msg, ", size=", ",", num, sizeof num))
 		l->kind = ML_FROM, l->size = strtod(num, NULL);
+	else if (!strncmp(msg, "reject: ", 8))
+		(void)postfix_reject(msg + 8, l); /* else a line of no use */
 	else if (!strcmp(msg, "removed"))
 		l->kind = ML_REMOVED;
 	return 0;

@@ -535,7 +535,7 @@ check "stale temporaries cleared" test "$(ls -A "$T/k" | grep -c '^\.size-limit'
 # a week at 600/h in the office shape, lognormal sizes (median 8000 B, sigma
 # 1), 500 clients by Zipf 1 (tests/maillog-gen.py)
 python3 tests/maillog-gen.py "$T/week.log"
-"$MX" fit --year 2026 --table "$T/fit-table.csv" "$T/week.log" >"$T/fit.ini" 2>"$T/err"
+"$MX" fit --plot "$T/fit1.png" --year 2026 --table "$T/fit-table.csv" "$T/week.log" >"$T/fit.ini" 2>"$T/err"
 check "fit: exit 0, the scenario on stdout" sh -c "test $? -eq 0 && grep -q '^rate = ' '$T/fit.ini'"
 python3 - "$T" <<'PY'; check "fit: the rate within 2 %, the week's shape correlates 0.98, the median size within 5 %, sigma and Zipf within 0.05" test $? -eq 0
 import csv, importlib.util, math, re, sys
@@ -556,28 +556,64 @@ ok = (len(rows) == 168 and abs(rate / gen.RATE - 1) < 0.02 and corr >= 0.98 and 
 print(rate, corr, median, sigma, z) if not ok else None
 sys.exit(0 if ok else 1)
 PY
+python3 - "$T" <<'PY'; check "fit: the refusals by reply code at the generator's shares (within 10 %; the size limit's within 25 %)" test $? -eq 0
+import importlib.util, re, sys
+spec = importlib.util.spec_from_file_location("gen", "tests/maillog-gen.py"); gen = importlib.util.module_from_spec(spec); spec.loader.exec_module(gen)
+ini = open(sys.argv[1] + "/fit.ini").read()
+total = 1 + sum(r[1] for r in gen.REFUSED)
+seen = {int(m.group(1)): float(m.group(2)) for m in re.finditer(r"^;   (\d{3}) +([0-9.]+) %", ini, re.M)}
+big = float(re.search(r"^; refused by the message size limit: \d+ \(([0-9.]+) %", ini, re.M).group(1))
+ok = all(abs(seen.get(c, 0) / (100 * p / total) - 1) < (0.25 if c == 552 else 0.1) for c, p, _, _ in gen.REFUSED)
+ok = ok and abs(big / (100 * 0.002 / total) - 1) < 0.25
+print(seen, big) if not ok else None
+sys.exit(0 if ok else 1)
+PY
+check "fit: fit.png drawn" sh -c "head -c 4 '$T/fit1.png' | od -An -c | grep -q 'P   N   G'"
+"$MX" fit --plot "$T/fitE.png" --year 2026 --table "$T/fitE.csv" --sizes "$T/sizes.csv" "$T/week.log" >"$T/fitE.ini" 2>/dev/null
+python3 - "$T" <<'PY'; check "fit --sizes: size = empirical(FILE), its weighted median within 5 % of the generator's" test $? -eq 0
+import csv, importlib.util, sys
+spec = importlib.util.spec_from_file_location("gen", "tests/maillog-gen.py"); gen = importlib.util.module_from_spec(spec); spec.loader.exec_module(gen)
+t = sys.argv[1]
+rows = [(float(a), float(b)) for a, b in csv.reader(open(t + "/sizes.csv"))]
+half, acc = sum(w for _, w in rows) / 2, 0
+for v, w in rows:
+    acc += w
+    if acc >= half: break
+ok = ("size = empirical(%s/sizes.csv)" % t) in open(t + "/fitE.ini").read() and abs(v / gen.MEDIAN - 1) < 0.05
+print(v) if not ok else None
+sys.exit(0 if ok else 1)
+PY
+check "fit --sizes: the scenario printed runs as printed" sh -c "'$MX' check '$T/fitE.ini' >/dev/null"
+"$MX" fit --plot "$T/fitE.png" --year 2026 --table "$T/fitE2.csv" "$T/week.log" >/dev/null 2>"$T/err"; rc=$?
+check "fit: an existing picture is kept, and then nothing is written (exit 2, said)" \
+	sh -c "test $rc -eq 2 && grep -q 'choose another --plot' '$T/err' && test ! -e '$T/fitE2.csv'"
+# real Postfix's log of make validate's backup-drop120-defaults (its case: 4
+# msg/s for 90 s from one client, a 1 KB body)
+"$MX" fit --plot "$T/fitV.png" --year 2026 --table "$T/fitV.csv" tests/data/postfix-validation.log.gz >"$T/fitV.ini" 2>"$T/err"
+check "fit: real Postfix's log from make validate: its 360 messages over 90 s from one client, about 1.2 KB each" \
+	sh -c "grep -q '^; mxsim fit: 360 messages over 89 s from 1 clients' '$T/fitV.ini' && grep -q '^size = lnpareto(1[12][0-9][0-9], ' '$T/fitV.ini' && grep -q '^count = 1$' '$T/fitV.ini' && '$MX' check '$T/fitV.ini' >/dev/null"
 python3 tests/maillog-gen.py "$T/week-iso.log" iso && gzip -c "$T/week.log" >"$T/week.log.gz"
-"$MX" fit --table "$T/fit-iso.csv" "$T/week-iso.log" 2>/dev/null | grep -v '^;\|^table' >"$T/fit-iso.ini"
-"$MX" fit --year 2026 --table "$T/fit-gz.csv" "$T/week.log.gz" 2>/dev/null | grep -v '^;\|^table' >"$T/fit-gz.ini"
+"$MX" fit --plot "$T/fit2.png" --table "$T/fit-iso.csv" "$T/week-iso.log" 2>/dev/null | grep -v '^;\|^table' >"$T/fit-iso.ini"
+"$MX" fit --plot "$T/fit3.png" --year 2026 --table "$T/fit-gz.csv" "$T/week.log.gz" 2>/dev/null | grep -v '^;\|^table' >"$T/fit-gz.ini"
 grep -v '^;\|^table' "$T/fit.ini" >"$T/fit-plain.ini"
 check "fit: ISO 8601 stamps and a gzip'd log give the same scenario and table" \
 	sh -c "cmp -s '$T/fit-plain.ini' '$T/fit-iso.ini' && cmp -s '$T/fit-plain.ini' '$T/fit-gz.ini' && cmp -s '$T/fit-table.csv' '$T/fit-iso.csv' && cmp -s '$T/fit-table.csv' '$T/fit-gz.csv'"
 python3 tests/maillog-gen.py "$T/week-exim.log" exim
-"$MX" fit --table "$T/fit-exim.csv" "$T/week-exim.log" 2>/dev/null | grep -v '^;\|^table' >"$T/fit-exim.ini"
+"$MX" fit --plot "$T/fit4.png" --table "$T/fit-exim.csv" "$T/week-exim.log" 2>/dev/null | grep -v '^;\|^table' >"$T/fit-exim.ini"
 check "fit: Exim's main log of the same week gives the same scenario and table" \
 	sh -c "cmp -s '$T/fit-plain.ini' '$T/fit-exim.ini' && cmp -s '$T/fit-table.csv' '$T/fit-exim.csv'"
-"$MX" fit --format postfix --table "$T/fit-none.csv" "$T/week-exim.log" >/dev/null 2>&1
+"$MX" fit --plot "$T/fit5.png" --format postfix --table "$T/fit-none.csv" "$T/week-exim.log" >/dev/null 2>&1
 check "fit --format postfix reads no Exim line (exit 2)" test $? -eq 2
-"$MX" fit --year 2026 --table "$T/fit-table.csv" "$T/week.log" >/dev/null 2>"$T/err"; rc=$?
+"$MX" fit --plot "$T/fit6.png" --year 2026 --table "$T/fit-table.csv" "$T/week.log" >/dev/null 2>"$T/err"; rc=$?
 check "fit: an existing table is kept, not replaced (exit 2, said)" sh -c "test $rc -eq 2 && grep -q 'choose another --table' '$T/err'"
-check "fit: the lines of other programs counted and shown" grep -q '^; 609[0-9]* lines read, 7 of them no Postfix or Exim line' "$T/fit.ini"
+check "fit: the lines of other programs counted and shown" grep -q '^; 612[0-9]* lines read, 7 of them no Postfix or Exim line' "$T/fit.ini"
 check "fit: the scenario printed runs as printed" sh -c "'$MX' check '$T/fit.ini' >/dev/null"
 printf 'a\0b\nDec  7 00:00:03 mx1 postfix/qmgr[5]: ABCDEF: from=<a@b>, size=10, nrcpt=1 (queue active)\n' >"$T/nul.log"
-"$MX" fit --year 2026 --table "$T/nul.csv" "$T/nul.log" >"$T/out" 2>&1
+"$MX" fit --plot "$T/fit7.png" --year 2026 --table "$T/nul.csv" "$T/nul.log" >"$T/out" 2>&1
 check "fit: a NUL spoils its own line only; mail submitted locally counts (one client, local)" \
-	sh -c "grep -q '^; mxsim fit: 1 messages over 0.0 h from 1 clients' '$T/out' && grep -q '^; 2 lines read, 1 of them' '$T/out'"
+	sh -c "grep -q '^; mxsim fit: 1 messages over 0 s from 1 clients' '$T/out' && grep -q '^; 2 lines read, 1 of them' '$T/out'"
 printf 'hello\nworld\n' >"$T/nothing.log"
-"$MX" fit --table "$T/t2.csv" "$T/nothing.log" >"$T/out" 2>"$T/err"; rc=$?
+"$MX" fit --plot "$T/fit8.png" --table "$T/t2.csv" "$T/nothing.log" >"$T/out" 2>"$T/err"; rc=$?
 check "fit: a log with nothing usable: exit 2, said, nothing printed" \
 	sh -c "test $rc -eq 2 && grep -q 'no message queued' '$T/err' && test ! -s '$T/out'"
 

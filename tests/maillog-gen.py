@@ -6,10 +6,15 @@ at 0.3), lognormal sizes (median MEDIAN, sigma SIGMA), clients drawn by
 Zipf (exponent S over N addresses), the smtpd/cleanup/qmgr/smtp lines
 Postfix writes per message, with syslog or ISO 8601 stamps, and a few
 lines of other programs; or Exim's main log, a "<=" line per message
-(exim). Usage: maillog-gen.py OUT [iso|exim] [seed]."""
+(exim). Beside each message, refusals at known rates (REFUSED: reply
+code, the share of messages, Postfix's and Exim's words), drawn from a
+random stream of their own. Usage: maillog-gen.py OUT [iso|exim] [seed]."""
 import datetime, math, random, sys
 
 RATE, MEDIAN, SIGMA, S, N = 600.0, 8000.0, 1.0, 1.0, 500
+REFUSED = [(550, 0.02, "550 5.1.1 <nobody@example.com>: Recipient address rejected: User unknown in local recipient table", "rejected RCPT <nobody@example.com>: Unknown user"),
+           (450, 0.01, "450 4.2.0 <u@example.com>: Recipient address rejected: Greylisted for 300 seconds", "temporarily rejected RCPT <u@example.com>: Greylisted for 300 seconds"),
+           (552, 0.002, "552 5.3.4 Message size exceeds fixed limit", "message too big: size=60000000 max=52428800")]
 START = datetime.datetime(2026, 12, 7, tzinfo=datetime.timezone.utc)  # a Monday
 
 def office(h):
@@ -26,6 +31,7 @@ def main():
     out, form = sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else ""
     iso, exim = form == "iso", form == "exim"
     rng = random.Random(int(sys.argv[3]) if len(sys.argv) > 3 else 1)
+    rrng = random.Random(1000 + (int(sys.argv[3]) if len(sys.argv) > 3 else 1))
     cum, tot = [], 0.0
     for k in range(1, N + 1):
         tot += k ** -S
@@ -52,6 +58,16 @@ def main():
             q, c = "%X" % (0x10000000 + qid), client()
             size = int(round(MEDIAN * math.exp(SIGMA * rng.gauss(0, 1)))) + 1
             s = stamp(t)
+            ip = "10.%d.%d.%d" % (c >> 16, (c >> 8) & 255, c & 255)
+            for code, share, pf, ex in REFUSED:
+                if rrng.random() >= share: continue
+                if exim:
+                    d = START + datetime.timedelta(seconds=t)
+                    who = "H=c%d.example (helo%d) [%s]" % (c, c, ip)
+                    f.write("%s %s\n" % (d.strftime("%Y-%m-%d %H:%M:%S"), "rejected MAIL FROM:<a@c%d.example> %s: %s" % (c, who, ex) if code == 552 else "%s F=<a@c%d.example> %s" % (who, c, ex)))
+                else:
+                    f.write("%s mx1 postfix/smtpd[%d]: NOQUEUE: reject: %s from c%d.example[%s]: %s; %sproto=ESMTP helo=<c%d.example>\n"
+                            % (s, 100 + c, "MAIL" if code == 552 else "RCPT", c, ip, pf, "" if code == 552 else "from=<a@c%d.example> to=<u@example.com> " % c, c))
             if exim:
                 d = START + datetime.timedelta(seconds=t)
                 f.write("%s 1%sX-%06d-AB <= a%d@c%d.example H=c%d.example (helo%d) [10.%d.%d.%d]:25 P=esmtps S=%d id=%d@c%d.example\n"
