@@ -5,6 +5,7 @@
 #include <cmocka.h>
 
 #include "../sim/dist.h"
+#include "../sim/estimate.h"
 #include "../sim/rng.h"
 #include "../sim/stats.h"
 #include "../sim/zipf.h"
@@ -110,6 +111,33 @@ static void spliced_tail_matches(void **state)
 		hits += dist_draw(&d, r) > 20e6;
 	double se = sqrt(p * (1 - p) / n);
 	assert_true(fabs((double)hits / n - p) < 4 * se);
+	gsl_rng_free(r);
+}
+
+/* The estimators get back the parameters of samples drawn with them:
+ * lnpareto (the cut at the sample's 90th percentile, which for these
+ * parameters is the lognormal's own: 8000 e^1.2816 = 28,825 B) and Zipf. */
+static void estimators_recover_parameters(void **state)
+{
+	(void)state;
+	dist d = {.kind = DIST_LNPARETO, .p = {8000, 1.0, 28825, 1.5}};
+	gsl_rng *r = rng_stream(23, 0);
+	static est_hist h;
+	for (int i = 0; i < 200000; i++)
+		est_hist_add(&h, dist_draw(&d, r));
+	double p[4];
+	est_lnpareto(&h, p);
+	assert_true(fabs(p[0] / 8000 - 1) < 0.01);
+	assert_true(fabs(p[1] - 1.0) < 0.02);
+	assert_true(fabs(p[2] / 28825 - 1) < 0.02);
+	assert_true(fabs(p[3] - 1.5) < 0.05);
+	zipf z;
+	enum { N = 300 };
+	double count[N] = {0};
+	zipf_init(&z, N, 1.2);
+	for (int i = 0; i < 200000; i++)
+		count[zipf_draw(&z, r)]++;
+	assert_true(fabs(est_zipf(count, N) - 1.2) < 0.02);
 	gsl_rng_free(r);
 }
 
@@ -237,6 +265,7 @@ int main(void)
 		cmocka_unit_test(distributions_match_moments),
 		cmocka_unit_test(spliced_tail_matches),
 		cmocka_unit_test(zipf_matches_probabilities),
+		cmocka_unit_test(estimators_recover_parameters),
 		cmocka_unit_test(ci_matches_hand_computation),
 		cmocka_unit_test(time_weighted_and_quantiles),
 		cmocka_unit_test(hist_bins_match_gsl_search),
