@@ -10,8 +10,8 @@ WARN     := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 WERROR   ?= -Werror
 # HAVE_INLINE: GSL's inline gsl_rng_uniform and friends (GSL manual, "Inline functions")
 CPPFLAGS += -std=c11 -D_GNU_SOURCE -DHAVE_INLINE -MMD -MP
-LDLIBS   := -lgsl -lgslcblas -lcsv -linih -lldns -lz -lm
-PKGS     := libgsl-dev libcsv-dev libinih-dev libldns-dev zlib1g-dev libcmocka-dev gnuplot-nox \
+LDLIBS   := -lgsl -lgslcblas -lcsv -linih -lldns -lpsl -lz -lm
+PKGS     := libgsl-dev libcsv-dev libinih-dev libldns-dev libpsl-dev zlib1g-dev libcmocka-dev gnuplot-nox \
             python3 \
             clang-format \
             openmpi-bin libopenmpi-dev

@@ -39,7 +39,7 @@ _mxsim()
 	check) COMPREPLY=($(compgen -W "--set --help" -- "$cur") $(compgen -f -X '!*.ini' -- "$cur") \
 		$(compgen -d -- "$cur")) ;;
 	plot) COMPREPLY=($(compgen -d -- "$cur")) ;;
-	zone) COMPREPLY=($(compgen -W "--before --after --at" -- "$cur") $(compgen -f -- "$cur")) ;;
+	zone) COMPREPLY=($(compgen -W "--before --after --at --offline --resolver --simulate --rate" -- "$cur") $(compgen -f -- "$cur")) ;;
 	fit) COMPREPLY=($(compgen -W "--format --year --table --sizes --plot --domain" -- "$cur") $(compgen -f -- "$cur")) ;;
 	help) COMPREPLY=($(compgen -W "keys metrics profiles assumptions" -- "$cur")) ;;
 	esac

@@ -5,11 +5,17 @@
  *   mxsim zone FILE...                       [domain] sections, findings
  *   mxsim zone --before A --after B --at T   A's sections, B's as a
  *                                            [timeline] change at T
+ *   --offline                                no lookups (dangling.h)
+ *   --resolver ADDR[@PORT]                   the lookups' resolver
+ *   --simulate [--rate R]                    each finding's cost (zonesim.h)
  *
- * Sections go to stdout, findings ("file:line: warning: ...") to stderr.
- * Exit 0 clean, 1 findings, 2 a file unreadable or not a zone.
+ * Sections go to stdout, findings ("file:line: warning: ...") to stderr,
+ * and after each its cost with --simulate. Exit 0 clean, 1 findings, 2 a
+ * file unreadable or not a zone.
  */
 #include "zone.h"
+#include "dangling.h"
+#include "zonesim.h"
 #include "../models/zonefile.h"
 #include "../sim/infile.h"
 #include "../sim/units.h"
@@ -24,8 +30,15 @@
 
 enum { ZONE_MAX_BYTES = 64 << 20 };
 
-/* path into z, checked; 0 or -1 after a message. */
-static int load(const char *path, zf_zone *z)
+typedef struct {
+	bool offline, simulate;
+	const char *resolver;
+	double rate; /* messages an hour */
+} opts;
+
+/* path into z, checked (the lookups unless o->offline); 0 or -1 after a
+ * message. */
+static int load(const char *path, zf_zone *z, const opts *o)
 {
 	char err[(int)INFILE_ERR > (int)ZF_ERR ? (int)INFILE_ERR : (int)ZF_ERR];
 	FILE *f = infile_open(path, ZONE_MAX_BYTES, err);
@@ -46,7 +59,13 @@ static int load(const char *path, zf_zone *z)
 		return -1;
 	}
 	zf_check(z);
-	return 0;
+	int silent = o->offline ? 0 : dg_check(z, o->resolver);
+	if (silent > 0)
+		fprintf(stderr,
+			"mxsim: zone: note: %s: %d registrable domain%s of MX targets got no "
+			"answer; not checked\n",
+			path, silent, silent > 1 ? "s" : "");
+	return silent < 0 ? -1 : 0;
 }
 
 /* "10 mx1.example, 20 mx2.example", "null" or "none". */
@@ -116,21 +135,26 @@ static void timeline(FILE *out, const zf_zone *before, const zf_zone *after, con
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: mxsim zone FILE...\n"
-			"       mxsim zone --before FILE --after FILE --at TIME\n");
+	fprintf(stderr, "usage: mxsim zone [OPTIONS] FILE...\n"
+			"       mxsim zone [OPTIONS] --before FILE --after FILE --at TIME\n"
+			"options: --offline | --resolver ADDR[@PORT], --simulate [--rate N/h]\n");
 	return 2;
 }
 
-/* Prints z's findings; their number. */
-static int said(const zf_zone *z)
+/* Prints z's findings (and with o->simulate their costs); their number,
+ * or -1 after a message. */
+static int said(const zf_zone *z, const opts *o)
 {
-	for (int i = 0; i < z->nfind; i++)
-		fprintf(stderr, "%s\n", z->finding[i]);
+	for (int i = 0; i < z->nfind; i++) {
+		fprintf(stderr, "%s\n", z->finding[i].text);
+		if (o->simulate && zs_cost(z, i, o->rate, stderr))
+			return -1;
+	}
 	return z->nfind;
 }
 
 /* --before, --after, --at; 0, 1 or 2. */
-static int change(const char *bpath, const char *apath, const char *at)
+static int change(const char *bpath, const char *apath, const char *at, const opts *o)
 {
 	sim_time t;
 	char err[UNIT_ERR];
@@ -139,7 +163,7 @@ static int change(const char *bpath, const char *apath, const char *at)
 		return 2;
 	}
 	zf_zone b = {0}, a = {0};
-	int rc = load(bpath, &b) || load(apath, &a) ? 2 : 0;
+	int rc = load(bpath, &b, o) || load(apath, &a, o) ? 2 : 0;
 	if (rc == 0) {
 		zf_compare(&b, &a);
 		sections(stdout, &b);
@@ -147,42 +171,65 @@ static int change(const char *bpath, const char *apath, const char *at)
 			if (!zf_domain_of(&b, a.dom[i].name))
 				fprintf(stdout, "[domain %s]\nmx = none\n\n", a.dom[i].name);
 		timeline(stdout, &b, &a, at);
-		rc = said(&b) + said(&a) ? 1 : 0;
+		int nb = said(&b, o), na = nb < 0 ? -1 : said(&a, o);
+		rc = nb < 0 || na < 0 ? 2 : nb + na ? 1 : 0;
 	}
 	zf_free(&a);
 	zf_free(&b);
 	return rc;
 }
 
-int zone_main(int argc, char **argv)
+/* The options into *o and the change's files; 0, or 2 after a message. */
+static int options(int argc, char **argv, opts *o, const char *ch[3])
 {
-	static const struct option lo[] = {{"before", required_argument, 0, 'b'},
-					   {"after", required_argument, 0, 'a'},
-					   {"at", required_argument, 0, 't'},
-					   {0, 0, 0, 0}};
-	const char *before = NULL, *after = NULL, *at = NULL;
+	static const struct option lo[] = {
+		{"before", required_argument, 0, 'b'},   {"after", required_argument, 0, 'a'},
+		{"at", required_argument, 0, 't'},       {"offline", no_argument, 0, 'o'},
+		{"resolver", required_argument, 0, 'r'}, {"simulate", no_argument, 0, 's'},
+		{"rate", required_argument, 0, 'R'},     {0, 0, 0, 0}};
+	char err[UNIT_ERR];
+	double per_sec;
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
-		if (c == '?')
+		if (c == 'b' || c == 'a' || c == 't')
+			ch[c == 'b' ? 0 : c == 'a' ? 1 : 2] = optarg;
+		else if (c == 'o' || c == 's')
+			*(c == 'o' ? &o->offline : &o->simulate) = true;
+		else if (c == 'r')
+			o->resolver = optarg;
+		else if (c == 'R' && (unit_rate(optarg, &per_sec, err) || !(per_sec > 0)))
+			return fprintf(stderr, "mxsim: zone: --rate: %s\n",
+				       *err ? err : "expected a rate above 0, as 1000/h"),
+			       2;
+		else if (c == 'R')
+			o->rate = per_sec * 3600;
+		else
 			return usage();
-		*(c == 'b' ? &before : c == 'a' ? &after : &at) = optarg;
 	}
-	if (before || after || at)
-		return before && after && at && optind == argc ? change(before, after, at)
-							       : usage();
-	if (optind == argc)
-		return usage();
+	if (o->offline && o->resolver)
+		return fprintf(stderr, "mxsim: zone: --offline or --resolver, not both\n"), 2;
+	bool some = ch[0] || ch[1] || ch[2], all = ch[0] && ch[1] && ch[2];
+	return (some && (!all || optind != argc)) || (!some && optind == argc) ? usage() : 0;
+}
+
+int zone_main(int argc, char **argv)
+{
+	opts o = {.rate = 1000};
+	const char *ch[3] = {NULL, NULL, NULL};
+	int rc = options(argc, argv, &o, ch);
+	if (rc)
+		return rc;
+	if (ch[0])
+		return change(ch[0], ch[1], ch[2], &o);
 	int found = 0;
 	for (int i = optind; i < argc; i++) {
 		zf_zone z;
-		if (load(argv[i], &z)) {
-			zf_free(&z);
-			return 2;
-		}
-		sections(stdout, &z);
-		found += said(&z);
+		int n = load(argv[i], &z, &o) ? -1 : (sections(stdout, &z), said(&z, &o));
 		zf_free(&z);
+		if (n < 0)
+			return 2;
+		found += n;
 	}
 	return found ? 1 : 0;
 }

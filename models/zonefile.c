@@ -31,9 +31,7 @@ static char *dname(const ldns_rdf *r)
 	return out;
 }
 
-static void finding(zf_zone *z, int line, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void finding(zf_zone *z, int line, const char *fmt, ...)
+void zf_add_finding(zf_zone *z, zf_kind kind, int dom, int mx, int line, const char *fmt, ...)
 {
 	char what[512];
 	va_list ap;
@@ -41,7 +39,8 @@ static void finding(zf_zone *z, int line, const char *fmt, ...)
 	vsnprintf(what, sizeof what, fmt, ap);
 	va_end(ap);
 	z->finding = xrealloc(z->finding, (size_t)(z->nfind + 1) * sizeof *z->finding);
-	z->finding[z->nfind++] = xasprintf("%s:%d: warning: %s", z->path, line, what);
+	z->finding[z->nfind++] =
+		(zf_finding){kind, dom, mx, xasprintf("%s:%d: warning: %s", z->path, line, what)};
 }
 
 const zf_domain *zf_domain_of(const zf_zone *z, const char *name)
@@ -63,24 +62,27 @@ static void add_mx(zf_zone *z, char *owner, const ldns_rr *rr, int line)
 	} else {
 		free(owner);
 	}
+	int di = (int)(d - z->dom);
 	if (d->nmx == ZF_MAX_MX) {
-		finding(z, line, "%s: more than %d MX records; the rest are not read", d->name,
-			ZF_MAX_MX);
+		zf_add_finding(z, ZF_OTHER, di, -1, line,
+			       "%s: more than %d MX records; the rest are not read", d->name,
+			       ZF_MAX_MX);
 		return;
 	}
 	char *t = dname(ldns_rr_rdf(rr, 1));
 	if (!*t || (strcmp(t, ".") && !name_ok_len(t, NAME_MAX_DNS))) {
-		finding(z, line, "%s: an MX target mxsim cannot name ('%.60s'); not read", d->name,
-			t);
+		zf_add_finding(z, ZF_OTHER, di, -1, line,
+			       "%s: an MX target mxsim cannot name ('%.60s'); not read", d->name,
+			       t);
 		free(t);
 		return;
 	}
 	long ttl = (long)ldns_rr_ttl(rr);
 	if (ttl != d->mx_ttl)
-		finding(z, line,
-			"%s: the MX records' TTLs differ (%ld s and %ld s); resolvers "
-			"keep the set for the least (RFC 2181 §5.2)",
-			d->name, d->mx_ttl, ttl);
+		zf_add_finding(z, ZF_OTHER, di, -1, line,
+			       "%s: the MX records' TTLs differ (%ld s and %ld s); resolvers "
+			       "keep the set for the least (RFC 2181 §5.2)",
+			       d->name, d->mx_ttl, ttl);
 	d->mx_ttl = ttl < d->mx_ttl ? ttl : d->mx_ttl;
 	d->mx[d->nmx++] = (zf_mx){ldns_rdf2native_int16(ldns_rr_rdf(rr, 0)), t, line};
 }
@@ -93,7 +95,8 @@ static void add_record(zf_zone *z, const ldns_rr *rr, int line)
 	char *owner = dname(ldns_rr_owner(rr));
 	if (!name_ok_len(owner, NAME_MAX_DNS)) {
 		if (t == LDNS_RR_TYPE_MX)
-			finding(z, line,
+			zf_add_finding(
+				z, ZF_OTHER, -1, -1, line,
 				"an MX record of a name mxsim cannot take ('%.60s'); not read",
 				owner);
 		free(owner);
@@ -168,8 +171,7 @@ static bool address_like(const char *t)
 	return true;
 }
 
-/* Whether name ends in suffix at a label boundary (or is it). */
-static bool under(const char *name, const char *suffix)
+bool zf_under(const char *name, const char *suffix)
 {
 	size_t n = strlen(name), k = strlen(suffix);
 	return n == k ? !strcmp(name, suffix)
@@ -186,29 +188,32 @@ static bool has(const zf_zone *z, const char *name, int kind)
 }
 
 /* The finding of one MX target, if any. */
-static void check_target(zf_zone *z, const zf_domain *d, const zf_mx *m)
+static void check_target(zf_zone *z, int di, int k)
 {
+	const zf_domain *d = &z->dom[di];
+	const zf_mx *m = &d->mx[k];
 	char twice[2 * NAME_MAX_DNS + 2] = "";
 	if (z->origin)
 		snprintf(twice, sizeof twice, "%s.%s", z->origin, z->origin);
 	if (address_like(m->target))
-		finding(z, m->line,
-			"%s: MX %u %s is an address; an MX record names a host, and "
-			"senders look the name up (RFC 5321 §5.1): mail to %s fails",
-			d->name, m->pref, m->target, d->name);
-	else if (*twice && under(m->target, twice))
-		finding(z, m->line,
-			"%s: MX %u %s holds the origin twice: a name relative to the "
-			"origin where a trailing dot was meant",
-			d->name, m->pref, m->target);
+		zf_add_finding(z, ZF_ADDRESS, di, k, m->line,
+			       "%s: MX %u %s is an address; an MX record names a host, and "
+			       "senders look the name up (RFC 5321 §5.1): mail to %s fails",
+			       d->name, m->pref, m->target, d->name);
+	else if (*twice && zf_under(m->target, twice))
+		zf_add_finding(z, ZF_TWICE, di, k, m->line,
+			       "%s: MX %u %s holds the origin twice: a name relative to the "
+			       "origin where a trailing dot was meant",
+			       d->name, m->pref, m->target);
 	else if (has(z, m->target, ZF_CNAME))
-		finding(z, m->line,
-			"%s: MX %u %s is an alias (CNAME); RFC 2181 §10.3 forbids it "
-			"and some senders refuse it",
-			d->name, m->pref, m->target);
-	else if (z->origin && under(m->target, z->origin) && !has(z, m->target, ZF_ADDR))
-		finding(z, m->line, "%s: MX %u %s has no address record (A or AAAA) in the zone",
-			d->name, m->pref, m->target);
+		zf_add_finding(z, ZF_ALIAS, di, k, m->line,
+			       "%s: MX %u %s is an alias (CNAME); RFC 2181 §10.3 forbids it "
+			       "and some senders refuse it",
+			       d->name, m->pref, m->target);
+	else if (z->origin && zf_under(m->target, z->origin) && !has(z, m->target, ZF_ADDR))
+		zf_add_finding(z, ZF_NOADDR, di, k, m->line,
+			       "%s: MX %u %s has no address record (A or AAAA) in the zone",
+			       d->name, m->pref, m->target);
 }
 
 void zf_check(zf_zone *z)
@@ -220,13 +225,13 @@ void zf_check(zf_zone *z)
 			if (!strcmp(d->mx[k].target, "."))
 				null = true;
 			else
-				check_target(z, d, &d->mx[k]);
+				check_target(z, i, k);
 		}
 		if (null && d->nmx > 1)
-			finding(z, d->line,
-				"%s: a null MX (RFC 7505) beside other MX records, which "
-				"RFC 7505 §3 forbids",
-				d->name);
+			zf_add_finding(z, ZF_NULLMX, i, -1, d->line,
+				       "%s: a null MX (RFC 7505) beside other MX records, which "
+				       "RFC 7505 §3 forbids",
+				       d->name);
 	}
 }
 
@@ -235,10 +240,10 @@ void zf_compare(const zf_zone *before, zf_zone *after)
 	for (int i = 0; i < after->ndom; i++) {
 		const zf_domain *a = &after->dom[i], *b = zf_domain_of(before, a->name);
 		if (b && a->mx_ttl > b->mx_ttl)
-			finding(after, a->line,
-				"%s: the change raises the MX TTL from %ld s to %ld s: "
-				"the new records, right or wrong, stay in caches that long",
-				a->name, b->mx_ttl, a->mx_ttl);
+			zf_add_finding(after, ZF_TTL, i, -1, a->line,
+				       "%s: the change raises the MX TTL from %ld s to %ld s: "
+				       "the new records, right or wrong, stay in caches that long",
+				       a->name, b->mx_ttl, a->mx_ttl);
 	}
 }
 
@@ -252,7 +257,7 @@ void zf_free(zf_zone *z)
 	for (int i = 0; i < z->nown; i++)
 		free(z->own[i].name);
 	for (int i = 0; i < z->nfind; i++)
-		free(z->finding[i]);
+		free(z->finding[i].text);
 	free(z->dom);
 	free(z->own);
 	free(z->finding);

@@ -34,6 +34,24 @@ typedef struct {
 	enum { ZF_ADDR, ZF_CNAME } kind;
 } zf_owner;
 
+/* What a finding is about; the MX mistakes first. */
+typedef enum {
+	ZF_ADDRESS,  /* an address as the MX name */
+	ZF_TWICE,    /* the origin twice: a trailing dot forgotten */
+	ZF_ALIAS,    /* a CNAME as target */
+	ZF_NOADDR,   /* an in-zone target without an address record */
+	ZF_NULLMX,   /* a null MX beside other MX records */
+	ZF_DANGLING, /* a target whose registrable domain does not exist */
+	ZF_TTL,      /* a TTL raised by the change */
+	ZF_OTHER     /* a record mxsim cannot take, TTLs that differ */
+} zf_kind;
+
+typedef struct {
+	zf_kind kind;
+	int dom, mx; /* the domain (z->dom's index) and its record (-1: none) */
+	char *text;  /* "file:line: warning: ..." */
+} zf_finding;
+
 typedef struct {
 	char *path, *origin;
 	long neg_ttl; /* s: the SOA's TTL and MINIMUM, the least (RFC 2308 §5); -1: no SOA */
@@ -41,8 +59,8 @@ typedef struct {
 	int ndom;
 	zf_owner *own; /* the owners of addresses and aliases (what the checks need) */
 	int nown;
-	long nrecords;  /* read */
-	char **finding; /* "file:line: warning: ..." */
+	long nrecords; /* read */
+	zf_finding *finding;
 	int nfind;
 } zf_zone;
 
@@ -58,6 +76,12 @@ void zf_check(zf_zone *z);
 /* The findings of a change from before to after (in after): a TTL
  * raised. */
 void zf_compare(const zf_zone *before, zf_zone *after);
+/* Adds a finding of kind about domain dom's record mx (-1: none) at
+ * line; text as printf. */
+void zf_add_finding(zf_zone *z, zf_kind kind, int dom, int mx, int line, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+/* Whether name is name2 or under it, at a label boundary. */
+bool zf_under(const char *name, const char *suffix);
 /* The domain named name in z, or NULL. */
 const zf_domain *zf_domain_of(const zf_zone *z, const char *name);
 void zf_free(zf_zone *z);

@@ -618,29 +618,65 @@ check "fit: a log with nothing usable: exit 2, said, nothing printed" \
 	sh -c "test $rc -eq 2 && grep -q 'no message queued' '$T/err' && test ! -s '$T/out'"
 
 # --- mxsim zone: zone files in, [domain] sections out, MX mistakes found ----
-"$MX" zone tests/data/zone-clean.zone >"$T/zc.ini" 2>"$T/err"
+"$MX" zone --offline tests/data/zone-clean.zone >"$T/zc.ini" 2>"$T/err"
 check "zone: a clean zone exits 0 with its [domain] section (mx, mx_ttl, neg_ttl from the SOA)" \
 	sh -c "test $? -eq 0 && test ! -s '$T/err' && grep -qx 'mx = 10 mx1.example.com, 20 mx2.example.com, 30 backup.provider.example' '$T/zc.ini' && grep -qx 'mx_ttl = 1h' '$T/zc.ini' && grep -qx 'neg_ttl = 10m' '$T/zc.ini'"
-"$MX" zone tests/data/zone-typos.zone >/dev/null 2>"$T/err"; rc=$?
+"$MX" zone --offline tests/data/zone-typos.zone >/dev/null 2>"$T/err"; rc=$?
 python3 - "$T/err" $rc <<'PY'; check "zone: each MX mistake found at its line (address, origin twice, CNAME, no address, null MX beside others), exit 1" test $? -eq 0
 import sys
 got = open(sys.argv[1]).read().splitlines()
-want = {9: "origin twice", 10: "is an address", 11: "alias (CNAME)", 12: "no address record", 13: "null MX (RFC 7505) beside"}
+want = {9: "origin twice", 10: "is an address", 11: "alias (CNAME)", 12: "no address record", 13: "null MX (RFC 7505) beside", 16: "origin twice"}
 ok = int(sys.argv[2]) == 1 and len(got) == len(want)
 for line, words in want.items():
     ok &= any(g.startswith("tests/data/zone-typos.zone:%d: warning: " % line) and words in g for g in got)
 sys.exit(0 if ok else 1)
 PY
-"$MX" zone --before tests/data/zone-before.zone --after tests/data/zone-after.zone --at 'Wed 10:00' >"$T/zt.ini" 2>"$T/err"; rc=$?
+"$MX" zone --offline --before tests/data/zone-before.zone --after tests/data/zone-after.zone --at 'Wed 10:00' >"$T/zt.ini" 2>"$T/err"; rc=$?
 check "zone --before --after --at: the change as [timeline] lines, the raised TTL found (exit 1)" \
 	sh -c "test $rc -eq 1 && grep -qx 'Wed 10:00 = mx example.net 10 mx.new-provider.example' '$T/zt.ini' && grep -qx 'Wed 10:00 = ttl example.net 1d' '$T/zt.ini' && grep -q 'zone-after.zone:3: warning: example.net: the change raises the MX TTL from 300 s to 86400 s' '$T/err'"
 printf '[run]\nduration = 4d\n[server old]\nhost = mx.old-provider.example\n[server new]\nhost = mx.new-provider.example\n' >>"$T/zt.ini"
 check "zone: its output, with the servers added, is a scenario mxsim takes" sh -c "'$MX' check '$T/zt.ini' >/dev/null"
-"$MX" zone tests/data/zone-bad.zone >"$T/out" 2>"$T/err"; rc=$?
+"$MX" zone --offline tests/data/zone-bad.zone >"$T/out" 2>"$T/err"; rc=$?
 check "zone: a record that does not parse: exit 2, file:line, nothing on stdout" \
 	sh -c "test $rc -eq 2 && grep -q 'tests/data/zone-bad.zone:2: ' '$T/err' && test ! -s '$T/out'"
-"$MX" zone "$T/no-such.zone" 2>"$T/err"; rc=$?
+"$MX" zone --offline "$T/no-such.zone" 2>"$T/err"; rc=$?
 check "zone: a file that cannot be read: exit 2, named" sh -c "test $rc -eq 2 && grep -q 'no-such.zone' '$T/err'"
+
+# a target's registrable domain looked up at a resolver (tests/dns-stub.py:
+# NXDOMAIN for gone-provider.example, NOERROR for the rest)
+python3 tests/dns-stub.py "$T/dns-port" gone-provider.example & stub=$!
+for _ in $(seq 50); do test -s "$T/dns-port" && break; sleep 0.1; done
+"$MX" zone --resolver "127.0.0.1@$(cat "$T/dns-port")" tests/data/zone-typos.zone >/dev/null 2>"$T/err"; rc=$?
+kill $stub; wait $stub 2>/dev/null
+check "zone: a target whose registrable domain does not exist is dangling (line 17); one that exists is not (line 18)" \
+	sh -c "test $rc -eq 1 && grep -q '^tests/data/zone-typos.zone:17: warning: dangle.example.org: MX 10 mx.gone-provider.example: gone-provider.example does not exist, so anyone could register it' '$T/err' && ! grep -q ':18: ' '$T/err' && test \$(grep -c ': warning: ' '$T/err') -eq 7"
+"$MX" zone --resolver "127.0.0.1@$(cat "$T/dns-port")" tests/data/zone-clean.zone >/dev/null 2>"$T/err"; rc=$?
+check "zone: no answer from the resolver is a note, no finding (exit 0)" \
+	sh -c "test $rc -eq 0 && grep -q 'note: .*got no answer; not checked' '$T/err'"
+"$MX" zone --offline --resolver 127.0.0.1 tests/data/zone-clean.zone >/dev/null 2>&1
+check "zone: --offline and --resolver together refused (exit 2)" test $? -eq 2
+# --simulate: what each finding costs an hour of mail (1000/h by default),
+# as Postfix behaves: a domain whose one MX host does not resolve bounces
+# all (5.4.4), a null MX in the reply ends the lookup (dns_lookup.c:
+# DNS_NULLMX), a mistaken secondary MX costs nothing while the first works
+"$MX" zone --offline --simulate tests/data/zone-typos.zone >/dev/null 2>"$T/err"
+"$MX" zone --offline --simulate --rate 2000/h tests/data/zone-typos.zone >/dev/null 2>"$T/err2"
+python3 - "$T/err" "$T/err2" <<'PY'; check "zone --simulate: each finding's cost: all bounced for the only MX mistyped and for a null MX beside others, none for a mistaken secondary; twice the mail at twice the rate" test $? -eq 0
+import re, sys
+def costs(path):
+    out = {}
+    for l in open(path):
+        m = re.match(r"tests/data/zone-typos.zone:(\d+): cost: of (\d+) messages in an hour to \S+, (\d+) bounced and (\d+) delayed over 5 min \(with the record right: (\d+) and (\d+)\)", l)
+        if m: out[int(m.group(1))] = [int(x) for x in m.groups()[1:]]
+    return out
+c, c2 = costs(sys.argv[1]), costs(sys.argv[2])
+ok = sorted(c) == [9, 10, 11, 12, 13, 16]
+ok = ok and all(c[k][1] == c[k][0] > 900 and c[k][3] == 0 for k in (13, 16))
+ok = ok and all(c[k][1] == 0 for k in (9, 10, 11, 12))
+ok = ok and 1.8 < c2[16][0] / c[16][0] < 2.2 and c2[16][1] == c2[16][0]
+print(c, c2) if not ok else None
+sys.exit(0 if ok else 1)
+PY
 
 # --- --sensitivity: each assumption moved to its ends, on the same seeds -------
 # ttl-cutover at its 5-minute point (3 runs, 3 days): the answer's largest
