@@ -79,7 +79,8 @@ static char *scenario(const zf_zone *z, const zf_finding *f, double rate, bool b
 	for (int k = 0; k < d->nmx; k++) {
 		bool dead = broken && k == f->mx && f->kind != ZF_ALIAS;
 		if (strcmp(d->mx[k].target, ".") && !dead)
-			add(&b, &n, &cap, "[server s%d]\nhost = %s\n", k, d->mx[k].target), servers++;
+			add(&b, &n, &cap, "[server s%d]\nhost = %s\n", k, d->mx[k].target),
+				servers++;
 	}
 	if (!servers) /* a scenario needs one; this one is in no MX set */
 		add(&b, &n, &cap, "[server none]\nhost = none.invalid\n");
