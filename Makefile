@@ -231,4 +231,4 @@ uninstall:
 clean:
 	rm -rf build build-san build-plain build-fuzz
 
--include $(shell find build build-san build-plain -name '*.d' 2>/dev/null)
+-include $(shell find build build-san build-plain -path build/exim -prune -o -name '*.d' -type f -print 2>/dev/null)

@@ -61,6 +61,7 @@ typedef struct {
 	int syn_linear;           /* then this many more at syn_rto (Linux >= 6.5) */
 	int syn_retries;          /* then doubling, this many before it gives up */
 	sim_time session_timeout; /* the wait for a reply in a hung session */
+	bool fastopen;            /* TCP Fast Open: the connect's wait is session_timeout's */
 	int mx_limit;             /* addresses tried per attempt */
 	mta_memory memory;
 	sim_time dead_time;                   /* a throttled destination or failed host is skipped

@@ -948,6 +948,46 @@ static void syn_reaches_host_back(void **state)
 	mdl_result_free(&r);
 }
 
+/* With TCP Fast Open (Exim's default) the connect returns at once and
+ * connect_timeout never fires (Exim's src/ip.c): a message born while the
+ * host drops packets reaches it at the first SYN after it is back if one
+ * comes within the SYN schedule (0, 1, ... 5, 7, 11, 19, 35, 67 s), else
+ * fails when Linux gives up (131 s) and goes to the second MX. The same
+ * profile without it times out after connect_timeout (3 s). */
+static void fastopen_outwaits_connect_timeout(void **state)
+{
+	(void)state;
+	static const int syn[] = {0, 1, 2, 3, 4, 5, 7, 11, 19, 35, 67};
+	for (int fo = 0; fo < 2; fo++) {
+		fixture f;
+		sim_time t0 = SIM_HOUR, t1 = SIM_HOUR + 97 * SIM_SEC;
+		primary_drops(&f, "gmail", t0, t1);
+		f.profiles[0].connect_timeout = 3 * SIM_SEC;
+		f.profiles[0].fastopen = fo;
+		f.c.fixed_arrivals = true;
+		mdl_result r;
+		assert_int_equal(run(&f, 3, &r), 0);
+		int checked = 0, to_old = 0;
+		for (int i = 0; i < the_log.nd; i++) {
+			sim_time b = the_log.d[i].birth;
+			if (b < t0 || b >= t1)
+				continue;
+			sim_time want = b + (fo ? 131 : 3) * SIM_SEC + SIM_SEC + 1;
+			int server = S_SECOND;
+			for (size_t k = 0; k < sizeof syn / sizeof *syn; k++)
+				if (b + syn[k] * SIM_SEC >= t1 && syn[k] < (fo ? 131 : 3)) {
+					want = b + syn[k] * SIM_SEC + SIM_SEC + 1, server = S_OLD;
+					break;
+				}
+			assert_int_equal(the_log.d[i].server, server);
+			assert_int_equal(the_log.d[i].at, want);
+			checked++, to_old += server == S_OLD;
+		}
+		assert_true(checked >= 19 && (fo ? to_old >= 5 : to_old <= 1));
+		mdl_result_free(&r);
+	}
+}
+
 /* A session open when its server starts dropping packets hangs: its rest
  * goes on at the first TCP retransmission after the server is back (RTO
  * 200 ms doubling: 0.2, 0.6, 1.4, ... 102.2, 222.2 s after the drop), or
@@ -1318,6 +1358,7 @@ int main(void)
 		cmocka_unit_test(created_host_is_negatively_cached),
 		cmocka_unit_test(timeout_takes_its_time),
 		cmocka_unit_test(syn_reaches_host_back),
+		cmocka_unit_test(fastopen_outwaits_connect_timeout),
 		cmocka_unit_test(open_session_hangs),
 		cmocka_unit_test(failure_memory_by_profile),
 		cmocka_unit_test(throttle_resumes_on_grid),

@@ -100,6 +100,10 @@
 	P(session_timeout, TIME, MIN(0),                                                         \
 	  "the wait for a reply in an open session whose server starts dropping packets (it "    \
 	  "hangs until the server is back and TCP's retransmission reaches it, or this passes)") \
+	P(fastopen, BOOL, ONE_OF("off", "on"),                                                   \
+	  "TCP Fast Open (Exim's hosts_try_fastopen, `*` by default): the connect returns at "  \
+	  "once and a host that drops packets is waited for by `session_timeout`, not "          \
+	  "`connect_timeout` (or the OS's SYN retries)")                                         \
 	P(mx_limit, INT, IN(1, 8), "addresses tried per attempt")                                \
 	P(memory, CHOICE, WORDS(mta_memory_names, MTA_MEMORY_N),                                 \
 	  "what it remembers of failures: `destination` (Postfix: a failed cohort throttles the " \

@@ -194,7 +194,11 @@ def versions():
             return (r.stdout + r.stderr).strip().splitlines()[0]
         except Exception:
             return "not found"
+    debs = os.path.join(os.environ.get("MXSIM_EXIM_ROOT", "build/exim"), "debs")
+    exim = [d.split("_")[1] for d in sorted(os.listdir(debs)) if d.startswith("exim4-daemon-light_")] \
+        if os.path.isdir(debs) else []
     return [("Postfix", out(["postconf", "-d", "-h", "mail_version"])),
+            ("Exim", "Debian's exim4-daemon-light " + exim[0] if exim else "not found"),
             ("Unbound", out(["unbound", "-V"])), ("NSD", out(["nsd", "-v"])),
             ("nftables", out(["nft", "--version"])),
             ("aiosmtpd", out(["/usr/bin/python3", "-c",

@@ -389,6 +389,15 @@ postlog   unix-dgram n  -       n       -       1       postlogd
             time.sleep(0.2)
         raise RuntimeError("the services did not come up in 60 s")
 
+    def sender(self):
+        """Postfix, or Exim for a profile based on exim (exim.py)."""
+        self.mta = None
+        if self.case.profile.get("based_on") != "exim":
+            return self.postfix()
+        import exim
+        self.mta = exim.Exim(self, seconds, run, write)
+        self.mta.start()
+
     def stop_postfix(self):
         run(["postfix", "stop"])
         deadline = time.monotonic() + 60
@@ -419,7 +428,7 @@ postlog   unix-dgram n  -       n       -       1       postlogd
         it started in (its start is its process's, from /proc, 10 ms ticks).
         Time 0 falls 50 ms into a second, so the injections that wake qmgr
         come just after its timers are due. Writes OUTDIR/phase."""
-        if "queue_run_phase" not in self.case.profile:
+        if "queue_run_phase" not in self.case.profile or self.mta:
             return
         phase = seconds(self.case.profile["queue_run_phase"])
         period = seconds(self.case.profile["queue_run"])
@@ -476,6 +485,8 @@ postlog   unix-dgram n  -       n       -       1       postlogd
     def outcomes(self):
         """From Postfix's log: message number -> (deferred attempts, final
         status, dsn) where final status is sent, bounced or None."""
+        if self.mta:
+            return self.mta.outcomes()
         log = os.path.join(self.logs, "maillog")
         text = open(log, errors="replace").read() if os.path.exists(log) else ""
         qid = {q: int(m) for q, m in
@@ -506,6 +517,8 @@ postlog   unix-dgram n  -       n       -       1       postlogd
         with open(os.path.join(self.out, "attempts.csv"), "w", newline="") as f:
             w = csv.writer(f, quoting=csv.QUOTE_ALL)
             w.writerow(["id", "t_s", "relay", "status", "dsn"])
+            for row in self.mta.attempts(self.t0_wall) if self.mta else []:
+                w.writerow(row)
             for m in re.finditer(r"^(\w{3} +\d+ [\d:]{8}) \S+ postfix/(?:smtp|error|qmgr)\[\d+\]: "
                                  r"(\w+): .*?relay=([^,]*),.*?dsn=([\d.]+), status=(\w+)",
                                  text, re.M):
@@ -554,7 +567,7 @@ def main():
         bed.nsd()
         bed.unbound()
         bed.sinks()
-        bed.postfix()
+        bed.sender()
         bed.wait_ready()
         bed.align()
         bed.play()
