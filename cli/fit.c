@@ -40,7 +40,7 @@ enum { WEEK = 168, EXAMPLES = 10, LINE_MAX_B = 65536, REASONS = 40 };
 enum { SPAN_MAX_H = 2 * 366 * 24 };
 
 typedef struct {
-	int code, too_big;
+	int code;
 	char text[ML_REASON];
 	long n;
 } reason;
@@ -57,7 +57,8 @@ typedef struct {
 	bool too_long;
 	reason reason[REASONS];
 	int nreasons;
-	long refused[6], refused_other[6], too_big; /* by the code's first digit */
+	long refused[6], refused_other[6]; /* by the code's first digit */
+	long too_big;                      /* refused by the size limit */
 	tab *ids;     /* queue id hash -> client index + 1 (0: none yet), negative: counted */
 	tab *clients; /* client hash -> index */
 	double *count;
@@ -141,7 +142,7 @@ static void refused(fitter *f, const ml_line *l)
 		return;
 	}
 	reason *r = &f->reason[f->nreasons++];
-	r->code = l->code, r->too_big = l->too_big, r->n = 1;
+	r->code = l->code, r->n = 1;
 	memcpy(r->text, l->reason, sizeof r->text);
 }
 

@@ -28,7 +28,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-enum { ZONE_MAX_BYTES = 64 << 20 };
+enum { ZONE_MAX_BYTES = 64 << 20, RATE_MAX = 100000 /* an hour: --simulate's runs stay short */ };
 
 typedef struct {
 	bool offline, simulate;
@@ -187,7 +187,7 @@ static int options(int argc, char **argv, opts *o, const char *ch[3])
 		{"at", required_argument, 0, 't'},       {"offline", no_argument, 0, 'o'},
 		{"resolver", required_argument, 0, 'r'}, {"simulate", no_argument, 0, 's'},
 		{"rate", required_argument, 0, 'R'},     {0, 0, 0, 0}};
-	char err[UNIT_ERR];
+	char err[UNIT_ERR] = "";
 	double per_sec;
 	int c;
 	optind = 1;
@@ -198,9 +198,10 @@ static int options(int argc, char **argv, opts *o, const char *ch[3])
 			*(c == 'o' ? &o->offline : &o->simulate) = true;
 		else if (c == 'r')
 			o->resolver = optarg;
-		else if (c == 'R' && (unit_rate(optarg, &per_sec, err) || !(per_sec > 0)))
+		else if (c == 'R' && (unit_rate(optarg, &per_sec, err) || !(per_sec > 0) ||
+				      per_sec * 3600 > RATE_MAX))
 			return fprintf(stderr, "mxsim: zone: --rate: %s\n",
-				       *err ? err : "expected a rate above 0, as 1000/h"),
+				       *err ? err : "expected a rate above 0 and at most 100000/h"),
 			       2;
 		else if (c == 'R')
 			o->rate = per_sec * 3600;

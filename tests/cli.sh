@@ -678,6 +678,10 @@ print(c, c2) if not ok else None
 sys.exit(0 if ok else 1)
 PY
 
+"$MX" zone --offline --simulate --rate 200000/h tests/data/zone-typos.zone >"$T/out" 2>"$T/err"; rc=$?
+check "zone --rate beyond 100000/h refused up front (exit 2, nothing on stdout)" \
+	sh -c "test $rc -eq 2 && grep -q 'at most 100000/h' '$T/err' && test ! -s '$T/out'"
+
 # --- --sensitivity: each assumption moved to its ends, on the same seeds -------
 # ttl-cutover at its 5-minute point (3 runs, 3 days): the answer's largest
 # swing is a resolver floor's or cap's; its bounds follow from the floor
