@@ -21,6 +21,7 @@
 #include "../sim/csvw.h"
 #include "../sim/estimate.h"
 #include "../sim/names.h"
+#include "../sim/outfile.h"
 #include "../sim/table.h"
 #include "../sim/units.h"
 #include "../sim/xalloc.h"
@@ -242,12 +243,9 @@ static double rates(const fitter *f, double rates[WEEK])
  * 0 or -1 after a message. */
 static int write_csv(const char *path, const double *v, const double *w, int n)
 {
-	char *dir = xstrdup(path), *slash = strrchr(dir, '/');
-	const char *base = slash ? slash + 1 : path;
-	if (slash)
-		*slash = '\0';
-	int fd = open(slash ? (*dir ? dir : "/") : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC),
-	    rc = -1;
+	const char *base;
+	char *dir = outfile_folder(path, &base);
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc = -1;
 	csvw c;
 	if (fd >= 0 && csvw_create(&c, fd, base) == 0) {
 		for (int i = 0; i < n; i++)
@@ -267,15 +265,19 @@ static int write_csv(const char *path, const double *v, const double *w, int n)
 	return rc;
 }
 
+/* The bins' centres in whole bytes: the sizes of the empirical table. */
+static void centres(double v[EST_BINS])
+{
+	for (int b = 0; b < EST_BINS; b++)
+		v[b] = round(est_hist_centre(b));
+}
+
 /* The sizes seen as an empirical table: each bin's count at its centre. */
 static int write_sizes(const fitter *f, const char *path)
 {
-	double *v = xmalloc(EST_BINS * sizeof *v);
-	for (int b = 0; b < EST_BINS; b++)
-		v[b] = round(sqrt(est_hist_edge(b) * est_hist_edge(b + 1)));
-	int rc = write_csv(path, v, f->sizes.n, EST_BINS);
-	free(v);
-	return rc;
+	double v[EST_BINS];
+	centres(v);
+	return write_csv(path, v, f->sizes.n, EST_BINS);
 }
 
 /* A log line as a comment: printable ASCII only. */
@@ -357,10 +359,8 @@ static int plot(const fitter *f, const char *path, const double week[WEEK], cons
 		fitted[i] = week[week_hour(f->h0 + i)];
 	dist d = {.kind = DIST_LNPARETO, .p = {p[0], p[1], p[2], p[3]}};
 	double v[EST_BINS];
-	for (int b = 0; sizes && b < EST_BINS; b++)
-		v[b] = round(sqrt(est_hist_edge(b) * est_hist_edge(b + 1)));
 	if (sizes)
-		dist_empirical(&d, v, f->sizes.n, EST_BINS);
+		centres(v), dist_empirical(&d, v, f->sizes.n, EST_BINS);
 	long day0 = f->h0 / 24 - (f->h0 % 24 < 0);
 	fv_data fv = {.seen = f->hours,
 		      .fitted = fitted,

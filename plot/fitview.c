@@ -8,6 +8,7 @@
 #include "fitview.h"
 #include "gnuplot.h"
 #include "../sim/csvw.h"
+#include "../sim/outfile.h"
 #include "../sim/xalloc.h"
 
 #include <errno.h>
@@ -34,6 +35,16 @@ static int write_hours(int fd, const fv_data *d)
 	return csvw_close(&w);
 }
 
+/* The bins of the least and the largest size seen. */
+static void range(const est_hist *h, int *lo, int *hi)
+{
+	*lo = 0, *hi = EST_BINS - 1;
+	while (*lo < *hi && h->n[*lo] == 0)
+		++*lo;
+	while (*hi > *lo && h->n[*hi] == 0)
+		--*hi;
+}
+
 static int write_sizes(int fd, const fv_data *d)
 {
 	csvw w;
@@ -41,11 +52,8 @@ static int write_sizes(int fd, const fv_data *d)
 		return -1;
 	csvw_str(&w, "size"), csvw_str(&w, "seen"), csvw_str(&w, "fitted"), csvw_end(&w);
 	const est_hist *h = d->sizes;
-	int lo = 0, hi = EST_BINS - 1; /* the least and largest sizes' bins */
-	while (lo < hi && h->n[lo] == 0)
-		lo++;
-	while (hi > lo && h->n[hi] == 0)
-		hi--;
+	int lo, hi;
+	range(h, &lo, &hi);
 	double acc = 0;
 	for (int b = 0; b < lo; b++)
 		acc += h->n[b];
@@ -62,29 +70,12 @@ static int write_sizes(int fd, const fv_data *d)
 	return csvw_close(&w);
 }
 
-/* The folder of path (".": none) and its last part. */
-static char *split(const char *path, const char **base)
-{
-	char *dir = xstrdup(path), *slash = strrchr(dir, '/');
-	*base = slash ? path + (slash - dir) + 1 : path;
-	if (!slash)
-		strcpy(dir, ".");
-	else if (slash == dir)
-		dir[1] = '\0';
-	else
-		*slash = '\0';
-	return dir;
-}
-
 static int draw(int tfd, const char *tmp, const fv_data *d)
 {
 	if (write_hours(tfd, d) || write_sizes(tfd, d))
 		return -1;
-	int lo = 0, hi = EST_BINS - 1;
-	while (lo < hi && d->sizes->n[lo] == 0)
-		lo++;
-	while (hi > lo && d->sizes->n[hi] == 0)
-		hi--;
+	int lo, hi;
+	range(d->sizes, &lo, &hi);
 	gp_vars *v = gp_new();
 	gp_num(v, est_hist_edge(lo) / 1.5, "sa");
 	gp_num(v, est_hist_edge(hi + 1) * 1.5, "sb");
@@ -97,7 +88,7 @@ static int draw(int tfd, const char *tmp, const fv_data *d)
 int fv_plot(const char *png, const fv_data *d)
 {
 	const char *base;
-	char *dir = split(png, &base), *tmp = xasprintf("%s/.mxsim-fit-XXXXXX", dir);
+	char *dir = outfile_folder(png, &base), *tmp = xasprintf("%s/.mxsim-fit-XXXXXX", dir);
 	int rc = -1, dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), tfd = -1;
 	if (dfd >= 0 && mkdtemp(tmp) && (tfd = open(tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0)
 		rc = gp_init() || draw(tfd, tmp, d) ? -2 : linkat(tfd, "fit.png", dfd, base, 0);

@@ -25,6 +25,11 @@ double est_hist_edge(int b)
 	return exp(EST_BIN_W * b);
 }
 
+double est_hist_centre(int b)
+{
+	return exp(EST_BIN_W * (b + 0.5));
+}
+
 double est_hist_quantile(const est_hist *h, double q)
 {
 	double want = q * h->total, acc = 0;

@@ -21,6 +21,8 @@ void est_hist_add(est_hist *h, double x);
 double est_hist_quantile(const est_hist *h, double q);
 /* A bin's lower edge in x. */
 double est_hist_edge(int b);
+/* A bin's centre in ln(x): e^((b + 1/2) w). */
+double est_hist_centre(int b);
 
 /* lnpareto(median, sigma, cut, alpha) into p: the cut at the upper edge
  * of the bin of quantile 0.9; median and sigma by maximum likelihood

@@ -2,6 +2,7 @@
  * outfile.c - output files inside an open folder (see outfile.h).
  */
 #include "outfile.h"
+#include "xalloc.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -13,6 +14,19 @@
 /* The replacement under way: its folder and temporary name. */
 static volatile sig_atomic_t pending_fd = -1;
 static char pending_tmp[NAME_MAX + 1], pending_name[NAME_MAX + 1];
+
+char *outfile_folder(const char *path, const char **base)
+{
+	char *dir = xstrdup(path), *slash = strrchr(dir, '/');
+	*base = slash ? path + (slash - dir) + 1 : path;
+	if (!slash)
+		strcpy(dir, ".");
+	else if (slash == dir)
+		dir[1] = '\0';
+	else
+		*slash = '\0';
+	return dir;
+}
 
 FILE *outfile_create(int dirfd, const char *name)
 {

@@ -11,6 +11,10 @@
 
 #include <stdio.h>
 
+/* The folder of path ("." when it names none, "/" for the root),
+ * allocated, and in *base the last part of path. */
+char *outfile_folder(const char *path, const char **base);
+
 /* Creates name in folder dirfd for writing; NULL with errno set. */
 FILE *outfile_create(int dirfd, const char *name);
 /* Flushes, syncs and closes f; 0, or the errno of the first failure. */
