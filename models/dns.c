@@ -18,6 +18,7 @@ typedef struct {
 	uint32_t n, cap, cur;
 	uint32_t rrset; /* the current version's, read without following v */
 	bool down;
+	int32_t hosts; /* with additional records: the first host's name; else -1 */
 } domain_rec;
 
 struct dns {
@@ -31,6 +32,8 @@ dns *dns_new(int n)
 	dns *d = xcalloc(1, sizeof *d);
 	d->dom = xcalloc((size_t)n, sizeof *d->dom);
 	d->n = n;
+	for (int i = 0; i < n; i++)
+		d->dom[i].hosts = -1;
 	return d;
 }
 
@@ -116,6 +119,16 @@ void dns_set_reachable(dns *d, int domain, bool up)
 bool dns_reachable(const dns *d, int domain)
 {
 	return !d->dom[domain].down;
+}
+
+void dns_set_additional(dns *d, int domain, int first_host)
+{
+	d->dom[domain].hosts = first_host;
+}
+
+int dns_additional(const dns *d, int domain)
+{
+	return d->dom[domain].hosts;
 }
 
 bool dns_name_ok(const char *name)

@@ -76,5 +76,11 @@ const dns_answer *dns_version(const dns *d, int domain, uint32_t v);
 /* Whether the domain's authoritative servers answer (false: unreachable). */
 void dns_set_reachable(dns *d, int domain, bool up);
 bool dns_reachable(const dns *d, int domain);
+/* The domain's MX answers carry its hosts' addresses as additional records
+ * (RFC 1035 section 3.3.9; an authority sends them for the names it serves
+ * too); host h's name is first_host + h. dns_additional: that first_host,
+ * or -1 (none, the default). */
+void dns_set_additional(dns *d, int domain, int first_host);
+int dns_additional(const dns *d, int domain);
 
 #endif

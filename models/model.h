@@ -149,6 +149,7 @@ typedef struct {
 	dns_answer *initial;  /* [ndomains] MX answer at time 0 */
 	double *weight;       /* [ndomains] share of traffic */
 	int *self_host;       /* [ndomains] host of the domain's own A (implicit MX) */
+	bool *additional;     /* [ndomains] MX answers carry the hosts' addresses */
 	sim_time *cutover;    /* [ndomains] when the MX moves (SIM_NEVER: never) */
 	int *new_provider;    /* [ndomains] provider it moves to (-1: none) */
 	sim_time *honour_end; /* [ndomains] after the cutover, the longest a TTL-honouring

@@ -58,8 +58,12 @@ static const res_profile builtins[] = {
 	 .extend = 1,
 	 .caches = 1,
 	 .whole_seconds = true,
+	 .message_cache = true,
 	 .source = "unbound.conf(5): cache-max-ttl 1 d, cache-max-negative-ttl 1 h; "
-		   "util/data/msgparse.h: TTL 0 served (1.17)"},
+		   "util/data/msgparse.h: TTL 0 served (1.17); services/cache/dns.c: an answer "
+		   "expires with the first of its records, additional ones included "
+		   "(store_rrsets), and only CNAME, DS and DNSKEY are made from records alone "
+		   "(dns_cache_lookup)"},
 	{.name = "powerdns",
 	 .cap = SIM_DAY,
 	 .neg_cap = SIM_HOUR,
@@ -289,25 +293,62 @@ void res_prefetch(const res *r, int resolver, int domain)
 	__builtin_prefetch(&r->rs[resolver]);
 }
 
-/* e gets the current answer, fetched now. */
-static res_answer refresh(const res *r, const res_profile *p, entry *e, int resolver, const dns *d,
-			  int domain, sim_time now)
+static res_answer lookup(res *r, int resolver, const dns *d, int domain, sim_time now,
+			 sim_time *expires);
+
+/* A message cache (Unbound's, services/cache/dns.c: store_rrsets) keeps
+ * an MX answer until the first of its records expires, the hosts'
+ * addresses in its additional section included; an address already cached
+ * keeps its own expiry (the cache's copy wins), and one not cached is
+ * cached by this fetch. Only a CNAME, DS or DNSKEY answer is ever made
+ * from cached records alone (dns_cache_lookup), so the MX answer goes with
+ * the first of its addresses. */
+static sim_time message_life(res *r, int resolver, const dns *d, const dns_answer *a, int hosts,
+			     sim_time now, sim_time expires)
+{
+	for (int i = 0; i < a->n; i++) {
+		sim_time e;
+		if (!lookup(r, resolver, d, hosts + (int)a->mx[i].host, now, &e).fail && e > now &&
+		    e < expires)
+			expires = e;
+	}
+	return expires;
+}
+
+/* e, the entry at k, gets the current answer, fetched now; *expires its
+ * expiry. */
+static res_answer refresh(res *r, const res_profile *p, entry *e, uint64_t k, int resolver,
+			  const dns *d, int domain, sim_time now, sim_time *expires)
 {
 	uint32_t v = dns_current(d, domain);
-	sim_time expires = now + res_lifetime(p, dns_version(d, domain, v));
+	const dns_answer *a = dns_version(d, domain, v);
+	sim_time x = now + res_lifetime(p, a);
 	if (p->whole_seconds) /* from the start of the second of its clock (its own phase) */
-		expires += SIM_SEC - (now + r->rs[resolver].phase) % SIM_SEC;
+		x += SIM_SEC - (now + r->rs[resolver].phase) % SIM_SEC;
+	int hosts = p->message_cache && a->kind == DNS_MX ? dns_additional(d, domain) : -1;
+	if (hosts >= 0) { /* the lookups may move the table's entries: e is found again */
+		x = message_life(r, resolver, d, a, hosts, now, x);
+		e = tab_find(r->cache, k);
+	}
 	assert(v < 1ull << r->vbits);
-	*e = pack(r, expires, v);
+	*e = pack(r, x, v);
+	*expires = x < r->cap ? x : r->cap;
 	return (res_answer){false, v};
 }
 
 res_answer res_lookup(res *r, int resolver, const dns *d, int domain, sim_time now)
 {
+	sim_time expires;
+	return lookup(r, resolver, d, domain, now, &expires);
+}
+
+static res_answer lookup(res *r, int resolver, const dns *d, int domain, sim_time now,
+			 sim_time *expires_out)
+{
 	const res_profile *p = r->rs[resolver].p;
 	bool created;
-	uint64_t k = split(r, p, resolver, domain, now);
-	entry *e = tab_get(r->cache, key(resolver, domain) | k, &created);
+	uint64_t sk = split(r, p, resolver, domain, now), k = key(resolver, domain) | sk;
+	entry *e = tab_get(r->cache, k, &created);
 	if (created && r->start != RES_START_EMPTY) {
 		/* the initial answer, fetched before time 0: steady state, or
 		 * pinned at a share of its lifetime; in steady state gone by
@@ -315,14 +356,14 @@ res_answer res_lookup(res *r, int resolver, const dns *d, int domain, sim_time n
 		 * a fresh one to fetch */
 		sim_time life = res_lifetime(p, dns_version(d, domain, 0));
 		if (r->start == RES_START_STEADY && now >= life && dns_reachable(d, domain))
-			return refresh(r, p, e, resolver, d, domain, now);
+			return refresh(r, p, e, k, resolver, d, domain, now, expires_out);
 		double left = r->start == RES_START_AGE
 				      ? 1 - r->age
-				      : rng_hash_unit(r->seed, (uint64_t)resolver | k >> 24,
+				      : rng_hash_unit(r->seed, (uint64_t)resolver | sk >> 24,
 						      (uint64_t)domain);
 		*e = pack(r, (sim_time)(left * (double)life), 0);
 	}
-	sim_time expires = expires_of(r, *e);
+	sim_time expires = *expires_out = expires_of(r, *e);
 	if (now < expires)
 		return (res_answer){false, version_of(r, *e)};
 	if (!dns_reachable(d, domain)) {
@@ -331,5 +372,5 @@ res_answer res_lookup(res *r, int resolver, const dns *d, int domain, sim_time n
 			return (res_answer){false, version_of(r, *e)};
 		return (res_answer){true, 0};
 	}
-	return refresh(r, p, e, resolver, d, domain, now);
+	return refresh(r, p, e, k, resolver, d, domain, now, expires_out);
 }

@@ -39,6 +39,8 @@ typedef struct {
 			     * served through the second its TTL reaches 0 */
 	int caches;         /* split caches, each fetching on its own; a lookup
 			     * meets one drawn uniformly (0 and 1: one) */
+	bool message_cache; /* an answer lives until the first of its records,
+			     * additional ones included, expires in its cache */
 	const char *source; /* where the behaviour comes from (built-ins) */
 } res_profile;
 

@@ -184,8 +184,11 @@ static void setup(world *w, const mdl_config *c, mdl_result *r)
 	for (int i = 0; i < MDL_STREAM_N; i++)
 		w->rng[i] = rng_stream(c->seed, (uint64_t)i);
 	w->d = dns_new(c->ndomains + c->nhosts);
-	for (int i = 0; i < c->ndomains; i++)
+	for (int i = 0; i < c->ndomains; i++) {
 		dns_set(w->d, i, &c->initial[i]);
+		if (c->additional[i])
+			dns_set_additional(w->d, i, c->ndomains);
+	}
 	w->host_static = xcalloc((size_t)c->nhosts, sizeof *w->host_static);
 	for (int i = 0; i < c->nhosts; i++) {
 		dns_answer a = mail_host_answer(&c->hosts[i]);

@@ -28,6 +28,7 @@ typedef struct {
 	dns_answer initial[1];
 	double weight[1];
 	int self_host[1];
+	bool additional[1];
 	sim_time cutover[1];
 	int new_provider[1];
 	mdl_host hosts[NHOSTS];
@@ -79,6 +80,7 @@ static void fixture_init(fixture *f, int nresolvers, int nsenders, double rate, 
 	c->weight = f->weight;
 	f->self_host[0] = H_SELF;
 	c->self_host = f->self_host;
+	c->additional = f->additional;
 	f->cutover[0] = SIM_NEVER;
 	c->cutover = f->cutover;
 	f->new_provider[0] = 1;
@@ -1315,6 +1317,42 @@ static void cache_entry_packs_expiry_and_version(void **state)
 	dns_free(d);
 }
 
+/* Unbound's message cache (services/cache/dns.c, store_rrsets): two
+ * domains whose MX answers carry the address of one host, all TTLs 60 s.
+ * Domain 1, fetched 30 s after domain 0, keeps its answer only until the
+ * host's address, cached by domain 0's fetch at 0, expires (at 61 s: TTL 0
+ * is served through its second), not until 91 s; a new answer fetched
+ * then gets a whole 60 s again, as the address is fetched anew with it.
+ * Without additional records 91 s; with the honour profile (no message
+ * cache, no whole seconds) 90 s. */
+static void message_cache_ends_with_first_record(void **state)
+{
+	(void)state;
+	for (int k = 0; k < 3; k++) {
+		dns *d = dns_new(3); /* domains 0 and 1, then the host */
+		dns_answer a = mx1(0, 60 * SIM_SEC);
+		dns_answer h = {.kind = DNS_ADDRESS, .ttl = 60 * SIM_SEC, .addr = DNS_HOST_SERVER};
+		for (int i = 0; i < 2; i++) {
+			dns_set(d, i, &a);
+			if (k != 1)
+				dns_set_additional(d, i, 2);
+		}
+		dns_set(d, 2, &h);
+		const res_profile *p[1] = {res_builtin(k == 2 ? "honour" : "unbound")};
+		res *r = res_new(1, p, 1, RES_START_EMPTY, 0, 4, SIM_DAY);
+		res_share_clock(r, 0, 0); /* its seconds begin at 0 */
+		assert_int_equal(res_lookup(r, 0, d, 0, 0).version, 0);
+		assert_int_equal(res_lookup(r, 0, d, 1, 30 * SIM_SEC).version, 0);
+		dns_set(d, 1, &(dns_answer){.kind = DNS_MX, .n = 1, .mx = {{20, 0}}, .ttl = a.ttl});
+		sim_time end = (k == 0 ? 61 : k == 1 ? 91 : 90) * SIM_SEC;
+		assert_int_equal(res_lookup(r, 0, d, 1, end - 1).version, 0);
+		assert_int_equal(res_lookup(r, 0, d, 1, end).version, 1);
+		assert_int_equal(res_lookup(r, 0, d, 1, end + 60 * SIM_SEC - 1).version, 1);
+		res_free(r);
+		dns_free(d);
+	}
+}
+
 /* Every bounce reason, deferral reason and failure memory has a name of
  * its own (the CSVs' columns and the scenario language use them). */
 static void every_enum_value_named(void **state)
@@ -1334,6 +1372,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(propagation_honours_ttl),
+		cmocka_unit_test(message_cache_ends_with_first_record),
 		cmocka_unit_test(propagation_capped),
 		cmocka_unit_test(cancelled_early_bounces_half_ttl),
 		cmocka_unit_test(typo_rejecting_host),

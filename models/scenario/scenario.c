@@ -417,6 +417,7 @@ void scn_free(scn *s)
 	free(c->initial);
 	free(c->weight);
 	free(c->self_host);
+	free(c->additional);
 	free(c->cutover);
 	free(c->honour_end);
 	free(c->new_provider);

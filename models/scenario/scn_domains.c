@@ -11,7 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void add_domain(scn *s, const char *name, const dns_answer *a, double weight, int self)
+static void add_domain(scn *s, const char *name, const dns_answer *a, double weight, int self,
+		       bool additional)
 {
 	mdl_config *c = &s->c;
 	int n = c->ndomains + 1;
@@ -22,6 +23,7 @@ static void add_domain(scn *s, const char *name, const dns_answer *a, double wei
 		c->initial = xrealloc(c->initial, k * sizeof *c->initial);
 		c->weight = xrealloc(c->weight, k * sizeof *c->weight);
 		c->self_host = xrealloc(c->self_host, k * sizeof *c->self_host);
+		c->additional = xrealloc(c->additional, k * sizeof *c->additional);
 		c->cutover = xrealloc(c->cutover, k * sizeof *c->cutover);
 		c->new_provider = xrealloc(c->new_provider, k * sizeof *c->new_provider);
 		c->honour_end = xrealloc(c->honour_end, k * sizeof *c->honour_end);
@@ -33,6 +35,7 @@ static void add_domain(scn *s, const char *name, const dns_answer *a, double wei
 	c->initial[n - 1] = *a;
 	c->weight[n - 1] = weight;
 	c->self_host[n - 1] = self;
+	c->additional[n - 1] = additional;
 	c->cutover[n - 1] = SIM_NEVER;
 	c->new_provider[n - 1] = -1;
 	c->honour_end[n - 1] = 0;
@@ -94,8 +97,10 @@ static int build_domain(scn *s, const section *sc)
 	int line;
 	sim_time ttl, neg;
 	double w;
+	bool additional;
 	if (scn_read(s, sc, K_DOMAIN_mx_ttl, &ttl) || scn_read(s, sc, K_DOMAIN_neg_ttl, &neg) ||
-	    scn_read(s, sc, K_DOMAIN_weight, &w))
+	    scn_read(s, sc, K_DOMAIN_weight, &w) ||
+	    scn_read(s, sc, K_DOMAIN_additional, &additional))
 		return -1;
 	const char *mx = scn_text(sc, K_DOMAIN_mx, &line);
 	if (!mx)
@@ -109,7 +114,7 @@ static int build_domain(scn *s, const section *sc)
 	int self = self_host(s, sc->name, addr, line);
 	if (self < 0)
 		return -1;
-	add_domain(s, sc->name, &a, w, self);
+	add_domain(s, sc->name, &a, w, self, additional);
 	return 0;
 }
 
@@ -175,7 +180,7 @@ static int make_population(scn *s, population *p)
 		if (self < 0)
 			rc = -1;
 		else
-			add_domain(s, nm, &p->a, w, self);
+			add_domain(s, nm, &p->a, w, self, false);
 		free(nm);
 		sim_time at = rc || p->never ? SIM_NEVER : sim_from_sec(dist_draw(&p->cut, g));
 		if (at < s->c.duration)

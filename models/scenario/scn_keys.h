@@ -137,6 +137,10 @@
 	R(caches, INT, IN(1, 255),                                                               \
 	  "split caches, each fetching on its own (a large public resolver's servers); a "       \
 	  "lookup meets one drawn uniformly")                                                    \
+	R(message_cache, BOOL, ONE_OF("no", "yes"),                                              \
+	  "`yes`: an answer lives until the first of its records expires in the cache, the "     \
+	  "additional section's included (Unbound's message cache; the built-in `unbound` "      \
+	  "does): MX answers carrying one host's address expire together")                      \
 	K(DOMAIN, mx, RECORDS, ANY, NULL,                                                        \
 	  "`10 mx1.example, 20 mx2.example`, or `none` (NODATA), `null` (null MX, RFC 7505), "   \
 	  "`nxdomain`")                                                                          \
@@ -146,6 +150,9 @@
 	  "the domain's own address, the implicit MX when there is no MX: `refuse`, `timeout`, " \
 	  "`nxdomain`, or a server's host")                                                      \
 	K(DOMAIN, weight, NUMBER, MIN(0), "1", "share of the traffic")                           \
+	K(DOMAIN, additional, BOOL, ONE_OF("no", "yes"), "no",                                   \
+	  "`yes`: its authoritative servers serve its MX hosts' names too and send their "       \
+	  "addresses in an MX answer's additional section (RFC 1035 section 3.3.9)")             \
 	K(POPULATION, count, INT, IN(0, 10000000), "0", "domains generated")                     \
 	K(POPULATION, prefix, TEXT, ANY, "d", "their names' prefix")                             \
 	K(POPULATION, mx, RECORDS, ANY, "none", "their MX records")                              \

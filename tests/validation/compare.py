@@ -8,6 +8,7 @@ its tolerance without a stated explanation, or a case failed.
 
 Usage: compare.py OUT CASE...
 """
+import configparser
 import csv
 import html
 import math
@@ -63,10 +64,11 @@ def t975(df):
     return T975[keys[-1]] if keys else float("nan")
 
 
-def figures(msgs):
+def figures(msgs, pop=None):
     """The figures of one run from its messages: dicts with keys birth_s,
-    end_s (float or None), outcome, server, reason, deferred."""
-    f = {}
+    end_s (float or None), outcome, server, reason, deferred, sender; in a
+    population- case (pop: its classes and old server) its own too."""
+    f = population_figures(msgs, *pop) if pop else {}
     servers = sorted({m["server"] for m in msgs if m["server"]})
     for s in servers:
         ends = [m["end_s"] for m in msgs if m["server"] == s]
@@ -85,6 +87,37 @@ def figures(msgs):
     return f
 
 
+def population_figures(msgs, classes, old):
+    """Per minute of arrival, the share (%) of the mail delivered that went
+    to the old server; per resolver class (sender i uses class i), the
+    mail delivered to the old server and the last of it."""
+    f, minutes = {}, {}
+    for m in msgs:
+        if m["outcome"] == "delivered":
+            k = int(m["birth_s"] // 60) + 1
+            n, o = minutes.get(k, (0, 0))
+            minutes[k] = (n + 1, o + (m["server"] == old))
+    for k, (n, o) in sorted(minutes.items()):
+        f[f"old_share_min{k:02d}_pct"] = 100.0 * o / n
+    for i, c in enumerate(classes):
+        to_old = [m["end_s"] for m in msgs if m["sender"] == i and m["outcome"] == "delivered"
+                  and m["server"] == old]
+        f[f"old_{c}"] = len(to_old)
+        if to_old:
+            f[f"last_old_{c}_s"] = max(to_old)
+    return f
+
+
+def population(ini):
+    """A population- case's resolver classes in the order of [resolvers]
+    profiles, and its old server (the first [server])."""
+    cp = configparser.ConfigParser(inline_comment_prefixes=(";",), interpolation=None,
+                                   strict=False)
+    cp.read(ini)
+    classes = [p.split(":")[0].strip() for p in cp.get("resolvers", "profiles").split(",")]
+    return classes, next(s.split(None, 1)[1] for s in cp.sections() if s.startswith("server "))
+
+
 DSN = {"5.4.4": "no_address", "5.7.1": "relay_denied", "5.1.10": "null_mx", "5.3.4": "too_large"}
 
 
@@ -95,7 +128,7 @@ def real_messages(path):
                         end_s=float(r["end_s"]) if r["end_s"] else None,
                         outcome=r["outcome"], server=r["server"],
                         reason=DSN.get(r["dsn"], r["dsn"]) if r["outcome"] == "bounced" else "",
-                        deferred=int(r["deferred"])))
+                        deferred=int(r["deferred"]), sender=int(r.get("sender") or 0)))
     return out
 
 
@@ -109,7 +142,7 @@ def sim_runs(path):
         runs.setdefault(int(r["replication"]), []).append(dict(
             birth_s=float(r["birth_s"]), end_s=float(r["end_s"]) if r["end_s"] else None,
             outcome=r["outcome"], server=srv, reason=r["reason"] if r["outcome"] == "bounced" else "",
-            deferred=int(r["attempts"]) - (1 if done else 0)))
+            deferred=int(r["attempts"]) - (1 if done else 0), sender=int(r["sender"])))
     return [runs[k] for k in sorted(runs)]
 
 
@@ -155,10 +188,12 @@ def compare(out, case):
     if status != "ok":
         return [dict(case=case, figure="(case)", real="", sim_mean="", sim_ci95="", tolerance="",
                      verdict=status)]
-    real = figures(real_messages(real_path))
-    evs = events(os.path.join(out, "ini", case + ".ini"))
+    ini = os.path.join(out, "ini", case + ".ini")
+    pop = population(ini) if case.startswith("population-") else None
+    real = figures(real_messages(real_path), pop)
+    evs = events(ini)
     defaults = "-defaults" in case
-    sims = [figures(m) for m in sim_runs(os.path.join(out, "sim", case, "trace.csv"))]
+    sims = [figures(m, pop) for m in sim_runs(os.path.join(out, "sim", case, "trace.csv"))]
     rows = []
     for name in sorted(set(real) | {k for s in sims for k in s}):
         rv = real.get(name, 0.0 if not name.endswith("_s") else float("nan"))

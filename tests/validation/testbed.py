@@ -34,6 +34,8 @@ import zlib
 
 from aiosmtpd.controller import Controller
 
+import postfix
+
 UNITS = {"us": 1e-6, "ms": 1e-3, "s": 1, "m": 60, "min": 60, "h": 3600, "d": 86400}
 SIZES = {"B": 1, "KB": 1e3, "MB": 1e6, "GB": 1e9}
 
@@ -255,64 +257,21 @@ stub-zone:
         run(["mount", "--bind", resolv, "/etc/resolv.conf"])
 
     # ---- Postfix ---------------------------------------------------------
-    def postfix(self):
-        r, p = self.root, self.case.profile
+    def postfix_files(self, r, addr, maillog, bind=""):
+        """Postfix's folders under r (etc, spool, lib) and its main.cf and
+        master.cf (postfix.py)."""
         etc, spool, lib = (os.path.join(r, d) for d in ("etc", "spool", "lib"))
         shutil.copytree("/etc/postfix", etc, dirs_exist_ok=True)  # the package's files
         for d in (spool, lib):
             os.makedirs(d, exist_ok=True)
-        write(os.path.join(etc, "main.cf"), f"""# the testbed's Postfix; the times are [profile testbed] of the case
-compatibility_level = 3.6
-myhostname = sender.validation
-mydomain = validation
-myorigin = validation
-mydestination = localhost
-local_transport = discard:
-inet_interfaces = 127.0.0.3
-inet_protocols = ipv4
-mynetworks = 127.0.0.0/8
-smtpd_relay_restrictions = permit_mynetworks, reject
-maillog_file = {self.logs}/maillog
-maillog_file_prefixes = {self.logs}
-queue_directory = /var/spool/postfix
-data_directory = /var/lib/postfix
-minimal_backoff_time = {int(seconds(p['min_backoff']))}s
-maximal_backoff_time = {int(seconds(p['max_backoff']))}s
-queue_run_delay = {int(seconds(p['queue_run']))}s
-maximal_queue_lifetime = {int(seconds(p['lifetime']))}s
-bounce_queue_lifetime = {int(seconds(p['lifetime']))}s
-smtp_connect_timeout = {int(seconds(p['connect_timeout']))}s
-smtp_connection_cache_on_demand = {'no' if p.get('connection_cache', 'on') == 'off' else 'yes'}
-smtp_connection_cache_time_limit = {int(seconds(p.get('connection_cache_time_limit', '2s')))}s
-smtp_connection_reuse_time_limit = {int(seconds(p.get('connection_reuse_time_limit', '300s')))}s
-smtp_tls_security_level = none
-smtpd_tls_security_level = none
-notify_classes =
-alias_maps =
-alias_database =
-biff = no
-""")
-        write(os.path.join(etc, "master.cf"), """smtp      inet  n       -       n       -       -       smtpd
-pickup    unix  n       -       n       60      1       pickup
-cleanup   unix  n       -       n       -       0       cleanup
-qmgr      unix  n       -       n       300     1       qmgr
-rewrite   unix  -       -       n       -       -       trivial-rewrite
-bounce    unix  -       -       n       -       0       bounce
-defer     unix  -       -       n       -       0       bounce
-trace     unix  -       -       n       -       0       bounce
-verify    unix  -       -       n       -       1       verify
-flush     unix  n       -       n       1000?   0       flush
-proxymap  unix  -       -       n       -       -       proxymap
-smtp      unix  -       -       n       -       -       smtp
-relay     unix  -       -       n       -       -       smtp
-showq     unix  n       -       n       -       -       showq
-error     unix  -       -       n       -       -       error
-retry     unix  -       -       n       -       -       error
-discard   unix  -       -       n       -       -       discard
-anvil     unix  -       -       n       -       1       anvil
-scache    unix  -       -       n       -       1       scache
-postlog   unix-dgram n  -       n       -       1       postlogd
-""")
+        write(os.path.join(etc, "main.cf"),
+              postfix.main_cf(self.case.profile, addr, bind, maillog, self.logs))
+        write(os.path.join(etc, "master.cf"), postfix.MASTER_CF)
+
+    def postfix(self):
+        r = self.root
+        self.postfix_files(r, "127.0.0.3", os.path.join(self.logs, "maillog"))
+        etc, spool, lib = (os.path.join(r, d) for d in ("etc", "spool", "lib"))
         run(["mount", "--bind", etc, "/etc/postfix"])
         os.makedirs("/var/spool/postfix", exist_ok=True)
         os.makedirs("/var/lib/postfix", exist_ok=True)
@@ -493,23 +452,7 @@ postlog   unix-dgram n  -       n       -       1       postlogd
         status, dsn) where final status is sent, bounced or None."""
         if self.mta:
             return self.mta.outcomes()
-        log = os.path.join(self.logs, "maillog")
-        text = open(log, errors="replace").read() if os.path.exists(log) else ""
-        qid = {q: int(m) for q, m in
-               re.findall(r"postfix/cleanup\[\d+\]: (\w+): message-id=<m(\d+)@", text)}
-        out = {}
-        for m in re.finditer(r"postfix/(?:smtp|error|qmgr)\[\d+\]: (\w+): .*?dsn=([\d.]+), "
-                             r"status=(\w+)", text):
-            q, dsn, st = m.groups()
-            if q not in qid:
-                continue
-            d, final, code = out.get(qid[q], (0, None, ""))
-            if st == "deferred":
-                d += 1
-            else:
-                final, code = st, dsn
-            out[qid[q]] = (d, final, code)
-        return out
+        return postfix.outcomes(os.path.join(self.logs, "maillog"))
 
     def attempts(self):
         """attempts.csv: every delivery attempt Postfix logged, when (its
@@ -549,7 +492,8 @@ postlog   unix-dgram n  -       n       -       1       postlogd
                 first[k] = (t, server)
         with open(os.path.join(self.out, "messages.csv"), "w", newline="") as f:
             w = csv.writer(f, quoting=csv.QUOTE_ALL)
-            w.writerow(["id", "birth_s", "end_s", "outcome", "server", "dsn", "deferred"])
+            w.writerow(["id", "birth_s", "end_s", "outcome", "server", "dsn", "deferred"] +
+                       self.columns(None))
             for k in sorted(self.submitted):
                 d, final, dsn = outcome.get(k, (0, None, ""))
                 if k in first:
@@ -558,16 +502,20 @@ postlog   unix-dgram n  -       n       -       1       postlogd
                     row = ["", "bounced", "", dsn]
                 else:
                     row = ["", "queued", "", ""]
-                w.writerow([k, "%.3f" % self.submitted[k]] + row + [d])
+                w.writerow([k, "%.3f" % self.submitted[k]] + row + [d] + self.columns(k))
+
+    def columns(self, k):
+        """More columns of messages.csv (k None: their names): none here."""
+        return []
 
 
-def main():
+def main(case_class=Case, bed_class=Testbed):
     # as PID 1 of its namespace it takes only signals it handles
     signal.signal(signal.SIGTERM, lambda *a: sys.exit(143))
     case_path, out = sys.argv[1], os.path.abspath(sys.argv[2])
     os.makedirs(out, exist_ok=True)
     status = os.path.join(out, "status")
-    bed = Testbed(Case(case_path), out)
+    bed = bed_class(case_class(case_path), out)
     try:
         bed.network()
         bed.nsd()
