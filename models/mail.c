@@ -191,8 +191,7 @@ static bool retry_later(world *w, msg *m)
 		return false;
 	}
 	slot_release(w, m);
-	sim_time next =
-		mta_next_retry(p, m->hop_birth, m->first_fail, m->attempts, now, phase_of(h));
+	sim_time next = mta_next_retry(p, m->hop_birth, m->attempts, now, phase_of(h));
 	sim_at(w->s, next > now ? next : now + 1, retry, w, m);
 	return true;
 }

@@ -53,8 +53,8 @@ typedef struct {
 /* MTA_MEMORY_HOST: a holder's retry records of hosts that failed, two at most
  * (kept apart from mta: few holders have any). */
 typedef struct {
-	uint32_t host[2];            /* host + 1; 0: no record */
-	uint32_t until[2], first[2]; /* s, rounded up; s */
+	uint32_t host[2];                     /* host + 1; 0: no record */
+	uint32_t until[2], first[2], last[2]; /* s: next try (rounded up), first and last failure */
 } mail_dead;
 
 /* What a backup server needs besides. */

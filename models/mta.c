@@ -11,7 +11,11 @@
  * after minimal_backoff_time (src/qmgr/qmgr_queue.c, qmgr_queue_throttle).
  * Exim, The Exim Specification, ch. "Retry configuration": default rule
  * "F,2h,15m; G,16h,1h,1.5; F,4d,6h", retry records per host (hosts whose
- * retry time has not come are skipped); smtp transport connect_timeout
+ * retry time has not come are skipped; src/retry.c, retry_update: the next
+ * try is the failure's time plus the rule's interval, a G rule's the last
+ * gap times its factor; retry_interval_max 24 h), deferred mail tried by
+ * the daemon's queue runners (Debian's /etc/default/exim4:
+ * QUEUEINTERVAL='30m'; the first at its start); smtp transport connect_timeout
  * 5 m, which Linux cuts short: a connection to a host that drops packets
  * fails when the kernel's SYN retransmissions run out (mta.h), 131 s
  * (134.7 s measured here on Linux 6.18); hosts_max_try 5; no per-destination limit
@@ -90,8 +94,11 @@ static const mta_profile builtins[] = {
 		   "minimal_backoff_time), src/qmgr/qmgr_entry.c (when the cache is on)"},
 	{.name = "exim",
 	 .sched = MTA_SCHED_EXIM,
+	 .nretry = 3,
+	 .retry = {{'F', 0, 2 * H, 15 * M}, {'G', 1.5, 16 * H, H}, {'F', 0, 4 * D, 6 * H}},
 	 .min_backoff = 15 * M,
 	 .max_backoff = 6 * H,
+	 .queue_run = 30 * M,
 	 .lifetime = 4 * D,
 	 .lifetime_from_fail = true,
 	 .connect_timeout = 5 * M,
@@ -102,13 +109,17 @@ static const mta_profile builtins[] = {
 	 .fastopen = true,
 	 .mx_limit = 5,
 	 .memory = MTA_MEMORY_HOST,
-	 .schedule = "every 15 min for 2 h, then 1 h growing x1.5 until 16 h, then every 6 h, from "
-		     "the first failure",
+	 .schedule =
+		 "each queue run; a failed host is skipped until its retry time: 15 min "
+		 "after each failure for 2 h, then the last gap x1.5 (at least 1 h) until 16 h, "
+		 "then 6 h (retry_rule)",
 	 .source = "The Exim Specification, ch. Retry configuration (F,2h,15m; G,16h,1h,1.5; "
 		   "F,4d,6h; per-host retry records; hosts_max_try 5; connect_timeout 5m), cut to "
-		   "131 s by Linux's SYN retries; src/transports/smtp.c (hosts_try_fastopen *, "
-		   "command_timeout 5m) and src/ip.c (a TCP Fast Open connect returns at once); "
-		   "remote_max_parallel is per message, queue runners not modelled"},
+		   "131 s by Linux's SYN retries; src/retry.c (retry_update); Debian's "
+		   "/etc/default/exim4 (QUEUEINTERVAL='30m'); src/transports/smtp.c "
+		   "(hosts_try_fastopen *, command_timeout 5m) and src/ip.c (a TCP Fast Open "
+		   "connect returns at once); remote_max_parallel is per message; connection "
+		   "passing not modelled"},
 	{.name = "sendmail",
 	 .sched = MTA_SCHED_QUEUE_RUN,
 	 .queue_run = 30 * M,
@@ -239,23 +250,26 @@ static sim_time grid(sim_time t, sim_time period, sim_time phase)
 	return phase + k * period;
 }
 
-/* The first retry offset after f from the first failure: the rule in
- * force at each failure sets the next interval (15 min before 2 h; from
- * 1 h growing x1.5 before 16 h; then 6 h). */
-static sim_time exim_offset(sim_time f)
+/* Exim's next try for a host failing at now (whole seconds): the rule in
+ * force for how long it has been failing (the last one after every
+ * cutoff); F: its interval; G: the last gap (the shorter of the one
+ * predicted and the one that passed) times its factor, at least its
+ * interval (src/retry.c, retry_update); at most retry_interval_max, 24 h. */
+static sim_time exim_next(const mta_profile *p, sim_time first, sim_time last, sim_time next,
+			  sim_time now)
 {
-	sim_time off = 0, g = H;
-	while (off <= f) {
-		if (off < 2 * H) {
-			off += 15 * M;
-		} else if (off < 16 * H) {
-			off += g;
-			g = g * 3 / 2;
-		} else {
-			off += 6 * H;
-		}
+	int i = 0;
+	while (i + 1 < p->nretry && now - first > p->retry[i].cutoff)
+		i++;
+	const mta_retry_rule *r = &p->retry[i];
+	sim_time gap = r->p1;
+	if (r->kind == 'G') {
+		sim_time lastgap = next - last < now - last ? next - last : now - last;
+		/* Exim's integers: seconds, the factor in thousandths */
+		sim_time grown = lastgap / S * (sim_time)llround(r->p2 * 1000) / 1000 * S;
+		gap = lastgap < r->p1 ? r->p1 : grown;
 	}
-	return off;
+	return now + (gap < D ? gap : D);
 }
 
 /* Postfix's clock reads run time + this: its timers count its whole
@@ -289,16 +303,15 @@ static sim_time postfix_retry(const mta_profile *p, sim_time birth, sim_time now
 	return grid(due > now ? due : now + 1, p->queue_run, phase);
 }
 
-sim_time mta_next_retry(const mta_profile *p, sim_time birth, sim_time first_fail, int attempts,
-			sim_time now, sim_time phase)
+sim_time mta_next_retry(const mta_profile *p, sim_time birth, int attempts, sim_time now,
+			sim_time phase)
 {
 	sim_time age = now - birth;
 	switch (p->sched) {
 	case MTA_SCHED_POSTFIX:
 		return postfix_retry(p, birth, now, phase);
-	case MTA_SCHED_EXIM: {
-		return first_fail + exim_offset(now - first_fail);
-	}
+	case MTA_SCHED_EXIM: /* each queue run: the hosts' records decide */
+		return grid(now + 1, p->queue_run, phase);
 	case MTA_SCHED_QUEUE_RUN:
 		return grid(now + 1, p->queue_run, phase);
 	case MTA_SCHED_EXCHANGE:
@@ -339,11 +352,84 @@ sim_time mta_second(sim_time t, sim_time phase)
 	return (t + postfix_clock(phase)) / S;
 }
 
-sim_time mta_host_retry(const mta_profile *p, sim_time first_fail, sim_time now)
+sim_time mta_host_retry(const mta_profile *p, sim_time first, sim_time last, sim_time next,
+			sim_time now)
 {
-	if (p->sched == MTA_SCHED_EXIM)
-		return first_fail + exim_offset(now - first_fail);
+	if (p->sched == MTA_SCHED_EXIM && p->nretry)
+		return exim_next(p, first, last, next, now);
 	return now + p->dead_time;
+}
+
+/* One rule: "F,2h,15m" or "G,16h,1h,1.5". */
+static int retry_rule(mta_retry_rule *r, char *text, char *err, size_t len)
+{
+	char *f[5], *save = NULL, e[UNIT_ERR];
+	int n = 0;
+	for (char *t = strtok_r(text, ",", &save); t && n < 5; t = strtok_r(NULL, ",", &save)) {
+		size_t k = strlen(t);
+		while (k && (t[k - 1] == ' ' || t[k - 1] == '\t'))
+			t[--k] = '\0';
+		f[n++] = t + strspn(t, " \t");
+	}
+	r->kind = n ? f[0][0] : 0;
+	if ((r->kind != 'F' && r->kind != 'G') || f[0][1] != '\0' ||
+	    n != (r->kind == 'F' ? 3 : 4)) {
+		snprintf(err, len, "expected F,CUTOFF,INTERVAL or G,CUTOFF,INTERVAL,FACTOR");
+		return -1;
+	}
+	double p2 = 1;
+	if (unit_duration(f[1], &r->cutoff, e) || unit_duration(f[2], &r->p1, e) ||
+	    (n == 4 && unit_number(f[3], &p2, e))) {
+		snprintf(err, len, "%s", e);
+		return -1;
+	}
+	r->p2 = p2;
+	if (r->p1 < S || r->p2 < 1 || r->p2 > 100) {
+		snprintf(err, len, "an interval of at least 1s and a factor from 1 to 100");
+		return -1;
+	}
+	return 0;
+}
+
+int mta_retry_parse(mta_profile *p, const char *text, char *err, size_t len)
+{
+	char buf[512], *save = NULL;
+	snprintf(buf, sizeof buf, "%s", text);
+	int n = 0;
+	for (char *t = strtok_r(buf, ";", &save); t; t = strtok_r(NULL, ";", &save), n++) {
+		if (n == MTA_RETRY_RULES) {
+			snprintf(err, len, "at most %d rules", MTA_RETRY_RULES);
+			return -1;
+		}
+		if (retry_rule(&p->retry[n], t, err, len))
+			return -1;
+		if (n && p->retry[n].cutoff <= p->retry[n - 1].cutoff) {
+			snprintf(err, len, "each rule's cutoff after the one before");
+			return -1;
+		}
+	}
+	if (!n) {
+		snprintf(err, len, "expected at least one rule");
+		return -1;
+	}
+	p->nretry = n;
+	return 0;
+}
+
+void mta_retry_text(const mta_profile *p, char *buf, size_t len)
+{
+	size_t n = 0;
+	buf[0] = '\0';
+	for (int i = 0; i < p->nretry && n < len; i++) {
+		const mta_retry_rule *r = &p->retry[i];
+		char c[32], iv[32];
+		unit_format_duration(r->cutoff, c, sizeof c);
+		unit_format_duration(r->p1, iv, sizeof iv);
+		n += (size_t)snprintf(buf + n, len - n, "%s%c,%s,%s", i ? "; " : "", r->kind, c,
+				      iv);
+		if (r->kind == 'G' && n < len)
+			n += (size_t)snprintf(buf + n, len - n, ",%g", r->p2);
+	}
 }
 
 sim_time mta_syn_at(const mta_profile *p, int k)

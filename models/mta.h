@@ -31,7 +31,7 @@
 
 typedef enum {
 	MTA_SCHED_POSTFIX,   /* clamp(age, min, max) in whole seconds, then a queue run */
-	MTA_SCHED_EXIM,      /* F,2h,15m; G,16h,1h,1.5; F,4d,6h from first failure */
+	MTA_SCHED_EXIM,      /* each queue run; hosts skipped by their retry records */
 	MTA_SCHED_QUEUE_RUN, /* the next queue run (Sendmail -q) */
 	MTA_SCHED_EXCHANGE,  /* 6 transient retries every 5 min, then every 15 min */
 	MTA_SCHED_LINEAR,    /* min, 2 min, 3 min ... capped at max */
@@ -48,9 +48,22 @@ typedef enum {
 	MTA_MEMORY_N
 } mta_memory;
 
+/* One rule of an Exim retry rule (The Exim Specification, ch. "Retry
+ * configuration"; src/retry.c, retry_update): in force while the host has
+ * been failing for at most cutoff (the last one after that too). 'F': the
+ * next try p1 after the failure; 'G': the last gap times p2, at least p1. */
+typedef struct {
+	char kind;
+	double p2;
+	sim_time cutoff, p1;
+} mta_retry_rule;
+enum { MTA_RETRY_RULES = 8 };
+
 typedef struct {
 	char name[NAME_MAX_LEN + 1];
 	mta_sched sched;
+	int nretry; /* MTA_SCHED_EXIM: its retry rule */
+	mta_retry_rule retry[MTA_RETRY_RULES];
 	sim_time min_backoff, max_backoff, queue_run;
 	bool phase_fixed;         /* every sender's queue runs at phase + k x queue_run; */
 	sim_time phase;           /* else each sender's phase is drawn */
@@ -85,11 +98,11 @@ const mta_profile *mta_builtin(const char *name);
 int mta_builtin_count(void);
 const mta_profile *mta_builtin_at(int i);
 
-/* When a message that arrived at birth, failed first at first_fail and has
- * had `attempts` failed attempts (the last at now) is tried again. phase
- * places the sender's queue-run grid. */
-sim_time mta_next_retry(const mta_profile *p, sim_time birth, sim_time first_fail, int attempts,
-			sim_time now, sim_time phase);
+/* When a message that arrived at birth and has had `attempts` failed
+ * attempts (the last at now) is tried again. phase places the sender's
+ * queue-run grid. */
+sim_time mta_next_retry(const mta_profile *p, sim_time birth, int attempts, sim_time now,
+			sim_time phase);
 
 /* When a timer of delay set at now runs out. Postfix's count whole seconds
  * of its clock, whose seconds begin at the queue-run grid's phase
@@ -104,10 +117,17 @@ sim_time mta_clock(sim_time phase);
  * that phase). */
 sim_time mta_second(sim_time t, sim_time phase);
 
-/* Until when a host that failed at now, failing since first_fail, is
- * skipped (MTA_MEMORY_HOST): Exim's retry rule from the host's first failure,
- * else now + dead_time. */
-sim_time mta_host_retry(const mta_profile *p, sim_time first_fail, sim_time now);
+/* Until when a host that failed at now is skipped (MTA_MEMORY_HOST): by
+ * Exim's retry rule, from its record (failing since first, last tried at
+ * last, to be tried next at next: src/retry.c, retry_update); else now +
+ * dead_time. Whole seconds, as Exim's records. */
+sim_time mta_host_retry(const mta_profile *p, sim_time first, sim_time last, sim_time next,
+			sim_time now);
+
+/* An Exim retry rule ("F,2h,15m; G,16h,1h,1.5; F,4d,6h") into p; 0, or -1
+ * with what was expected in err. mta_retry_text: p's, as written. */
+int mta_retry_parse(mta_profile *p, const char *text, char *err, size_t len);
+void mta_retry_text(const mta_profile *p, char *buf, size_t len);
 
 /* Whether a message failing at now has reached its queue lifetime. */
 bool mta_expired(const mta_profile *p, sim_time birth, sim_time first_fail, sim_time now);

@@ -67,6 +67,10 @@
 	A(exim_lifetime, MTA_KEY, "exim", "lifetime", 86400, 345600, 604800, "s",                \
 	  "how long Exim senders keep trying",                                                   \
 	  "The Exim Specification: the default retry rule ends after 4 d")                       \
+	A(exim_queue_run, MTA_KEY, "exim", "queue_run", 900, 1800, 3600, "s",                    \
+	  "how often Exim's queue runners try deferred mail",                                    \
+	  "Debian's /etc/default/exim4: QUEUEINTERVAL='30m'; Fedora's /etc/sysconfig/exim: "     \
+	  "QUEUE=1h; 15 min where operators shorten it")                                         \
 	A(exchange_online_lifetime, MTA_KEY, "exchange-online", "lifetime", 43200, 86400, 172800, \
 	  "s", "how long Exchange Online keeps trying",                                           \
 	  "Microsoft Learn: Exchange Online expires messages after 24 h")                        \

@@ -84,6 +84,11 @@
 	  "when the queue runs come: at this offset from time 0 and every `queue_run` after, "   \
 	  "the same for every sender of the profile (whole ms; default: each sender's at "       \
 	  "random)")                                                                             \
+	K(PROFILE, retry_rule, TEXT, ANY, "",                                                    \
+	  "Exim's retry rule for failed hosts, in Exim's syntax (`F,CUTOFF,INTERVAL` or "        \
+	  "`G,CUTOFF,INTERVAL,FACTOR`, each `;` right after its rule: a space before `;` "       \
+	  "starts a comment), for a profile based on `exim`; its last cutoff is the `lifetime` " \
+	  "unless that is given")                                                                \
 	P(lifetime, TIME, ABOVE(0), "give up (bounce as expired) after")                         \
 	P(connect_timeout, TIME, MIN(0),                                                         \
 	  "the MTA's wait for a connection (a host that drops packets costs this, or the OS's "  \

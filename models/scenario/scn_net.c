@@ -206,6 +206,16 @@ static int profile_check(scn *s, const section *sc, mta_profile *p)
 					(double)p->queue_run / SIM_SEC, (double)p->phase / SIM_SEC);
 		p->phase_fixed = true;
 	}
+	const char *rule = scn_text(sc, K_PROFILE_retry_rule, &line);
+	if (*rule) {
+		char err[160];
+		if (p->sched != MTA_SCHED_EXIM)
+			return scn_fail(s, line, "retry_rule: for a profile based on exim only");
+		if (mta_retry_parse(p, rule, err, sizeof err))
+			return scn_fail(s, line, "retry_rule: %s, got '%s'", err, rule);
+		if (!*scn_text(sc, K_PROFILE_lifetime, &line))
+			p->lifetime = p->retry[p->nretry - 1].cutoff;
+	}
 	if (!p->slots_initial != !p->slots_max || p->slots_max < p->slots_initial)
 		return scn_fail(s, sc->line,
 				"profile '%s': slots_max (%d) must be `none` with slots_initial, "

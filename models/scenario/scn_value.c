@@ -92,7 +92,9 @@ static int number(const scn_key *r, const char *t, value *v, double *x, char *er
 	return rc;
 }
 
-/* Key k of sc into v: 1, or 0 if unset (""), or -1 after an error. */
+/* Key k of sc into v: 1, or 0 if unset ("": a key with no default), or
+ * -1 after an error (an empty value where the key has a default: it
+ * would read as nothing at all). */
 static int parse(scn *s, const section *sc, scn_key_id k, value *v)
 {
 	const scn_key *r = &scn_keys[k];
@@ -100,7 +102,7 @@ static int parse(scn *s, const section *sc, scn_key_id k, value *v)
 	const char *t = scn_text(sc, k, &line);
 	char err[UNIT_ERR];
 	if (!t || !*t)
-		return 0;
+		return r->def && *r->def ? bad(s, r, line, "") : 0;
 	if (r->words) {
 		int i = 0;
 		while (i < r->nwords && strcmp(t, r->words[i]))

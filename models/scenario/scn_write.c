@@ -39,6 +39,12 @@ static bool inherited(const scn *s, const section *sc, scn_key_id k, FILE *out)
 	if (!p)
 		return false;
 	const mta_profile *m = p;
+	char rule[256];
+	if (k == K_PROFILE_retry_rule && m->nretry) {
+		mta_retry_text(m, rule, sizeof rule);
+		fprintf(out, "; %s = %s (inherited)\n", scn_keys[k].key, rule);
+		return true;
+	}
 	if (k == K_PROFILE_queue_run_phase && m->phase_fixed)
 		unit_format_duration(m->phase, v, sizeof v);
 	else if (k == K_PROFILE_queue_run_phase)

@@ -388,10 +388,13 @@ stub-zone:
         it started in (its start is its process's, from /proc, 10 ms ticks).
         Time 0 falls 50 ms into a second, so the injections that wake qmgr
         come just after its timers are due. Writes OUTDIR/phase."""
-        if "queue_run_phase" not in self.case.profile or self.mta:
+        if "queue_run_phase" not in self.case.profile:
             return
         phase = seconds(self.case.profile["queue_run_phase"])
         period = seconds(self.case.profile["queue_run"])
+        if self.mta:  # Exim: its queue runs from the daemon's start, exact
+            return self.start_at(self.mta.started() - phase, period, "Exim's daemon",
+                                 self.mta.started(), phase)
         for _ in range(5):
             qmgr = self.qmgr_start()
             if qmgr % 1 <= 0.9:
@@ -401,7 +404,10 @@ stub-zone:
             self.wait_ready()
         else:
             raise RuntimeError("qmgr started late in a second five times")
-        t0 = math.floor(qmgr) - phase + 0.05
+        self.start_at(math.floor(qmgr) - phase + 0.05, period, "qmgr", qmgr, phase)
+
+    def start_at(self, t0, period, who, started, phase):
+        """Waits until time 0: t0, or a queue run later."""
         while t0 < time.time() + 0.5:
             t0 += period
         # the cases of a wave start together: spread their times 0 over four
@@ -411,7 +417,7 @@ stub-zone:
         t0 += period * (zlib.crc32(os.path.basename(self.out).encode()) % 4)
         time.sleep(t0 - time.time())
         write(os.path.join(self.out, "phase"),
-              f"qmgr started at {qmgr:.2f}; time 0 at {t0:.2f}: its queue runs {phase:g} s "
+              f"{who} started at {started:.2f}; time 0 at {t0:.2f}: its queue runs {phase:g} s "
               f"after, every {period:g} s\n")
 
     def play(self):
