@@ -21,7 +21,6 @@ index) and domain as well.
 import os
 import signal
 import smtplib
-import subprocess
 import time
 
 import postfix
@@ -93,50 +92,12 @@ class Population(testbed.Testbed):
                 lines.append(f"{d}. {ttl} IN MX {pref} {host}.")
         for s in c.servers.values():
             lines.append(f"{s['host']}. {c.a_ttl[s['host']]} IN A {s['ip']}")
-        path = os.path.join(self.root, "zone")
-        write(path, "\n".join(lines) + "\n")
-        t = time.time() + self.zone_serial  # a later mtime at every change
-        os.utime(path, (t, t))
-        self.zone_serial += 1
+        self.write_zone(lines)
 
     def unbound(self):
-        z = self.case.domain
         for i, (name, floor) in enumerate(self.case.resolvers):
-            d = os.path.join(self.root, "unbound-" + name)
-            os.makedirs(d, exist_ok=True)
-            conf = os.path.join(d, "unbound.conf")
-            write(conf, f"""server:
-  interface: {resolver_ip(i)}
-  port: 53
-  do-ip6: no
-  access-control: 127.0.0.0/8 allow
-  do-not-query-localhost: no
-  username: ""
-  chroot: ""
-  directory: "{d}"
-  pidfile: "{d}/unbound.pid"
-  logfile: "{self.logs}/unbound-{name}.log"
-  use-syslog: no
-  verbosity: 1
-  log-queries: yes
-  module-config: "iterator"
-  qname-minimisation: no
-  prefetch: no
-  serve-expired: no
-  cache-min-ttl: {floor}
-  cache-max-ttl: 86400
-  cache-max-negative-ttl: 3600
-  domain-insecure: "{z}."
-  local-zone: "{z}." nodefault
-remote-control:
-  control-enable: no
-stub-zone:
-  name: "{z}."
-  stub-addr: 127.0.0.2
-""")
-            subprocess.Popen(["unbound", "-d", "-c", conf],
-                             stdout=open(os.path.join(self.logs, f"unbound-{name}.out"), "w"),
-                             stderr=subprocess.STDOUT)
+            self.start_unbound(resolver_ip(i), os.path.join(self.root, "unbound-" + name),
+                               "unbound-" + name, self.case.domain, floor)
 
     def sender(self):
         """Each Postfix in a mount namespace of its own (unshare), where its

@@ -176,7 +176,7 @@ class Testbed:
         c, z = self.case, self.case.domain + "."
         lines = [f"$ORIGIN {z}", f"$TTL {c.mx_ttl}",
                  f"@ {c.mx_ttl} IN SOA ns.{z} hostmaster.{z} {self.zone_serial} 3600 600 86400 "
-                 f"{c.neg_ttl}", f"@ {c.mx_ttl} IN NS ns.{z}", f"ns 3600 IN A 127.0.0.2"]
+                 f"{c.neg_ttl}", f"@ {c.mx_ttl} IN NS ns.{z}", "ns 3600 IN A 127.0.0.2"]
         if self.mx not in ("none", "nxdomain"):
             for rec in self.mx.split(","):
                 pref, host = rec.split()
@@ -186,6 +186,9 @@ class Testbed:
             ip = self.address(host)
             if ip and host.endswith(c.domain):
                 lines.append(f"{host}. {c.mx_ttl} IN A {ip}")
+        self.write_zone(lines)
+
+    def write_zone(self, lines):
         path = os.path.join(self.root, "zone")
         write(path, "\n".join(lines) + "\n")
         t = time.time() + self.zone_serial  # a later mtime at every change
@@ -218,19 +221,22 @@ zone:
                                          stdout=open(os.path.join(self.logs, "nsd.out"), "w"),
                                          stderr=subprocess.STDOUT)
 
-    def unbound(self):
-        r = self.root
-        write(os.path.join(r, "unbound.conf"), f"""server:
-  interface: 127.0.0.1
+    def start_unbound(self, addr, d, name, zone, floor):
+        """An Unbound on addr, its files in d, its log logs/NAME.log, its
+        zone's authority the nsd at 127.0.0.2, cache-min-ttl floor."""
+        os.makedirs(d, exist_ok=True)
+        conf = os.path.join(d, "unbound.conf")
+        write(conf, f"""server:
+  interface: {addr}
   port: 53
   do-ip6: no
   access-control: 127.0.0.0/8 allow
   do-not-query-localhost: no
   username: ""
   chroot: ""
-  directory: "{r}"
-  pidfile: "{r}/unbound.pid"
-  logfile: "{self.logs}/unbound.log"
+  directory: "{d}"
+  pidfile: "{d}/unbound.pid"
+  logfile: "{self.logs}/{name}.log"
   use-syslog: no
   verbosity: 1
   log-queries: yes
@@ -238,20 +244,24 @@ zone:
   qname-minimisation: no
   prefetch: no
   serve-expired: no
-  cache-min-ttl: 0
+  cache-min-ttl: {floor}
   cache-max-ttl: 86400
   cache-max-negative-ttl: 3600
-  domain-insecure: "{self.case.domain}."
-  local-zone: "{self.case.domain}." nodefault
+  domain-insecure: "{zone}."
+  local-zone: "{zone}." nodefault
 remote-control:
   control-enable: no
 stub-zone:
-  name: "{self.case.domain}."
+  name: "{zone}."
   stub-addr: 127.0.0.2
 """)
-        self.unbound_proc = subprocess.Popen(["unbound", "-d", "-c", os.path.join(r, "unbound.conf")],
-                                             stdout=open(os.path.join(self.logs, "unbound.out"), "w"),
-                                             stderr=subprocess.STDOUT)
+        return subprocess.Popen(["unbound", "-d", "-c", conf],
+                                stdout=open(os.path.join(self.logs, name + ".out"), "w"),
+                                stderr=subprocess.STDOUT)
+
+    def unbound(self):
+        r = self.root
+        self.unbound_proc = self.start_unbound("127.0.0.1", r, "unbound", self.case.domain, 0)
         resolv = os.path.join(r, "resolv.conf")
         write(resolv, "nameserver 127.0.0.1\noptions attempts:1 timeout:2\n")
         run(["mount", "--bind", resolv, "/etc/resolv.conf"])
