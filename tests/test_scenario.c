@@ -275,6 +275,33 @@ static void every_key_reads_by_its_row(void **state)
 	scn_file_free(f);
 }
 
+/* [population] additional reaches every domain it makes, and [domain]
+ * additional its own, each as written (the message cache reads them). */
+static void additional_reaches_domains(void **state)
+{
+	(void)state;
+	for (int k = 0; k < 2; k++) {
+		char text[512], err[SCN_ERR];
+		int n = snprintf(text, sizeof text,
+				 "[population]\ncount = 5\nmx = 10 mx.example\nadditional = %s\n"
+				 "[domain one.example]\nmx = 10 mx.example\nadditional = %s\n"
+				 "[server mx]\nhost = mx.example\n",
+				 k ? "yes" : "no", k ? "no" : "yes");
+		scn_file *f;
+		scn *s;
+		assert_int_equal(scn_load_text("add.ini", text, (size_t)n, NULL, 0, &f, err), 0);
+		assert_int_equal(scn_point(f, 0, &s, err), 0);
+		const mdl_config *c = scn_config(s);
+		assert_int_equal(c->ndomains, 6);
+		int yes = 0;
+		for (int i = 0; i < c->ndomains; i++)
+			yes += c->additional[i];
+		assert_int_equal(yes, k ? 5 : 1);
+		scn_free(s);
+		scn_file_free(f);
+	}
+}
+
 /* Scenario text's first point, replication 0, run into r. */
 static void run_text(const char *text, int n, mdl_result *r)
 {
@@ -536,6 +563,7 @@ int main(void)
 		cmocka_unit_test(scenario_to_config),
 		cmocka_unit_test(every_key_reads_by_its_row),
 		cmocka_unit_test(connection_cache_carries_backlog),
+		cmocka_unit_test(additional_reaches_domains),
 		cmocka_unit_test(resolver_shares_the_mta_clock),
 		cmocka_unit_test(studies_ignore_comments),
 		cmocka_unit_test(names_follow_the_rule),

@@ -122,7 +122,7 @@ static int build_domain(scn *s, const section *sc)
 typedef struct {
 	int64_t n;
 	dist ttl, neg, weight, cut;
-	bool never;
+	bool never, additional;
 	const char *prefix, *addr;
 	int line;        /* of address */
 	dns_answer a, b; /* before and after the cutover */
@@ -142,7 +142,8 @@ static int population_keys(scn *s, const section *sc, population *p)
 	}
 	if (scn_read(s, sc, K_POPULATION_mx_ttl, &p->ttl) ||
 	    scn_read(s, sc, K_POPULATION_neg_ttl, &p->neg) ||
-	    scn_read(s, sc, K_POPULATION_weight, &p->weight))
+	    scn_read(s, sc, K_POPULATION_weight, &p->weight) ||
+	    scn_read(s, sc, K_POPULATION_additional, &p->additional))
 		return -1;
 	p->never = !strcmp(scn_text(sc, K_POPULATION_cutover, &line), "never");
 	if (!p->never && scn_read(s, sc, K_POPULATION_cutover, &p->cut))
@@ -180,7 +181,7 @@ static int make_population(scn *s, population *p)
 		if (self < 0)
 			rc = -1;
 		else
-			add_domain(s, nm, &p->a, w, self, false);
+			add_domain(s, nm, &p->a, w, self, p->additional);
 		free(nm);
 		sim_time at = rc || p->never ? SIM_NEVER : sim_from_sec(dist_draw(&p->cut, g));
 		if (at < s->c.duration)

@@ -165,6 +165,8 @@
 	K(POPULATION, neg_ttl, DIST_TIME, ANY, "1h", "negative TTL (a distribution)")            \
 	K(POPULATION, address, TEXT, ANY, "refuse", "their own address (as in [domain])")        \
 	K(POPULATION, weight, DIST, ANY, "const(1)", "share of the traffic (a distribution)")    \
+	K(POPULATION, additional, BOOL, ONE_OF("no", "yes"), "no",                               \
+	  "their MX answers carry the hosts' addresses (as in [domain])")                        \
 	K(POPULATION, cutover, DIST_TIME, ANY, "never",                                          \
 	  "when each domain's MX changes: `never` or a distribution")                            \
 	K(POPULATION, cutover_mx, RECORDS, ANY, "none", "the MX records after the cutover")      \
