@@ -394,7 +394,10 @@ static int retry_rule(mta_retry_rule *r, char *text, char *err, size_t len)
 int mta_retry_parse(mta_profile *p, const char *text, char *err, size_t len)
 {
 	char buf[512], *save = NULL;
-	snprintf(buf, sizeof buf, "%s", text);
+	if (snprintf(buf, sizeof buf, "%s", text) >= (int)sizeof buf) {
+		snprintf(err, len, "at most %zu characters", sizeof buf - 1);
+		return -1;
+	}
 	int n = 0;
 	for (char *t = strtok_r(buf, ";", &save); t; t = strtok_r(NULL, ";", &save), n++) {
 		if (n == MTA_RETRY_RULES) {

@@ -1340,8 +1340,11 @@ static void exim_retry_follows_retry_update(void **state)
 		last = next, next = n;
 	}
 	assert_int_equal(mta_next_retry(x, 0, 1, 31 * M, 10 * M), 40 * M);
-	const char *bad[] = {"H,1h,1m", "F,2h", "F,2h,15m; F,1h,5m", "G,1h,1m,0.5", "F,1h,0s", ""};
-	for (int i = 0; i < 6; i++)
+	char longer[600] = "F,1h,1m"; /* then 592 ';': valid if cut short, so refused whole */
+	memset(longer + 7, ';', sizeof longer - 8);
+	const char *bad[] = {"H,1h,1m", "F,2h", "F,2h,15m; F,1h,5m", "G,1h,1m,0.5", "F,1h,0s",
+			     "",        longer};
+	for (int i = 0; i < 7; i++)
 		assert_int_equal(mta_retry_parse(&p, bad[i], err, sizeof err), -1);
 }
 
