@@ -45,6 +45,9 @@ class Exim:
 
     def config(self):
         p, s = self.bed.case.profile, self.seconds
+        rule = p.get('retry_rule', 'F,2h,15m; G,16h,1h,1.5; F,4d,6h')
+        if not re.fullmatch(r"[FG][0-9a-zFG.,; ]*", rule):  # into Exim's configuration
+            raise ValueError(f"retry_rule '{rule}' is not an F or G rule")
         self.write(self.conf, f"""# the testbed's Exim; its times are [profile testbed] of the case
 primary_hostname = sender.validation
 qualify_domain = validation
@@ -89,7 +92,7 @@ remote_smtp:
   hosts_max_try = 5
 
 begin retry
-*  *  {p.get('retry_rule', 'F,2h,15m; G,16h,1h,1.5; F,4d,6h')}
+*  *  {rule}
 """)
 
     def start(self):
