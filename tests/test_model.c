@@ -897,6 +897,31 @@ static void timeout_takes_its_time(void **state)
 	}
 }
 
+/* The messages born while the primary dropped packets (t0 to t1), each
+ * at the first SYN (syn[]: s after its birth) at or after t1 and before
+ * give_up s to the old host, else after give_up s to the second MX, then
+ * a 1 s session (+1 us: never empty); how many, and how many to the old. */
+static void check_syn_deliveries(const int *syn, size_t n, int give_up, sim_time t0, sim_time t1,
+				 int *checked, int *to_old)
+{
+	*checked = *to_old = 0;
+	for (int i = 0; i < the_log.nd; i++) {
+		sim_time b = the_log.d[i].birth;
+		if (b < t0 || b >= t1)
+			continue;
+		sim_time want = b + give_up * SIM_SEC + SIM_SEC + 1;
+		int server = S_SECOND;
+		for (size_t k = 0; k < n; k++)
+			if (b + syn[k] * SIM_SEC >= t1 && syn[k] < give_up) {
+				want = b + syn[k] * SIM_SEC + SIM_SEC + 1, server = S_OLD;
+				break;
+			}
+		assert_int_equal(the_log.d[i].server, server);
+		assert_int_equal(the_log.d[i].at, want);
+		++*checked, *to_old += server == S_OLD;
+	}
+}
+
 /* A connection to a host that drops packets succeeds at the first SYN
  * retransmission after the host is back (Linux 6.5+: SYNs at 0, 1, 2, 3,
  * 4, 5, 7, 11, 19 s, ... from the first), if that comes before the
@@ -913,25 +938,8 @@ static void syn_reaches_host_back(void **state)
 	f.c.fixed_arrivals = true;
 	mdl_result r;
 	assert_int_equal(run(&f, 3, &r), 0);
-	int checked = 0, to_old_after = 0;
-	for (int i = 0; i < the_log.nd; i++) {
-		sim_time b = the_log.d[i].birth;
-		if (b < t0 || b >= t1)
-			continue;
-		/* the timeout, then a 1 s session (+1 us: never empty) */
-		sim_time want = b + 30 * SIM_SEC + SIM_SEC + 1;
-		int server = S_SECOND;
-		for (size_t k = 0; k < sizeof syn / sizeof *syn; k++)
-			if (b + syn[k] * SIM_SEC >= t1) {
-				want = b + syn[k] * SIM_SEC + SIM_SEC + 1;
-				server = S_OLD;
-				break;
-			}
-		assert_int_equal(the_log.d[i].server, server);
-		assert_int_equal(the_log.d[i].at, want);
-		checked++;
-		to_old_after += server == S_OLD;
-	}
+	int checked, to_old_after;
+	check_syn_deliveries(syn, sizeof syn / sizeof *syn, 30, t0, t1, &checked, &to_old_after);
 	print_message("%d messages born while the host dropped packets, %d of them reached it "
 		      "by a SYN after it came back\n",
 		      checked, to_old_after);
@@ -958,22 +966,9 @@ static void fastopen_outwaits_connect_timeout(void **state)
 		f.c.fixed_arrivals = true;
 		mdl_result r;
 		assert_int_equal(run(&f, 3, &r), 0);
-		int checked = 0, to_old = 0;
-		for (int i = 0; i < the_log.nd; i++) {
-			sim_time b = the_log.d[i].birth;
-			if (b < t0 || b >= t1)
-				continue;
-			sim_time want = b + (fo ? 131 : 3) * SIM_SEC + SIM_SEC + 1;
-			int server = S_SECOND;
-			for (size_t k = 0; k < sizeof syn / sizeof *syn; k++)
-				if (b + syn[k] * SIM_SEC >= t1 && syn[k] < (fo ? 131 : 3)) {
-					want = b + syn[k] * SIM_SEC + SIM_SEC + 1, server = S_OLD;
-					break;
-				}
-			assert_int_equal(the_log.d[i].server, server);
-			assert_int_equal(the_log.d[i].at, want);
-			checked++, to_old += server == S_OLD;
-		}
+		int checked, to_old;
+		check_syn_deliveries(syn, sizeof syn / sizeof *syn, fo ? 131 : 3, t0, t1, &checked,
+				     &to_old);
 		assert_true(checked >= 19 && (fo ? to_old >= 5 : to_old <= 1));
 		mdl_result_free(&r);
 	}
