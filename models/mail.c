@@ -3,8 +3,8 @@
  * (traffic.c) through its holder's delivery slots (slots.c) and delivery
  * attempts to the servers RFC 5321 section 5.1 names (candidates.c), the
  * receiving servers' replies (server.c) over connections new or cached
- * (conncache.c), retries on the sender's schedule (mta.c) and backup MX
- * relaying, to its one end: delivered, bounced, or still queued when the
+ * (conncache.c) or passed on (passing.c), retries on the sender's
+ * schedule (mta.c) and backup MX relaying, to its one end: delivered, bounced, or still queued when the
  * run ends.
  *
  * Invariant: a live message is in exactly one state below and counted in
@@ -15,18 +15,21 @@
  * each state (mail_impl.h) is asserted at every transition in debug
  * builds (MXSIM_DEBUG, on in `make SAN=1`: state_holds()).
  *
- *  mail_new()           arrival()          attempt(): slots taken,
+ *                                          attempt(): slots taken, or
+ *  mail_new()           arrival()          take_connection(): passed one
  *  FREE -----> AHEAD ----------> QUEUED -------------------------------+
  *                                 ^ ^  |                               |
- *     suspend(): destination      | |  | attempt(): no free slot       |
- *     throttled, deferred untried | |  v       mail_slotted(GO),       v
+ *     suspend(): destination      | |  | attempt(), take_connection(): |
+ *     throttled, deferred untried | |  | no free slot                  |
+ *                                 | |  v       mail_slotted(GO),       v
  *     (mail_slotted(THROTTLED))   | +- SLOT_WAIT --slot_go()-----> ATTEMPTING <-----------+
  *                                 |                               | | |   walk_resume(),  |
  *     defer(): no candidate took  |                               | | |   syn_again()     |
  *     it; retry_later()           +-------------------------------+ | +-- walk(): --> CONNECTING
  *                                 |              session_timeout() ^ | open_session(): a
- *     session_end() at a backup:  |              (it hung too long)| v connection made or
+ *     hand_over() at a backup:    |              (it hung too long)| v connection made,
  *     a new hop                   +----------------------------- SESSION  cached (reuse())
+ *                                                                   | or passed on
  *                                                                   | session_end() at a
  *     bounce(): NXDOMAIN, null MX, no address, loop (the verdict),  | final server:
  *     554 relay denied, 552 too large (answer()), expired (at a       | deliver()
@@ -67,22 +70,6 @@ static bool state_holds(const msg *m)
 #define TO(m, from, to) ((void)(from), (m)->state = (to))
 #endif
 
-/* By enum value, so each name stays with its reason. */
-const char *const mdl_bounce_names[MDL_BOUNCE_N] = {
-	[MDL_BOUNCE_RELAY_DENIED] = "relay_denied", [MDL_BOUNCE_TOO_LARGE] = "too_large",
-	[MDL_BOUNCE_EXPIRED] = "expired",           [MDL_BOUNCE_BACKUP_EXPIRED] = "backup_expired",
-	[MDL_BOUNCE_NO_DOMAIN] = "no_such_domain",  [MDL_BOUNCE_NO_ADDRESS] = "no_address",
-	[MDL_BOUNCE_NULL_MX] = "null_mx",           [MDL_BOUNCE_LOOP] = "loop"};
-const char *const mdl_defer_names[MDL_DEFER_N] = {[MDL_DEFER_REFUSED] = "refused",
-						  [MDL_DEFER_TIMEOUT] = "timeout",
-						  [MDL_DEFER_BUSY] = "busy",
-						  [MDL_DEFER_RATE] = "rate_limit",
-						  [MDL_DEFER_GREYLIST] = "greylist",
-						  [MDL_DEFER_STORAGE] = "storage",
-						  [MDL_DEFER_DNS] = "dns",
-						  [MDL_DEFER_DEAD] = "dead_host",
-						  [MDL_DEFER_THROTTLED] = "throttled",
-						  [MDL_DEFER_HUNG] = "session_timeout"};
 msg *mail_new(world *w)
 {
 	if (!w->free_msgs) {
@@ -118,6 +105,7 @@ static void attempt(world *w, msg *m);
 
 static void leave_holder(world *w, msg *m)
 {
+	pass_forget(w, m);
 	relay *rl = relay_of(w, m->holder);
 	if (rl) {
 		srv_unstore(w->srv, rl->server, m->size);
@@ -173,10 +161,11 @@ static void retry(sim *s, void *subject, void *object)
 	attempt(subject, object);
 }
 
-/* m failed to go this time: false if that is past its lifetime (it
+/* m failed to go this time (for its hosts: waiting for them, if its
+ * holder passes connections): false if that is past its lifetime (it
  * bounced); else its slots go and its next attempt is scheduled on the
  * holder's retry schedule. */
-static bool retry_later(world *w, msg *m)
+static bool retry_later(world *w, msg *m, bool hosts)
 {
 	mta *h = &w->mtas[m->holder];
 	const mta_profile *p = &w->c->profiles[h->profile];
@@ -192,14 +181,15 @@ static bool retry_later(world *w, msg *m)
 	}
 	slot_release(w, m);
 	sim_time next = mta_next_retry(p, m->hop_birth, m->attempts, now, phase_of(h));
-	sim_at(w->s, next > now ? next : now + 1, retry, w, m);
+	pass_queued(w, m, sim_at(w->s, next > now ? next : now + 1, retry, w, m), hosts);
 	return true;
 }
 
-/* The attempt ended with no candidate taking m. */
-static void defer(world *w, msg *m)
+/* The attempt ended with no candidate taking m (hosts: each tried or
+ * skipped; else the MX lookup failed). */
+static void defer(world *w, msg *m, bool hosts)
 {
-	if (retry_later(w, m))
+	if (retry_later(w, m, hosts))
 		TO(m, IN(MSG_ATTEMPTING), MSG_QUEUED);
 }
 
@@ -209,7 +199,7 @@ static void suspend(world *w, msg *m)
 {
 	w->r->deferrals[MDL_DEFER_THROTTLED]++;
 	m->attempts++;
-	if (retry_later(w, m))
+	if (retry_later(w, m, false))
 		TO(m, IN(MSG_QUEUED) | IN(MSG_SLOT_WAIT), MSG_QUEUED);
 }
 
@@ -268,24 +258,13 @@ static void syn_again(sim *s, void *subject, void *object)
 	walk(w, m);
 }
 
-static bool hung(world *w, msg *m);
+static void take_connection(world *w, msg *m, int host, int sv, uint16_t seq);
 
-static void session_end(sim *s, void *subject, void *object)
+/* m's session with backup sv ended well: the backup takes over (its
+ * storage was taken at connect), a new hop with its own queue, slots and
+ * schedule. */
+static void hand_over(world *w, msg *m, int sv)
 {
-	world *w = subject;
-	msg *m = object;
-	if (hung(w, m))
-		return;
-	int sv = m->server;
-	if (!((m->conn & MAIL_CONN_STORE) || m->reused) || !conn_keep(w, m, sv))
-		srv_close(w->srv, sv, sim_now(s));
-	const mdl_server *cs = &w->c->servers[sv];
-	if (!cs->backup) {
-		deliver(w, m, sv);
-		return;
-	}
-	/* the backup takes over (its storage was taken at connect): a new hop
-	 * with its own queue, slots and schedule */
 	leave_holder(w, m);
 	slot_release(w, m);
 	TO(m, IN(MSG_SESSION), MSG_QUEUED);
@@ -294,17 +273,44 @@ static void session_end(sim *s, void *subject, void *object)
 		b += w->c->servers[i].backup;
 	m->holder = b;
 	w->live_backups++;
-	m->hop_birth = sim_now(s);
+	m->hop_birth = sim_now(w->s);
 	m->first_fail = 0;
 	m->attempts = 0;
 	attempt(w, m);
+}
+
+/* m's session ended (unless it hung): delivered, or handed to a backup.
+ * Its connection is passed on to the newest message waiting for its host
+ * while the holder's limit allows (transport_check_waiting), or cached
+ * (Postfix), or closed. */
+void mail_session_end(sim *s, void *subject, void *object)
+{
+	world *w = subject;
+	msg *m = object;
+	if (stall_hung(w, m))
+		return;
+	int sv = m->server, holder = m->holder,
+	    max = profile_of(w, holder)->connection_max_messages;
+	int host = m->ci ? m->cand[m->ci - 1].host : w->c->servers[sv].host;
+	uint16_t seq = m->seq;
+	bool cache = (m->conn & MAIL_CONN_STORE) ||
+		     (m->reused && profile_of(w, holder)->connection_cache);
+	msg *next = max != 1 && (!max || seq < max) ? pass_take(w, holder, host) : NULL;
+	if (!next && !(cache && conn_keep(w, m, sv)))
+		srv_close(w->srv, sv, sim_now(s));
+	if (w->c->servers[sv].backup)
+		hand_over(w, m, sv);
+	else
+		deliver(w, m, sv);
+	if (next)
+		take_connection(w, next, host, sv, (uint16_t)(seq + 1));
 }
 
 /* ---- a session whose server starts dropping packets ------------------- */
 
 /* The MTA gave up waiting in the hung session (session_timeout): the
  * connection goes, and the walk goes on as after a failure of the site. */
-static void session_timeout(sim *s, void *subject, void *object)
+void mail_session_timeout(sim *s, void *subject, void *object)
 {
 	world *w = subject;
 	msg *m = object;
@@ -316,57 +322,6 @@ static void session_timeout(sim *s, void *subject, void *object)
 	m->site_fail = true;
 	TO(m, IN(MSG_SESSION), MSG_ATTEMPTING);
 	walk(w, m);
-}
-
-static void stall_check(sim *s, void *subject, void *object);
-
-/* m's session hung at m->stall_from: the next TCP retransmission after
- * now, or the MTA's timeout, the sooner. */
-static void stall_wait(world *w, msg *m)
-{
-	sim_time now = sim_now(w->s);
-	sim_time give_up = m->stall_from + profile_of(w, m->holder)->session_timeout;
-	sim_time next = mta_retransmit_at(m->stall_from, now + 1);
-	if (give_up < now) /* the session outlasted the timeout: it gives up now */
-		give_up = now;
-	sim_at(w->s, next < give_up ? next : give_up,
-	       next < give_up ? stall_check : session_timeout, w, m);
-}
-
-/* A retransmission in the hung session: through if the server is back,
- * and the session's rest follows. */
-static void stall_check(sim *s, void *subject, void *object)
-{
-	world *w = subject;
-	msg *m = object;
-	if (srv_is_down(w->srv, m->server))
-		stall_wait(w, m);
-	else
-		sim_after(s, m->stall_left, session_end, w, m);
-}
-
-/* Whether m's server started dropping packets since m->stall_from (the
- * session's start): then the session hung there with the rest of it to
- * go, until a retransmission reaches the server back, or the MTA's
- * session_timeout. A server that refuses when down ends its sessions
- * normally (a simplification). */
-static bool hung(world *w, msg *m)
-{
-	int sv = m->server;
-	sim_time now = sim_now(w->s), down = srv_down_at(w->srv, sv);
-	if (w->c->servers[sv].down_refuses || down <= m->stall_from)
-		return false;
-	m->stall_left = now - down;
-	m->stall_from = down;
-	if (srv_is_down(w->srv, sv)) {
-		stall_wait(w, m);
-		return true;
-	}
-	/* back already: through at the first retransmission after it came back */
-	sim_time r = mta_retransmit_at(down, srv_up_at(w->srv, sv));
-	bool late = r >= down + profile_of(w, m->holder)->session_timeout;
-	sim_at(w->s, late ? now : r + m->stall_left, late ? session_timeout : session_end, w, m);
-	return true;
 }
 
 /* A soft reply that sends the walk on to the next candidate: what it
@@ -394,8 +349,6 @@ static srv_reply connect_to(world *w, msg *m, int sv, sim_time now)
 			   m->size, &m->grey, m->first && m->ci == 1, now);
 }
 
-static void stall_wait(world *w, msg *m);
-
 /* m in session with sv over a connection made or taken now (reused): it
  * ends at session_end(), or hangs at once over a cached connection to a
  * server that drops packets since. */
@@ -408,14 +361,16 @@ static inline void open_session(world *w, msg *m, int sv, bool reused)
 	m->server = sv;
 	m->reused = reused;
 	m->stall_from = now;
-	if (!reused)
+	if (!reused) {
 		m->conn_born = now;
+		m->seq = 1;
+	}
 	if (reused && srv_is_down(w->srv, sv)) {
 		m->stall_left = t;
 		stall_wait(w, m);
 		return;
 	}
-	sim_after(w->s, t, session_end, w, m);
+	sim_after(w->s, t, mail_session_end, w, m);
 }
 
 /* The reply to m at candidate host (server sv) over a connection made
@@ -451,6 +406,8 @@ static inline bool answer(world *w, msg *m, int host, int sv, srv_reply rep, boo
 		m->site_fail = soft[rep].site;
 		if (soft[rep].host)
 			hostmem_failed(w, h, host);
+		else
+			m->own_defer = true; /* Exim: a message-specific defer */
 		return false;
 	}
 }
@@ -496,18 +453,24 @@ static void walk(world *w, msg *m)
 		if (answer(w, m, host, sv, connect_to(w, m, sv, now), false))
 			return;
 	}
-	defer(w, m);
+	defer(w, m, true);
 }
 
-static void attempt_now(world *w, msg *m)
+static void attempt_begin(world *w, msg *m)
 {
 	TO(m, IN(MSG_QUEUED) | IN(MSG_SLOT_WAIT), MSG_ATTEMPTING);
 	m->attempts++;
 	m->first = m->attempts == 1 && !relay_of(w, m->holder);
 	m->site_fail = false;
+	m->own_defer = false;
 	m->skip = -1;
 	w->r->attempts++;
 	mail_trace(w, m, MDL_TRACE_ATTEMPT, -1, 0);
+}
+
+static void attempt_now(world *w, msg *m)
+{
+	attempt_begin(w, m);
 	mail_verdict v = mail_candidates(w, m);
 	switch (v.kind) {
 	case VERDICT_WALK:
@@ -517,9 +480,52 @@ static void attempt_now(world *w, msg *m)
 		bounce(w, m, v.why);
 		break;
 	case VERDICT_DEFER:
-		defer(w, m);
+		defer(w, m, false);
 		break;
 	}
+}
+
+/* m (QUEUED, its retry cancelled) takes the connection to host's server
+ * sv that a delivery just ended on (Exim's connection passing: a new
+ * delivery process, src/deliver.c): routed again, its transaction goes
+ * over it if host is still one of its candidates; else, or if the
+ * transaction fails, it is deferred (a continued delivery tries no other
+ * host) and the connection closes. */
+static void take_connection(world *w, msg *m, int host, int sv, uint16_t seq)
+{
+	sim_time now = sim_now(w->s);
+	slot_verdict sl = slot_take(w, m);
+	if (sl != SLOT_GO) {
+		srv_close(w->srv, sv, now);
+		if (sl == SLOT_WAITING)
+			TO(m, IN(MSG_QUEUED), MSG_SLOT_WAIT);
+		else
+			suspend(w, m);
+		return;
+	}
+	attempt_begin(w, m);
+	mail_verdict v = mail_candidates(w, m);
+	int i = 0;
+	while (v.kind == VERDICT_WALK && i < m->ncand && m->cand[i].host != host)
+		i++;
+	if (v.kind != VERDICT_WALK || i == m->ncand) { /* not suitable for the connection */
+		srv_close(w->srv, sv, now);
+		if (v.kind == VERDICT_BOUNCE)
+			bounce(w, m, v.why);
+		else
+			defer(w, m, false);
+		return;
+	}
+	m->ci = (uint8_t)(i + 1);
+	m->seq = seq;
+	srv_reply rep =
+		!srv_is_down(w->srv, sv)
+			? srv_transaction(w->srv, sv, m->holder, relay_of(w, m->holder) != NULL,
+					  m->domain, m->size, &m->grey, now)
+		: w->c->servers[sv].down_refuses ? SRV_REFUSED /* reset */
+						 : SRV_ACCEPT; /* hangs */
+	if (!answer(w, m, host, sv, rep, true))
+		defer(w, m, true);
 }
 
 static void slot_go(sim *s, void *subject, void *object)

@@ -82,8 +82,13 @@ struct msg {
 	uint32_t size;
 	sim_time birth, hop_birth, first_fail;
 	int attempts;
-	int ncand, ci;
-	int server; /* in session with */
+	uint8_t ncand, ci;
+	bool listed;    /* passing.c: waiting for its hosts' connections (Exim) */
+	bool own_defer; /* ATTEMPTING: deferred for a reason of its own (4xx at
+			 * RCPT or MAIL: Exim lists it for no host) */
+	uint16_t seq;   /* SESSION: messages over its connection so far, itself
+			 * included (Exim's continue_sequence) */
+	int server;     /* in session with */
 	bool first;
 	bool reused;    /* in a session over a cached connection (conncache.c) */
 	uint8_t conn;   /* MAIL_CONN_*: its delivery's cache flags (slots.c) */
@@ -118,6 +123,7 @@ typedef struct world {
 	tab *held;                /* slots.c: holders' wait lists (slots_total full) */
 	tab *dead;                /* mail.c: mail_dead records by holder */
 	struct mail_conns *conns; /* conncache.c: idle connections */
+	struct mail_waits *waits; /* passing.c: Exim's messages waiting for hosts */
 	uint64_t *emptied;        /* slots.c: keys of queues emptied at emptied_at */
 	size_t nemptied, emptied_cap;
 	sim_time emptied_at;
@@ -224,6 +230,31 @@ int conn_take(world *w, msg *m, int sv);
 /* m's session with sv ended well over a connection that may be cached
  * (m->reused, or made with MAIL_CONN_STORE): whether it is. */
 bool conn_keep(world *w, const msg *m, int sv);
+/* mail.c: the actions that end a session, or give up on a hung one */
+void mail_session_end(sim *s, void *subject, void *object);
+void mail_session_timeout(sim *s, void *subject, void *object);
+/* stall.c: whether m's server started dropping packets since m's session
+ * began (m->stall_from): then it hung there (true), to go on or give up
+ * as an event. stall_wait: m's session hangs at m->stall_from (already
+ * set, with m->stall_left), until the next retransmission or the
+ * timeout. */
+bool stall_hung(world *w, msg *m);
+void stall_wait(world *w, msg *m);
+/* passing.c: Exim's connection passing (the wait-<transport> hints
+ * database). Whether holder passes its connections on. */
+typedef struct mail_waits mail_waits;
+bool pass_on(const world *w, int holder);
+void pass_init(world *w);
+void pass_free(world *w);
+/* m (QUEUED) waits for its next attempt, the event retry: listed for each
+ * of its candidate hosts when the attempt failed for its hosts (hosts, and
+ * not m->own_defer) at a holder that passes connections */
+void pass_queued(world *w, msg *m, sim_handle retry, bool hosts);
+/* The newest queued message waiting for host at holder, taken out of
+ * that list, its retry cancelled; NULL if none */
+msg *pass_take(world *w, int holder, int host);
+/* m leaves its holder: out of every list */
+void pass_forget(world *w, msg *m);
 /* observe.c: a message's end counted (its trace, the results, the bucket) */
 void mail_count_bounced(world *w, const msg *m, mdl_bounce why);
 void mail_count_delivered(world *w, const msg *m, int server);

@@ -176,8 +176,9 @@ const met_row met_table[] = {
 	 "still gets after a date",
 	 srv_after, "", 1e-300, "delivered after [report] after to "},
 	{"reused_", MET_PER_SERVER, "messages",
-	 "of those, delivered over a cached connection (the sender's connection cache)", srv_reused,
-	 "", 1e-300, "delivered over cached connections to "},
+	 "of those, delivered over a connection already open (the sender's connection cache, "
+	 "or passed on by Exim)",
+	 srv_reused, "", 1e-300, "delivered over connections already open to "},
 	{"sessions_peak_", MET_PER_SERVER, "sessions", "most SMTP sessions at once", srv_peak, "",
 	 1e-300, "peak sessions at "},
 	{"sessions_mean_", MET_PER_SERVER, "sessions", "time-average SMTP sessions", srv_mean, "",

@@ -64,6 +64,7 @@
 /* The built-in profiles; the name is part of each row. */
 static const mta_profile builtins[] = {
 	{.name = "postfix",
+	 .connection_max_messages = 1,
 	 .sched = MTA_SCHED_POSTFIX,
 	 .min_backoff = 300 * S,
 	 .max_backoff = 4000 * S,
@@ -93,6 +94,7 @@ static const mta_profile builtins[] = {
 		   "smtp_connection_reuse_time_limit 300s; src/qmgr/qmgr_queue.c (throttle for "
 		   "minimal_backoff_time), src/qmgr/qmgr_entry.c (when the cache is on)"},
 	{.name = "exim",
+	 .connection_max_messages = 500,
 	 .sched = MTA_SCHED_EXIM,
 	 .nretry = 3,
 	 .retry = {{'F', 0, 2 * H, 15 * M}, {'G', 1.5, 16 * H, H}, {'F', 0, 4 * D, 6 * H}},
@@ -117,10 +119,12 @@ static const mta_profile builtins[] = {
 		   "F,4d,6h; per-host retry records; hosts_max_try 5; connect_timeout 5m), cut to "
 		   "131 s by Linux's SYN retries; src/retry.c (retry_update); Debian's "
 		   "/etc/default/exim4 (QUEUEINTERVAL='30m'); src/transports/smtp.c "
-		   "(hosts_try_fastopen *, command_timeout 5m) and src/ip.c (a TCP Fast Open "
-		   "connect returns at once); remote_max_parallel is per message; connection "
-		   "passing not modelled"},
+		   "(hosts_try_fastopen *, command_timeout 5m, connection_max_messages 500) and "
+		   "src/ip.c (a TCP Fast Open connect returns at once); src/transport.c "
+		   "(transport_update_waiting, transport_check_waiting: connection passing); "
+		   "remote_max_parallel is per message"},
 	{.name = "sendmail",
+	 .connection_max_messages = 1,
 	 .sched = MTA_SCHED_QUEUE_RUN,
 	 .queue_run = 30 * M,
 	 .lifetime = 5 * D,
@@ -136,6 +140,7 @@ static const mta_profile builtins[] = {
 	 .source = "Sendmail Installation and Operation Guide: Timeout.queuereturn 5d, "
 		   "Timeout.hoststatus 30m; connect timeout and mx_limit assumed"},
 	{.name = "exchange",
+	 .connection_max_messages = 1,
 	 .sched = MTA_SCHED_EXCHANGE,
 	 .min_backoff = 5 * M,
 	 .max_backoff = 15 * M,
@@ -157,6 +162,7 @@ static const mta_profile builtins[] = {
 		   "(MaxPerDomainOutboundConnections 20, MaxOutboundConnections 1000); connect "
 		   "timeout assumed"},
 	{.name = "exchange-online",
+	 .connection_max_messages = 1,
 	 .sched = MTA_SCHED_LINEAR,
 	 .min_backoff = 15 * M,
 	 .max_backoff = 60 * M,
@@ -175,6 +181,7 @@ static const mta_profile builtins[] = {
 	 .source = "assumption: nothing published; 24 h give-up, queued per destination as "
 		   "Exchange Server"},
 	{.name = "gmail",
+	 .connection_max_messages = 1,
 	 .sched = MTA_SCHED_DOUBLING,
 	 .min_backoff = 5 * M,
 	 .max_backoff = 2 * H,
@@ -188,6 +195,7 @@ static const mta_profile builtins[] = {
 	 .schedule = "5 min doubling to 2 h (uncertain)",
 	 .source = "assumption: nothing published; 48 h give-up, no failure memory"},
 	{.name = "qmail",
+	 .connection_max_messages = 1,
 	 .sched = MTA_SCHED_QMAIL,
 	 .lifetime = 7 * D,
 	 .connect_timeout = 60 * S,
@@ -203,6 +211,7 @@ static const mta_profile builtins[] = {
 	 .source = "qmail-send(8), qmail-control(5): queuelifetime 7d, concurrencyremote 20, "
 		   "timeoutconnect 60s; qmail-tcpto(8) (1 h assumed)"},
 	{.name = "opensmtpd",
+	 .connection_max_messages = 1,
 	 .sched = MTA_SCHED_SQUARE,
 	 .min_backoff = 400 * S,
 	 .lifetime = 4 * D,

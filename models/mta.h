@@ -86,6 +86,9 @@ typedef struct {
 	sim_time connection_cache_time_limit; /* a cached connection idles at most */
 	sim_time connection_reuse_time_limit; /* and is cached again until this after
 					       * it was made */
+	int connection_max_messages;          /* Exim: deliveries over one connection,
+					       * passed on to mail waiting for its host
+					       * (1: not passed; 0: no limit) */
 	const char *schedule, *source;        /* in words, and where it comes from */
 } mta_profile;
 

@@ -3,11 +3,29 @@
  * bucket (arrivals, deliveries, bounces by reason, deferrals, lookups and
  * stale ones) and the state at its end (queues, sessions per server),
  * written into mdl_result.ts in the column order of metrics.c; and the
- * counts of each message's end (mail.c makes the transition).
+ * counts of each message's end (mail.c makes the transition), and the
+ * names of the ends and deferrals.
  */
 #include "mail_impl.h"
 
 #include <math.h>
+
+/* By enum value, so each name stays with its reason. */
+const char *const mdl_bounce_names[MDL_BOUNCE_N] = {
+	[MDL_BOUNCE_RELAY_DENIED] = "relay_denied", [MDL_BOUNCE_TOO_LARGE] = "too_large",
+	[MDL_BOUNCE_EXPIRED] = "expired",           [MDL_BOUNCE_BACKUP_EXPIRED] = "backup_expired",
+	[MDL_BOUNCE_NO_DOMAIN] = "no_such_domain",  [MDL_BOUNCE_NO_ADDRESS] = "no_address",
+	[MDL_BOUNCE_NULL_MX] = "null_mx",           [MDL_BOUNCE_LOOP] = "loop"};
+const char *const mdl_defer_names[MDL_DEFER_N] = {[MDL_DEFER_REFUSED] = "refused",
+						  [MDL_DEFER_TIMEOUT] = "timeout",
+						  [MDL_DEFER_BUSY] = "busy",
+						  [MDL_DEFER_RATE] = "rate_limit",
+						  [MDL_DEFER_GREYLIST] = "greylist",
+						  [MDL_DEFER_STORAGE] = "storage",
+						  [MDL_DEFER_DNS] = "dns",
+						  [MDL_DEFER_DEAD] = "dead_host",
+						  [MDL_DEFER_THROTTLED] = "throttled",
+						  [MDL_DEFER_HUNG] = "session_timeout"};
 
 void mail_sample(sim *s, void *subject, void *object)
 {
@@ -53,7 +71,8 @@ static void old_after(world *w, const msg *m, sim_time since_cut)
 {
 	mdl_result *r = w->r;
 	const sim_time *he = w->c->honour_end;
-	if (since_cut > (he ? he[m->domain] : 0) + MDL_STRETCH_SLACK && !m->reused)
+	bool cached = m->reused && profile_of(w, m->holder)->connection_cache;
+	if (since_cut > (he ? he[m->domain] : 0) + MDL_STRETCH_SLACK && !cached)
 		r->old_after_stretched++; /* over a cached connection: the sender's cache's */
 	int k = w->c->res_class[w->mtas[m->holder].resolver];
 	double h = sec(since_cut);

@@ -202,6 +202,7 @@ static void setup(world *w, const mdl_config *c, mdl_result *r)
 			 mdl_dns_versions(c), c->duration);
 	slot_init(w);
 	conn_init(w);
+	pass_init(w);
 	w->dead = tab_new(sizeof(mail_dead));
 
 	init_holders(w);
@@ -242,6 +243,7 @@ static void teardown(world *w)
 	free(w->relays);
 	slot_free(w);
 	conn_free(w);
+	pass_free(w);
 	tab_free(w->dead);
 	res_free(w->res);
 	dns_free(w->d);

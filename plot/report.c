@@ -326,9 +326,10 @@ static void detail_table(FILE *f, const rs_scn *s)
 	free(stems);
 }
 
-/* The servers that took mail over the senders' cached connections: how
- * much of their mail came that way (a backup's load during an outage of
- * the primary, the old host's after a change). */
+/* The servers that took mail over the senders' connections already open
+ * (cached or passed on): how much of their mail came that way (a backup's
+ * load during an outage of the primary, the old host's after a change, a
+ * backlog drained at the first success). */
 static void reuse_table(FILE *f, const rs_scn *s)
 {
 	int ptc = rt_col(&s->srv, "point"), sc = rt_col(&s->srv, "server");
@@ -350,15 +351,17 @@ static void reuse_table(FILE *f, const rs_scn *s)
 		metric[n] = owned[n] = met_column(met_row_named("delivered_"), name);
 		label[n] = owned[n + 16] = xasprintf("delivered to %s", name);
 		metric[n + 1] = owned[n + 1] = reused;
-		label[n + 1] = owned[n + 17] = xasprintf("of which over cached connections");
+		label[n + 1] = owned[n + 17] = xasprintf("of which over connections already open");
 		n += 2;
 	}
 	if (!n)
 		return;
-	fprintf(f, "<h2>Mail over the senders' cached connections</h2>\n<p>Postfix's connection "
-		   "cache sends a destination's backlog over connections already open, to the host "
-		   "they go to, before trying the MX hosts: during an outage of the primary to the "
-		   "backup, after an MX change to the old host.</p>\n");
+	fprintf(f, "<h2>Mail over the senders' connections already open</h2>\n<p>Postfix's "
+		   "connection cache sends a destination's backlog over connections already open, "
+		   "to the host they go to, before trying the MX hosts: during an outage of the "
+		   "primary to the backup, after an MX change to the old host. Exim passes a "
+		   "connection that delivered on to the mail waiting for its host: a backlog "
+		   "drains at the first success there, not at the next queue run.</p>\n");
 	table(f, s, metric, label, n, false);
 	for (int i = 0; i < n; i++)
 		free(owned[i]), free(owned[i + 16]);

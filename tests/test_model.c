@@ -1301,48 +1301,6 @@ static void cache_entry_packs_expiry_and_version(void **state)
 	dns_free(d);
 }
 
-/* Exim's host retry record (src/retry.c, retry_update: next try = the
- * failure's time + the rule's interval; a G rule's the shorter of the
- * last predicted and actual gaps x its factor, at least its interval):
- * validation case exim-retry's rule and failures, and the default rule
- * failing at each of its tries (15 min to 2 h 15 min, then 1 h growing
- * x1.5 while failing for at most 16 h, then 6 h). Each
- * message waits for the next queue run. Bad rules are refused. */
-static void exim_retry_follows_retry_update(void **state)
-{
-	(void)state;
-	const sim_time S = SIM_SEC, M = SIM_MIN;
-	mta_profile p = *mta_builtin("exim");
-	char err[160];
-	assert_int_equal(mta_retry_parse(&p, "F,1m,10s; G,10m,20s,1.5", err, sizeof err), 0);
-	const int fail[] = {5, 15, 25, 35, 45, 55, 70, 90, 130};
-	const int want[] = {15, 25, 35, 45, 55, 65, 90, 120, 175};
-	sim_time last = 5 * S, next = 5 * S;
-	for (int i = 0; i < 9; i++) {
-		sim_time t = fail[i] * S, n = mta_host_retry(&p, 5 * S, last, next, t);
-		assert_int_equal(n, want[i] * S);
-		last = t, next = n;
-	}
-	const mta_profile *x = mta_builtin("exim");
-	/* at 2 h of failing F still holds (failing <= cutoff); whole seconds:
-	 * 18225 s x 1.5 is 27337 s, as Exim's integers */
-	const int secs[] = {900,  1800,  2700,  3600,  4500,  5400,  6300, 7200,
-			    8100, 11700, 17100, 25200, 37350, 55575, 82912};
-	last = next = 0;
-	for (int i = 0; i < 15; i++) {
-		sim_time n = mta_host_retry(x, 0, last, next, next);
-		assert_int_equal(n, secs[i] * S);
-		last = next, next = n;
-	}
-	assert_int_equal(mta_next_retry(x, 0, 1, 31 * M, 10 * M), 40 * M);
-	char longer[600] = "F,1h,1m"; /* then 592 ';': valid if cut short, so refused whole */
-	memset(longer + 7, ';', sizeof longer - 8);
-	const char *bad[] = {"H,1h,1m", "F,2h", "F,2h,15m; F,1h,5m", "G,1h,1m,0.5", "F,1h,0s",
-			     "",        longer};
-	for (int i = 0; i < 7; i++)
-		assert_int_equal(mta_retry_parse(&p, bad[i], err, sizeof err), -1);
-}
-
 /* Unbound's message cache (services/cache/dns.c, store_rrsets): two
  * domains whose MX answers carry the address of one host, all TTLs 60 s.
  * Domain 1, fetched 30 s after domain 0, keeps its answer only until the
@@ -1399,7 +1357,6 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(propagation_honours_ttl),
 		cmocka_unit_test(message_cache_ends_with_first_record),
-		cmocka_unit_test(exim_retry_follows_retry_update),
 		cmocka_unit_test(propagation_capped),
 		cmocka_unit_test(cancelled_early_bounces_half_ttl),
 		cmocka_unit_test(typo_rejecting_host),

@@ -129,6 +129,10 @@
 	  "a cached connection is closed after idling this long")                                \
 	P(connection_reuse_time_limit, TIME, ABOVE(0),                                           \
 	  "a connection is cached again after a delivery until this long after it was made")     \
+	P(connection_max_messages, LIMIT, IN(1, 1e9),                                            \
+	  "Exim's connection passing: a delivery that ends well hands its connection to the "    \
+	  "newest message waiting for the same host (deferred for its hosts), up to this many "  \
+	  "messages a connection (`exim` 500; 1: none, the others; `none`: no limit)")           \
 	K(RESOLVER, based_on, TEXT, ANY, "honour", "the profile it starts from")                 \
 	R(cap, TIME, MIN(0), "positive TTL cap")                                                 \
 	R(floor, TIME, MIN(0), "minimum cache lifetime")                                         \

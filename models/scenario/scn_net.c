@@ -221,6 +221,12 @@ static int profile_check(scn *s, const section *sc, mta_profile *p)
 				"profile '%s': slots_max (%d) must be `none` with slots_initial, "
 				"else at least slots_initial (%d)",
 				sc->name, p->slots_max, p->slots_initial);
+	if (p->connection_cache && p->connection_max_messages != 1)
+		return scn_fail(s, sc->line,
+				"profile '%s': connection_cache (Postfix's) and "
+				"connection_max_messages other than 1 (Exim's passing) are two "
+				"MTAs' ways of reusing connections; set one",
+				sc->name);
 	if (p->memory == MTA_MEMORY_DESTINATION && !p->slots_initial)
 		return scn_fail(s, sc->line,
 				"profile '%s': memory = destination needs slots_initial (the "

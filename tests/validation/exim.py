@@ -6,8 +6,9 @@ since the package conflicts with postfix), run with a configuration the
 case writes (-C), its own spool and logs, and the user Debian-exim from a
 private /etc/passwd and /etc/group bind-mounted in the case's mount
 namespace only. From the profile it takes connect_timeout, retry_rule
-(Exim's default F,2h,15m; G,16h,1h,1.5; F,4d,6h, as mxsim's exim profile)
-and queue_run (the daemon's -q; Debian's 30 min, as the profile).
+(Exim's default F,2h,15m; G,16h,1h,1.5; F,4d,6h, as mxsim's exim profile),
+connection_max_messages (Exim's 500; mxsim's `none` is Exim's 0) and
+queue_run (the daemon's -q; Debian's 30 min, as the profile).
 """
 import os
 import re
@@ -48,6 +49,8 @@ class Exim:
         rule = p.get('retry_rule', 'F,2h,15m; G,16h,1h,1.5; F,4d,6h')
         if not re.fullmatch(r"[FG][0-9a-zFG.,; ]*", rule):  # into Exim's configuration
             raise ValueError(f"retry_rule '{rule}' is not an F or G rule")
+        most = p.get('connection_max_messages', '500').strip()
+        most = '0' if most == 'none' else str(int(most))  # digits only, into Exim's configuration
         self.write(self.conf, f"""# the testbed's Exim; its times are [profile testbed] of the case
 primary_hostname = sender.validation
 qualify_domain = validation
@@ -89,6 +92,7 @@ begin transports
 remote_smtp:
   driver = smtp
   connect_timeout = {int(s(p['connect_timeout']))}s
+  connection_max_messages = {most}
   hosts_max_try = 5
 
 begin retry
