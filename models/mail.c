@@ -2,10 +2,10 @@
  * mail.c - the life of a message (see model.h): from the traffic
  * (traffic.c) through its holder's delivery slots (slots.c) and delivery
  * attempts to the servers RFC 5321 section 5.1 names (candidates.c), the
- * receiving servers' replies (server.c) over connections new or cached
+ * receiving servers' replies (server.c) over connections new, cached
  * (conncache.c) or passed on (passing.c), retries on the sender's
- * schedule (mta.c) and backup MX relaying, to its one end: delivered, bounced, or still queued when the
- * run ends.
+ * schedule (mta.c) and backup MX relaying, to its one end: delivered,
+ * bounced, or still queued when the run ends.
  *
  * Invariant: a live message is in exactly one state below and counted in
  * exactly one holder's queue (a sender, or a backup relaying it) until it
@@ -303,7 +303,7 @@ void mail_session_end(sim *s, void *subject, void *object)
 	else
 		deliver(w, m, sv);
 	if (next)
-		take_connection(w, next, host, sv, (uint16_t)(seq + 1));
+		take_connection(w, next, host, sv, (uint16_t)(seq + (seq < UINT16_MAX)));
 }
 
 /* ---- a session whose server starts dropping packets ------------------- */

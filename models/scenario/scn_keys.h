@@ -129,7 +129,7 @@
 	  "a cached connection is closed after idling this long")                                \
 	P(connection_reuse_time_limit, TIME, ABOVE(0),                                           \
 	  "a connection is cached again after a delivery until this long after it was made")     \
-	P(connection_max_messages, LIMIT, IN(1, 1e9),                                            \
+	P(connection_max_messages, LIMIT, IN(1, 65535),                                            \
 	  "Exim's connection passing: a delivery that ends well hands its connection to the "    \
 	  "newest message waiting for the same host (deferred for its hosts), up to this many "  \
 	  "messages a connection (`exim` 500; 1: none, the others; `none`: no limit)")           \
