@@ -105,7 +105,8 @@ static void attempt(world *w, msg *m);
 
 static void leave_holder(world *w, msg *m)
 {
-	pass_forget(w, m);
+	if (m->listed)
+		pass_forget(w, m);
 	relay *rl = relay_of(w, m->holder);
 	if (rl) {
 		srv_unstore(w->srv, rl->server, m->size);
@@ -289,13 +290,16 @@ void mail_session_end(sim *s, void *subject, void *object)
 	msg *m = object;
 	if (stall_hung(w, m))
 		return;
-	int sv = m->server, holder = m->holder,
-	    max = profile_of(w, holder)->connection_max_messages;
-	int host = m->ci ? m->cand[m->ci - 1].host : w->c->servers[sv].host;
+	int sv = m->server, holder = m->holder, host = -1;
+	const mta_profile *p = profile_of(w, holder);
 	uint16_t seq = m->seq;
-	bool cache = (m->conn & MAIL_CONN_STORE) ||
-		     (m->reused && profile_of(w, holder)->connection_cache);
-	msg *next = max != 1 && (!max || seq < max) ? pass_take(w, holder, host) : NULL;
+	msg *next = NULL;
+	if (p->connection_max_messages != 1 &&
+	    (!p->connection_max_messages || seq < p->connection_max_messages)) {
+		host = m->ci ? m->cand[m->ci - 1].host : w->c->servers[sv].host;
+		next = pass_take(w, holder, host);
+	}
+	bool cache = (m->conn & MAIL_CONN_STORE) || (m->reused && p->connection_cache);
 	if (!next && !(cache && conn_keep(w, m, sv)))
 		srv_close(w->srv, sv, sim_now(s));
 	if (w->c->servers[sv].backup)

@@ -253,7 +253,7 @@ void pass_queued(world *w, msg *m, sim_handle retry, bool hosts);
 /* The newest queued message waiting for host at holder, taken out of
  * that list, its retry cancelled; NULL if none */
 msg *pass_take(world *w, int holder, int host);
-/* m leaves its holder: out of every list */
+/* m (listed) leaves its holder: out of every list */
 void pass_forget(world *w, msg *m);
 /* observe.c: a message's end counted (its trace, the results, the bucket) */
 void mail_count_bounced(world *w, const msg *m, mdl_bounce why);

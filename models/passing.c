@@ -20,7 +20,8 @@
  * Invariant: a message is in a (holder, host) list at most once, and has
  * a record in recs (m->listed) exactly while it is in some list, naming
  * its entries and, while QUEUED, its pending retry; a message leaving its
- * holder leaves every list (pass_forget), so every entry is a live
+ * holder leaves every list (mail.c calls pass_forget for a listed one),
+ * so every entry is a live
  * message of the list's holder.
  */
 #include "mail_impl.h"
@@ -190,8 +191,6 @@ msg *pass_take(world *w, int holder, int host)
 
 void pass_forget(world *w, msg *m)
 {
-	if (!m->listed)
-		return;
 	mail_waits *q = w->waits;
 	record *r = tab_find(q->recs, m->id);
 	for (int j = 0; j < DNS_MAX_MX; j++)
