@@ -90,7 +90,8 @@ struct msg {
 			 * included (Exim's continue_sequence) */
 	int server;     /* in session with */
 	bool first;
-	bool reused;    /* in a session over a cached connection (conncache.c) */
+	bool reused;    /* in a session over a connection already open: cached
+			 * (conncache.c) or passed on (passing.c) */
 	uint8_t conn;   /* MAIL_CONN_*: its delivery's cache flags (slots.c) */
 	bool slotted;   /* holds a delivery slot at its holder (slots.c) */
 	bool site_fail; /* the attempt's last failure was the site's (Postfix) */

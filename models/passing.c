@@ -12,17 +12,15 @@
  * message of its host's list (transport_check_waiting scans the record
  * from its end in Exim 4.96, Debian 12's, to 4.98; from 4.99 in order,
  * commit fbc48a247) and hands it the connection (mail.c). A message
- * taken is out of that list only. Exim
- * takes a message that another process is delivering too, and that
- * process finds it locked; here such an entry (not QUEUED) is dropped
- * and the next one taken.
+ * taken is out of that list only. Exim takes a message that another
+ * process is delivering too, and that process finds it locked; here such
+ * an entry (not QUEUED) is dropped and the next one taken.
  *
  * Invariant: a message is in a (holder, host) list at most once, and has
  * a record in recs (m->listed) exactly while it is in some list, naming
  * its entries and, while QUEUED, its pending retry; a message leaving its
  * holder leaves every list (mail.c calls pass_forget for a listed one),
- * so every entry is a live
- * message of the list's holder.
+ * so every entry is a live message of the list's holder.
  */
 #include "mail_impl.h"
 #include "../sim/xalloc.h"
