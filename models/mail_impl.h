@@ -242,9 +242,8 @@ void mail_session_timeout(sim *s, void *subject, void *object);
 bool stall_hung(world *w, msg *m);
 void stall_wait(world *w, msg *m);
 /* passing.c: Exim's connection passing (the wait-<transport> hints
- * database). Whether holder passes its connections on. */
+ * database). */
 typedef struct mail_waits mail_waits;
-bool pass_on(const world *w, int holder);
 void pass_init(world *w);
 void pass_free(world *w);
 /* m (QUEUED) waits for its next attempt, the event retry: listed for each

@@ -54,7 +54,8 @@ static uint64_t key(int holder, int host)
 	return (uint64_t)(uint32_t)holder << 32 | (uint32_t)host;
 }
 
-bool pass_on(const world *w, int holder)
+/* Whether holder passes its connections on. */
+static bool pass_on(const world *w, int holder)
 {
 	return profile_of(w, holder)->connection_max_messages != 1;
 }
